@@ -1,0 +1,282 @@
+/**
+ * YANG text parser (RFC 7950 sections 6.1 to 6.3): statements, keywords,
+ * extension keywords `prefix:kw`, unquoted / single / double quoted strings
+ * (with escapes and the indentation rule of multi-line double-quoted
+ * strings), `+` concatenation, `//` and block comments. Every Statement
+ * carries the file, line and column of its keyword.
+ */
+import { SourceError } from '../../errors';
+import type { Statement } from '../schema';
+
+const enum Ch {
+  TAB = 9,
+  LF = 10,
+  CR = 13,
+  SPACE = 32,
+  DQUOTE = 34,
+  SQUOTE = 39,
+  PLUS = 43,
+  STAR = 42,
+  SLASH = 47,
+  SEMI = 59,
+  LBRACE = 123,
+  RBRACE = 125,
+  BACKSLASH = 92,
+}
+
+const KEYWORD_RE = /^(?:[A-Za-z_][A-Za-z0-9_.-]*:)?[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+interface Tok {
+  /** 's': string (keyword or argument), or one of '{', '}', ';', '+', 'eof' */
+  kind: 's' | '{' | '}' | ';' | '+' | 'eof';
+  text: string;
+  quoted: boolean;
+  line: number;
+  col: number;
+}
+
+class Lexer {
+  private pos = 0;
+  private line = 1;
+  private lineStart = 0;
+  /** YANG 1.1: an unknown escape in a double-quoted string is an error */
+  strictEscapes = false;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  err(line: number, col: number, msg: string): SourceError {
+    return new SourceError(this.file, line, col, msg);
+  }
+
+  private newline(at: number): void {
+    this.line++;
+    this.lineStart = at + 1;
+  }
+
+  /** skip whitespace and comments */
+  private skip(): void {
+    const t = this.text;
+    const n = t.length;
+    while (this.pos < n) {
+      const c = t.charCodeAt(this.pos);
+      if (c === Ch.LF) {
+        this.newline(this.pos);
+        this.pos++;
+      } else if (c === Ch.SPACE || c === Ch.TAB || c === Ch.CR) {
+        this.pos++;
+      } else if (c === Ch.SLASH && t.charCodeAt(this.pos + 1) === Ch.SLASH) {
+        const e = t.indexOf('\n', this.pos);
+        this.pos = e < 0 ? n : e;
+      } else if (c === Ch.SLASH && t.charCodeAt(this.pos + 1) === Ch.STAR) {
+        const line = this.line;
+        const col = this.pos - this.lineStart + 1;
+        const e = t.indexOf('*/', this.pos + 2);
+        if (e < 0) throw this.err(line, col, 'unterminated comment');
+        for (let i = this.pos; i < e; i++) if (t.charCodeAt(i) === Ch.LF) this.newline(i);
+        this.pos = e + 2;
+      } else {
+        return;
+      }
+    }
+  }
+
+  next(): Tok {
+    this.skip();
+    const t = this.text;
+    const line = this.line;
+    const col = this.pos - this.lineStart + 1;
+    if (this.pos >= t.length) return { kind: 'eof', text: '', quoted: false, line, col };
+    const c = t.charCodeAt(this.pos);
+    if (c === Ch.LBRACE || c === Ch.RBRACE || c === Ch.SEMI) {
+      this.pos++;
+      return { kind: t[this.pos - 1] as '{' | '}' | ';', text: t[this.pos - 1], quoted: false, line, col };
+    }
+    if (c === Ch.DQUOTE) return { kind: 's', text: this.dquoted(line, col), quoted: true, line, col };
+    if (c === Ch.SQUOTE) {
+      const e = t.indexOf("'", this.pos + 1);
+      if (e < 0) throw this.err(line, col, 'unterminated single-quoted string');
+      const s = t.slice(this.pos + 1, e);
+      for (let i = this.pos + 1; i < e; i++) if (t.charCodeAt(i) === Ch.LF) this.newline(i);
+      this.pos = e + 1;
+      return { kind: 's', text: s, quoted: true, line, col };
+    }
+    // unquoted string (or '+', which is only special between quoted strings)
+    const start = this.pos;
+    let i = this.pos;
+    const n = t.length;
+    while (i < n) {
+      const d = t.charCodeAt(i);
+      if (
+        d === Ch.SPACE ||
+        d === Ch.TAB ||
+        d === Ch.LF ||
+        d === Ch.CR ||
+        d === Ch.SEMI ||
+        d === Ch.LBRACE ||
+        d === Ch.RBRACE ||
+        d === Ch.DQUOTE ||
+        d === Ch.SQUOTE
+      )
+        break;
+      if (d === Ch.SLASH && (t.charCodeAt(i + 1) === Ch.SLASH || t.charCodeAt(i + 1) === Ch.STAR)) break;
+      if (d === Ch.STAR && t.charCodeAt(i + 1) === Ch.SLASH) {
+        throw this.err(line, i - this.lineStart + 1, "'*/' outside a comment");
+      }
+      i++;
+    }
+    const d = t.charCodeAt(i);
+    if (i < n && (d === Ch.DQUOTE || d === Ch.SQUOTE) && i > start) {
+      throw this.err(line, i - this.lineStart + 1, 'quote character inside an unquoted string');
+    }
+    this.pos = i;
+    const s = t.slice(start, i);
+    if (s === '+') return { kind: '+', text: s, quoted: false, line, col };
+    return { kind: 's', text: s, quoted: false, line, col };
+  }
+
+  /** a double-quoted string starting at this.pos (RFC 7950 6.1.3) */
+  private dquoted(line: number, col: number): string {
+    const t = this.text;
+    const n = t.length;
+    // column (0-based, tabs expanded to 8) of the opening quote
+    const quoteCol = visualCol(t, this.lineStart, this.pos);
+    let i = this.pos + 1;
+    let out = '';
+    let seg = i;
+    const flush = (end: number): void => {
+      out += t.slice(seg, end);
+    };
+    for (;;) {
+      if (i >= n) throw this.err(line, col, 'unterminated double-quoted string');
+      const c = t.charCodeAt(i);
+      if (c === Ch.DQUOTE) {
+        flush(i);
+        this.pos = i + 1;
+        return out;
+      }
+      if (c === Ch.BACKSLASH) {
+        flush(i);
+        const e = t[i + 1];
+        if (e === 'n') out += '\n';
+        else if (e === 't') out += '\t';
+        else if (e === '"') out += '"';
+        else if (e === '\\') out += '\\';
+        else if (this.strictEscapes || e === undefined) {
+          throw this.err(this.line, i - this.lineStart + 1, `invalid escape sequence "\\${e ?? ''}" in a double-quoted string`);
+        } else out += '\\' + e; // YANG 1.0 keeps the backslash
+        i += 2;
+        seg = i;
+        continue;
+      }
+      if (c === Ch.LF) {
+        // strip trailing whitespace before the line break
+        flush(i);
+        out = out.replace(/[ \t]+$/, '');
+        // CR before LF is part of the trailing whitespace as well
+        if (out.endsWith('\r')) out = out.slice(0, -1).replace(/[ \t]+$/, '');
+        out += '\n';
+        this.newline(i);
+        i++;
+        // strip indentation up to and including the column of the opening quote
+        let vcol = 0;
+        while (i < n && vcol <= quoteCol) {
+          const w = t.charCodeAt(i);
+          if (w === Ch.SPACE) {
+            vcol++;
+            i++;
+          } else if (w === Ch.TAB) {
+            const nv = vcol + 8;
+            if (nv > quoteCol + 1) {
+              // a tab that straddles the column: keep the excess as spaces
+              out += ' '.repeat(nv - (quoteCol + 1));
+              vcol = nv;
+              i++;
+              break;
+            }
+            vcol = nv;
+            i++;
+          } else break;
+        }
+        seg = i;
+        continue;
+      }
+      i++;
+    }
+  }
+}
+
+function visualCol(t: string, lineStart: number, pos: number): number {
+  let v = 0;
+  for (let i = lineStart; i < pos; i++) v += t.charCodeAt(i) === Ch.TAB ? 8 : 1;
+  return v;
+}
+
+/**
+ * Parse one YANG module or submodule. Throws SourceError naming
+ * file:line:col on the first syntax error.
+ */
+export function parseYang(text: string, file: string): Statement {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lx = new Lexer(text, file);
+  let tok = lx.next();
+  const advance = (): void => {
+    tok = lx.next();
+  };
+
+  const parseArg = (): string | null => {
+    if (tok.kind !== 's') return null;
+    let s = tok.text;
+    const quoted = tok.quoted;
+    advance();
+    if (!quoted) return s;
+    while (tok.kind === '+') {
+      const plus = tok;
+      advance();
+      if (tok.kind !== 's' || !tok.quoted) throw lx.err(plus.line, plus.col, "'+' must be followed by a quoted string");
+      s += tok.text;
+      advance();
+    }
+    return s;
+  };
+
+  const parseStatement = (depth: number): Statement => {
+    if (tok.kind !== 's' || tok.quoted) {
+      throw lx.err(tok.line, tok.col, tok.kind === 'eof' ? 'unexpected end of file, a statement was expected' : `a keyword was expected, found '${tok.text}'`);
+    }
+    const kwTok = tok;
+    if (!KEYWORD_RE.test(kwTok.text)) throw lx.err(kwTok.line, kwTok.col, `invalid keyword '${kwTok.text}'`);
+    advance();
+    const arg = parseArg();
+    const st: Statement = { keyword: kwTok.text, arg, subs: [], loc: { file, line: kwTok.line, col: kwTok.col } };
+    if (st.keyword === 'yang-version' && arg === '1.1') lx.strictEscapes = true;
+    if (tok.kind === ';') {
+      advance();
+      return st;
+    }
+    if (tok.kind === '{') {
+      const open = tok;
+      advance();
+      for (;;) {
+        if (tok.kind === '}') {
+          advance();
+          return st;
+        }
+        if (tok.kind === 'eof') throw lx.err(open.line, open.col, `unterminated block of '${st.keyword}' (missing '}')`);
+        st.subs.push(parseStatement(depth + 1));
+      }
+    }
+    if (tok.kind === 'eof') throw lx.err(tok.line, tok.col, `unexpected end of file after '${st.keyword}', ';' or '{' was expected`);
+    throw lx.err(tok.line, tok.col, `unexpected '${tok.text}' after '${st.keyword}'${arg !== null ? ' argument' : ''}, ';' or '{' was expected`);
+  };
+
+  const top = parseStatement(0);
+  if (top.keyword !== 'module' && top.keyword !== 'submodule') {
+    throw lx.err(top.loc.line, top.loc.col, `expected 'module' or 'submodule', found '${top.keyword}'`);
+  }
+  if (top.arg === null) throw lx.err(top.loc.line, top.loc.col, `'${top.keyword}' needs a name`);
+  if (tok.kind !== 'eof') throw lx.err(tok.line, tok.col, `unexpected content after the end of the ${top.keyword}`);
+  return top;
+}

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { parseYang } from '../../src/yang/parse';
+import { SourceError } from '../../src/errors';
+import type { Statement } from '../../src/yang/schema';
+
+function arg(text: string, kw = 'description'): string | null {
+  const m = parseYang(`module m {\n  ${kw} ${text};\n}\n`, 'm.yang');
+  return m.subs[0].arg;
+}
+
+function err(text: string): SourceError {
+  try {
+    parseYang(text, 't.yang');
+  } catch (e) {
+    assert.ok(e instanceof SourceError, `expected SourceError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('no error');
+}
+
+describe('yang parser', () => {
+  it('parses statements, nesting and locations', () => {
+    const m = parseYang('module a {\n  namespace "urn:a";\n  container c {\n    leaf x { type string; }\n  }\n}\n', 'a.yang');
+    assert.equal(m.keyword, 'module');
+    assert.equal(m.arg, 'a');
+    assert.deepEqual(m.subs.map((s) => s.keyword), ['namespace', 'container']);
+    const leaf = m.subs[1].subs[0];
+    assert.equal(leaf.keyword, 'leaf');
+    assert.equal(leaf.arg, 'x');
+    assert.deepEqual(leaf.loc, { file: 'a.yang', line: 4, col: 5 });
+    assert.equal(leaf.subs[0].arg, 'string');
+    assert.deepEqual(leaf.subs[0].loc, { file: 'a.yang', line: 4, col: 14 });
+  });
+
+  it('statements without argument', () => {
+    const m = parseYang('module a { input { leaf x { type int8; } } }', 'a.yang');
+    assert.equal(m.subs[0].keyword, 'input');
+    assert.equal(m.subs[0].arg, null);
+  });
+
+  it('unquoted, single and double quoted strings', () => {
+    assert.equal(arg('abc/def:ghi[x=1]'), 'abc/def:ghi[x=1]');
+    assert.equal(arg(`'a "b" \\n c'`), 'a "b" \\n c');
+    assert.equal(arg('"a \\"b\\" \\\\ \\t\\n"'), 'a "b" \\ \t\n');
+    assert.equal(arg('a+b'), 'a+b');
+  });
+
+  it('concatenates quoted strings with +', () => {
+    assert.equal(arg(`"abc" + 'def'\n    + "ghi"`), 'abcdefghi');
+    assert.equal(arg(`'[a-z]' + "*"`), '[a-z]*');
+  });
+
+  it('+ must be followed by a quoted string', () => {
+    const e = err('module m {\n  description "a" + b;\n}\n');
+    assert.equal(e.line, 2);
+    assert.match(e.message, /^t\.yang:2:\d+: .*quoted/);
+  });
+
+  it('trims indentation of multi-line double-quoted strings', () => {
+    const text = 'module m {\n  description\n    "first line\n     second line   \n       indented more\n  less\n\n     after blank";\n}\n';
+    const m = parseYang(text, 'm.yang');
+    assert.equal(m.subs[0].arg, 'first line\nsecond line\n  indented more\nless\n\nafter blank');
+  });
+
+  it('tabs count as 8 spaces for the indentation rule', () => {
+    // quote at column 8 (0-based); a tab covers columns 0..7, one more space reaches the quote column
+    const text = 'module m {\n\tcontact\n\t"a\n\t b\n\t  c";\n}\n';
+    const m = parseYang(text, 'm.yang');
+    assert.equal(m.subs[0].keyword, 'contact');
+    assert.equal(m.subs[0].arg, 'a\nb\n c');
+  });
+
+  it('single-quoted strings keep their text exactly', () => {
+    const m = parseYang("module m {\n  description 'a  \n     b';\n}\n", 'm.yang');
+    assert.equal(m.subs[0].arg, 'a  \n     b');
+  });
+
+  it('skips line and block comments', () => {
+    const m = parseYang(
+      'module m { // a comment with { braces\n  /* block\n  comment */ namespace "urn:x//y"; /**/ prefix p;\n  description "/* not a comment */";\n}',
+      'm.yang',
+    );
+    assert.deepEqual(m.subs.map((s) => [s.keyword, s.arg]), [
+      ['namespace', 'urn:x//y'],
+      ['prefix', 'p'],
+      ['description', '/* not a comment */'],
+    ]);
+    assert.equal(m.subs[1].loc.line, 3);
+  });
+
+  it('extension keywords prefix:kw', () => {
+    const m = parseYang('module m { nacm:default-deny-all; ext:label "x" { ext:sub y; } }', 'm.yang');
+    assert.equal(m.subs[0].keyword, 'nacm:default-deny-all');
+    assert.equal(m.subs[0].arg, null);
+    assert.equal(m.subs[1].keyword, 'ext:label');
+    assert.equal(m.subs[1].subs[0].keyword, 'ext:sub');
+  });
+
+  it('YANG 1.1 rejects unknown escapes, 1.0 keeps them', () => {
+    const e = err('module m {\n  yang-version 1.1;\n  description "a \\d b";\n}\n');
+    assert.equal(e.line, 3);
+    assert.match(e.message, /escape/);
+    const m = parseYang('module m {\n  description "a \\d b";\n}\n', 'm.yang');
+    assert.equal(m.subs[0].arg, 'a \\d b');
+  });
+
+  it('errors name file, line and column', () => {
+    let e = err('module m {\n  container c {\n    leaf x { type string }\n  }\n}\n');
+    assert.equal(e.file, 't.yang');
+    assert.equal(e.line, 3);
+    assert.match(e.message, /^t\.yang:3:\d+: /);
+
+    e = err('module m {\n  leaf x {\n    type string;\n');
+    assert.equal(e.line, 2);
+    assert.match(e.message, /missing '}'/);
+
+    e = err('module m {\n  description "never closed;\n}\n');
+    assert.equal(e.line, 2);
+    assert.match(e.message, /unterminated double-quoted/);
+
+    e = err('module m {\n  /* open comment\n}\n');
+    assert.equal(e.line, 2);
+
+    e = err('module m { }\nleaf x;\n');
+    assert.equal(e.line, 2);
+
+    e = err('container m { }\n');
+    assert.match(e.message, /expected 'module'/);
+
+    e = err('module m {\n  "quoted" keyword;\n}\n');
+    assert.equal(e.line, 2);
+
+    e = err('module m {\n  leaf a"b { }\n}\n');
+    assert.equal(e.line, 2);
+  });
+
+  it('parses every standard module it is given', () => {
+    const dir = '/usr/share/yuma/modules/ietf';
+    if (!fs.existsSync(dir)) return;
+    let count = 0;
+    for (const f of fs.readdirSync(dir)) {
+      if (!f.endsWith('.yang')) continue;
+      const st: Statement = parseYang(fs.readFileSync(`${dir}/${f}`, 'utf8'), f);
+      assert.ok(st.keyword === 'module' || st.keyword === 'submodule');
+      assert.equal(st.arg, f.replace(/@.*|\.yang$/, ''));
+      count++;
+    }
+    assert.ok(count > 20);
+  });
+});
