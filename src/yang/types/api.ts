@@ -21,6 +21,11 @@ export interface TypeScope {
   compileXPath(text: string, loc: SourceLoc): XPathExpr;
   /** resolve a nested `type` statement (typedef lookup is the compiler's) */
   resolveType(stmt: Statement): YangType;
+  /**
+   * optional: whether the if-feature substatements of an enum or bit
+   * statement are all enabled (a disabled enum/bit is left out). Absent: all are.
+   */
+  isEnabled?(stmt: Statement): boolean;
 }
 
 /** How prefixes in a lexical value map to modules (XML: namespace context; JSON: module names). */
@@ -30,9 +35,26 @@ export type ParseResult =
   | { ok: true; value: string; member?: YangType }
   | { ok: false; message: string; appTag?: string; tag?: 'invalid-value' | 'bad-element' };
 
+/**
+ * The JSON token a value came from (RFC 7951 section 6): int8..uint32 are
+ * numbers, int64/uint64/decimal64 strings, boolean true/false, empty [null].
+ * Given to parse() with json=true, a wrong token kind is an invalid value
+ * (and selects the union member, RFC 7951 6.10).
+ */
+export type JsonKind = 'string' | 'number' | 'boolean' | 'empty';
+
 export interface TypeSystem {
   builtin(name: string, module: Module): YangType | undefined;
   derive(base: YangType, stmt: Statement, scope: TypeScope): YangType;
-  parse(type: YangType, lexical: string, prefixes: ValuePrefixes, json?: boolean): ParseResult;
-  toXml(type: YangType, canonical: string): { text: string; modules: Module[] };
+  parse(type: YangType, lexical: string, prefixes: ValuePrefixes, json?: boolean, jsonKind?: JsonKind): ParseResult;
+  /**
+   * `modules` (optional) maps a module name to the Module, for
+   * instance-identifier values whose first node is in a module the type's
+   * module does not import.
+   */
+  toXml(
+    type: YangType,
+    canonical: string,
+    modules?: (name: string) => Module | undefined,
+  ): { text: string; modules: Module[] };
 }
