@@ -211,6 +211,12 @@ export interface SchemaNode {
   type?: YangType;
   /** lexical defaults (leaf: 0..1; leaf-list: 0..n), in `module`-scope of the default stmt */
   defaults: string[];
+  /**
+   * the module in whose prefix scope `defaults` are written (the module of
+   * the default statement, or of the typedef whose default is inherited);
+   * absent when there are no defaults (then `module`)
+   */
+  defaultModule?: Module;
   /** choice: the default case */
   defaultCase?: SchemaNode;
   units?: string;
