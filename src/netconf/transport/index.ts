@@ -1,0 +1,11 @@
+/** NETCONF over SSH: the transport the RPC layer builds on. */
+export { NetconfSshServer, TransportStartError } from './server';
+export { HostKeyError, loadOrCreateHostKeys } from './hostkeys';
+export type {
+  NetconfSession,
+  ServerOptions,
+  AuthRequest,
+  SessionStats,
+  TerminationReason,
+  TransportCounters,
+} from './types';

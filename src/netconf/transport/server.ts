@@ -1,0 +1,366 @@
+/**
+ * NETCONF over SSH (RFC 6242) on the ssh2 server: host keys, login through
+ * the caller's authenticate() callback, the `netconf` subsystem only, and
+ * one SshNetconfSession per subsystem channel. ssh2's types stay inside this
+ * folder.
+ */
+import { Server, utils, type Connection, type AuthContext, type ServerChannel, type ClientInfo } from 'ssh2';
+import { loadOrCreateHostKeys } from './hostkeys';
+import { SshNetconfSession, type SessionHost } from './session';
+import type { AuthRequest, NetconfSession, ServerOptions, TerminationReason, TransportCounters } from './types';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../framing';
+
+/** The server could not start (listen failure). */
+export class TransportStartError extends Error {
+  readonly code?: string;
+  constructor(message: string, code?: string) {
+    super(message);
+    this.name = 'TransportStartError';
+    this.code = code;
+  }
+}
+
+const MAX_AUTH_FAILURES = 6;
+const AUTH_FAILURE_DELAY_MS = 250;
+
+function normalizeHost(ip: string | undefined): string {
+  if (!ip) return '';
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+interface ConnState {
+  conn: Connection;
+  sourceHost: string;
+  username: string | null;
+  sessions: Set<SshNetconfSession>;
+  everStarted: boolean;
+  setupTimer: NodeJS.Timeout | null;
+  authFailures: number;
+}
+
+export class NetconfSshServer {
+  private readonly o: ServerOptions;
+  private ssh: Server | null = null;
+  private readonly live = new Map<number, SshNetconfSession>();
+  private readonly conns = new Set<ConnState>();
+  private nextId = 1;
+  private port = 0;
+  private stopping = false;
+  private readonly counters: TransportCounters = {
+    netconfStartTime: new Date(),
+    inBadHellos: 0,
+    inSessions: 0,
+    droppedSessions: 0,
+  };
+  private readonly host: SessionHost;
+
+  constructor(o: ServerOptions) {
+    this.o = o;
+    const log = o.log ?? (() => undefined);
+    this.host = {
+      capabilities: () => o.capabilities(),
+      onMessage: (s, xml) => o.onMessage(s, xml),
+      started: (s) => this.sessionStarted(s),
+      ended: (s, reason, established, by) => this.sessionEnded(s, reason, established, by),
+      badHello: (s, why) => {
+        this.counters.inBadHellos++;
+        log('info', `session ${s.id} from ${s.sourceHost}: bad hello: ${why}`);
+      },
+      log,
+      helloTimeoutMs: o.helloTimeoutMs ?? 60_000,
+      idleTimeoutMs: o.idleTimeoutMs ?? 3_600_000,
+      maxMessageBytes: o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    };
+  }
+
+  private get maxSessions(): number {
+    return this.o.maxSessions ?? 200;
+  }
+
+  async start(): Promise<{ port: number }> {
+    if (this.ssh) throw new TransportStartError('server already started');
+    const hostKeys = await loadOrCreateHostKeys(this.o.hostKeyDir);
+    const keepalive = this.o.keepaliveMs ?? 30_000;
+    const ssh = new Server(
+      {
+        hostKeys,
+        ident: 'flowtapd',
+        keepaliveInterval: keepalive > 0 ? keepalive : undefined,
+        keepaliveCountMax: keepalive > 0 ? 3 : undefined,
+      },
+      (conn, info) => this.onConnection(conn, info),
+    );
+    // bound unauthenticated connections too
+    (ssh as unknown as { maxConnections: number }).maxConnections = this.maxSessions * 2 + 16;
+    const { host, port } = this.o.listen;
+    await new Promise<void>((resolve, reject) => {
+      const onErr = (e: NodeJS.ErrnoException) => {
+        reject(new TransportStartError(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`, e.code));
+      };
+      ssh.once('error', onErr);
+      ssh.listen(port, host, () => {
+        ssh.off('error', onErr);
+        resolve();
+      });
+    });
+    ssh.on('error', (e: Error) => this.log('warn', `ssh server error: ${e.message}`));
+    this.ssh = ssh;
+    this.stopping = false;
+    this.counters.netconfStartTime = new Date();
+    const addr = ssh.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : port;
+    return { port: this.port };
+  }
+
+  async stop(): Promise<void> {
+    const ssh = this.ssh;
+    if (!ssh) return;
+    this.stopping = true;
+    for (const s of [...this.live.values()]) s.close('other');
+    for (const c of [...this.conns]) {
+      try {
+        c.conn.end();
+      } catch {
+        /* gone */
+      }
+    }
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        for (const c of this.conns) destroyConn(c.conn);
+        resolve();
+      }, 3000);
+      ssh.close(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    this.ssh = null;
+  }
+
+  /** Established sessions (hello done), in session-id order. */
+  sessions(): NetconfSession[] {
+    return [...this.live.values()].filter((s) => !s.closed);
+  }
+
+  killSession(id: number, by?: number): boolean {
+    const s = this.live.get(id);
+    if (!s || s.closed) return false;
+    s.kill(by);
+    return true;
+  }
+
+  /** Server-wide counters for ietf-netconf-monitoring statistics. */
+  stats(): Readonly<TransportCounters> {
+    return { ...this.counters };
+  }
+
+  get boundPort(): number {
+    return this.port;
+  }
+
+  // ---- internals ----
+
+  private log(level: 'debug' | 'info' | 'warn', msg: string): void {
+    try {
+      this.o.log?.(level, msg);
+    } catch {
+      /* a logger must not break the transport */
+    }
+  }
+
+  private onConnection(conn: Connection, info: ClientInfo): void {
+    const c: ConnState = {
+      conn,
+      sourceHost: normalizeHost(info.ip),
+      username: null,
+      sessions: new Set(),
+      everStarted: false,
+      setupTimer: null,
+      authFailures: 0,
+    };
+    if (this.stopping) {
+      destroyConn(conn);
+      return;
+    }
+    this.conns.add(c);
+    conn.on('error', (e: Error) => this.log('debug', `connection from ${c.sourceHost}: ${e.message}`));
+    const grace = this.host.helloTimeoutMs;
+    if (grace > 0) {
+      c.setupTimer = setTimeout(() => {
+        if (!c.everStarted) {
+          this.log('info', `connection from ${c.sourceHost}: no NETCONF session within ${grace} ms`);
+          destroyConn(conn);
+        }
+      }, grace);
+    }
+    conn.on('authentication', (ctx: AuthContext) => {
+      this.onAuth(c, ctx).catch((e) => {
+        this.log('warn', `authentication error: ${(e as Error).message}`);
+        safe(() => ctx.reject());
+      });
+    });
+    conn.on('ready', () => {
+      conn.on('session', (accept) => {
+        const session = safeCall(accept);
+        if (!session) return;
+        session.on('error', () => undefined);
+        session.on('subsystem', (acc, rej, inf) => this.onSubsystem(c, acc, rej, inf.name));
+        session.on('exec', (_a, rej) => safe(rej));
+        session.on('shell', (_a, rej) => safe(rej));
+        session.on('pty', (_a, rej) => safe(rej));
+        session.on('sftp', (_a, rej) => safe(rej));
+      });
+    });
+    conn.on('close', () => {
+      if (c.setupTimer) clearTimeout(c.setupTimer);
+      this.conns.delete(c);
+      // sessions whose channel close never arrived
+      for (const s of [...c.sessions]) s.close('dropped');
+    });
+  }
+
+  private async onAuth(c: ConnState, ctx: AuthContext): Promise<void> {
+    const base = { username: ctx.username, sourceHost: c.sourceHost };
+    let req: AuthRequest | null = null;
+    let verified = true;
+    if (ctx.method === 'password') {
+      req = { ...base, method: 'password', password: ctx.password };
+    } else if (ctx.method === 'publickey') {
+      req = { ...base, method: 'publickey', key: { algo: ctx.key.algo, data: Buffer.from(ctx.key.data) } };
+      if (ctx.signature && ctx.blob) {
+        const k = utils.parseKey(ctx.key.data);
+        verified = !(k instanceof Error) && k.verify(ctx.blob, ctx.signature, ctx.hashAlgo as never) === true;
+      }
+    }
+    if (req === null) {
+      // 'none' and the others: tell the client what works
+      safe(() => ctx.reject(['publickey', 'password']));
+      return;
+    }
+    let ok = false;
+    if (verified) {
+      try {
+        ok = (await this.o.authenticate(req)) === true;
+      } catch (e) {
+        this.log('warn', `authenticate() failed: ${(e as Error).message}`);
+        ok = false;
+      }
+    }
+    const finalStep = ctx.method === 'password' || (ctx.method === 'publickey' && ctx.signature !== undefined);
+    if (ok) {
+      if (finalStep) c.username = ctx.username;
+      safe(() => ctx.accept());
+      return;
+    }
+    if (finalStep) {
+      c.authFailures++;
+      if (ctx.method === 'password') await delay(AUTH_FAILURE_DELAY_MS);
+      if (c.authFailures >= MAX_AUTH_FAILURES) {
+        this.log('info', `connection from ${c.sourceHost}: too many authentication failures`);
+        destroyConn(c.conn);
+        return;
+      }
+    }
+    safe(() => ctx.reject(['publickey', 'password']));
+  }
+
+  private onSubsystem(
+    c: ConnState,
+    accept: () => ServerChannel,
+    reject: () => void,
+    name: string,
+  ): void {
+    if (name !== 'netconf' || c.username === null || this.stopping) {
+      safe(reject);
+      return;
+    }
+    if (this.activeCount() >= this.maxSessions) {
+      this.log('warn', `connection from ${c.sourceHost}: session limit ${this.maxSessions} reached`);
+      safe(reject);
+      return;
+    }
+    const channel = safeCall(accept);
+    if (!channel) return;
+    const id = this.nextId++;
+    const s = new SshNetconfSession(this.host, id, c.username, c.sourceHost, channel);
+    c.sessions.add(s);
+    this.pending.add(s);
+    this.connOf.set(s, c);
+    channel.once('close', () => {
+      // one NETCONF session per connection is the norm: end the connection
+      // once its last session's channel is closed (its last reply flushed)
+      setImmediate(() => {
+        if (c.sessions.size === 0) safe(() => c.conn.end());
+      });
+    });
+    s.begin();
+  }
+
+  /** sessions in hello (not yet in `live`) */
+  private readonly pending = new Set<SshNetconfSession>();
+  private readonly connOf = new WeakMap<SshNetconfSession, ConnState>();
+
+  private activeCount(): number {
+    return this.live.size + this.pending.size;
+  }
+
+  private sessionStarted(s: SshNetconfSession): void {
+    this.pending.delete(s);
+    this.live.set(s.id, s);
+    this.counters.inSessions++;
+    const c = this.connOf.get(s)!;
+    c.everStarted = true;
+    if (c.setupTimer) clearTimeout(c.setupTimer);
+    c.setupTimer = null;
+    this.log('info', `session ${s.id} started: ${s.username}@${s.sourceHost} base:${s.base}`);
+    try {
+      this.o.onSessionStart?.(s);
+    } catch (e) {
+      this.log('warn', `onSessionStart failed: ${(e as Error).message}`);
+    }
+  }
+
+  private sessionEnded(s: SshNetconfSession, reason: TerminationReason, established: boolean, by?: number): void {
+    this.pending.delete(s);
+    this.live.delete(s.id);
+    this.connOf.get(s)?.sessions.delete(s);
+    if (established) {
+      if (reason === 'dropped' || reason === 'timeout') this.counters.droppedSessions++;
+      this.log('info', `session ${s.id} ended: ${reason}${by !== undefined ? ` by session ${by}` : ''}`);
+      try {
+        this.o.onSessionEnd?.(s, reason, by);
+      } catch (e) {
+        this.log('warn', `onSessionEnd failed: ${(e as Error).message}`);
+      }
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function safe(f: () => void): void {
+  try {
+    f();
+  } catch {
+    /* the peer went away */
+  }
+}
+
+function safeCall<T>(f: () => T): T | null {
+  try {
+    return f();
+  } catch {
+    return null;
+  }
+}
+
+function destroyConn(conn: Connection): void {
+  try {
+    (conn as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
+  } catch {
+    /* gone */
+  }
+  safe(() => conn.end());
+}

@@ -1,0 +1,339 @@
+/**
+ * One NETCONF session on one SSH channel: hello, framing, the per-session
+ * message queue (pipelined input, in-order replies), timers and teardown.
+ * Everything that can fail on client input is caught here: a misbehaving
+ * client only ever ends its own session.
+ */
+import type { ServerChannel } from 'ssh2';
+import { FrameDecoder, FramingError, encodeMessage, type FramingMode } from '../framing';
+import { buildServerHello, parseClientHello, negotiateBase, xmlEscape, NETCONF_BASE_NS, type BaseVersion } from '../hello';
+import type { NetconfSession, SessionStats, TerminationReason } from './types';
+
+/** What the session needs from the server that owns it. */
+export interface SessionHost {
+  capabilities(): string[];
+  onMessage(s: NetconfSession, xml: string): Promise<string | null>;
+  /** hello completed */
+  started(s: SshNetconfSession): void;
+  /** session over; `established` tells whether started() had been called */
+  ended(s: SshNetconfSession, reason: TerminationReason, established: boolean, killedBy?: number): void;
+  badHello(s: SshNetconfSession, why: string): void;
+  log(level: 'debug' | 'info' | 'warn', msg: string): void;
+  helloTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxMessageBytes: number;
+}
+
+type Queued = { xml: string } | { error: FramingError };
+
+/** Pause reading when this much input waits to be processed. */
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+const MAX_QUEUED_MESSAGES = 1024;
+
+const TERMINATION: ReadonlySet<string> = new Set(['closed', 'killed', 'dropped', 'timeout', 'bad-hello', 'other']);
+
+export function rpcErrorXml(tag: string, type: string, message: string): string {
+  return (
+    `<rpc-reply xmlns="${NETCONF_BASE_NS}"><rpc-error>` +
+    `<error-type>${type}</error-type><error-tag>${tag}</error-tag>` +
+    `<error-severity>error</error-severity>` +
+    `<error-message xml:lang="en">${xmlEscape(message)}</error-message>` +
+    `</rpc-error></rpc-reply>`
+  );
+}
+
+export class SshNetconfSession implements NetconfSession {
+  readonly id: number;
+  username: string;
+  sourceHost: string;
+  loginTime: Date;
+  base: BaseVersion = '1.0';
+  clientCapabilities: string[] = [];
+  stats: SessionStats = { inRpcs: 0, inBadRpcs: 0, outRpcErrors: 0, outNotifications: 0 };
+
+  private readonly host: SessionHost;
+  private readonly channel: ServerChannel;
+  private readonly decoder: FrameDecoder;
+  private mode: FramingMode = 'eom';
+  private state: 'hello' | 'open' | 'closed' = 'hello';
+  private queue: Queued[] = [];
+  private queuedBytes = 0;
+  private processing = false;
+  private paused = false;
+  /** set by close() during onMessage: finish after the current reply */
+  private pendingClose: TerminationReason | null = null;
+  /** input is no longer read (fatal framing error queued) */
+  private inputDead = false;
+  private helloTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(host: SessionHost, id: number, username: string, sourceHost: string, channel: ServerChannel) {
+    this.host = host;
+    this.id = id;
+    this.username = username;
+    this.sourceHost = sourceHost;
+    this.loginTime = new Date();
+    this.channel = channel;
+    this.decoder = new FrameDecoder({ maxMessageBytes: host.maxMessageBytes });
+
+    channel.on('data', (d: Buffer) => this.onData(d));
+    channel.on('error', (e: Error) => host.log('debug', `session ${id}: channel error: ${e.message}`));
+    channel.on('close', () => this.terminate('dropped'));
+    channel.on('end', () => {
+      // client sent EOF: finish what is queued, then drop
+      if (this.state !== 'closed' && !this.processing && this.queue.length === 0) this.terminate('dropped');
+      else this.inputDead = true;
+    });
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Send the server hello and start the hello timer. */
+  begin(): void {
+    let caps: string[];
+    try {
+      caps = this.host.capabilities();
+    } catch (e) {
+      this.host.log('warn', `session ${this.id}: capabilities() failed: ${(e as Error).message}`);
+      this.terminate('other');
+      return;
+    }
+    this.writeFramed(buildServerHello(caps, this.id));
+    if (this.host.helloTimeoutMs > 0) {
+      this.helloTimer = setTimeout(() => {
+        this.host.badHello(this, 'no hello from the client in time');
+        this.terminate('timeout');
+      }, this.host.helloTimeoutMs);
+    }
+  }
+
+  send(xml: string): void {
+    if (this.state === 'closed') return;
+    this.writeFramed(xml);
+    this.touch();
+  }
+
+  close(reason: string = 'closed'): void {
+    const r: TerminationReason = TERMINATION.has(reason) ? (reason as TerminationReason) : 'other';
+    if (this.state === 'closed') return;
+    if (this.processing) {
+      // inside (or awaiting) onMessage: send its reply first
+      this.pendingClose = r;
+      this.inputDead = true;
+      return;
+    }
+    this.terminate(r);
+  }
+
+  /** kill-session: immediate, pending work is discarded. */
+  kill(by?: number): void {
+    this.terminate('killed', by);
+  }
+
+  // ---- input ----
+
+  private onData(d: Buffer): void {
+    if (this.state === 'closed' || this.inputDead) return;
+    try {
+      this.decoder.push(d);
+      this.drainDecoder();
+    } catch (e) {
+      // never let client input escape as an exception
+      this.host.log('warn', `session ${this.id}: ${(e as Error).message}`);
+      this.terminate('dropped');
+    }
+  }
+
+  private drainDecoder(): void {
+    for (;;) {
+      if (this.state === 'closed' || this.inputDead) return;
+      let msg: string | null;
+      try {
+        msg = this.decoder.next();
+      } catch (e) {
+        if (!(e instanceof FramingError)) throw e;
+        this.stats.inBadRpcs++;
+        if (this.state === 'hello') {
+          this.host.badHello(this, e.message);
+          this.terminate('bad-hello');
+          return;
+        }
+        this.enqueue({ error: e });
+        if (!e.recoverable) {
+          this.inputDead = true;
+          return;
+        }
+        continue;
+      }
+      if (msg === null) return;
+      if (this.state === 'hello') {
+        this.onHello(msg);
+        continue;
+      }
+      if (msg.trim() === '') continue; // stray whitespace between end-of-message frames
+      this.enqueue({ xml: msg });
+    }
+  }
+
+  private onHello(msg: string): void {
+    let caps: string[];
+    try {
+      caps = parseClientHello(msg).capabilities;
+    } catch (e) {
+      this.host.badHello(this, (e as Error).message);
+      this.terminate('bad-hello');
+      return;
+    }
+    const base = negotiateBase(this.host.capabilities(), caps);
+    if (base === null) {
+      this.host.badHello(this, 'no common base version');
+      this.terminate('bad-hello');
+      return;
+    }
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
+    this.base = base;
+    this.clientCapabilities = caps;
+    if (base === '1.1') {
+      this.mode = 'chunked';
+      this.decoder.setMode('chunked');
+    }
+    this.state = 'open';
+    this.touch();
+    this.host.started(this);
+  }
+
+  private enqueue(item: Queued): void {
+    this.queue.push(item);
+    if ('xml' in item) this.queuedBytes += item.xml.length;
+    this.touch();
+    if (!this.paused && (this.queuedBytes > MAX_QUEUED_BYTES || this.queue.length > MAX_QUEUED_MESSAGES)) {
+      this.paused = true;
+      this.channel.pause();
+    }
+    if (!this.processing) void this.process();
+  }
+
+  // ---- processing, in order ----
+
+  private async process(): Promise<void> {
+    this.processing = true;
+    try {
+      while (this.queue.length > 0 && this.state === 'open') {
+        const item = this.queue.shift()!;
+        if ('error' in item) {
+          this.stats.outRpcErrors++;
+          this.writeFramed(rpcErrorXml('malformed-message', 'rpc', item.error.message));
+          if (!item.error.recoverable) {
+            this.queue = [];
+            this.terminate('dropped');
+            return;
+          }
+          continue;
+        }
+        this.queuedBytes -= item.xml.length;
+        if (this.paused && this.queuedBytes <= MAX_QUEUED_BYTES / 2 && this.queue.length <= MAX_QUEUED_MESSAGES / 2) {
+          this.paused = false;
+          this.channel.resume();
+        }
+        let reply: string | null;
+        try {
+          reply = await this.host.onMessage(this, item.xml);
+        } catch (e) {
+          this.host.log('warn', `session ${this.id}: onMessage failed: ${(e as Error).stack ?? e}`);
+          this.stats.outRpcErrors++;
+          reply = rpcErrorXml('operation-failed', 'application', 'internal error');
+        }
+        if (this.state !== 'open') return; // killed or dropped meanwhile
+        if (reply !== null) {
+          this.writeFramed(reply);
+          this.touch();
+        }
+        if (this.pendingClose) {
+          this.terminate(this.pendingClose);
+          return;
+        }
+        if (this.channel.writableNeedDrain) await this.waitDrain();
+      }
+      if (this.inputDead && this.state === 'open' && this.queue.length === 0) {
+        // client EOF after its last message
+        this.terminate('dropped');
+      }
+    } catch (e) {
+      this.host.log('warn', `session ${this.id}: ${(e as Error).stack ?? e}`);
+      this.terminate('dropped');
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private waitDrain(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.channel.off('drain', done);
+        this.channel.off('close', done);
+        resolve();
+      };
+      this.channel.on('drain', done);
+      this.channel.on('close', done);
+    });
+  }
+
+  // ---- output ----
+
+  private writeFramed(xml: string): void {
+    if (!this.channel.writable) return;
+    try {
+      for (const piece of encodeMessage(xml, this.mode)) this.channel.write(piece);
+    } catch (e) {
+      this.host.log('warn', `session ${this.id}: write failed: ${(e as Error).message}`);
+    }
+  }
+
+  // ---- timers and teardown ----
+
+  private touch(): void {
+    if (this.state !== 'open' || this.host.idleTimeoutMs <= 0) return;
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
+    this.idleTimer = setTimeout(() => {
+      this.host.log('info', `session ${this.id}: idle timeout`);
+      this.terminate('timeout');
+    }, this.host.idleTimeoutMs);
+  }
+
+  private terminate(reason: TerminationReason, killedBy?: number): void {
+    if (this.state === 'closed') return;
+    const established = this.state === 'open';
+    this.state = 'closed';
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.helloTimer = this.idleTimer = null;
+    this.queue = [];
+    try {
+      // end() flushes what was written (the last reply), then EOF + close
+      this.channel.end();
+      const ch = this.channel;
+      const t = setTimeout(() => {
+        try {
+          ch.close();
+        } catch {
+          /* already gone */
+        }
+      }, 2000);
+      t.unref();
+      ch.once('close', () => clearTimeout(t));
+    } catch {
+      /* channel already gone */
+    }
+    try {
+      this.host.ended(this, reason, established, killedBy);
+    } catch (e) {
+      this.host.log('warn', `session ${this.id}: session-end handler failed: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/** The transport's interface to the rest of the agent (RPC dispatch, monitoring). */
+import type { BaseVersion } from '../hello';
+
+/**
+ * RFC 6470 termination-reason values, used as the `reason` of onSessionEnd:
+ * closed (close-session), killed (kill-session), dropped (the transport
+ * went away or the client broke framing), timeout (idle timeout),
+ * other (server shutdown).
+ */
+export type TerminationReason = 'closed' | 'killed' | 'dropped' | 'timeout' | 'bad-hello' | 'other';
+
+export interface SessionStats {
+  /** counted by the RPC layer */
+  inRpcs: number;
+  /** counted by the RPC layer; the transport adds messages it could not frame or decode */
+  inBadRpcs: number;
+  /** counted by the RPC layer; the transport adds the malformed-message errors it sends */
+  outRpcErrors: number;
+  /** counted by the notification layer */
+  outNotifications: number;
+}
+
+export interface NetconfSession {
+  id: number;
+  username: string;
+  sourceHost: string;
+  loginTime: Date;
+  base: BaseVersion;
+  clientCapabilities: string[];
+  /** Frame and send one message (reply or notification). Ignored once closed. */
+  send(xml: string): void;
+  /**
+   * End the session (reason default 'closed'). Called from inside
+   * onMessage, the reply of that message is still sent first.
+   */
+  close(reason?: string): void;
+  readonly closed: boolean;
+  stats: SessionStats;
+}
+
+export interface AuthRequest {
+  username: string;
+  method: 'password' | 'publickey';
+  /** method 'password' */
+  password?: string;
+  /**
+   * method 'publickey': the client's public key (algo e.g. 'ssh-ed25519',
+   * data the SSH wire encoding, as in authorized_keys after base64
+   * decoding). The transport has already checked the client's signature
+   * when it asks to log in; the callback only decides whether this key may
+   * log in as `username`.
+   */
+  key?: { algo: string; data: Buffer };
+  sourceHost: string;
+}
+
+export interface ServerOptions {
+  hostKeyDir: string;
+  listen: { host: string; port: number };
+  /** The server's capabilities, read at each session's hello. */
+  capabilities: () => string[];
+  authenticate(req: AuthRequest): Promise<boolean>;
+  /**
+   * One complete message from the client (after the hello). Called in order
+   * per session, one at a time: the next call starts after the previous
+   * promise settled and its reply (if any) was sent. Messages are framed and
+   * queued meanwhile (pipelining). A thrown error is logged and answered
+   * with an operation-failed rpc-error.
+   */
+  onMessage(session: NetconfSession, xml: string): Promise<string | null>;
+  onSessionStart?(s: NetconfSession): void;
+  onSessionEnd?(s: NetconfSession, reason: string, killedBy?: number): void;
+  /** default 60 s; also bounds SSH login */
+  helloTimeoutMs?: number;
+  /** default 1 h; 0 disables. Any message in or out counts as activity. */
+  idleTimeoutMs?: number;
+  /** default 200 */
+  maxSessions?: number;
+  /** default 64 MiB */
+  maxMessageBytes?: number;
+  /** SSH keepalive interval, default 30 s (0 disables); 3 unanswered end the connection */
+  keepaliveMs?: number;
+  /** diagnostics (default: none) */
+  log?: (level: 'debug' | 'info' | 'warn', msg: string) => void;
+}
+
+/** Server-wide counters for ietf-netconf-monitoring /netconf-state/statistics. */
+export interface TransportCounters {
+  netconfStartTime: Date;
+  inBadHellos: number;
+  inSessions: number;
+  droppedSessions: number;
+}
