@@ -1,0 +1,533 @@
+/**
+ * Validation of a data tree (RFC 7950 sections 8 and 15), in libyang's
+ * order: add defaults, resolve `when` (removing default nodes under a false
+ * when; explicit ones are errors, or removed in autoDeleteWhen mode), then
+ * check mandatory nodes, choices, min/max-elements, unique, leafref and
+ * instance-identifier require-instance, `must`, and state data in a
+ * configuration. Every problem is reported, not just the first.
+ */
+import { AgentError, ErrorInfo, ErrorTag } from '../../errors';
+import type { Constraint, SchemaContext, SchemaNode, XPathExpr } from '../schema';
+import type { XPathValue } from '../xpath/api';
+import { toBoolean, xpath } from './deps';
+import { DataNode } from './node';
+import { defaultValues, isInner } from './schemautil';
+import { childPath, findChild, insertChild, nameKey, pathOf, removeChild, resolvePath } from './tree';
+
+export interface ValidateOptions {
+  /** 'config': a configuration datastore (state nodes are errors); 'data': everything */
+  type: 'config' | 'data';
+  /**
+   * delete explicit nodes whose `when` is false instead of reporting them
+   * (NETCONF edits: RFC 7950 8.3.2 auto-deletion)
+   */
+  autoDeleteWhen?: boolean;
+  /** only consider top-level nodes of modules that have data in the tree (yanglint --present) */
+  present?: boolean;
+  /** add default nodes first (default true) */
+  defaults?: boolean;
+}
+
+/** One entry of a schema plan: a data child, or a choice with its cases. */
+type Item = { s: SchemaNode; choice?: undefined } | { s: SchemaNode; choice: CaseItem[] };
+interface CaseItem {
+  c: SchemaNode;
+  items: Item[];
+  /** every data node schema that may appear under the parent through this case */
+  members: Set<SchemaNode>;
+}
+interface Plan {
+  items: Item[];
+  /** anything to check on children: mandatory, choice, min/max, unique */
+  checks: boolean;
+  /** anything to add as a default */
+  defaults: boolean;
+}
+
+const plans = { config: new WeakMap<SchemaNode, Plan>(), data: new WeakMap<SchemaNode, Plan>() };
+
+function schemaKids(s: SchemaNode): SchemaNode[] {
+  if (s.kind === 'rpc' || s.kind === 'action') {
+    const io = s.children.find((c) => c.kind === 'input');
+    return io ? io.children : [];
+  }
+  if (s.kind === 'root' && !s.children.length) return [...s.dataChildren.values()];
+  return s.children;
+}
+
+const DATA_KINDS = new Set(['container', 'list', 'leaf', 'leaf-list', 'anydata', 'anyxml']);
+
+function buildItems(kids: SchemaNode[], config: boolean): Item[] {
+  const items: Item[] = [];
+  for (const k of kids) {
+    if (config && !k.config) continue;
+    if (k.kind === 'choice') {
+      const cases: CaseItem[] = [];
+      for (const c of k.children) {
+        // shorthand cases may be compiled as the data node itself
+        const caseKids = c.kind === 'case' ? c.children : [c];
+        const items2 = buildItems(caseKids, config);
+        const members = new Set<SchemaNode>();
+        collectMembers(items2, members);
+        cases.push({ c, items: items2, members });
+      }
+      items.push({ s: k, choice: cases });
+    } else if (DATA_KINDS.has(k.kind)) items.push({ s: k });
+  }
+  return items;
+}
+
+function collectMembers(items: Item[], into: Set<SchemaNode>): void {
+  for (const it of items) {
+    if (it.choice) for (const c of it.choice) collectMembers(c.items, into);
+    else into.add(it.s);
+  }
+}
+
+function planOf(s: SchemaNode, config: boolean): Plan {
+  const cache = config ? plans.config : plans.data;
+  let p = cache.get(s);
+  if (!p) {
+    const items = buildItems(schemaKids(s), config);
+    let checks = false;
+    let defaults = false;
+    const scan = (its: Item[]): void => {
+      for (const it of its) {
+        if (it.choice) {
+          if (it.s.mandatory || it.s.defaultCase) checks = true;
+          checks = true; // multiple-case detection
+          defaults = true;
+          for (const c of it.choice) scan(c.items);
+          continue;
+        }
+        const x = it.s;
+        if (x.mandatory || x.minElements > 0 || x.maxElements !== Infinity || (x.unique && x.unique.length)) checks = true;
+        if (x.kind === 'container' && !x.presence) defaults = true;
+        if ((x.kind === 'leaf' || x.kind === 'leaf-list') && defaultValues(x).length) defaults = true;
+      }
+    };
+    scan(items);
+    p = { items, checks, defaults };
+    cache.set(s, p);
+  }
+  return p;
+}
+
+/** `when` constraints that govern a data node: its own and those of the choices/cases above it. */
+interface WhenRef {
+  c: Constraint;
+  /** the schema node that carries it */
+  owner: SchemaNode;
+}
+const whenCache = new WeakMap<SchemaNode, WhenRef[]>();
+function whensOf(s: SchemaNode): WhenRef[] {
+  let w = whenCache.get(s);
+  if (!w) {
+    w = [];
+    for (const c of s.when ?? []) w.push({ c, owner: s });
+    for (let p = s.parent; p && (p.kind === 'choice' || p.kind === 'case'); p = p.parent) {
+      for (const c of p.when ?? []) w.push({ c, owner: p });
+    }
+    whenCache.set(s, w);
+  }
+  return w;
+}
+
+function isOp(n: DataNode): boolean {
+  const k = n.schema.kind;
+  return k === 'rpc' || k === 'action' || k === 'notification';
+}
+
+class Validator {
+  errors: AgentError[] = [];
+  private config: boolean;
+  private leafrefCache = new Map<XPathExpr, Set<string>>();
+
+  constructor(
+    private ctx: SchemaContext,
+    private root: DataNode,
+    private opts: ValidateOptions,
+  ) {
+    this.config = opts.type === 'config';
+  }
+
+  private err(tag: ErrorTag, msg: string, at: { xml: string; ns: Record<string, string> }, appTag?: string, info?: ErrorInfo): void {
+    this.errors.push(new AgentError(tag, msg, { path: at.xml, pathNs: at.ns, appTag, info }));
+  }
+
+  private eval(expr: XPathExpr, node: DataNode, current?: DataNode): XPathValue | AgentError {
+    try {
+      return xpath().evaluate(expr, { schema: this.ctx, node, current: current ?? node, root: this.root });
+    } catch (e) {
+      if (e instanceof AgentError) return e;
+      return new AgentError('operation-failed', `XPath "${expr.text}": ${(e as Error).message}`);
+    }
+  }
+
+  private topAllowed(root: DataNode): ((s: SchemaNode) => boolean) | null {
+    if (!this.opts.present || root.schema.kind !== 'root') return null;
+    const mods = new Set(root.children.map((c) => c.schema.module.name));
+    return (s) => mods.has(s.module.name);
+  }
+
+  // ---------------------------------------------------------------- defaults
+
+  defaults(node: DataNode): void {
+    const s = node.schema;
+    if (!isInner(s) && s.kind !== 'root') return;
+    const plan = planOf(s, this.config && !isOp(node) && !this.insideOp(node));
+    if (plan.defaults) {
+      const present = new Set<SchemaNode>();
+      for (const c of node.children) present.add(c.schema);
+      const allowed = node.schema.kind === 'root' ? this.topAllowed(node) : null;
+      this.addItems(node, plan.items, present, allowed);
+    }
+    const ch = node.children;
+    for (let i = 0; i < ch.length; i++) {
+      const c = ch[i];
+      if (c.children.length || (c.schema.kind === 'container' || c.schema.kind === 'list')) this.defaults(c);
+    }
+  }
+
+  private insideOp(n: DataNode): boolean {
+    for (let p: DataNode | null = n; p; p = p.parent) if (isOp(p)) return true;
+    return false;
+  }
+
+  private addItems(node: DataNode, items: Item[], present: Set<SchemaNode>, allowed: ((s: SchemaNode) => boolean) | null): void {
+    for (const it of items) {
+      if (allowed && !allowed(it.s)) continue;
+      if (it.choice) {
+        const c = this.activeCase(it.choice, present) ?? it.choice.find((x) => x.c === it.s.defaultCase);
+        if (c) this.addItems(node, c.items, present, null);
+        continue;
+      }
+      const x = it.s;
+      if (present.has(x)) continue;
+      if (x.kind === 'container' && !x.presence) {
+        const n = new DataNode(x);
+        n.dflt = true;
+        insertChild(node, n);
+      } else if (x.kind === 'leaf' || x.kind === 'leaf-list') {
+        const dv = defaultValues(x);
+        if (!dv.length) continue;
+        for (const v of x.kind === 'leaf' ? dv.slice(0, 1) : dv) {
+          const n = new DataNode(x, v);
+          n.dflt = true;
+          insertChild(node, n);
+        }
+      }
+    }
+  }
+
+  private activeCase(cases: CaseItem[], present: Set<SchemaNode>): CaseItem | undefined {
+    for (const c of cases) for (const m of c.members) if (present.has(m)) return c;
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- when
+
+  private whenTrue(node: DataNode, refs: WhenRef[]): { ok: true } | { ok: false; c: Constraint } | { ok: 'error'; e: AgentError } {
+    for (const { c, owner } of refs) {
+      let ctxNode: DataNode | null;
+      if (owner.kind === 'choice' || owner.kind === 'case' || c.context === 'ancestor') {
+        ctxNode = node.parent;
+        if (c.contextNode) {
+          for (let p = node.parent; p; p = p.parent) {
+            if (p.schema === c.contextNode) {
+              ctxNode = p;
+              break;
+            }
+          }
+        }
+      } else ctxNode = node;
+      if (!ctxNode) continue;
+      const r = this.eval(c.xpath, ctxNode);
+      if (r instanceof AgentError) return { ok: 'error', e: r };
+      if (!toBoolean(r)) return { ok: false, c };
+    }
+    return { ok: true };
+  }
+
+  whens(): void {
+    let list: DataNode[] = [];
+    const collect = (n: DataNode): void => {
+      const ch = n.children;
+      for (let i = 0; i < ch.length; i++) {
+        const c = ch[i];
+        if (whensOf(c.schema).length) list.push(c);
+        if (c.children.length) collect(c);
+      }
+    };
+    collect(this.root);
+    if (!list.length) return;
+    const attached = (n: DataNode): boolean => {
+      let p: DataNode | null = n;
+      while (p && p !== this.root) p = p.parent;
+      return p === this.root;
+    };
+    for (let round = 0; round < 50; round++) {
+      let removed = false;
+      const failing: { n: DataNode; c: Constraint }[] = [];
+      const errs: AgentError[] = [];
+      for (const n of list) {
+        if (!attached(n)) continue;
+        const r = this.whenTrue(n, whensOf(n.schema));
+        if (r.ok === true) continue;
+        if (r.ok === 'error') {
+          errs.push(r.e);
+          continue;
+        }
+        if (n.dflt || this.opts.autoDeleteWhen) {
+          removeChild(n);
+          removed = true;
+        } else failing.push({ n, c: r.c });
+      }
+      list = list.filter(attached);
+      if (!removed) {
+        for (const { n, c } of failing) {
+          this.err('unknown-element', `When condition "${c.xpath.text}" not satisfied.`, pathOf(n), 'when-violation', {
+            'bad-element': n.schema.name,
+          });
+        }
+        this.errors.push(...errs);
+        return;
+      }
+    }
+  }
+
+  /** false when a missing node would be excluded by its when (evaluated on a dummy). */
+  private absentWhenFalse(parent: DataNode, s: SchemaNode): boolean {
+    const refs = whensOf(s);
+    if (!refs.length) return false;
+    const dummy = new DataNode(s, s.kind === 'leaf' || s.kind === 'leaf-list' ? '' : null);
+    dummy.parent = parent;
+    const r = this.whenTrue(dummy, refs);
+    return r.ok === false;
+  }
+
+  // ---------------------------------------------------------------- checks
+
+  check(node: DataNode, inOp: boolean): void {
+    const s = node.schema;
+    if (s.kind !== 'root') {
+      if (this.config && !inOp && !s.config && !isOp(node)) {
+        this.err('invalid-value', `State data node "${s.name}" found in a configuration.`, pathOf(node), undefined, {
+          'bad-element': s.name,
+        });
+        return;
+      }
+      if (s.must && s.must.length && !node.dflt) this.must(node);
+      if (node.value !== null && s.type) this.refs(node);
+    }
+    if (isInner(s) || s.kind === 'root') {
+      const op = inOp || isOp(node);
+      const plan = planOf(s, this.config && !op);
+      if (plan.checks) this.checkChildren(node, plan);
+      const ch = node.children;
+      for (let i = 0; i < ch.length; i++) this.check(ch[i], op);
+    }
+  }
+
+  private must(node: DataNode): void {
+    for (const m of node.schema.must) {
+      const r = this.eval(m.xpath, node);
+      if (r instanceof AgentError) {
+        this.errors.push(r);
+        continue;
+      }
+      if (!toBoolean(r)) {
+        this.err('operation-failed', m.errorMessage ?? `Must condition "${m.xpath.text}" not satisfied.`, pathOf(node), m.errorAppTag ?? 'must-violation');
+      }
+    }
+  }
+
+  private refs(node: DataNode): void {
+    const t = node.schema.type!;
+    if (t.base === 'leafref' && t.requireInstance && t.path) {
+      if (!this.leafrefOk(node, t.path)) {
+        this.err(
+          'data-missing',
+          `Invalid leafref value "${node.value}" - no target instance "${t.path.text}" with the same value.`,
+          pathOf(node),
+          'instance-required',
+        );
+      }
+    } else if (t.base === 'instance-identifier' && t.requireInstance) {
+      if (!resolvePath(this.root, node.value!)) {
+        this.err('data-missing', `Required instance "${node.value}" does not exist.`, pathOf(node), 'instance-required');
+      }
+    }
+  }
+
+  private leafrefOk(node: DataNode, path: XPathExpr): boolean {
+    const cacheable = path.text.trimStart().startsWith('/') && !path.text.includes('[');
+    if (cacheable) {
+      let set = this.leafrefCache.get(path);
+      if (!set) {
+        set = new Set();
+        const r = this.eval(path, node);
+        if (Array.isArray(r)) for (const n of r) if (n.value !== null) set.add(n.value);
+        this.leafrefCache.set(path, set);
+      }
+      return set.has(node.value!);
+    }
+    const r = this.eval(path, node);
+    if (!Array.isArray(r)) return false;
+    for (const n of r) if (n.value === node.value) return true;
+    return false;
+  }
+
+  private checkChildren(node: DataNode, plan: Plan): void {
+    const groups = new Map<SchemaNode, DataNode[]>();
+    for (const c of node.children) {
+      const g = groups.get(c.schema);
+      if (g) g.push(c);
+      else groups.set(c.schema, [c]);
+    }
+    const allowed = node.schema.kind === 'root' ? this.topAllowed(node) : null;
+    this.checkItems(node, plan.items, groups, true, allowed);
+  }
+
+  private checkItems(
+    node: DataNode,
+    items: Item[],
+    groups: Map<SchemaNode, DataNode[]>,
+    active: boolean,
+    allowed: ((s: SchemaNode) => boolean) | null,
+  ): void {
+    for (const it of items) {
+      if (allowed && !allowed(it.s)) continue;
+      const x = it.s;
+      if (it.choice) {
+        const with_ = it.choice.filter((c) => {
+          for (const m of c.members) if (groups.has(m)) return true;
+          return false;
+        });
+        if (with_.length > 1) {
+          // default nodes of the other cases go silently (libyang does the same)
+          const explicit = with_.filter((c) => [...c.members].some((m) => groups.get(m)!.some((d) => !d.dflt)));
+          for (const c of with_) {
+            if (explicit.length && !explicit.includes(c)) for (const m of c.members) for (const d of groups.get(m) ?? []) removeChild(d);
+          }
+          if (explicit.length > 1) {
+            const second = explicit[1];
+            const first = [...second.members].map((m) => groups.get(m)?.[0]).find((d) => d);
+            this.err(
+              'bad-element',
+              `Data for both cases "${explicit[0].c.name}" and "${second.c.name}" exist.`,
+              first ? pathOf(first) : pathOf(node),
+              undefined,
+              { 'bad-element': first ? first.schema.name : x.name },
+            );
+          }
+        }
+        if (!with_.length && x.mandatory && active && !this.absentWhenFalse(node, x)) {
+          this.err('data-missing', `Missing mandatory choice "${x.name}".`, pathOf(node), 'missing-choice', { 'missing-choice': x.name });
+        }
+        for (const c of it.choice) this.checkItems(node, c.items, groups, active && with_[0] === c, null);
+        continue;
+      }
+      const inst = groups.get(x);
+      const count = inst ? inst.length : 0;
+      if (!active && !count) continue;
+      if (count === 0) {
+        if ((x.mandatory && x.kind !== 'container') || x.minElements > 0) {
+          if (this.absentWhenFalse(node, x)) continue;
+          if (x.kind === 'list' || x.kind === 'leaf-list') {
+            this.err('operation-failed', `Too few "${x.name}" instances.`, childPath(node, x), 'too-few-elements');
+          } else {
+            this.err('data-missing', `Mandatory node "${x.name}" instance does not exist.`, childPath(node, x));
+          }
+        }
+        continue;
+      }
+      if (x.kind === 'list' || x.kind === 'leaf-list') {
+        if (count < x.minElements) {
+          this.err('operation-failed', `Too few "${x.name}" instances.`, childPath(node, x), 'too-few-elements');
+        }
+        if (count > x.maxElements) {
+          this.err('operation-failed', `Too many "${x.name}" instances.`, pathOf(inst![x.maxElements]), 'too-many-elements');
+        }
+        if (x.kind === 'list' && x.unique && x.unique.length && count > 1) this.unique(x, inst!);
+      }
+    }
+  }
+
+  private unique(list: SchemaNode, entries: DataNode[]): void {
+    for (const u of list.unique) {
+      const seen = new Map<string, DataNode>();
+      for (const e of entries) {
+        const leaves: DataNode[] = [];
+        let complete = true;
+        for (const path of u.leaves) {
+          let cur: DataNode | undefined = e;
+          for (const step of path) {
+            cur = cur && findChild(cur, step);
+            if (!cur) break;
+          }
+          if (!cur || cur.value === null) {
+            complete = false;
+            break;
+          }
+          leaves.push(cur);
+        }
+        if (!complete) continue;
+        const key = leaves.map((l) => l.value).join('\u0001');
+        const prev = seen.get(key);
+        if (!prev) {
+          seen.set(key, e);
+          continue;
+        }
+        const at = pathOf(e);
+        const paths = leaves.map((l) => pathOf(l));
+        for (const p of paths) Object.assign(at.ns, p.ns);
+        this.err(
+          'operation-failed',
+          `Unique data leaf(s) "${u.text}" not satisfied in "${pathOf(prev).json}" and "${at.json}".`,
+          at,
+          'data-not-unique',
+          { 'non-unique': paths.map((p) => p.xml).join(' ') },
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Add default nodes (dflt=true) to a tree: leaf and leaf-list defaults in
+ * every existing container/list entry and in non-presence containers
+ * (created as default nodes), in the default case of a choice or the case
+ * that has data. Default nodes whose `when` is false are not kept: run
+ * validate() for that (it calls this first).
+ */
+export function addDefaults(ctx: SchemaContext, root: DataNode, opts: Pick<ValidateOptions, 'type' | 'present'> = { type: 'data' }): void {
+  new Validator(ctx, root, { ...opts, type: opts.type }).defaults(root);
+}
+
+/**
+ * Validate a tree in place (it gains its default nodes; with
+ * autoDeleteWhen it loses nodes whose when is false). Returns every
+ * problem as an AgentError (empty when valid):
+ * - missing mandatory leaf/anydata: data-missing, path of the missing node
+ * - mandatory choice without data: data-missing / missing-choice, path of the parent
+ * - min-elements: operation-failed / too-few-elements; max-elements:
+ *   operation-failed / too-many-elements (path of the first extra instance)
+ * - unique: operation-failed / data-not-unique, info non-unique (the leaf
+ *   paths, space-separated), path of the later entry
+ * - leafref / instance-identifier require-instance: data-missing / instance-required
+ * - must: operation-failed / the must's error-app-tag or must-violation,
+ *   message its error-message or `Must condition "..." not satisfied.`
+ * - when false on an explicit node: unknown-element / when-violation
+ * - data in two cases of one choice: bad-element
+ * - state data in a 'config' tree: invalid-value
+ */
+export function validate(ctx: SchemaContext, root: DataNode, opts: ValidateOptions = { type: 'data' }): AgentError[] {
+  const v = new Validator(ctx, root, opts);
+  if (opts.defaults !== false) v.defaults(root);
+  v.whens();
+  v.check(root, false);
+  return v.errors;
+}
+
+export { nameKey };
