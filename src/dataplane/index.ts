@@ -1,0 +1,221 @@
+/**
+ * The kernel dataplane: TUN pool members, clsact + u32 + mirred selection on
+ * the subscriber interfaces, and the relay. It receives a typed desired state
+ * (no XML, no NETCONF) and reconciles the kernel to it in two phases:
+ * prepare() checks and allocates what can fail, apply() makes it live,
+ * abort() releases only what prepare() took.
+ */
+
+import { EventEmitter } from 'events';
+import { AgentError } from '../errors';
+import { DropRule, Relay, SessionCounters } from '../relay';
+import { checkFlow, ipv4ToNumber } from '../relay/jmirror';
+import { getLinks, LinkEvent, LinkInfo, LinkMonitor, Rtnl, setLinkUp } from './rtnl';
+import { dumpFilters, owned, parsePrefix, reconcileInterface, removeOwned, WantedFilter } from './tc';
+import { checkIfName, ensureTun, openTun, removeTun } from './tun';
+
+export type { DropRule, SessionCounters };
+
+export interface MirrorSpec {
+  /** stable key, e.g. the Acct-Session-Id */
+  key: string;
+  /** IPv4 addresses / prefixes and IPv6 prefixes of the subscriber */
+  addresses: string[];
+  /** pool member (TUN device name) carrying this mirror */
+  tunnel: string;
+  interceptId: number;
+  sessionId: number;
+  medIp: string;
+  medPort: number;
+  dropRules: DropRule[];
+}
+
+export interface DesiredState {
+  pool: { name: string; enabled?: boolean }[];
+  subscriberInterfaces: string[];
+  sourceIpv4?: string;
+  /** forwarding class code point; undefined copies the packet's own DSCP */
+  dscp?: number;
+  multicast: boolean;
+  mirrors: MirrorSpec[];
+}
+
+export interface PreparedChange {
+  apply(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** 'down': a pool member went down; 'gone': it disappeared; 'up': it came back. */
+export interface MemberEvent {
+  name: string;
+  state: 'up' | 'down' | 'gone';
+}
+
+export class Dataplane {
+  private readonly nl = new Rtnl();
+  private monitor?: LinkMonitor;
+  private relay?: Relay;
+  private current: DesiredState = { pool: [], subscriberInterfaces: [], multicast: false, mirrors: [] };
+  private busy: Promise<unknown> = Promise.resolve();
+  /** pool member events, for the pool logic */
+  readonly linkEvents = new EventEmitter();
+  private readonly lastState = new Map<string, 'up' | 'down' | 'gone'>();
+
+  /** Starts following link events. Call once. */
+  start(): void {
+    if (this.monitor) return;
+    this.monitor = new LinkMonitor();
+    this.monitor.on('link', (e: LinkEvent) => this.onLink(e));
+    this.monitor.on('error', () => undefined);
+  }
+
+  private onLink(e: LinkEvent): void {
+    if (!this.current.pool.some((m) => m.name === e.link.name)) return;
+    const state: MemberEvent['state'] = e.kind === 'del' ? 'gone' : e.link.up ? 'up' : 'down';
+    if (this.lastState.get(e.link.name) === state) return;
+    this.lastState.set(e.link.name, state);
+    this.linkEvents.emit('member', { name: e.link.name, state } as MemberEvent);
+  }
+
+  async close(): Promise<void> {
+    this.monitor?.close();
+    this.relay?.close();
+    this.relay = undefined;
+    this.nl.close();
+  }
+
+  counters(key: string): SessionCounters | undefined {
+    return this.relay?.counters(key);
+  }
+
+  relayStats(): Relay['stats'] | undefined {
+    return this.relay?.stats;
+  }
+
+  /** Current links, for the pool logic (is a member usable?). */
+  async links(): Promise<LinkInfo[]> {
+    return getLinks(this.nl);
+  }
+
+  /** Checks the state's own consistency; throws AgentError naming the problem. */
+  static check(d: DesiredState): void {
+    const names = new Set<string>();
+    for (const m of d.pool) {
+      checkIfName(m.name);
+      if (names.has(m.name)) throw new AgentError('invalid-value', `tunnel ${m.name} is listed twice`);
+      names.add(m.name);
+    }
+    for (const i of d.subscriberInterfaces) checkIfName(i);
+    if (d.dscp !== undefined && (!Number.isInteger(d.dscp) || d.dscp < 0 || d.dscp > 63)) throw new AgentError('invalid-value', `dscp ${d.dscp} is out of range`);
+    if (d.sourceIpv4 !== undefined) ipv4ToNumber(d.sourceIpv4);
+    if (d.mirrors.length && d.sourceIpv4 === undefined) throw new AgentError('missing-element', 'source-ipv4-address is required for mirroring', { info: { 'bad-element': 'source-ipv4-address' } });
+    const keys = new Set<string>();
+    for (const m of d.mirrors) {
+      if (keys.has(m.key)) throw new AgentError('invalid-value', `mirror ${m.key} is listed twice`);
+      keys.add(m.key);
+      if (!names.has(m.tunnel)) throw new AgentError('invalid-value', `mirror ${m.key}: tunnel ${m.tunnel} is not a pool member`);
+      for (const a of m.addresses) parsePrefix(a);
+      checkFlow({ src: 0, dst: ipv4ToNumber(m.medIp), srcPort: 0, dstPort: m.medPort, interceptId: m.interceptId, sessionId: m.sessionId });
+    }
+  }
+
+  /**
+   * Phase one: checks the state, checks that the subscriber interfaces exist,
+   * creates the TUN devices that are missing. Nothing selects traffic yet.
+   */
+  prepare(desired: DesiredState): Promise<PreparedChange> {
+    const run = this.busy.then(() => this.doPrepare(desired));
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doPrepare(desired: DesiredState): Promise<PreparedChange> {
+    Dataplane.check(desired);
+    const links = new Map((await getLinks(this.nl)).map((l) => [l.name, l]));
+    for (const i of desired.subscriberInterfaces)
+      if (!links.has(i)) throw new AgentError('operation-failed', `subscriber interface ${i} does not exist in the kernel`, { appTag: 'kernel-refused' });
+    const created: string[] = [];
+    try {
+      for (const m of desired.pool) {
+        if (links.has(m.name)) continue;
+        await ensureTun(this.nl, m.name);
+        created.push(m.name);
+      }
+    } catch (e) {
+      for (const n of created) await removeTun(this.nl, n).catch(() => undefined);
+      throw e;
+    }
+    let done = false;
+    return {
+      apply: async () => {
+        if (done) return;
+        done = true;
+        const run = this.busy.then(() => this.doApply(desired));
+        this.busy = run.catch(() => undefined);
+        await run;
+      },
+      abort: async () => {
+        if (done) return;
+        done = true;
+        for (const n of created) await removeTun(this.nl, n).catch(() => undefined);
+      },
+    };
+  }
+
+  private async doApply(desired: DesiredState): Promise<void> {
+    let links = new Map((await getLinks(this.nl)).map((l) => [l.name, l]));
+    // Pool members: present and administratively as configured.
+    for (const m of desired.pool) {
+      let l = links.get(m.name);
+      if (!l) {
+        await ensureTun(this.nl, m.name);
+        links = new Map((await getLinks(this.nl)).map((x) => [x.name, x]));
+        l = links.get(m.name)!;
+      }
+      const want = m.enabled !== false;
+      if (l.up !== want) await setLinkUp(this.nl, l.index, want, m.name);
+    }
+    // Relay first, so copies have a reader as soon as filters go in.
+    if (desired.pool.length && desired.sourceIpv4) {
+      this.relay ??= new Relay();
+      this.relay.configure({ sourceIpv4: desired.sourceIpv4, dscp: desired.dscp, sessions: desired.mirrors });
+      this.relay.setTunnels(desired.pool.map((m) => m.name), openTun);
+    } else if (this.relay) {
+      this.relay.configure({ sourceIpv4: '0.0.0.0', sessions: [] });
+      this.relay.setTunnels([], openTun);
+    }
+    // Selection on each subscriber interface.
+    const wanted: WantedFilter[] = [];
+    for (const m of desired.mirrors) {
+      const tun = links.get(m.tunnel);
+      if (!tun) continue;
+      for (const a of m.addresses) {
+        const prefix = parsePrefix(a);
+        wanted.push({ dir: 'ingress', prefix, tunIfindex: tun.index }, { dir: 'egress', prefix, tunIfindex: tun.index });
+      }
+    }
+    for (const name of desired.subscriberInterfaces) {
+      const l = links.get(name);
+      if (!l) throw new AgentError('operation-failed', `subscriber interface ${name} does not exist in the kernel`, { appTag: 'kernel-refused' });
+      await reconcileInterface(this.nl, l.index, name, wanted);
+    }
+    // Interfaces no longer listed: remove only what the agent owns there.
+    for (const name of this.current.subscriberInterfaces) {
+      if (desired.subscriberInterfaces.includes(name)) continue;
+      const l = links.get(name);
+      if (l && (await dumpFilters(this.nl, l.index)).some(owned)) await removeOwned(this.nl, l.index, name);
+    }
+    // Pool members removed from the configuration.
+    for (const m of this.current.pool) if (!desired.pool.some((x) => x.name === m.name)) await removeTun(this.nl, m.name);
+    this.current = desired;
+    for (const m of desired.pool) {
+      const l = links.get(m.name);
+      this.lastState.set(m.name, !l ? 'gone' : l.up ? 'up' : 'down');
+    }
+  }
+
+  /** The state last applied. */
+  get applied(): DesiredState {
+    return this.current;
+  }
+}
