@@ -54,7 +54,7 @@ export const REVERSE_AXES: ReadonlySet<Axis> = new Set<Axis>([
  * - none: text(), comment(), processing-instruction(): never match in our data model
  */
 export type NodeTest =
-  | { k: 'name'; module: string | undefined; name: string }
+  | { k: 'name'; module: string | undefined; name: string; key?: string }
   | { k: 'any'; module: string | undefined }
   | { k: 'node' }
   | { k: 'none'; type: string };
@@ -94,7 +94,9 @@ export type Expr =
    * (PathExpr: FilterExpr '/' RelativeLocationPath), else the root (abs) or
    * the context node
    */
-  | { t: 'path'; abs: boolean; start: Expr | null; steps: Step[] };
+  | { t: 'path'; abs: boolean; start: Expr | null; steps: Step[]; simple?: boolean };
+
+/** a name test with a known module also carries its dataChildren/index key `${module}:${name}` */
 
 export interface Ast {
   root: Expr;

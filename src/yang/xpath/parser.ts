@@ -8,6 +8,7 @@ import { AgentError } from '../../errors';
 import type { PrefixResolver } from './api';
 import { AXES, type ArithOp, type Ast, type Axis, type CmpOp, type Expr, type NodeTest, type Step } from './ast';
 import { syntaxError, tokenize, type Token } from './lexer';
+import { xsdToRegExp } from '../types/xsd-regex';
 import { stringToNumber } from './values';
 
 type StaticType = 'nodes' | 'num' | 'str' | 'bool' | 'any';
@@ -322,7 +323,7 @@ class Parser {
         return { k: 'any', module: this.prefixModule(t.prefix) };
       }
       const module = t.prefix === null ? this.defaultModule : this.prefixModule(t.prefix);
-      return { k: 'name', module, name: t.v };
+      return module === undefined ? { k: 'name', module, name: t.v } : { k: 'name', module, name: t.v, key: `${module}:${t.v}` };
     }
     if (t.k === 'nodetype') {
       this.expect('(', '"("');
@@ -427,6 +428,21 @@ class Parser {
         }
       }
     }
+    if ((t.v === 'derived-from' || t.v === 'derived-from-or-self') && args[1].t === 'str') {
+      const lit = args[1];
+      const m = QNAME_LITERAL.exec(lit.v);
+      if (m && !lit.qname) {
+        throw new AgentError('invalid-value', `unknown prefix "${m[1]}" in identity "${lit.v}" of XPath expression "${this.text}"`);
+      }
+    }
+    if (t.v === 're-match' && args[1].t === 'str') {
+      const lit = args[1];
+      try {
+        lit.regex = xsdToRegExp(lit.v);
+      } catch (err) {
+        throw new AgentError('invalid-value', `invalid pattern in re-match() of XPath expression "${this.text}": ${(err as Error).message}`);
+      }
+    }
     return { t: 'call', name, args };
   }
 }
@@ -455,6 +471,16 @@ function finishPath(p: Expr & { t: 'path' }): Expr {
     out.push(s);
   }
   p.steps = out;
+  // "simple": relative (or from current()), only child name steps, parent::node()
+  // and self::node(), no predicates: comparisons walk it without building node-sets
+  p.simple =
+    !p.abs &&
+    (p.start === null || (p.start.t === 'call' && p.start.name === 'current')) &&
+    out.every(
+      (s) =>
+        s.preds.length === 0 &&
+        ((s.axis === 'child' && s.test.k === 'name') || ((s.axis === 'parent' || s.axis === 'self') && s.test.k === 'node')),
+    );
   return p;
 }
 
