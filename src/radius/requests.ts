@@ -1,0 +1,262 @@
+/**
+ * Typed requests built from verified packets (no I/O). CoA- and
+ * Disconnect-Request problems are thrown as CoaError (their Error-Cause is
+ * mapped in error-cause.ts); accounting problems are returned, because an
+ * Accounting-Request that cannot be recorded gets no answer at all.
+ */
+import {
+  AcctStatus,
+  Attr,
+  Code,
+  decodeMirrorVsas,
+  decodeValue,
+  MIRROR_VSA_TYPES,
+  RadiusPacket,
+  Secret,
+  TypedValue,
+  VENDOR_JUNIPER_ERX,
+  canonicalIp,
+} from './codec';
+import { CoaError, ErrorCause } from './error-cause';
+import { checkMedDevHandle } from './med-dev-handle';
+
+export type LiAction = 'stop' | 'start' | 'none';
+
+/** An attribute of a CoA or Disconnect that flowtapd does not act on. */
+export interface UnsupportedAttribute {
+  type: number;
+  vendorId?: number;
+  vendorType?: number;
+}
+
+/** A verified CoA- or Disconnect-Request, as handed to onCoa(). */
+export interface DynamicAuthRequest {
+  kind: 'coa' | 'disconnect';
+  /** the client's address (canonical text) */
+  client: string;
+  identifier: number;
+  acctSessionId?: string;
+  userName?: string;
+  framedIp?: string;
+  framedIpv6Prefix?: string;
+  nasPortId?: string;
+  callingStationId?: string;
+  calledStationId?: string;
+  class?: Buffer[];
+  /** seconds since the epoch */
+  eventTimestamp?: number;
+  /** present exactly when the four mirroring VSAs are (58 to 61) */
+  liAction?: LiAction;
+  medDevHandle?: Buffer;
+  medIp?: string;
+  medPort?: number;
+  /** attributes present that flowtapd does not act on (the handler may refuse with 401) */
+  unsupported: UnsupportedAttribute[];
+}
+
+export type AccountingStatus = 'start' | 'stop' | 'interim-update' | 'accounting-on' | 'accounting-off';
+
+/** A verified Accounting-Request, as handed to onAccounting(). */
+export interface AccountingRequest {
+  client: string;
+  identifier: number;
+  status: AccountingStatus;
+  /** Acct-Session-Id; always present for start, stop and interim-update */
+  acctSessionId?: string;
+  userName?: string;
+  framedIp?: string;
+  framedIpv6Prefix?: string;
+  nasPortId?: string;
+  nasIp?: string;
+  nasIpv6?: string;
+  nasIdentifier?: string;
+  callingStationId?: string;
+  calledStationId?: string;
+  class?: Buffer[];
+  eventTimestamp?: number;
+}
+
+/** Who this box is, for the NAS-IP-Address / NAS-IPv6-Address / NAS-Identifier check (403). */
+export interface NasIdentity {
+  /** accepted NAS-IP-Address / NAS-IPv6-Address values; empty: not checked */
+  nasAddresses: readonly string[];
+  /** accepted NAS-Identifier values; empty: not checked */
+  nasIdentifiers: readonly string[];
+}
+
+/** Attributes of a CoA or Disconnect that are understood (used, or harmless to ignore). */
+const DAS_KNOWN = new Set<number>([
+  Attr.UserName,
+  Attr.NasIpAddress,
+  Attr.FramedIpAddress,
+  Attr.ReplyMessage,
+  Attr.State,
+  Attr.Class,
+  Attr.CalledStationId,
+  Attr.CallingStationId,
+  Attr.NasIdentifier,
+  Attr.ProxyState,
+  Attr.AcctSessionId,
+  Attr.EventTimestamp,
+  Attr.MessageAuthenticator,
+  Attr.NasPortId,
+  Attr.NasIpv6Address,
+  Attr.FramedIpv6Prefix,
+]);
+
+/** Attributes that may appear more than once. */
+const MULTI = new Set<number>([Attr.Class, Attr.ProxyState, Attr.ReplyMessage, Attr.VendorSpecific, Attr.State]);
+
+type Typed = Map<number, TypedValue[]>;
+
+/** Decodes every attribute of a known kind; reports the first bad one. */
+function typedAttributes(pkt: RadiusPacket): { ok: true; values: Typed } | { ok: false; message: string } {
+  const values: Typed = new Map();
+  for (const a of pkt.attributes) {
+    if (a.type === Attr.VendorSpecific) continue;
+    const r = decodeValue(a.type, a.value);
+    if (!r.ok) return { ok: false, message: r.error.message };
+    const list = values.get(a.type);
+    if (list) {
+      if (!MULTI.has(a.type)) return { ok: false, message: `attribute ${a.type} appears more than once` };
+      list.push(r.value);
+    } else values.set(a.type, [r.value]);
+  }
+  return { ok: true, values };
+}
+
+const str = (t: Typed, type: number): string | undefined => t.get(type)?.[0] as string | undefined;
+const num = (t: Typed, type: number): number | undefined => t.get(type)?.[0] as number | undefined;
+const bufs = (t: Typed, type: number): Buffer[] | undefined => t.get(type) as Buffer[] | undefined;
+
+const LI_ACTION: Record<number, LiAction> = { 0: 'stop', 1: 'start', 2: 'none' };
+
+/** The Event-Timestamp (seconds) if present and well-formed. */
+export function eventTimestampOf(pkt: RadiusPacket): number | undefined {
+  const a = pkt.attributes.find((x) => x.type === Attr.EventTimestamp);
+  return a && a.value.length === 4 ? a.value.readUInt32BE(0) : undefined;
+}
+
+/**
+ * Builds the typed request of a verified CoA- or Disconnect-Request.
+ * Throws CoaError: 404 malformed values, 403 identity not ours, 402 some but
+ * not all of the mirroring VSAs or no subscriber named, 404 undecryptable
+ * VSAs or an unusable Med-Dev-Handle.
+ */
+export function parseDynamicAuthRequest(pkt: RadiusPacket, secret: Secret, client: string, identity: NasIdentity): DynamicAuthRequest {
+  const typed = typedAttributes(pkt);
+  if (!typed.ok) throw new CoaError(ErrorCause.InvalidRequest, typed.message);
+  const t = typed.values;
+
+  const nasAddrs = [str(t, Attr.NasIpAddress), str(t, Attr.NasIpv6Address)].filter((x): x is string => x !== undefined);
+  if (identity.nasAddresses.length > 0) {
+    const ours = new Set(identity.nasAddresses.map((a) => canonicalIp(a) ?? a));
+    for (const a of nasAddrs) {
+      if (!ours.has(a)) throw new CoaError(ErrorCause.NasIdentificationMismatch, `NAS address ${a} is not this NAS`);
+    }
+  }
+  const nasId = str(t, Attr.NasIdentifier);
+  if (nasId !== undefined && identity.nasIdentifiers.length > 0 && !identity.nasIdentifiers.includes(nasId)) {
+    throw new CoaError(ErrorCause.NasIdentificationMismatch, `NAS-Identifier "${nasId}" is not this NAS`);
+  }
+
+  const req: DynamicAuthRequest = {
+    kind: pkt.code === Code.DisconnectRequest ? 'disconnect' : 'coa',
+    client,
+    identifier: pkt.identifier,
+    acctSessionId: str(t, Attr.AcctSessionId),
+    userName: str(t, Attr.UserName),
+    framedIp: str(t, Attr.FramedIpAddress),
+    framedIpv6Prefix: str(t, Attr.FramedIpv6Prefix),
+    nasPortId: str(t, Attr.NasPortId),
+    callingStationId: str(t, Attr.CallingStationId),
+    calledStationId: str(t, Attr.CalledStationId),
+    class: bufs(t, Attr.Class),
+    eventTimestamp: num(t, Attr.EventTimestamp),
+    unsupported: [],
+  };
+  for (const k of Object.keys(req) as (keyof DynamicAuthRequest)[]) if (req[k] === undefined) delete req[k];
+
+  const m = decodeMirrorVsas(pkt, secret);
+  if (!m.ok) {
+    if (m.kind === 'incomplete') throw new CoaError(ErrorCause.MissingAttribute, m.error.message);
+    throw new CoaError(ErrorCause.InvalidRequest, m.error.message);
+  }
+  if (m.present) {
+    const bad = checkMedDevHandle(m.value.medDevHandle);
+    if (bad) throw bad;
+    req.liAction = LI_ACTION[m.value.liAction];
+    req.medDevHandle = m.value.medDevHandle;
+    req.medIp = m.value.medIp;
+    req.medPort = m.value.medPort;
+  }
+
+  if (req.acctSessionId === undefined && req.userName === undefined && req.framedIp === undefined) {
+    throw new CoaError(ErrorCause.MissingAttribute, 'no Acct-Session-Id, User-Name or Framed-IP-Address names the subscriber');
+  }
+
+  for (const a of pkt.attributes) {
+    if (a.type === Attr.VendorSpecific) {
+      if (a.vendorId === VENDOR_JUNIPER_ERX && a.vsas) {
+        for (const s of a.vsas) {
+          if (!MIRROR_VSA_TYPES.includes(s.type)) req.unsupported.push({ type: a.type, vendorId: a.vendorId, vendorType: s.type });
+        }
+      } else req.unsupported.push({ type: a.type, vendorId: a.vendorId });
+    } else if (!DAS_KNOWN.has(a.type)) req.unsupported.push({ type: a.type });
+  }
+  return req;
+}
+
+const STATUS: Record<number, AccountingStatus> = {
+  [AcctStatus.Start]: 'start',
+  [AcctStatus.Stop]: 'stop',
+  [AcctStatus.InterimUpdate]: 'interim-update',
+  [AcctStatus.AccountingOn]: 'accounting-on',
+  [AcctStatus.AccountingOff]: 'accounting-off',
+};
+
+export type AccountingParse =
+  | { ok: true; request: AccountingRequest }
+  /** a status type flowtapd does not use (acknowledged, not handed on) */
+  | { ok: true; request: undefined; statusType: number }
+  | { ok: false; message: string };
+
+/** Builds the typed request of a verified Accounting-Request. */
+export function parseAccountingRequest(pkt: RadiusPacket, client: string): AccountingParse {
+  const typed = typedAttributes(pkt);
+  if (!typed.ok) return { ok: false, message: typed.message };
+  const t = typed.values;
+  const statusType = num(t, Attr.AcctStatusType);
+  if (statusType === undefined) return { ok: false, message: 'no Acct-Status-Type' };
+  const status = STATUS[statusType];
+  if (!status) return { ok: true, request: undefined, statusType };
+  const acctSessionId = str(t, Attr.AcctSessionId);
+  if (acctSessionId === undefined && (status === 'start' || status === 'stop' || status === 'interim-update')) {
+    return { ok: false, message: `Acct-Status-Type ${status} without Acct-Session-Id` };
+  }
+  const request: AccountingRequest = {
+    client,
+    identifier: pkt.identifier,
+    status,
+    acctSessionId,
+    userName: str(t, Attr.UserName),
+    framedIp: str(t, Attr.FramedIpAddress),
+    framedIpv6Prefix: str(t, Attr.FramedIpv6Prefix),
+    nasPortId: str(t, Attr.NasPortId),
+    nasIp: str(t, Attr.NasIpAddress),
+    nasIpv6: str(t, Attr.NasIpv6Address),
+    nasIdentifier: str(t, Attr.NasIdentifier),
+    callingStationId: str(t, Attr.CallingStationId),
+    calledStationId: str(t, Attr.CalledStationId),
+    class: bufs(t, Attr.Class),
+    eventTimestamp: num(t, Attr.EventTimestamp),
+  };
+  for (const k of Object.keys(request) as (keyof AccountingRequest)[]) if (request[k] === undefined) delete request[k];
+  return { ok: true, request };
+}
+
+/** A log-safe description of a request: never the handle, mediation address or port, nor the subscriber. */
+export function describeRequest(req: { client: string; identifier: number; kind?: string; status?: string }): string {
+  return `${req.kind ?? 'accounting ' + (req.status ?? '')} from ${req.client} id ${req.identifier}`;
+}
+
