@@ -551,7 +551,10 @@ for (const [name, f] of faults) {
   for (let i = 0; i < 4; i++) add(`combo-fault-${name}-${i}`, 'config', ...f(i));
 }
 
-// ------------------------------------------------ write
+// ------------------------------------------------ write (only when run as a script, not when a test runner loads the folder)
+if (require.main === module) writeCorpus();
+
+function writeCorpus(): void {
 const out = path.join(__dirname, 'corpus', 'gen');
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
@@ -560,3 +563,4 @@ for (const d of docs) {
 }
 // eslint-disable-next-line no-console
 console.log(`wrote ${docs.length} documents to ${path.relative(process.cwd(), out)}`);
+}
