@@ -241,6 +241,13 @@ const ALLOWED: Record<string, (t: YangType) => boolean> = {
 
 const IGNORED = new Set(['description', 'reference', 'status', 'units', 'default']);
 
+/** leafref members get their own object (their target is resolved per use) */
+function freshForUse(m: YangType): YangType {
+  if (m.base === 'leafref') return { ...m, target: undefined };
+  if (m.base === 'union' && m.union) return { ...m, union: m.union.map(freshForUse) };
+  return m;
+}
+
 export function derive(base: YangType, stmt: Statement, scope: TypeScope): YangType {
   const t: YangType = {
     ...base,
@@ -309,13 +316,14 @@ export function derive(base: YangType, stmt: Statement, scope: TypeScope): YangT
       break;
     }
     case 'leafref': {
+      // the target depends on where the type is used: resolved per use by the compiler
+      t.target = undefined;
       const p = one('path');
       if (!p) {
         if (base.path === undefined) err(stmt.loc, 'Missing path substatement for leafref type.');
       } else {
         if (base.path !== undefined) err(p.loc, 'Invalid path substatement for the type not directly derived from leafref built-in type.');
         t.path = scope.compileXPath(argOf(p), p.loc);
-        t.target = undefined;
       }
       break;
     }
@@ -323,6 +331,7 @@ export function derive(base: YangType, stmt: Statement, scope: TypeScope): YangT
       const l = byKw.get('type');
       if (!l) {
         if (base.union === undefined) err(stmt.loc, 'Missing type substatement for union type.');
+        t.union = base.union.map(freshForUse);
       } else {
         if (base.union !== undefined) err(l[0].loc, 'Invalid type substatement for the type not directly derived from union built-in type.');
         t.union = l.map((s) => scope.resolveType(s));
