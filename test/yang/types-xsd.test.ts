@@ -208,10 +208,16 @@ describe('yang/types xsdToRegExp: XSD semantics', () => {
   });
 
   it('rejects what XSD rejects, with a typed error', () => {
-    const bad = ['(a', 'a)', '[a', '[]', 'a{3,2}', '*a', 'a**', '\\1', '\\q', '[z-a]', '\\', 'a{1', '[a-\\d]'];
+    const bad = ['(a', 'a)', '[a', '[]', 'a{3,2}', '*a', 'a**', '\\1', '\\q', '[z-a]', '\\', '{2}', '[a-\\d]'];
     for (const p of bad) {
       assert.throws(() => xsdToRegExp(p), (e: unknown) => e instanceof XsdRegexError && e.source === p, p);
     }
+  });
+
+  it('accepts what libyang (PCRE) accepts beyond strict XSD: stray braces, \\$, a dash after a range', () => {
+    assert.ok(m('a{', 'a{') && m('a{1', 'a{1') && m('a}b', 'a}b') && m('a\\$b', 'a$b'));
+    const r = xsdToRegExp('[a-c-e]');
+    assert.deepEqual(['a', 'c', '-', 'e', 'd'].filter((c) => r.test(c)), ['a', 'c', '-', 'e']);
   });
 
   it('never produces capturing groups or back-references', () => {

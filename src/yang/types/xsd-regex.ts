@@ -274,7 +274,7 @@ class Translator {
       this.pos++;
       return String.fromCharCode(c);
     }
-    if (c === 0x7b /* { */) {
+    if (c === 0x7b /* { */ && this.isQuantifier()) {
       const start = this.pos;
       this.pos++;
       const n = this.number();
@@ -293,6 +293,19 @@ class Translator {
       return out + '}';
     }
     return '';
+  }
+
+  /** `{n}`, `{n,}` or `{n,m}` ahead; otherwise PCRE (libyang) reads the brace literally */
+  private isQuantifier(): boolean {
+    let i = this.pos + 1;
+    const digit = (): boolean => this.chars[i] >= 0x30 && this.chars[i] <= 0x39;
+    if (!digit()) return false;
+    while (digit()) i++;
+    if (this.chars[i] === 0x2c) {
+      i++;
+      while (digit()) i++;
+    }
+    return this.chars[i] === 0x7d;
   }
 
   private number(): string | null {
@@ -330,6 +343,7 @@ class Translator {
       // eslint-disable-next-line no-fallthrough
       case 0x7b: /* { */
         // PCRE (libyang) takes a '{' that does not start a quantifier literally
+        if (this.isQuantifier()) this.fail('quantifier without an atom');
         this.pos++;
         return cp(c);
       case 0x5d: /* ] */
