@@ -317,7 +317,8 @@ class Validator {
         });
         return;
       }
-      if (s.must && s.must.length && !node.dflt) this.must(node);
+      // musts of implicit non-presence containers are not evaluated; those of default leaves are (libyang)
+      if (s.must && s.must.length && !(node.dflt && s.kind === 'container')) this.must(node);
       if (node.value !== null && s.type) this.refs(node);
     }
     if (isInner(s) || s.kind === 'root') {

@@ -20,6 +20,12 @@ export interface ParseOptions {
   file?: string;
   /** the rpc/action whose input ('rpc') or output ('rpc-reply') this is; required for 'rpc-reply' */
   rpc?: SchemaNode;
+  /**
+   * unwrap NETCONF envelopes (<config>, <data>, <rpc>, <notification> ...)
+   * around the content; default true, except for a 'config'/'data' file
+   * (`file` given), which yanglint reads as bare content
+   */
+  unwrap?: boolean;
 }
 
 export const NC_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
@@ -60,9 +66,11 @@ function unwrap(els: XmlElementLike[]): XmlElementLike[] {
 export function parseXml(ctx: SchemaContext, xml: string | XmlElementLike, opts: ParseOptions = {}): DataNode {
   const type = opts.type ?? 'data';
   let els: XmlElementLike[];
-  if (typeof xml === 'string') els = unwrap(parseDocument(xml, opts.file).children);
-  else if (xml.local === '') els = unwrap(xml.children);
-  else if (isWrapper(xml)) els = unwrap([xml]);
+  const unwrapping = opts.unwrap ?? !(opts.file && (type === 'config' || type === 'data'));
+  const uw = unwrapping ? unwrap : (x: XmlElementLike[]): XmlElementLike[] => x;
+  if (typeof xml === 'string') els = uw(parseDocument(xml, opts.file).children);
+  else if (xml.local === '') els = uw(xml.children);
+  else if (isWrapper(xml) && unwrapping) els = unwrap([xml]);
   else els = [xml];
   const p = new XmlReader(ctx, type, opts.file);
   const root = new DataNode(ctx.root);
@@ -163,6 +171,7 @@ class XmlReader {
   element(el: XmlElementLike, parent: DataNode): void {
     const s = this.resolve(el, parent);
     if (!s) return;
+    if (el.attrs.size && this.type !== 'edit' && this.type !== 'filter') this.attributes(el, parent, s);
     switch (s.kind) {
       case 'container':
       case 'list':
@@ -185,6 +194,27 @@ class XmlReader {
       }
       default:
         this.fail('unknown-element', `unexpected element "${el.local}"`, pathOf(parent), el.line, { 'bad-element': el.local });
+    }
+  }
+
+  /**
+   * Instance documents carry no attributes but YANG metadata of loaded
+   * modules (RFC 7952) and with-defaults' wd:default (libyang refuses the rest).
+   */
+  private attributes(el: XmlElementLike, parent: DataNode, s: SchemaNode): void {
+    for (const k of el.attrs.keys()) {
+      const close = k.indexOf('}');
+      const ns = k.slice(1, close);
+      const local = k.slice(close + 1);
+      if (ns === WD_NS || (ns && ns !== NC_NS && this.ctx.byNamespace.has(ns))) continue;
+      if (ns === 'http://www.w3.org/XML/1998/namespace' || ns === 'http://www.w3.org/2001/XMLSchema-instance') continue;
+      this.fail(
+        'unknown-attribute',
+        ns ? `unknown attribute "${local}" in namespace "${ns}" on "${s.name}"` : `unknown attribute "${local}" (no namespace) on "${s.name}"`,
+        childPath(parent, s),
+        el.line,
+        { 'bad-attribute': local, 'bad-element': s.name },
+      );
     }
   }
 
