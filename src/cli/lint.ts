@@ -3,7 +3,8 @@
  *
  *   flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml [--type config|data]]
  *
- * Compiles the named modules (imports resolved on the search path: every
+ * Compiles the named modules (files, or bare names such as ietf-system
+ * looked up on the search path; imports resolved on the search path: every
  * --path, the directories of the named modules, then the standard modules)
  * and, with --data, validates the XML instance document against them. The
  * document holds top-level data elements as yanglint expects them (no
@@ -101,8 +102,17 @@ export function formatProblem(e: unknown, file: string): string {
   }
   if (e instanceof AgentError) {
     const tags = e.appTag ? `${e.tag}, ${e.appTag}` : e.tag;
-    const where = e.path ? `${file}: ${e.path}` : file;
-    return `${where}: ${oneLine(e.message)} [${tags}]`;
+    let msg = oneLine(e.message);
+    let where = file;
+    // the parser's messages start with file:line; keep one file:line in front
+    if (msg.startsWith(`${file}:`)) {
+      const m = /^:(\d+(?::\d+)?): ?(.*)$/.exec(msg.slice(file.length));
+      if (m) {
+        where = `${file}:${m[1]}`;
+        msg = m[2];
+      }
+    }
+    return `${where}: ${e.path ? `${e.path}: ` : ''}${msg} [${tags}]`;
   }
   if (e instanceof Error) return `${file}: internal error: ${oneLine(e.message)}`;
   return `${file}: internal error: ${oneLine(String(e))}`;
@@ -163,7 +173,9 @@ function uniq(xs: string[]): string[] {
 /** Run lint without touching stdout/stderr (for tests and the differential test). */
 export async function lint(o: LintOptions, engine: Engine = loadEngine()): Promise<LintResult> {
   for (const m of o.modules) {
-    if (!isReadableFile(m)) return { code: 2, lines: [`${m}: cannot read module file`] };
+    // a bare name (ietf-interfaces, ietf-system@2014-08-06) is looked up on the search path
+    const isFile = m.includes('/') || m.endsWith('.yang') || m.endsWith('.yin');
+    if (isFile && !isReadableFile(m)) return { code: 2, lines: [`${m}: cannot read module file`] };
   }
   for (const p of o.paths) {
     if (!isDir(p)) return { code: 2, lines: [`${p}: --path is not a directory`] };
@@ -176,7 +188,7 @@ export async function lint(o: LintOptions, engine: Engine = loadEngine()): Promi
   // the standard modules (DEFAULT_SEARCH_PATH) are searched last by loadContext
   const searchPath = uniq([
     ...o.paths.map((p) => path.resolve(p)),
-    ...o.modules.map((m) => path.dirname(path.resolve(m))),
+    ...o.modules.filter((m) => m.includes('/') || m.endsWith('.yang')).map((m) => path.dirname(path.resolve(m))),
   ]);
   let ctx: SchemaContext;
   const lines: string[] = [];

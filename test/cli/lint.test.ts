@@ -1,0 +1,141 @@
+/**
+ * `flowtapd lint`: the engine's offline front (DESIGN.md section 3), run as a
+ * process for the contract (exit codes, one line per problem naming
+ * file:line or the error-path) and in process for the rest.
+ */
+import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { lint, parseLintArgs, UsageError } from '../../src/cli/lint';
+
+const root = path.join(__dirname, '..', '..');
+const yangDir = path.join(root, 'yang');
+const MODULES = ['flowtapd-access.yang', 'flowtapd-class-of-service.yang', 'flowtapd-services.yang'].map((m) => path.join(yangDir, m));
+const IANAIFT = '/usr/share/yuma/modules/ietf/iana-if-type@2014-05-08.yang';
+const hand = (f: string): string => path.join(root, 'test', 'libyang-diff', 'corpus', 'hand', f);
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '-e', "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))", 'lint', ...args],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cli: flowtapd lint', function () {
+  this.timeout(60000);
+  let tmp: string;
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-lint-'));
+    fs.writeFileSync(
+      path.join(tmp, 'bad-range.yang'),
+      'module bad-range {\n  yang-version 1.1;\n  namespace "urn:x:bad-range";\n  prefix b;\n  container c {\n    leaf x { type uint8 { range "1..300"; } }\n  }\n}\n',
+    );
+    fs.writeFileSync(
+      path.join(tmp, 'bad-syntax.yang'),
+      'module bad-syntax {\n  namespace "urn:x:bad-syntax";\n  prefix b;\n  container c {\n    leaf x { type string\n  }\n}\n',
+    );
+    fs.writeFileSync(
+      path.join(tmp, 'bad-import.yang'),
+      'module bad-import {\n  namespace "urn:x:bad-import";\n  prefix b;\n  import no-such-module { prefix n; }\n}\n',
+    );
+    fs.writeFileSync(path.join(tmp, 'two-problems.config.xml'),
+      '<services xmlns="urn:flowtapd:yang:services">\n  <flow-tap/>\n  <radius-flow-tap>\n    <interfaces>vt9</interfaces>\n    <forwarding-class>nope</forwarding-class>\n  </radius-flow-tap>\n</services>\n');
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('a valid module set: exit 0, nothing on stderr', () => {
+    const r = cli(MODULES);
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /3 module\(s\) valid/);
+  });
+
+  it('a module with a bad restriction: exit 1, one line naming file:line', () => {
+    const f = path.join(tmp, 'bad-range.yang');
+    const r = cli([f]);
+    assert.equal(r.status, 1, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6:\\d+: .*range`));
+  });
+
+  it('a module with a syntax error: exit 1, file:line of the error', () => {
+    const r = cli([path.join(tmp, 'bad-syntax.yang')]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /bad-syntax\.yang:6:\d+: /);
+  });
+
+  it('valid data: exit 0; invalid data: exit 1 with the error-path', () => {
+    // iap-running uses ietf-system and nacm too: loaded by name from the search path
+    const good = cli([...MODULES, IANAIFT, 'ietf-interfaces', 'ietf-system', 'ietf-netconf-acm', '--data', hand('iap-running.config.xml')]);
+    assert.equal(good.stderr, '');
+    assert.equal(good.status, 0);
+    const bad = cli([...MODULES, IANAIFT, 'ietf-interfaces', 'ietf-system', 'ietf-netconf-acm', '--data', hand('iap-running-no-source-address.config.xml')]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /iap-running-no-source-address\.config\.xml: \/fts:services\/fts:radius-flow-tap: source-ipv4-address is required once the tunnel pool \(interfaces\) is non-empty \[operation-failed, must-violation\]/);
+  });
+
+  it('usage errors: exit 2 with the usage', () => {
+    for (const args of [[], ['--bogus', ...MODULES], [...MODULES, '--type', 'config'], [...MODULES, '--data', hand('iap-running.config.xml'), '--type', 'running']]) {
+      const r = cli(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /Usage: flowtapd lint \[--path DIR\]\.\.\. MODULE\.yang\.\.\./);
+    }
+  });
+
+  describe('in process', () => {
+    it('every problem is one line, with file:line or the error-path', async () => {
+      const f = path.join(tmp, 'two-problems.config.xml');
+      const r = await lint({ paths: [], modules: MODULES, data: f, type: 'config' });
+      assert.equal(r.code, 1);
+      assert.ok(r.lines.length >= 3, r.lines.join('\n'));
+      assert.ok(r.lines.every((l) => !l.includes('\n') && l.startsWith(f)), r.lines.join('\n'));
+      assert.ok(r.lines.some((l) => /radius-flow-tap\/fts:interfaces\[\.='vt9'\].*instance-required/.test(l)), r.lines.join('\n'));
+      assert.ok(r.lines.some((l) => /fts:radius-flow-tap: source-ipv4-address is required.*must-violation/.test(l)), r.lines.join('\n'));
+      assert.ok(r.lines.some((l) => /fts:forwarding-class.*instance-required/.test(l)), r.lines.join('\n'));
+    });
+
+    it('an unknown element names file:line and the path of its parent', async () => {
+      const f = path.join(tmp, 'unknown.config.xml');
+      fs.writeFileSync(f, '<services xmlns="urn:flowtapd:yang:services">\n  <flow-tap/>\n  <bogus/>\n</services>\n');
+      const r = await lint({ paths: [], modules: MODULES, data: f, type: 'config' });
+      assert.equal(r.code, 1);
+      assert.match(r.lines[0], new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3(:\\d+)?: /fts:services: .*bogus`));
+    });
+
+    it('state data: refused as config, accepted as data', async () => {
+      const f = path.join(tmp, 'state.xml');
+      fs.writeFileSync(f, '<subscribers xmlns="urn:flowtapd:yang:access"><subscriber><acct-session-id>1</acct-session-id></subscriber></subscribers>\n');
+      assert.equal((await lint({ paths: [], modules: MODULES, data: f, type: 'config' })).code, 1);
+      assert.equal((await lint({ paths: [], modules: MODULES, data: f, type: 'data' })).code, 0);
+    });
+
+    it('a missing import names the importing file and line', async () => {
+      const r = await lint({ paths: [], modules: [path.join(tmp, 'bad-import.yang')], type: 'config' });
+      assert.equal(r.code, 1);
+      assert.match(r.lines.join('\n'), /bad-import\.yang:4:\d+: .*no-such-module/);
+    });
+
+    it('unreadable files and bad --path are usage errors (exit 2)', async () => {
+      assert.equal((await lint({ paths: [], modules: [path.join(tmp, 'nope.yang')], type: 'config' })).code, 2);
+      assert.equal((await lint({ paths: [], modules: MODULES, data: path.join(tmp, 'nope.xml'), type: 'config' })).code, 2);
+      assert.equal((await lint({ paths: [path.join(tmp, 'nope')], modules: MODULES, type: 'config' })).code, 2);
+    });
+
+    it('parses the command line', () => {
+      assert.deepEqual(parseLintArgs(['--path', '/a', '--path=/b', 'm.yang', '--data', 'd.xml', '--type', 'data']), {
+        paths: ['/a', '/b'], modules: ['m.yang'], data: 'd.xml', type: 'data',
+      });
+      assert.equal(parseLintArgs(['--help']), 'help');
+      assert.throws(() => parseLintArgs([]), UsageError);
+      assert.throws(() => parseLintArgs(['m.yang', '--data']), UsageError);
+      assert.throws(() => parseLintArgs(['m.yang', '--data', 'a', '--data', 'b']), UsageError);
+    });
+  });
+});
