@@ -105,6 +105,8 @@ interface NodeExtra {
   hasExplicitDefault?: boolean;
   defaultLoc?: SourceLoc;
   refinedDefault?: boolean;
+  /** properties given by a statement (deviate add of an existing one is an error) */
+  present?: Set<string>;
   replacedDefault?: boolean;
 }
 
@@ -762,6 +764,7 @@ class Compiler {
       return Number(t);
     };
     for (const c of s.subs) {
+      if (c.keyword === 'mandatory' || c.keyword === 'min-elements' || c.keyword === 'max-elements') (xt.present ??= new Set()).add(c.keyword);
       switch (c.keyword) {
         case 'presence':
           if (kind === 'container') n.presence = true;
@@ -996,6 +999,7 @@ class Compiler {
     }
     const xt = this.x(t);
     for (const c of r.subs) {
+      if (c.keyword === 'mandatory' || c.keyword === 'min-elements' || c.keyword === 'max-elements') (xt.present ??= new Set()).add(c.keyword);
       switch (c.keyword) {
         case 'description':
           t.description = c.arg ?? '';
@@ -1175,17 +1179,27 @@ class Compiler {
           else xt.explicitConfig = c.arg === 'true';
           break;
         case 'mandatory':
-          if (op === 'delete' || !['leaf', 'choice', 'anydata', 'anyxml'].includes(t.kind)) bad(c);
-          else t.mandatory = c.arg === 'true';
-          break;
         case 'min-elements':
-          if (op === 'delete' || (t.kind !== 'list' && t.kind !== 'leaf-list')) bad(c);
-          else t.minElements = Number(c.arg);
-          break;
-        case 'max-elements':
-          if (op === 'delete' || (t.kind !== 'list' && t.kind !== 'leaf-list')) bad(c);
+        case 'max-elements': {
+          const ok = c.keyword === 'mandatory' ? ['leaf', 'choice', 'anydata', 'anyxml'].includes(t.kind) : t.kind === 'list' || t.kind === 'leaf-list';
+          if (op === 'delete' || !ok) {
+            bad(c);
+            break;
+          }
+          if (op === 'add' && xt.present?.has(c.keyword)) {
+            this.error(c.loc, `deviate add: "${t.name}" already has ${c.keyword}`);
+            break;
+          }
+          if (op === 'replace' && !xt.present?.has(c.keyword)) {
+            this.error(c.loc, `deviate replace: "${t.name}" has no ${c.keyword} to replace`);
+            break;
+          }
+          (xt.present ??= new Set()).add(c.keyword);
+          if (c.keyword === 'mandatory') t.mandatory = c.arg === 'true';
+          else if (c.keyword === 'min-elements') t.minElements = Number(c.arg);
           else t.maxElements = c.arg === 'unbounded' ? Infinity : Number(c.arg);
           break;
+        }
         case 'type':
           if (op !== 'replace' || !isLeafy) bad(c);
           else {
@@ -1204,7 +1218,6 @@ class Compiler {
           }
       }
     }
-    for (const c of dv.subs) if (c.keyword.includes(':') && op !== 'add') void c;
   }
 
   // ------------------------------------------------------------- finalize
