@@ -291,6 +291,7 @@ export class RadiusServer {
     if (l.sockets.length === 0) {
       throw new RadiusBindError(role, port, addresses.join(', '), undefined, 'no address could be bound');
     }
+    l.port = l.sockets[0].address().port;
     return l;
   }
 
@@ -437,7 +438,10 @@ export class RadiusServer {
       }
     }
     const attrs = pkt.attributes.filter((a) => a.type === Attr.ProxyState).map((a) => ({ type: a.type, value: a.value }));
-    const reply = encodeReply(Code.AccountingResponse, pkt.identifier, pkt.authenticator, attrs, secret, { messageAuthenticator: withMa });
+    // No Message-Authenticator in Accounting-Response: no RFC defines one, and
+    // FreeRADIUS checks it over a zero authenticator field (unlike every other reply).
+    void withMa;
+    const reply = encodeReply(Code.AccountingResponse, pkt.identifier, pkt.authenticator, attrs, secret);
     this.cache.finish(key, reply);
     c.accountingResponses++;
     send(reply);

@@ -1,0 +1,526 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as dgram from 'node:dgram';
+import { AgentError } from '../../src/errors';
+import {
+  AccountingRequest,
+  CoaAnswer,
+  CoaError,
+  DynamicAuthRequest,
+  ErrorCause,
+  RadiusBindError,
+  RadiusServer,
+  RadiusServerConfig,
+} from '../../src/radius';
+import {
+  Attr,
+  AttributeSpec,
+  checkMessageAuthenticator,
+  Code,
+  decodePacket,
+  encodeInteger,
+  encodeIpv4,
+  encodeIpv6Prefix,
+  encodeMirrorVsas,
+  encodeRaw,
+  encodeRequest,
+  encodeText,
+  ErxAttr,
+  getAll,
+  RadiusPacket,
+  saltEncrypt,
+  VENDOR_JUNIPER_ERX,
+  verifyRequestAuthenticator,
+  verifyResponseAuthenticator,
+  ZERO_VECTOR,
+} from '../../src/radius/codec';
+import { exchange, request } from './helpers';
+
+const SECRET = 'sw0rdfish';
+const text = (type: number, s: string): AttributeSpec => ({ type, value: encodeText(s) });
+const int = (type: number, n: number): AttributeSpec => ({ type, value: encodeInteger(n) });
+const mirror = (liAction: 0 | 1 | 2, handle = '4000abcd'): AttributeSpec =>
+  encodeMirrorVsas({ liAction, medDevHandle: Buffer.from(handle, 'hex'), medIp: '198.51.100.7', medPort: 30030 }, SECRET);
+
+let nextId = 0;
+function coa(attrs: AttributeSpec[], opts: { code?: number; ma?: boolean; secret?: string } = {}): Buffer {
+  nextId = (nextId + 1) & 0xff;
+  return encodeRequest(opts.code ?? Code.CoaRequest, nextId, attrs, opts.secret ?? SECRET, { messageAuthenticator: opts.ma });
+}
+
+function reply(bytes: Buffer | undefined, req: Buffer, secret = SECRET): RadiusPacket {
+  assert.ok(bytes, 'expected a reply');
+  assert.equal(verifyResponseAuthenticator(bytes, req.subarray(4, 20), secret), true, 'response authenticator');
+  const r = decodePacket(bytes);
+  assert.ok(r.ok);
+  assert.equal(r.packet.identifier, req[1]);
+  return r.packet;
+}
+
+function errorCause(p: RadiusPacket): number | undefined {
+  const v = getAll(p, Attr.ErrorCause)[0];
+  return v ? v.readUInt32BE(0) : undefined;
+}
+
+describe('radius server', function () {
+  this.timeout(10000);
+  let server: RadiusServer;
+  let coas: DynamicAuthRequest[];
+  let accts: AccountingRequest[];
+  let answer: (r: DynamicAuthRequest) => Promise<CoaAnswer>;
+  let acctHandler: (r: AccountingRequest) => Promise<void>;
+  let clock: number;
+  let ports: { coaPort: number; acctPort: number };
+  const base: RadiusServerConfig = {
+    coaPort: 0,
+    acctPort: 0,
+    clients: [{ address: '127.0.0.1', secret: SECRET }],
+    bindAddresses: ['127.0.0.1'],
+    nasIdentifiers: ['bng1'],
+    nasAddresses: ['192.0.2.1', '2001:db8::1'],
+  };
+
+  beforeEach(async () => {
+    coas = [];
+    accts = [];
+    clock = Date.now();
+    answer = async () => ({ ok: true });
+    acctHandler = async () => undefined;
+    server = new RadiusServer({
+      onCoa: (r) => {
+        coas.push(r);
+        return answer(r);
+      },
+      onAccounting: (r) => {
+        accts.push(r);
+        return acctHandler(r);
+      },
+      now: () => clock,
+    });
+    await server.reconfigure(base);
+    ports = server.ports();
+    assert.ok(ports.coaPort > 0 && ports.acctPort > 0);
+  });
+  afterEach(() => server.close());
+
+  describe('CoA and Disconnect', () => {
+    it('a start with the four VSAs reaches the handler decrypted and typed; the ACK is signed', async () => {
+      const req = coa([text(Attr.AcctSessionId, 'sess-9'), text(Attr.UserName, 'bob'), { type: Attr.FramedIpAddress, value: encodeIpv4('192.0.2.9') }, mirror(1)]);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.CoaAck);
+      assert.equal(errorCause(rep), undefined);
+      assert.equal(checkMessageAuthenticator(rep, SECRET, req.subarray(4, 20)), 'absent');
+      assert.equal(coas.length, 1);
+      const r = coas[0];
+      assert.equal(r.kind, 'coa');
+      assert.equal(r.client, '127.0.0.1');
+      assert.equal(r.acctSessionId, 'sess-9');
+      assert.equal(r.userName, 'bob');
+      assert.equal(r.framedIp, '192.0.2.9');
+      assert.equal(r.liAction, 'start');
+      assert.equal(r.medDevHandle!.toString('hex'), '4000abcd');
+      assert.equal(r.medIp, '198.51.100.7');
+      assert.equal(r.medPort, 30030);
+      assert.deepEqual(r.unsupported, []);
+      const c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.coaRequests, 1);
+      assert.equal(c.acks, 1);
+    });
+
+    it('a request with Message-Authenticator gets a reply with one, computed over the request authenticator', async () => {
+      const req = coa([text(Attr.AcctSessionId, 's'), mirror(0)], { ma: true });
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.CoaAck);
+      assert.equal(checkMessageAuthenticator(rep, SECRET, req.subarray(4, 20)), 'valid');
+      assert.equal(coas[0].liAction, 'stop');
+    });
+
+    it('the handler\'s NAK becomes CoA-NAK with its Error-Cause; Proxy-State is echoed', async () => {
+      answer = async () => ({ ok: false, cause: ErrorCause.SessionContextNotFound });
+      const req = coa([text(Attr.AcctSessionId, 'nobody'), { type: Attr.ProxyState, value: Buffer.from('p1') }, { type: Attr.ProxyState, value: Buffer.from('p2') }]);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.CoaNak);
+      assert.equal(errorCause(rep), 503);
+      assert.deepEqual(getAll(rep, Attr.ProxyState).map(String), ['p1', 'p2']);
+      assert.equal(server.counters().clients['127.0.0.1'].naks, 1);
+    });
+
+    it('a thrown CoaError, AgentError or other error becomes a NAK (their cause, by tag, 506)', async () => {
+      const cases: [unknown, number][] = [
+        [new CoaError(ErrorCause.ResourcesUnavailable, 'pool empty'), 506],
+        [new AgentError('data-missing', 'no subscriber'), 503],
+        [new TypeError('bug'), 506],
+      ];
+      for (const [err, cause] of cases) {
+        answer = async () => {
+          throw err;
+        };
+        const req = coa([text(Attr.AcctSessionId, 's'), mirror(1)]);
+        const rep = reply(await request(req, ports.coaPort), req);
+        assert.equal(rep.code, Code.CoaNak);
+        assert.equal(errorCause(rep), cause);
+      }
+    });
+
+    it('Disconnect-Request: Disconnect-ACK, or Disconnect-NAK with the cause', async () => {
+      let req = coa([text(Attr.AcctSessionId, 's1')], { code: Code.DisconnectRequest });
+      let rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.DisconnectAck);
+      assert.equal(coas[0].kind, 'disconnect');
+      assert.equal(coas[0].liAction, undefined);
+      answer = async () => ({ ok: false, cause: 503 });
+      req = coa([text(Attr.UserName, 'u')], { code: Code.DisconnectRequest });
+      rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.DisconnectNak);
+      assert.equal(errorCause(rep), 503);
+      assert.equal(server.counters().clients['127.0.0.1'].disconnectRequests, 2);
+    });
+
+    it('some but not all of the four VSAs: NAK 402 and the handler is not called', async () => {
+      const partial: AttributeSpec = {
+        vendorId: VENDOR_JUNIPER_ERX,
+        vsas: [
+          { type: ErxAttr.LiAction, value: saltEncrypt(encodeInteger(1), SECRET, ZERO_VECTOR) },
+          { type: ErxAttr.MedDevHandle, value: saltEncrypt(Buffer.from('4000abcd', 'hex'), SECRET, ZERO_VECTOR) },
+          { type: ErxAttr.MedPortNumber, value: saltEncrypt(encodeInteger(1), SECRET, ZERO_VECTOR) },
+        ],
+      };
+      const req = coa([text(Attr.AcctSessionId, 's'), partial]);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.CoaNak);
+      assert.equal(errorCause(rep), 402);
+      assert.equal(coas.length, 0);
+    });
+
+    it('no Acct-Session-Id, User-Name or Framed-IP-Address: NAK 402', async () => {
+      const req = coa([mirror(1)]);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(errorCause(rep), 402);
+      assert.equal(coas.length, 0);
+    });
+
+    it('NAS-Identifier or NAS-IP-Address not ours: NAK 403; ours: handled', async () => {
+      for (const attr of [text(Attr.NasIdentifier, 'bng2'), { type: Attr.NasIpAddress, value: encodeIpv4('192.0.2.2') }]) {
+        const req = coa([text(Attr.AcctSessionId, 's'), attr]);
+        const rep = reply(await request(req, ports.coaPort), req);
+        assert.equal(rep.code, Code.CoaNak);
+        assert.equal(errorCause(rep), 403);
+      }
+      assert.equal(coas.length, 0);
+      const ipv6 = Buffer.from('20010db8000000000000000000000001', 'hex');
+      const req = coa([text(Attr.AcctSessionId, 's'), text(Attr.NasIdentifier, 'bng1'), { type: Attr.NasIpAddress, value: encodeIpv4('192.0.2.1') }, { type: Attr.NasIpv6Address, value: ipv6 }]);
+      assert.equal(reply(await request(req, ports.coaPort), req).code, Code.CoaAck);
+      assert.equal(coas.length, 1);
+    });
+
+    it('malformed values, undecryptable VSAs and unusable handles: NAK 404', async () => {
+      const badHandle = coa([text(Attr.AcctSessionId, 's'), mirror(1, '0000abcd')]);
+      const badIp = coa([text(Attr.AcctSessionId, 's'), { type: Attr.FramedIpAddress, value: Buffer.alloc(3) }]);
+      const twice = coa([text(Attr.AcctSessionId, 's'), text(Attr.AcctSessionId, 't')]);
+      const garbled: AttributeSpec = {
+        vendorId: VENDOR_JUNIPER_ERX,
+        vsas: [58, 59, 60, 61].map((type) => ({ type, value: Buffer.alloc(5, 0x80) })),
+      };
+      const undecryptable = coa([text(Attr.AcctSessionId, 's'), garbled]);
+      for (const req of [badHandle, badIp, twice, undecryptable]) {
+        const rep = reply(await request(req, ports.coaPort), req);
+        assert.equal(rep.code, Code.CoaNak);
+        assert.equal(errorCause(rep), 404);
+      }
+      assert.equal(coas.length, 0);
+    });
+
+    it('attributes flowtapd does not act on are listed for the handler', async () => {
+      const other: AttributeSpec = { vendorId: 9, vsas: [{ type: 1, value: Buffer.from('x') }] };
+      const erxOther: AttributeSpec = { vendorId: VENDOR_JUNIPER_ERX, vsas: [{ type: 1, value: Buffer.from('vr') }] };
+      answer = async (r) => (r.unsupported.length ? { ok: false, cause: ErrorCause.UnsupportedAttribute } : { ok: true });
+      const req = coa([text(Attr.AcctSessionId, 's'), int(Attr.SessionTimeout, 60), other, erxOther]);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(errorCause(rep), 401);
+      assert.deepEqual(coas[0].unsupported, [{ type: 27 }, { type: 26, vendorId: 9 }, { type: 26, vendorId: VENDOR_JUNIPER_ERX, vendorType: 1 }]);
+    });
+  });
+
+  describe('silent drops, counted per client', () => {
+    it('unknown client: no reply, counted by address', async () => {
+      const req = coa([text(Attr.AcctSessionId, 's')]);
+      assert.equal(await request(req, ports.coaPort, { from: '127.0.0.2', waitMs: 200 }), undefined);
+      const k = server.counters();
+      assert.equal(k.unknownClient.dropped, 1);
+      assert.deepEqual(k.unknownClient.byAddress, { '127.0.0.2': 1 });
+      assert.equal(k.clients['127.0.0.1'].requests, 0);
+      assert.equal(coas.length, 0);
+    });
+
+    it('wrong secret (bad Request Authenticator): no reply, badAuthenticator', async () => {
+      const req = coa([text(Attr.AcctSessionId, 's')], { secret: 'not-the-secret' });
+      assert.equal(await request(req, ports.coaPort, { waitMs: 200 }), undefined);
+      assert.equal(server.counters().clients['127.0.0.1'].dropped.badAuthenticator, 1);
+      assert.equal(coas.length, 0);
+    });
+
+    it('bad Message-Authenticator under a good Request Authenticator: no reply, badMessageAuthenticator', async () => {
+      // sign the Message-Authenticator with another secret, then the Request Authenticator with ours
+      const req = encodeRequest(Code.CoaRequest, 77, [text(Attr.AcctSessionId, 's')], 'other', { messageAuthenticator: true });
+      req.fill(0, 4, 20);
+      createHash('md5').update(req).update(SECRET).digest().copy(req, 4);
+      assert.equal(verifyRequestAuthenticator(req, SECRET), true);
+      assert.equal(await request(req, ports.coaPort, { waitMs: 200 }), undefined);
+      const c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.dropped.badMessageAuthenticator, 1);
+      assert.equal(c.dropped.badAuthenticator, 0);
+    });
+
+    it('malformed packets and codes a port does not take', async () => {
+      assert.equal(await request(Buffer.from('2b0100ff'), ports.coaPort, { waitMs: 150 }), undefined);
+      const acctOnCoa = encodeRequest(Code.AccountingRequest, 1, [int(Attr.AcctStatusType, 1), text(Attr.AcctSessionId, 'a')], SECRET);
+      assert.equal(await request(acctOnCoa, ports.coaPort, { waitMs: 150 }), undefined);
+      const coaOnAcct = coa([text(Attr.AcctSessionId, 's')]);
+      assert.equal(await request(coaOnAcct, ports.acctPort, { waitMs: 150 }), undefined);
+      const c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.dropped.malformed, 1);
+      assert.equal(c.dropped.unexpectedCode, 2);
+    });
+
+    it('Event-Timestamp outside the window is dropped; inside it is handled', async () => {
+      const now = Math.floor(clock / 1000);
+      const old = coa([text(Attr.AcctSessionId, 's'), int(Attr.EventTimestamp, now - 301)]);
+      assert.equal(await request(old, ports.coaPort, { waitMs: 150 }), undefined);
+      const future = coa([text(Attr.AcctSessionId, 's'), int(Attr.EventTimestamp, now + 400)]);
+      assert.equal(await request(future, ports.coaPort, { waitMs: 150 }), undefined);
+      assert.equal(server.counters().clients['127.0.0.1'].dropped.eventTimestamp, 2);
+      const fresh = coa([text(Attr.AcctSessionId, 's'), int(Attr.EventTimestamp, now - 299)]);
+      assert.equal(reply(await request(fresh, ports.coaPort), fresh).code, Code.CoaAck);
+      assert.equal(coas[0].eventTimestamp, now - 299);
+      // the window is configurable
+      await server.reconfigure({ ...base, coaPort: ports.coaPort, acctPort: ports.acctPort, eventTimestampWindow: 1000 });
+      const older = coa([text(Attr.AcctSessionId, 's'), int(Attr.EventTimestamp, now - 900)]);
+      assert.equal(reply(await request(older, ports.coaPort), older).code, Code.CoaAck);
+    });
+  });
+
+  describe('retransmissions', () => {
+    it('the same request again gets the cached reply and no second action', async () => {
+      const req = coa([text(Attr.AcctSessionId, 's'), mirror(1)], { ma: true });
+      const first = await request(req, ports.coaPort);
+      const second = await request(req, ports.coaPort);
+      assert.ok(first && second);
+      assert.ok(first.equals(second));
+      assert.equal(coas.length, 1);
+      assert.equal(server.counters().clients['127.0.0.1'].duplicates, 1);
+      // the same identifier with a new authenticator is a new request
+      const changed = encodeRequest(Code.CoaRequest, req[1], [text(Attr.AcctSessionId, 't')], SECRET);
+      assert.equal(reply(await request(changed, ports.coaPort), changed).code, Code.CoaAck);
+      assert.equal(coas.length, 2);
+    });
+
+    it('a retransmission while the handler still runs is absorbed; one reply, one action', async () => {
+      answer = () => new Promise((resolve) => setTimeout(() => resolve({ ok: true }), 150));
+      const req = coa([text(Attr.AcctSessionId, 's'), mirror(1)]);
+      const replies = await exchange(req, ports.coaPort, { times: 3, waitMs: 400 });
+      assert.equal(replies.length, 1);
+      assert.equal(coas.length, 1);
+      assert.equal(server.counters().clients['127.0.0.1'].duplicates, 2);
+    });
+
+    it('cached replies expire', async () => {
+      const req = coa([text(Attr.AcctSessionId, 's')]);
+      await request(req, ports.coaPort);
+      clock += 31_000;
+      await request(req, ports.coaPort);
+      assert.equal(coas.length, 2);
+    });
+  });
+
+  describe('accounting', () => {
+    it('Start reaches the handler typed; Accounting-Response is signed', async () => {
+      const req = encodeRequest(
+        Code.AccountingRequest,
+        9,
+        [
+          int(Attr.AcctStatusType, 1),
+          text(Attr.AcctSessionId, '0000002a'),
+          text(Attr.UserName, 'alice'),
+          { type: Attr.FramedIpAddress, value: encodeIpv4('192.0.2.77') },
+          { type: Attr.FramedIpv6Prefix, value: encodeIpv6Prefix('2001:db8:77::/48') },
+          text(Attr.NasPortId, 'ge-1/0/0.100'),
+        ],
+        SECRET,
+      );
+      const rep = reply(await request(req, ports.acctPort), req);
+      assert.equal(rep.code, Code.AccountingResponse);
+      assert.deepEqual(accts[0], {
+        client: '127.0.0.1',
+        identifier: 9,
+        status: 'start',
+        acctSessionId: '0000002a',
+        userName: 'alice',
+        framedIp: '192.0.2.77',
+        framedIpv6Prefix: '2001:db8:77::/48',
+        nasPortId: 'ge-1/0/0.100',
+      });
+      const again = await request(req, ports.acctPort);
+      assert.ok(again);
+      assert.equal(accts.length, 1, 'retransmission not handed on again');
+      const c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.accountingRequests, 1);
+      assert.equal(c.accountingResponses, 1);
+      assert.equal(c.duplicates, 1);
+    });
+
+    it('Stop, Interim-Update, Accounting-On/Off are typed; other status types are answered but not handed on', async () => {
+      const statuses: [number, string | undefined][] = [
+        [2, 'stop'],
+        [3, 'interim-update'],
+        [7, 'accounting-on'],
+        [8, 'accounting-off'],
+        [15, undefined],
+      ];
+      for (const [n] of statuses) {
+        const req = encodeRequest(Code.AccountingRequest, n, [int(Attr.AcctStatusType, n), text(Attr.AcctSessionId, 'x')], SECRET);
+        assert.equal(reply(await request(req, ports.acctPort), req).code, Code.AccountingResponse);
+      }
+      assert.deepEqual(
+        accts.map((a) => a.status),
+        ['stop', 'interim-update', 'accounting-on', 'accounting-off'],
+      );
+    });
+
+    it('no answer when the request cannot be recorded or the handler fails; a retransmission is tried again', async () => {
+      const noSession = encodeRequest(Code.AccountingRequest, 1, [int(Attr.AcctStatusType, 1)], SECRET);
+      assert.equal(await request(noSession, ports.acctPort, { waitMs: 150 }), undefined);
+      let fail = true;
+      acctHandler = async () => {
+        if (fail) throw new Error('disk full');
+      };
+      const req = encodeRequest(Code.AccountingRequest, 2, [int(Attr.AcctStatusType, 2), text(Attr.AcctSessionId, 'x')], SECRET);
+      assert.equal(await request(req, ports.acctPort, { waitMs: 150 }), undefined);
+      fail = false;
+      assert.equal(reply(await request(req, ports.acctPort), req).code, Code.AccountingResponse);
+      const c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.dropped.invalidRequest, 1);
+      assert.equal(c.dropped.handlerFailed, 1);
+      assert.equal(c.accountingResponses, 1);
+    });
+  });
+
+  describe('reconfiguration', () => {
+    function freePort(): Promise<number> {
+      return new Promise((resolve) => {
+        const s = dgram.createSocket('udp4');
+        s.bind(0, '127.0.0.1', () => {
+          const p = s.address().port;
+          s.close(() => resolve(p));
+        });
+      });
+    }
+    async function answers(port: number): Promise<boolean> {
+      const req = coa([text(Attr.AcctSessionId, 's')]);
+      return (await request(req, port, { waitMs: 150 })) !== undefined;
+    }
+
+    it('moves to new ports: the old port stops answering, the new one answers', async () => {
+      const p = await freePort();
+      const q = await freePort();
+      await server.reconfigure({ ...base, coaPort: p, acctPort: q });
+      assert.deepEqual(server.ports(), { coaPort: p, acctPort: q });
+      assert.equal(await answers(p), true);
+      assert.equal(await answers(ports.coaPort), false);
+    });
+
+    it('a port that cannot be bound fails prepare() with RadiusBindError and leaves the running listeners', async () => {
+      const p = await freePort();
+      await server.reconfigure({ ...base, coaPort: p, acctPort: ports.acctPort });
+      const blocker = dgram.createSocket('udp4');
+      await new Promise<void>((r) => blocker.bind(0, '127.0.0.1', () => r()));
+      const taken = blocker.address().port;
+      try {
+        await assert.rejects(
+          server.prepare({ ...base, coaPort: p, acctPort: taken }),
+          (e: unknown) => e instanceof RadiusBindError && e.port === taken && e.code === 'EADDRINUSE' && e.tag === 'in-use' && /accounting port/.test(e.message),
+        );
+        assert.deepEqual(server.ports(), { coaPort: p, acctPort: ports.acctPort });
+        assert.equal(await answers(p), true);
+      } finally {
+        blocker.close();
+      }
+    });
+
+    it('abort() closes what prepare() opened; commit() swaps ports between the listeners', async () => {
+      const p = await freePort();
+      const prepared = await server.prepare({ ...base, coaPort: p, acctPort: ports.acctPort });
+      prepared.abort();
+      // p is free again: binding it ourselves works
+      const s = dgram.createSocket('udp4');
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.bind(p, '127.0.0.1', () => resolve());
+      });
+      s.close();
+      assert.equal(await answers(ports.coaPort), true);
+      // swap: the CoA port becomes the accounting port and back
+      const a = await freePort();
+      const b = await freePort();
+      await server.reconfigure({ ...base, coaPort: a, acctPort: b });
+      await server.reconfigure({ ...base, coaPort: b, acctPort: a });
+      assert.equal(await answers(b), true);
+      assert.equal(await answers(a), false, 'a CoA on the accounting port is dropped');
+    });
+
+    it('invalid configurations are refused with invalid-value before anything is bound', async () => {
+      await assert.rejects(server.prepare({ ...base, coaPort: 3799, acctPort: 3799 }), (e: unknown) => e instanceof AgentError && e.tag === 'invalid-value');
+      await assert.rejects(server.prepare({ ...base, clients: [{ address: 'bng', secret: 'x' }] }), (e: unknown) => e instanceof AgentError && e.tag === 'invalid-value');
+      await assert.rejects(server.prepare({ ...base, clients: [{ address: '192.0.2.1', secret: '' }] }), (e: unknown) => e instanceof AgentError && e.tag === 'invalid-value');
+      await assert.rejects(server.prepare({ ...base, coaPort: 70000 }), (e: unknown) => e instanceof AgentError && e.tag === 'invalid-value');
+    });
+
+    it('clients are replaced at commit: a removed client is dropped, counters of kept clients survive', async () => {
+      const req = coa([text(Attr.AcctSessionId, 's')]);
+      await request(req, ports.coaPort);
+      await server.reconfigure({ ...base, coaPort: ports.coaPort, acctPort: ports.acctPort, clients: [{ address: '127.0.0.1', secret: SECRET }, { address: '::1', secret: 'v6' }] });
+      assert.equal(server.counters().clients['127.0.0.1'].acks, 1);
+      assert.ok(server.counters().clients['::1']);
+      await server.reconfigure({ ...base, coaPort: ports.coaPort, acctPort: ports.acctPort, clients: [{ address: '127.0.0.2', secret: SECRET }] });
+      assert.equal(await answers(ports.coaPort), false);
+      assert.deepEqual(Object.keys(server.counters().clients), ['127.0.0.2']);
+      const fromTwo = coa([text(Attr.AcctSessionId, 's')]);
+      assert.ok(await request(fromTwo, ports.coaPort, { from: '127.0.0.2' }));
+    });
+  });
+
+  it('IPv6: bound on ::1, a client at ::1 is answered', async function () {
+    const v6 = new RadiusServer({ onCoa: async () => ({ ok: true }), onAccounting: async () => undefined });
+    try {
+      await v6.reconfigure({ coaPort: 0, acctPort: 0, clients: [{ address: '0:0:0:0:0:0:0:1', secret: SECRET }], bindAddresses: ['::1'] });
+    } catch (e) {
+      if (e instanceof RadiusBindError && e.code === 'EADDRNOTAVAIL') this.skip();
+      throw e;
+    }
+    try {
+      const req = coa([text(Attr.AcctSessionId, 's')]);
+      const rep = reply(await request(req, v6.ports().coaPort, { host: '::1' }), req);
+      assert.equal(rep.code, Code.CoaAck);
+      assert.equal(v6.counters().clients['::1'].acks, 1);
+    } finally {
+      await v6.close();
+    }
+  });
+
+  it('default binding covers IPv4 and IPv6 on the same port', async () => {
+    const all = new RadiusServer({ onCoa: async () => ({ ok: true }), onAccounting: async () => undefined });
+    try {
+      await all.reconfigure({ coaPort: 0, acctPort: 0, clients: [{ address: '127.0.0.1', secret: SECRET }] });
+      const req = coa([text(Attr.AcctSessionId, 's')]);
+      assert.equal(reply(await request(req, all.ports().coaPort), req).code, Code.CoaAck);
+    } finally {
+      await all.close();
+    }
+  });
+
+  it('a packet whose header Length is below its datagram size is answered (padding ignored)', async () => {
+    const req = coa([text(Attr.AcctSessionId, 's')]);
+    const padded = Buffer.concat([req, Buffer.alloc(7)]);
+    assert.equal(reply(await request(padded, ports.coaPort), req).code, Code.CoaAck);
+    assert.ok(encodeRaw); // codec export used by the fuzz test
+  });
+});
