@@ -26,6 +26,16 @@ export interface EvalContext {
   /** the root of the accessible tree */
   root: DataNode;
   variables?: Record<string, XPathValue>;
+  /**
+   * Optional memo for one pass over a tree that does not change meanwhile
+   * (one validation, one filter). Create it with `new Map()`, pass the same
+   * Map to every evaluate() of the pass, drop it when the tree changes. With
+   * it, absolute paths without current() are evaluated once, `path = value`
+   * comparisons against them become set look-ups, children are grouped by
+   * schema node and list predicates `[leaf = current()/..]` / `[leaf = 'x']`
+   * become keyed look-ups: leafref checks on big trees cost O(1) each.
+   */
+  cache?: Map<unknown, unknown>;
 }
 
 export interface XPathEngine {

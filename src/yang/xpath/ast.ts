@@ -65,6 +65,13 @@ export interface Step {
   preds: Expr[];
   /** some predicate may use the context position/size (number-valued, position(), last()) */
   posDep: boolean;
+  /**
+   * set when the first predicate is `leaf = X` (either order) where leaf is a
+   * child name test and X does not depend on the predicate's context node
+   * (a literal, current(), a path from current() or from the root): with an
+   * evaluation cache such a step is a keyed look-up
+   */
+  keyed?: { leaf: NodeTest & { k: 'name'; key: string }; other: Expr; rest: Expr[] };
 }
 
 export type CmpOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
@@ -94,7 +101,16 @@ export type Expr =
    * (PathExpr: FilterExpr '/' RelativeLocationPath), else the root (abs) or
    * the context node
    */
-  | { t: 'path'; abs: boolean; start: Expr | null; steps: Step[]; simple?: boolean };
+  | {
+      t: 'path';
+      abs: boolean;
+      start: Expr | null;
+      steps: Step[];
+      /** relative (or from current()), only child name / parent / self steps, no predicates */
+      simple?: boolean;
+      /** absolute and free of current() and variables: the same node-set for every context */
+      ctxFree?: boolean;
+    };
 
 /** a name test with a known module also carries its dataChildren/index key `${module}:${name}` */
 

@@ -14,7 +14,7 @@
  */
 import { AgentError } from '../../errors';
 import type { DataNode } from '../data/node';
-import type { Identity, SchemaContext, YangType } from '../schema';
+import type { Identity, SchemaContext, SchemaNode, YangType } from '../schema';
 import { xsdToRegExp } from '../types/xsd-regex';
 import type { EvalContext, XPathValue } from './api';
 import type { Ast, CmpOp, Expr, NodeTest, Step } from './ast';
@@ -23,8 +23,57 @@ import { numberToBoolean, numberToString, stringToNumber, xpathRound } from './v
 
 type NodeSet = DataNode[];
 
+/** memo for one pass over an unchanged tree (EvalContext.cache) */
+class EvalCache {
+  /** results of context-free absolute paths */
+  paths = new Map<Expr, NodeSet>();
+  /** string-values of those results, for `=` */
+  sets = new Map<Expr, Set<string>>();
+  /** children of big nodes grouped by schema node */
+  groups = new Map<DataNode, Map<SchemaNode, NodeSet>>();
+  /** keyed predicates: parent -> step -> leaf value -> entries */
+  keyed = new Map<DataNode, Map<Step, Map<string, NodeSet>>>();
+}
+
+const CACHE_KEY = Symbol('xpath-eval-cache');
+
+function cacheOf(ctx: EvalContext): EvalCache | undefined {
+  const m = ctx.cache;
+  if (!m) return undefined;
+  let c = m.get(CACHE_KEY) as EvalCache | undefined;
+  if (!c) {
+    c = new EvalCache();
+    m.set(CACHE_KEY, c);
+  }
+  return c;
+}
+
+/** below this many children, scanning beats grouping */
+const GROUP_MIN = 16;
+
+function groupOf(n: DataNode, t: NodeTest & { k: 'name' }, cache: EvalCache): NodeSet | undefined {
+  if (t.key === undefined || n.children.length < GROUP_MIN) return undefined;
+  const cs = n.schema.dataChildren.get(t.key);
+  if (cs === undefined) return undefined;
+  let g = cache.groups.get(n);
+  if (!g) {
+    g = new Map();
+    for (const c of n.children) {
+      let list = g.get(c.schema);
+      if (!list) {
+        list = [];
+        g.set(c.schema, list);
+      }
+      list.push(c);
+    }
+    cache.groups.set(n, g);
+  }
+  return g.get(cs) ?? EMPTY;
+}
+
 interface Env {
   ctx: EvalContext;
+  cache: EvalCache | undefined;
   root: DataNode;
   current: DataNode;
   ast: Ast;
@@ -372,8 +421,15 @@ function applyStep(step: Step, input: NodeSet, antichain: boolean, env: Env): No
   const axis = step.axis;
   // fast path: child::name without predicates
   if (axis === 'child' && step.preds.length === 0 && step.test.k === 'name') {
-    const out: NodeSet = [];
     const t = step.test;
+    if (input.length === 1 && env.cache) {
+      const g = groupOf(input[0], t, env.cache);
+      if (g) {
+        resultAntichain = true;
+        return g;
+      }
+    }
+    const out: NodeSet = [];
     for (let i = 0; i < input.length; i++) childrenByName(input[i], t, out);
     if (input.length > 1 && !antichain) {
       resultAntichain = false;
@@ -381,6 +437,13 @@ function applyStep(step: Step, input: NodeSet, antichain: boolean, env: Env): No
     }
     resultAntichain = true;
     return out;
+  }
+  if (step.keyed && env.cache && input.length === 1 && step.test.k === 'name') {
+    const hit = keyedStep(step, step.keyed, input[0], env.cache, env);
+    if (hit) {
+      resultAntichain = true;
+      return hit;
+    }
   }
   const reverse = isReverse(step);
   let out: NodeSet;
@@ -408,7 +471,60 @@ function applyStep(step: Step, input: NodeSet, antichain: boolean, env: Env): No
   return out;
 }
 
+/** `child::list[leaf = X]...` as a look-up in an index of the list entries by leaf value */
+function keyedStep(step: Step, k: NonNullable<Step['keyed']>, n: DataNode, cache: EvalCache, env: Env): NodeSet | undefined {
+  const group = groupOf(n, step.test as NodeTest & { k: 'name' }, cache);
+  if (!group) return undefined;
+  const ov = ev(k.other, n, 1, 1, env);
+  if (typeof ov !== 'string' && !Array.isArray(ov)) return undefined; // number/boolean comparisons differ
+  let perStep = cache.keyed.get(n);
+  if (!perStep) {
+    perStep = new Map();
+    cache.keyed.set(n, perStep);
+  }
+  let index = perStep.get(step);
+  if (!index) {
+    index = new Map();
+    const lt = k.leaf;
+    for (const entry of group) {
+      for (const c of entry.children) {
+        if (c.schema.name === lt.name && c.schema.module.name === lt.module) {
+          const v = stringValue(c);
+          let list = index.get(v);
+          if (!list) {
+            list = [];
+            index.set(v, list);
+          }
+          if (list[list.length - 1] !== entry) list.push(entry);
+        }
+      }
+    }
+    perStep.set(step, index);
+  }
+  let cand: NodeSet;
+  if (typeof ov === 'string') cand = index.get(ov) ?? EMPTY;
+  else if (ov.length === 1) cand = index.get(stringValue(ov[0])) ?? EMPTY;
+  else {
+    const all: NodeSet = [];
+    for (const x of ov) {
+      const l = index.get(stringValue(x));
+      if (l) for (const e of l) all.push(e);
+    }
+    cand = sortDocOrder(all);
+  }
+  if (k.rest.length > 0 && cand.length > 0) cand = applyPredicates(cand, k.rest, env);
+  return cand;
+}
+
 function evalPath(e: Expr & { t: 'path' }, node: DataNode, pos: number, size: number, env: Env): NodeSet {
+  const cache = env.cache;
+  if (cache && e.ctxFree) {
+    const hit = cache.paths.get(e);
+    if (hit) return hit;
+    const v = evalSteps(e, [env.root], true, env);
+    cache.paths.set(e, v);
+    return v;
+  }
   let cur: NodeSet;
   let antichain: boolean;
   if (e.abs) {
@@ -423,6 +539,10 @@ function evalPath(e: Expr & { t: 'path' }, node: DataNode, pos: number, size: nu
     cur = [node];
     antichain = true;
   }
+  return evalSteps(e, cur, antichain, env);
+}
+
+function evalSteps(e: Expr & { t: 'path' }, cur: NodeSet, antichain: boolean, env: Env): NodeSet {
   for (const step of e.steps) {
     if (cur.length === 0) return EMPTY;
     cur = applyStep(step, cur, antichain, env);
@@ -476,6 +596,25 @@ function evalCmp(e: Expr & { t: 'cmp' }, node: DataNode, pos: number, size: numb
   if (r.t === 'path' && r.simple && (l.t === 'str' || l.t === 'num')) {
     const start = r.start === null ? node : env.current;
     return simpleExists(start, r.steps, 0, SWAP[e.op], l);
+  }
+  const cache = env.cache;
+  if (cache && e.op === '=') {
+    const [fixed, other] = l.t === 'path' && l.ctxFree ? [l, r] : r.t === 'path' && r.ctxFree ? [r, l] : [null, null];
+    if (fixed && other) {
+      const ov = ev(other, node, pos, size, env);
+      if (typeof ov === 'string' || Array.isArray(ov)) {
+        let set = cache.sets.get(fixed);
+        if (!set) {
+          set = new Set(evalPath(fixed as Expr & { t: 'path' }, node, pos, size, env).map(stringValue));
+          cache.sets.set(fixed, set);
+        }
+        if (typeof ov === 'string') return set.has(ov);
+        for (const x of ov) if (set.has(stringValue(x))) return true;
+        return false;
+      }
+      const fv = evalPath(fixed as Expr & { t: 'path' }, node, pos, size, env);
+      return fixed === l ? compareValues('=', fv, ov) : compareValues('=', ov, fv);
+    }
   }
   return compareValues(e.op, ev(l, node, pos, size, env), ev(r, node, pos, size, env));
 }
@@ -694,7 +833,7 @@ function deref(n: DataNode, env: Env): NodeSet {
       let targets: NodeSet;
       if (t.path) {
         const ast = t.path.ast as Ast;
-        const sub: Env = { ctx: env.ctx, root: env.root, current: n, ast, text: t.path.text };
+        const sub: Env = { ctx: env.ctx, cache: env.cache, root: env.root, current: n, ast, text: t.path.text };
         const v = ev(ast.root, n, 1, 1, sub);
         targets = Array.isArray(v) ? v : EMPTY;
       } else if (t.target) {
@@ -712,7 +851,7 @@ function deref(n: DataNode, env: Env): NodeSet {
     } else if (t.base === 'instance-identifier' && n.value !== null) {
       const ast = instanceIdAst(n.value, env.ctx.schema);
       if (!ast) continue;
-      const sub: Env = { ctx: env.ctx, root: env.root, current: n, ast, text: n.value };
+      const sub: Env = { ctx: env.ctx, cache: env.cache, root: env.root, current: n, ast, text: n.value };
       const v = ev(ast.root, env.root, 1, 1, sub);
       if (Array.isArray(v) && v.length > 0) return v;
     }
@@ -864,8 +1003,10 @@ function call(e: Expr & { t: 'call' }, node: DataNode, pos: number, size: number
 }
 
 export function evaluateAst(ast: Ast, text: string, ctx: EvalContext): XPathValue {
-  const env: Env = { ctx, root: ctx.root, current: ctx.current ?? ctx.node, ast, text };
+  const cache = cacheOf(ctx);
+  const env: Env = { ctx, cache, root: ctx.root, current: ctx.current ?? ctx.node, ast, text };
   const v = ev(ast.root, ctx.node, 1, 1, env);
-  // never hand out an array the evaluator may share
-  return v === EMPTY ? [] : v;
+  // never hand out an array the evaluator may share (EMPTY, cached node-sets, child groups)
+  if (Array.isArray(v) && (v === EMPTY || cache)) return v.slice();
+  return v;
 }

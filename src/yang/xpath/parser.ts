@@ -471,6 +471,11 @@ function finishPath(p: Expr & { t: 'path' }): Expr {
     out.push(s);
   }
   p.steps = out;
+  for (const s of out) {
+    const k = keyedOf(s);
+    if (k) s.keyed = k;
+  }
+  p.ctxFree = p.abs && !p.steps.some((s) => s.preds.some(usesCurrentOrVar));
   // "simple": relative (or from current()), only child name steps, parent::node()
   // and self::node(), no predicates: comparisons walk it without building node-sets
   p.simple =
@@ -482,6 +487,64 @@ function finishPath(p: Expr & { t: 'path' }): Expr {
         ((s.axis === 'child' && s.test.k === 'name') || ((s.axis === 'parent' || s.axis === 'self') && s.test.k === 'node')),
     );
   return p;
+}
+
+/** does the expression call current() or use a variable anywhere (predicates included)? */
+function usesCurrentOrVar(e: Expr): boolean {
+  switch (e.t) {
+    case 'num':
+    case 'str':
+      return false;
+    case 'var':
+      return true;
+    case 'call':
+      return e.name === 'current' || e.args.some(usesCurrentOrVar);
+    case 'neg':
+      return usesCurrentOrVar(e.e);
+    case 'filter':
+      return usesCurrentOrVar(e.e) || e.preds.some(usesCurrentOrVar);
+    case 'path':
+      return (e.start !== null && usesCurrentOrVar(e.start)) || e.steps.some((s) => s.preds.some(usesCurrentOrVar));
+    default:
+      return usesCurrentOrVar(e.l) || usesCurrentOrVar(e.r);
+  }
+}
+
+/** a value that is the same for every predicate context node (compared by string-value) */
+function predicateConstant(e: Expr): boolean {
+  if (e.t === 'str') return true;
+  if (e.t === 'call' && e.name === 'current') return true;
+  if (e.t === 'path') {
+    if (e.abs) return true;
+    return e.start !== null && e.start.t === 'call' && e.start.name === 'current';
+  }
+  return false;
+}
+
+function keyedOf(s: Step): Step['keyed'] {
+  if (s.axis !== 'child' || s.test.k !== 'name' || s.preds.length === 0) return undefined;
+  const p = s.preds[0];
+  if (p.t !== 'cmp' || p.op !== '=') return undefined;
+  for (const [a, b] of [
+    [p.l, p.r],
+    [p.r, p.l],
+  ]) {
+    if (
+      a.t === 'path' &&
+      !a.abs &&
+      a.start === null &&
+      a.steps.length === 1 &&
+      a.steps[0].axis === 'child' &&
+      a.steps[0].preds.length === 0 &&
+      a.steps[0].test.k === 'name' &&
+      a.steps[0].test.key !== undefined &&
+      predicateConstant(b)
+    ) {
+      const leaf = a.steps[0].test as NodeTest & { k: 'name'; key: string };
+      return { leaf, other: b, rest: s.preds.slice(1) };
+    }
+  }
+  return undefined;
 }
 
 export function parse(text: string, resolve: PrefixResolver): Ast {
