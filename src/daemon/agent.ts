@@ -1,0 +1,205 @@
+/**
+ * The composition root: schema, datastores, NETCONF server, notifications
+ * and operational state. Areas (RADIUS, mirror sessions, dataplane) plug in
+ * as commit appliers, state providers and module RPCs.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadContext } from '../yang/context';
+import type { SchemaContext } from '../yang/schema';
+import type { DataNode } from '../yang/data/node';
+import { parseJson } from '../yang/data';
+import { Datastore } from '../datastore';
+import type { ChangeSet } from '../datastore';
+import { NetconfSshServer, NetconfSession } from '../netconf/transport';
+import { Dispatcher } from '../netconf/dispatch';
+import type { AgentCore, ModuleRpc, StateProvider } from '../netconf/core';
+import { NotificationHub } from '../netconf/notify';
+import { unrestricted, Access } from '../nacm/access';
+import type { Logger } from '../log';
+import { IMPLEMENTED_MODULES, searchPath } from './modules';
+import { factoryConfig, parseBootstrap } from './factory';
+import { authenticate, countUsers, groupsOf } from './users';
+import { monitoringState } from './monitoring';
+import { configChangeEvent, confirmedCommitEvent, sessionEndEvent, sessionStartEvent } from './events';
+
+export interface AgentOptions {
+  dataDir: string;
+  listen: { host: string; port: number };
+  log: Logger;
+  /** FLOWTAPD_BOOTSTRAP_USER value */
+  bootstrap?: string;
+  helloTimeoutMs?: number;
+  idleTimeoutMs?: number;
+}
+
+const CAP = 'urn:ietf:params:netconf:capability:';
+
+export class Agent implements AgentCore {
+  ctx!: SchemaContext;
+  ds!: Datastore;
+  server!: NetconfSshServer;
+  notifications!: NotificationHub;
+  moduleRpcs = new Map<string, ModuleRpc>();
+  stateProviders: StateProvider[] = [];
+  stats = { inRpcs: 0, inBadRpcs: 0, outRpcErrors: 0, outNotifications: 0 };
+  private dispatcher!: Dispatcher;
+  private caps: string[] = [];
+  private accessPolicy: (user: string, groups: string[]) => Access = (u, g) => unrestricted(u, g);
+
+  constructor(readonly opts: AgentOptions) {}
+
+  /** Load everything and listen. Errors are one line naming what and where. */
+  async start(): Promise<{ port: number }> {
+    const { dataDir, log } = this.opts;
+    prepareDataDir(dataDir);
+    this.ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+    this.ds = new Datastore(this.ctx, dataDir);
+    const bootstrap = parseBootstrap(this.opts.bootstrap);
+    const fresh = !fs.existsSync(this.ds.runningFile) && !fs.existsSync(this.ds.startupFile);
+    const { factory } = this.ds.load(factoryConfig(fresh ? bootstrap : undefined));
+    if (factory) log.info('factory-defaults-written', { dataDir, bootstrapUser: bootstrap?.user });
+    if (countUsers(this.ds.get('running')) === 0) {
+      log.warn('no-users', {
+        message: 'No local users are configured: restart on an empty --data-dir with FLOWTAPD_BOOTSTRAP_USER=name:password to create an admin user.',
+      });
+    }
+    this.notifications = new NotificationHub(this.ctx);
+    this.dispatcher = new Dispatcher(this);
+    this.caps = this.buildCapabilities();
+    this.stateProviders.push(monitoringState(this));
+    this.registerRollback();
+    this.ds.events = {
+      onCommitted: (cs) => this.committed(cs),
+      onConfirmedCommit: (event, info) => this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId))),
+    };
+    this.server = new NetconfSshServer({
+      hostKeyDir: path.join(dataDir, 'ssh'),
+      listen: this.opts.listen,
+      capabilities: () => this.caps,
+      authenticate: async (req) => {
+        const ok = authenticate(this.ds.get('running'), req);
+        if (!ok) log.warn('login-failed', { user: req.username, method: req.method, source: req.sourceHost });
+        return ok;
+      },
+      onMessage: (s, xml) => this.dispatcher.handle(s, xml),
+      onSessionStart: (s) => {
+        log.info('session-start', { session: s.id, user: s.username, source: s.sourceHost });
+        this.publish(sessionStartEvent(s));
+      },
+      onSessionEnd: (s, reason, killedBy) => {
+        log.info('session-end', { session: s.id, user: s.username, reason });
+        this.ds.sessionGone(s.id);
+        this.notifications.sessionGone(s.id);
+        this.publish(sessionEndEvent(s, reason, killedBy));
+      },
+      helloTimeoutMs: this.opts.helloTimeoutMs,
+      idleTimeoutMs: this.opts.idleTimeoutMs,
+    });
+    const bound = await this.server.start();
+    log.info('netconf-listening', { host: this.opts.listen.host, port: bound.port });
+    return bound;
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await this.server.stop();
+  }
+
+  // ---- AgentCore ----
+  sessions(): NetconfSession[] {
+    return this.server.sessions();
+  }
+  killSession(id: number, by: number): boolean {
+    return this.server.killSession(id, by);
+  }
+  capabilities(): string[] {
+    return this.caps;
+  }
+  transportStats(): { netconfStartTime: Date; inBadHellos: number; inSessions: number; droppedSessions: number } {
+    return this.server.stats();
+  }
+  accessFor(session: NetconfSession): Access {
+    return this.accessPolicy(session.username, groupsOf(this.ds.get('running'), session.username));
+  }
+  /** NACM (or another policy) replaces the permit-all default. */
+  setAccessPolicy(p: (user: string, groups: string[]) => Access): void {
+    this.accessPolicy = p;
+  }
+
+  /** Publish a notification given as RFC 7951 JSON ({"module:name": {...}}). */
+  publish(event: Record<string, unknown> | null): void {
+    if (!event) return;
+    let tree: DataNode;
+    try {
+      tree = parseJson(this.ctx, JSON.stringify(event), { type: 'notification' });
+    } catch (e) {
+      this.opts.log.error('notification-build-failed', { error: (e as Error).message });
+      return;
+    }
+    this.notifications.publish(tree);
+  }
+
+  private sessionById(id: number | undefined): NetconfSession | undefined {
+    return id === undefined ? undefined : this.server.sessions().find((s) => s.id === id);
+  }
+
+  private committed(cs: ChangeSet): void {
+    this.publish(configChangeEvent(cs, this.sessionById(cs.origin.sessionId)));
+  }
+
+  private registerRollback(): void {
+    const mod = this.ctx.modules.get('flowtapd-system');
+    const rpc = mod?.rpcs.find((r) => r.name === 'rollback');
+    if (!mod || !rpc) return;
+    this.moduleRpcs.set(`${mod.namespace}|rollback`, {
+      schema: rpc,
+      handler: async (input, call) => {
+        const idx = Number(input.children.find((c) => c.schema.name === 'index')?.value ?? 'NaN');
+        await this.ds.queue.run(() => {
+          this.ds.checkWritable('candidate', call.session.id);
+          this.ds.rollbackToCandidate(idx);
+        });
+        return null;
+      },
+    });
+  }
+
+  private buildCapabilities(): string[] {
+    const caps = [
+      'urn:ietf:params:netconf:base:1.0',
+      'urn:ietf:params:netconf:base:1.1',
+      `${CAP}candidate:1.0`,
+      `${CAP}confirmed-commit:1.1`,
+      `${CAP}rollback-on-error:1.0`,
+      `${CAP}validate:1.1`,
+      `${CAP}xpath:1.0`,
+      `${CAP}writable-running:1.0`,
+      `${CAP}startup:1.0`,
+      `${CAP}with-defaults:1.0?basic-mode=explicit&also-supported=report-all,report-all-tagged,trim`,
+      `${CAP}notification:1.0`,
+      `${CAP}interleave:1.0`,
+    ];
+    const lib = this.ctx.modules.get('ietf-yang-library');
+    caps.push(`${CAP}yang-library:1.0?revision=${lib?.revision ?? '2016-06-21'}&module-set-id=${this.ctx.moduleSetId}`);
+    for (const m of this.ctx.modules.values()) {
+      let cap = `${m.namespace}?module=${m.name}`;
+      if (m.revision) cap += `&revision=${m.revision}`;
+      const feats = [...m.features.values()].filter((f) => f.enabled).map((f) => f.name);
+      if (feats.length) cap += `&features=${feats.join(',')}`;
+      if (m.deviatedBy.length) cap += `&deviations=${m.deviatedBy.map((d) => d.name).join(',')}`;
+      caps.push(cap);
+    }
+    return caps;
+  }
+}
+
+/** Create the data directory (0700) or check that it is usable; one-line errors. */
+function prepareDataDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
+  } catch (e) {
+    throw new Error(`data directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!fs.statSync(dir).isDirectory()) throw new Error(`data directory ${dir}: not a directory`);
+}

@@ -1,0 +1,78 @@
+/**
+ * Factory defaults (DESIGN.md section 2): written to a new data directory.
+ * NACM on; group admin may do everything; flow-tap may read the LI
+ * subtrees, the mirror sessions and the mirror notifications;
+ * flow-tap-control may also change them and run clear-mirror-session.
+ */
+import { escapeText } from '../xml/dom';
+import { hashPassword } from '../auth';
+
+const NACM = 'urn:ietf:params:xml:ns:yang:ietf-netconf-acm';
+const FTS = 'urn:flowtapd:yang:services';
+const SYS = 'urn:ietf:params:xml:ns:yang:ietf-system';
+const ACCESS = 'urn:flowtapd:yang:access';
+
+export interface Bootstrap {
+  user: string;
+  password: string;
+}
+
+/** Parse FLOWTAPD_BOOTSTRAP_USER=name:password (throws a one-line message when malformed). */
+export function parseBootstrap(v: string | undefined): Bootstrap | undefined {
+  if (v === undefined || v === '') return undefined;
+  const i = v.indexOf(':');
+  const user = i > 0 ? v.slice(0, i) : '';
+  const password = i > 0 ? v.slice(i + 1) : '';
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/.test(user) || password === '') {
+    throw new Error('FLOWTAPD_BOOTSTRAP_USER must be name:password (name: letters, digits, _ . -; password not empty)');
+  }
+  return { user, password };
+}
+
+export function factoryConfig(bootstrap?: Bootstrap): string {
+  const adminMember = bootstrap ? `<user-name>${escapeText(bootstrap.user)}</user-name>` : '';
+  const users = bootstrap
+    ? `<system xmlns="${SYS}"><authentication><user><name>${escapeText(bootstrap.user)}</name><password>${escapeText(
+        hashPassword(bootstrap.password, '$6$'),
+      )}</password></user></authentication></system>`
+    : '';
+  const li = (name: string, ops: string, path: string): string =>
+    `<rule><name>${name}</name><module-name>flowtapd-services</module-name><path xmlns:fts="${FTS}">${path}</path><access-operations>${ops}</access-operations><action>permit</action></rule>`;
+  return `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
+<nacm xmlns="${NACM}">
+  <enable-nacm>true</enable-nacm>
+  <read-default>permit</read-default>
+  <write-default>deny</write-default>
+  <exec-default>permit</exec-default>
+  <groups>
+    <group><name>admin</name>${adminMember}</group>
+    <group><name>flow-tap</name></group>
+    <group><name>flow-tap-control</name></group>
+  </groups>
+  <rule-list>
+    <name>admin</name>
+    <group>admin</group>
+    <rule><name>permit-all</name><module-name>*</module-name><access-operations>*</access-operations><action>permit</action></rule>
+  </rule-list>
+  <rule-list>
+    <name>flow-tap-control</name>
+    <group>flow-tap-control</group>
+    ${li('change-flow-tap', 'create read update delete', '/fts:services/fts:flow-tap')}
+    ${li('change-radius-flow-tap', 'create read update delete', '/fts:services/fts:radius-flow-tap')}
+    ${li('services-container', 'create update delete', '/fts:services')}
+    <rule><name>clear-mirror-session</name><module-name>flowtapd-services</module-name><rpc-name>clear-mirror-session</rpc-name><access-operations>exec</access-operations><action>permit</action></rule>
+    <rule><name>mirror-events</name><module-name>flowtapd-services</module-name><notification-name>mirror-session-event</notification-name><access-operations>read</access-operations><action>permit</action></rule>
+  </rule-list>
+  <rule-list>
+    <name>flow-tap</name>
+    <group>flow-tap</group>
+    ${li('read-flow-tap', 'read', '/fts:services/fts:flow-tap')}
+    ${li('read-radius-flow-tap', 'read', '/fts:services/fts:radius-flow-tap')}
+    <rule><name>mirror-events</name><module-name>flowtapd-services</module-name><notification-name>mirror-session-event</notification-name><access-operations>read</access-operations><action>permit</action></rule>
+  </rule-list>
+</nacm>
+<access xmlns="${ACCESS}"/>
+${users}
+</config>
+`;
+}

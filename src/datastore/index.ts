@@ -1,0 +1,353 @@
+/**
+ * Configuration datastores: running (durable), candidate (shared by all
+ * sessions, RFC 6241 8.3) and startup; locks; the commit transaction with
+ * confirmed commit; the rollback history. Knows the schema, not the
+ * transport: NETCONF and RADIUS both come through here.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { AgentError, ErrorList } from '../errors';
+import type { SchemaContext } from '../yang/schema';
+import type { DataNode } from '../yang/data/node';
+import { clone, diff, newTree, parseXml, toXml, validate } from '../yang/data';
+import { readIfExists, writeFileAtomic, writeFileAtomicAsync } from './persist';
+import { SerialQueue } from './queue';
+import { Applier, ChangeSet, Origin, runTransaction } from './transaction';
+
+export type { Applier, ChangeSet, Origin, Prepared, Change } from './transaction';
+export { SerialQueue } from './queue';
+
+export type DatastoreName = 'running' | 'candidate' | 'startup';
+
+export const HISTORY_DEPTH = 50;
+
+export interface ConfirmedCommit {
+  /** session that issued it (for a non-persistent confirmed commit) */
+  sessionId?: number;
+  persistId?: string;
+  timer: NodeJS.Timeout;
+  deadline: number;
+  /** the running configuration to go back to */
+  rollbackTo: DataNode;
+}
+
+export interface DatastoreEvents {
+  /** a commit made running change (for netconf-config-change, audit) */
+  onCommitted?(cs: ChangeSet): void;
+  /** confirmed-commit events (RFC 6470 netconf-confirmed-commit) */
+  onConfirmedCommit?(event: 'start' | 'cancel' | 'timeout' | 'extend' | 'complete', info: { sessionId?: number; timeout?: number }): void;
+}
+
+export class Datastore {
+  readonly ctx: SchemaContext;
+  readonly dir: string;
+  private trees: Record<DatastoreName, DataNode>;
+  /** true when the candidate differs from running by an edit not yet committed or discarded */
+  candidateDirty = false;
+  private locks: Partial<Record<DatastoreName, number>> = {};
+  private lockTimes: Partial<Record<DatastoreName, Date>> = {};
+  private appliers: Applier[] = [];
+  readonly queue = new SerialQueue();
+  confirmed: ConfirmedCommit | null = null;
+  events: DatastoreEvents = {};
+  private historySeq = 0;
+
+  constructor(ctx: SchemaContext, dir: string) {
+    this.ctx = ctx;
+    this.dir = dir;
+    const empty = newTree(ctx);
+    this.trees = { running: empty, candidate: clone(empty), startup: clone(empty) };
+  }
+
+  get runningFile(): string {
+    return path.join(this.dir, 'running.xml');
+  }
+  get startupFile(): string {
+    return path.join(this.dir, 'startup.xml');
+  }
+  get historyDir(): string {
+    return path.join(this.dir, 'rollback');
+  }
+
+  /**
+   * Read running (and startup) from the data directory. With neither file,
+   * `factoryXml` becomes running and startup and is written. A file that
+   * cannot be read, parsed or validated stops the start with its name.
+   */
+  load(factoryXml: string): { factory: boolean } {
+    fs.mkdirSync(this.historyDir, { recursive: true, mode: 0o700 });
+    let factory = false;
+    const runningText = readIfExists(this.runningFile);
+    const startupText = readIfExists(this.startupFile);
+    let running: DataNode;
+    if (runningText !== undefined) running = this.parseFile(runningText, this.runningFile);
+    else if (startupText !== undefined) running = this.parseFile(startupText, this.startupFile);
+    else {
+      running = this.parseFile(factoryXml, 'factory defaults');
+      factory = true;
+    }
+    this.trees.running = running;
+    this.trees.startup = startupText !== undefined ? this.parseFile(startupText, this.startupFile) : clone(running);
+    this.trees.candidate = clone(running);
+    this.candidateDirty = false;
+    const seqs = this.historyFiles();
+    this.historySeq = seqs.length ? seqs[seqs.length - 1] : 0;
+    if (factory || runningText === undefined) {
+      writeFileAtomic(this.runningFile, this.serialise(running));
+      if (startupText === undefined) writeFileAtomic(this.startupFile, this.serialise(running));
+      this.writeHistory(running, true);
+    }
+    return { factory };
+  }
+
+  private parseFile(text: string, file: string): DataNode {
+    let tree: DataNode;
+    try {
+      tree = parseXml(this.ctx, text, { type: 'config', file, unwrap: true });
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message}`);
+    }
+    const errors = validate(this.ctx, tree, { type: 'config' });
+    if (errors.length) throw new Error(`${file}: invalid configuration: ${errors[0].message}${errors[0].path ? ` (${errors[0].path})` : ''}`);
+    return tree;
+  }
+
+  serialise(tree: DataNode): string {
+    return `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">${toXml(tree, { withDefaults: 'explicit' })}</config>\n`;
+  }
+
+  get(name: DatastoreName): DataNode {
+    return this.trees[name];
+  }
+
+  /** Replace a whole datastore (edit-config result, copy-config, discard-changes). Not for running: use commit. */
+  set(name: 'candidate' | 'startup', tree: DataNode): void {
+    this.trees[name] = tree;
+    if (name === 'candidate') this.candidateDirty = true;
+    else writeFileAtomic(this.startupFile, this.serialise(tree));
+  }
+
+  discardChanges(): void {
+    this.trees.candidate = clone(this.trees.running);
+    this.candidateDirty = false;
+  }
+
+  register(applier: Applier): void {
+    this.appliers.push(applier);
+  }
+
+  // ---- locks (RFC 6241 7.5, 7.6) ----
+  lockOwner(name: DatastoreName): number | undefined {
+    return this.locks[name];
+  }
+
+  lock(name: DatastoreName, sessionId: number): void {
+    const owner = this.locks[name];
+    if (owner !== undefined) {
+      throw new AgentError('lock-denied', owner === sessionId ? 'Lock already held by this session.' : 'Lock is already held by another session.', {
+        type: 'protocol',
+        info: { 'session-id': String(owner) },
+      });
+    }
+    if (name === 'candidate' && this.candidateDirty) {
+      throw new AgentError('lock-denied', 'The candidate has uncommitted changes; commit or discard them first.', {
+        type: 'protocol',
+        info: { 'session-id': '0' },
+      });
+    }
+    if (name === 'running' && this.confirmed) {
+      throw new AgentError('lock-denied', 'A confirmed commit is pending.', { type: 'protocol', info: { 'session-id': '0' } });
+    }
+    this.locks[name] = sessionId;
+    this.lockTimes[name] = new Date();
+  }
+
+  lockTime(name: DatastoreName): Date | undefined {
+    return this.locks[name] === undefined ? undefined : this.lockTimes[name];
+  }
+
+  unlock(name: DatastoreName, sessionId: number): void {
+    const owner = this.locks[name];
+    if (owner !== sessionId) {
+      throw new AgentError('operation-failed', owner === undefined ? 'The datastore is not locked.' : 'The lock is held by another session.', {
+        type: 'protocol',
+        info: owner === undefined ? undefined : { 'session-id': String(owner) },
+      });
+    }
+    delete this.locks[name];
+    // RFC 6241 7.6: releasing a candidate lock held while it was modified discards the changes
+    if (name === 'candidate' && this.candidateDirty) this.discardChanges();
+  }
+
+  /** Release everything a closing session held (RFC 6241 7.5: its candidate changes are discarded). */
+  sessionGone(sessionId: number): void {
+    for (const name of Object.keys(this.locks) as DatastoreName[]) {
+      if (this.locks[name] === sessionId) {
+        delete this.locks[name];
+        if (name === 'candidate' && this.candidateDirty) this.discardChanges();
+      }
+    }
+    if (this.confirmed && this.confirmed.sessionId === sessionId && this.confirmed.persistId === undefined) {
+      void this.queue.run(() => this.revertConfirmed('session closed'));
+    }
+  }
+
+  /** Throws in-use when `name` is locked by a session other than `sessionId`. */
+  checkWritable(name: DatastoreName, sessionId: number | undefined): void {
+    const owner = this.locks[name];
+    if (owner !== undefined && owner !== sessionId) {
+      throw new AgentError('in-use', `The ${name} datastore is locked by session ${owner}.`, {
+        type: 'protocol',
+        info: { 'session-id': String(owner) },
+      });
+    }
+  }
+
+  // ---- commit ----
+  /**
+   * Make `next` the running configuration through the two-phase
+   * transaction. Must be called from inside `queue.run`.
+   */
+  async commitTree(next: DataNode, origin: Origin): Promise<ChangeSet> {
+    const errors = validate(this.ctx, next, { type: 'config' });
+    if (errors.length) throw errors.length === 1 ? errors[0] : new ErrorList(errors);
+    const before = this.trees.running;
+    const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
+    if (cs.changes.length === 0) return cs;
+    const text = this.serialise(next);
+    await runTransaction(this.appliers, cs, () => writeFileAtomicAsync(this.runningFile, text));
+    this.trees.running = next;
+    this.writeHistory(next, false, text);
+    this.events.onCommitted?.(cs);
+    return cs;
+  }
+
+  /** <commit> of the candidate (with the confirmed-commit options). */
+  async commit(
+    origin: Origin,
+    opts: { confirmed?: boolean; timeoutSec?: number; persist?: string; persistId?: string } = {},
+  ): Promise<void> {
+    const sessionId = origin.sessionId;
+    const pending = this.confirmed;
+    if (pending && opts.persistId === undefined && pending.persistId !== undefined) {
+      // RFC 6241 8.4.5.1: a persistent confirmed commit is confirmed only with its persist-id
+      throw new AgentError('invalid-value', 'A persistent confirmed commit is pending: give its persist-id.', { type: 'protocol' });
+    }
+    if (opts.persistId !== undefined && (!pending || pending.persistId !== opts.persistId)) {
+      throw new AgentError('invalid-value', 'No confirmed commit with that persist-id is pending.', {
+        type: 'protocol',
+        info: { 'bad-element': 'persist-id' },
+      });
+    }
+    if (pending && pending.persistId === undefined && pending.sessionId !== sessionId && opts.persistId === undefined) {
+      throw new AgentError('in-use', `A confirmed commit of session ${pending.sessionId} is pending.`, {
+        type: 'protocol',
+        info: { 'session-id': String(pending.sessionId ?? 0) },
+      });
+    }
+    const next = clone(this.trees.candidate);
+    const rollbackTo = pending ? pending.rollbackTo : this.trees.running;
+    await this.commitTree(next, origin);
+    this.candidateDirty = false;
+    this.trees.candidate = clone(this.trees.running);
+    if (pending) clearTimeout(pending.timer);
+    if (opts.confirmed) {
+      const timeoutSec = opts.timeoutSec ?? 600;
+      this.confirmed = {
+        sessionId: opts.persist === undefined ? sessionId : undefined,
+        persistId: opts.persist,
+        deadline: Date.now() + timeoutSec * 1000,
+        rollbackTo,
+        timer: setTimeout(() => void this.queue.run(() => this.revertConfirmed('timeout')), timeoutSec * 1000),
+      };
+      this.confirmed.timer.unref?.();
+      this.events.onConfirmedCommit?.(pending ? 'extend' : 'start', { sessionId, timeout: timeoutSec });
+    } else {
+      this.confirmed = null;
+      if (pending) this.events.onConfirmedCommit?.('complete', { sessionId });
+    }
+  }
+
+  /** <cancel-commit> */
+  async cancelCommit(sessionId: number, persistId?: string): Promise<void> {
+    const pending = this.confirmed;
+    if (!pending) throw new AgentError('operation-failed', 'No confirmed commit is pending.', { type: 'protocol' });
+    if (pending.persistId !== undefined) {
+      if (persistId !== pending.persistId) {
+        throw new AgentError('invalid-value', 'The persist-id does not match the pending confirmed commit.', {
+          type: 'protocol',
+          info: { 'bad-element': 'persist-id' },
+        });
+      }
+    } else if (pending.sessionId !== sessionId) {
+      throw new AgentError('operation-failed', 'The pending confirmed commit belongs to another session.', { type: 'protocol' });
+    }
+    await this.revertConfirmed('cancel', sessionId);
+  }
+
+  private async revertConfirmed(why: 'timeout' | 'cancel' | 'session closed', sessionId?: number): Promise<void> {
+    const pending = this.confirmed;
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.confirmed = null;
+    await this.commitTree(clone(pending.rollbackTo), { kind: 'timer', sessionId });
+    this.trees.candidate = clone(this.trees.running);
+    this.candidateDirty = false;
+    this.events.onConfirmedCommit?.(why === 'cancel' ? 'cancel' : 'timeout', { sessionId });
+  }
+
+  // ---- history (Junos rollback N) ----
+  private historyFiles(): number[] {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(this.historyDir);
+    } catch {
+      return [];
+    }
+    return names
+      .map((n) => /^(\d+)\.xml$/.exec(n))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+  }
+
+  private writeHistory(tree: DataNode, sync: boolean, text = this.serialise(tree)): void {
+    const seq = ++this.historySeq;
+    const file = path.join(this.historyDir, `${String(seq).padStart(10, '0')}.xml`);
+    const done = (): void => {
+      const all = this.historyFiles();
+      for (const old of all.slice(0, Math.max(0, all.length - HISTORY_DEPTH))) {
+        fs.rmSync(path.join(this.historyDir, `${String(old).padStart(10, '0')}.xml`), { force: true });
+      }
+    };
+    if (sync) {
+      writeFileAtomic(file, text);
+      done();
+    } else {
+      writeFileAtomicAsync(file, text).then(done, () => undefined);
+    }
+  }
+
+  /** Committed configurations, newest first: index 0 is the active one. */
+  history(): { index: number; seq: number; time: Date }[] {
+    const seqs = this.historyFiles().reverse();
+    return seqs.map((seq, index) => {
+      const st = fs.statSync(path.join(this.historyDir, `${String(seq).padStart(10, '0')}.xml`));
+      return { index, seq, time: st.mtime };
+    });
+  }
+
+  /** Load committed configuration N (0 = active) into the candidate. */
+  rollbackToCandidate(n: number): void {
+    const seqs = this.historyFiles().reverse();
+    if (!Number.isInteger(n) || n < 0 || n >= seqs.length) {
+      throw new AgentError('invalid-value', `No committed configuration ${n}: ${seqs.length} are kept (0..${seqs.length - 1}).`, {
+        info: { 'bad-element': 'rollback' },
+      });
+    }
+    const file = path.join(this.historyDir, `${String(seqs[n]).padStart(10, '0')}.xml`);
+    this.trees.candidate = this.parseFile(fs.readFileSync(file, 'utf8'), file);
+    this.candidateDirty = true;
+  }
+}
+

@@ -1,0 +1,79 @@
+/**
+ * Two-phase commit over registered appliers, as FRR's northbound layer:
+ * validate every applier, prepare every applier (may fail: resources,
+ * kernel refusal), then apply all; any failure aborts the prepared ones in
+ * reverse order and the commit fails with the cause.
+ */
+import type { DataNode } from '../yang/data/node';
+import { AgentError } from '../errors';
+
+export interface Change {
+  op: 'create' | 'delete' | 'modify' | 'move';
+  /** JSON-form instance-identifier of the changed node */
+  path: string;
+  node?: DataNode;
+  old?: string | null;
+  new?: string | null;
+}
+
+export interface Origin {
+  /** 'netconf' | 'radius' | 'timer' | 'startup' */
+  kind: string;
+  user?: string;
+  sessionId?: number;
+}
+
+export interface ChangeSet {
+  before: DataNode;
+  after: DataNode;
+  changes: Change[];
+  origin: Origin;
+}
+
+export interface Prepared {
+  apply(): void | Promise<void>;
+  abort(): void | Promise<void>;
+}
+
+export interface Applier {
+  readonly name: string;
+  /** semantic checks beyond the YANG model; throw AgentError to refuse */
+  validate?(cs: ChangeSet): void | Promise<void>;
+  /** take what can fail; return null when there is nothing to do */
+  prepare(cs: ChangeSet): Promise<Prepared | null> | Prepared | null;
+}
+
+export async function runTransaction(
+  appliers: readonly Applier[],
+  cs: ChangeSet,
+  commitPoint: () => Promise<void> | void,
+): Promise<void> {
+  for (const a of appliers) if (a.validate) await a.validate(cs);
+  const prepared: Prepared[] = [];
+  const abortAll = async (): Promise<void> => {
+    for (const p of prepared.reverse()) {
+      try {
+        await p.abort();
+      } catch {
+        /* abort is best effort; the original cause is what the client needs */
+      }
+    }
+  };
+  for (const a of appliers) {
+    try {
+      const p = await a.prepare(cs);
+      if (p) prepared.push(p);
+    } catch (e) {
+      await abortAll();
+      if (e instanceof AgentError) throw e;
+      throw new AgentError('operation-failed', `${a.name}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    await commitPoint();
+  } catch (e) {
+    await abortAll();
+    throw new AgentError('operation-failed', `could not write the configuration: ${(e as Error).message}`);
+  }
+  for (const p of prepared) await p.apply();
+}

@@ -1,0 +1,40 @@
+/**
+ * The access context: an explicit, immutable value that travels with every
+ * request (never ambient state). NETCONF operations, filters, error paths
+ * and notification delivery all ask it; the NACM engine (nacm/) makes one
+ * per session from the groups and rules in running.
+ */
+import type { DataNode } from '../yang/data/node';
+import type { SchemaNode } from '../yang/schema';
+
+export type WriteOp = 'create' | 'update' | 'delete';
+
+export interface Access {
+  readonly user: string;
+  readonly groups: readonly string[];
+  /** false for the recovery session and when NACM is off */
+  readonly restricted: boolean;
+  canExec(module: string, rpc: string): boolean;
+  canRead(node: DataNode): boolean;
+  /** schema-level read check (for error paths of nodes that may not exist) */
+  canReadSchema(schema: SchemaNode): boolean;
+  canWrite(node: DataNode, op: WriteOp): boolean;
+  canNotify(module: string, name: string, content?: DataNode): boolean;
+  /** a copy of `root` without what may not be read (or `root` itself when nothing is hidden) */
+  pruneRead(root: DataNode): DataNode;
+}
+
+/** Everything permitted (NACM disabled, or the recovery session). */
+export function unrestricted(user: string, groups: readonly string[] = []): Access {
+  return {
+    user,
+    groups,
+    restricted: false,
+    canExec: () => true,
+    canRead: () => true,
+    canReadSchema: () => true,
+    canWrite: () => true,
+    canNotify: () => true,
+    pruneRead: (root) => root,
+  };
+}

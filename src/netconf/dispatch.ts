@@ -1,0 +1,135 @@
+/**
+ * The one gate for NETCONF RPCs: parse the <rpc>, check message-id, find
+ * the operation, check exec permission, run it, map every error to
+ * rpc-error (netconf/rpc-error.ts) and build the rpc-reply with the rpc's
+ * attributes echoed (RFC 6241 4.2).
+ */
+import { AgentError } from '../errors';
+import { parseXmlDocument, XmlElement, escapeAttr } from '../xml/dom';
+import { parseXml, toXml } from '../yang/data';
+import type { AgentCore, OpHandler, RpcCall } from './core';
+import type { NetconfSession } from './transport';
+import { NC_NS, rpcReplyErrors, toAgentErrors } from './rpc-error';
+import { BASE_OPS } from './ops';
+import { NOTIF_NS } from './notify';
+
+export const MONITORING_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring';
+
+/** operations handled here by (namespace, name) -> module name for NACM */
+const SPECIAL: Record<string, { module: string; name: string }> = {
+  [`${MONITORING_NS}|get-schema`]: { module: 'ietf-netconf-monitoring', name: 'get-schema' },
+  [`${NOTIF_NS}|create-subscription`]: { module: 'notifications', name: 'create-subscription' },
+};
+
+export class Dispatcher {
+  constructor(private core: AgentCore) {}
+
+  /** Handle one framed message; returns the reply text (null: nothing to send). */
+  async handle(session: NetconfSession, text: string): Promise<string | null> {
+    let rpc: XmlElement;
+    try {
+      rpc = parseXmlDocument(text);
+    } catch (e) {
+      return this.errors(session, toAgentErrors(e), '');
+    }
+    if (rpc.ns !== NC_NS || rpc.local !== 'rpc') {
+      const e = new AgentError('unknown-element', `Expected <rpc> in ${NC_NS}, got <${rpc.local}>.`, {
+        type: 'rpc',
+        info: { 'bad-element': rpc.local },
+      });
+      return this.errors(session, [e], '');
+    }
+    const attrs = echoAttributes(rpc);
+    if (!rpc.attrs.has('{}message-id')) {
+      const e = new AgentError('missing-attribute', 'The <rpc> element has no message-id attribute.', {
+        type: 'rpc',
+        info: { 'bad-attribute': 'message-id', 'bad-element': 'rpc' },
+      });
+      return this.errors(session, [e], attrs);
+    }
+    const ops = rpc.children;
+    if (ops.length !== 1) {
+      const e =
+        ops.length === 0
+          ? new AgentError('missing-element', 'The <rpc> element holds no operation.', { type: 'rpc', info: { 'bad-element': 'rpc' } })
+          : new AgentError('bad-element', 'The <rpc> element holds more than one operation.', { type: 'rpc', info: { 'bad-element': ops[1].local } });
+      return this.errors(session, [e], attrs);
+    }
+    const el = ops[0];
+    const access = this.core.accessFor(session);
+    const call: RpcCall = { session, access, core: this.core, el };
+    session.stats.inRpcs++;
+    this.core.stats.inRpcs++;
+    try {
+      const body = await this.run(call, el);
+      return `<rpc-reply xmlns="${NC_NS}"${attrs}>${body === '' ? '<ok/>' : body}</rpc-reply>`;
+    } catch (e) {
+      return this.errors(session, toAgentErrors(e), attrs);
+    }
+  }
+
+  private async run(call: RpcCall, el: XmlElement): Promise<string> {
+    const { access } = call;
+    if (el.ns === NC_NS) {
+      const op: OpHandler | undefined = BASE_OPS[el.local];
+      if (!op) throw unknownOperation(el);
+      if (!access.canExec('ietf-netconf', el.local)) throw denied(el.local);
+      return op(call);
+    }
+    const special = SPECIAL[`${el.ns}|${el.local}`];
+    if (special) {
+      if (!access.canExec(special.module, special.name)) throw denied(el.local);
+      const op = BASE_OPS[el.local];
+      return op(call);
+    }
+    const mod = this.core.moduleRpcs.get(`${el.ns}|${el.local}`);
+    if (!mod) throw unknownOperation(el);
+    if (!access.canExec(mod.schema.module.name, mod.schema.name)) throw denied(el.local);
+    const input = parseXml(this.core.ctx, { ...el, children: [el], local: '', ns: '', attrs: new Map(), text: '', prefix: '' }, { type: 'rpc' });
+    const rpcNode = input.children[0];
+    const out = await mod.handler(rpcNode, call);
+    if (!out || out.children.length === 0) return '';
+    return toXml(out);
+  }
+
+  private errors(session: NetconfSession, errors: AgentError[], attrs: string): string {
+    session.stats.inBadRpcs++;
+    session.stats.outRpcErrors++;
+    this.core.stats.inBadRpcs++;
+    this.core.stats.outRpcErrors++;
+    return rpcReplyErrors(errors, attrs);
+  }
+}
+
+function unknownOperation(el: XmlElement): AgentError {
+  return new AgentError('operation-not-supported', `The operation <${el.local}> is not supported.`, {
+    type: 'protocol',
+    info: { 'bad-element': el.local },
+  });
+}
+
+function denied(name: string): AgentError {
+  return new AgentError('access-denied', `Access to the operation "${name}" is denied.`, { type: 'protocol' });
+}
+
+/** The <rpc> attributes, to be echoed on the reply (xmlns declarations of prefixed ones included). */
+function echoAttributes(rpc: XmlElement): string {
+  let out = '';
+  const declared = new Set<string>();
+  for (const [k, v] of rpc.attrs) {
+    const close = k.indexOf('}');
+    const ns = k.slice(1, close);
+    const local = k.slice(close + 1);
+    if (!ns) {
+      out += ` ${local}="${escapeAttr(v)}"`;
+      continue;
+    }
+    const prefix = Object.keys(rpc.nsScope).find((p) => p !== '' && rpc.nsScope[p] === ns) ?? 'a';
+    if (!declared.has(prefix)) {
+      out += ` xmlns:${prefix}="${escapeAttr(ns)}"`;
+      declared.add(prefix);
+    }
+    out += ` ${prefix}:${local}="${escapeAttr(v)}"`;
+  }
+  return out;
+}

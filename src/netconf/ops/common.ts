@@ -1,0 +1,81 @@
+/** Parameter parsing shared by the operations. */
+import { AgentError } from '../../errors';
+import type { DatastoreName } from '../../datastore';
+import type { DataNode } from '../../yang/data/node';
+import type { WithDefaults } from '../../yang/data';
+import { childNamed, XmlElement } from '../../xml/dom';
+import { NC_NS } from '../rpc-error';
+import { subtreeFilter, xpathFilter } from '../filter';
+import type { RpcCall } from '../core';
+
+export const WD_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults';
+
+/** A parameter of a base operation; an unqualified element is accepted too (some clients send <config> without a namespace). */
+export function param(el: XmlElement, name: string): XmlElement | undefined {
+  return childNamed(el, NC_NS, name) ?? childNamed(el, '', name);
+}
+
+export function requireParam(el: XmlElement, name: string): XmlElement {
+  const p = param(el, name);
+  if (!p) {
+    throw new AgentError('missing-element', `<${el.local}> needs <${name}>.`, { type: 'protocol', info: { 'bad-element': name } });
+  }
+  return p;
+}
+
+const STORES: DatastoreName[] = ['running', 'candidate', 'startup'];
+
+/** <source>/<target> holding one datastore element; `inline` returns the <config> element instead. */
+export function datastoreParam(el: XmlElement, name: 'source' | 'target', allowInline = false): DatastoreName | XmlElement {
+  const p = requireParam(el, name);
+  const inner = p.children;
+  if (inner.length !== 1) {
+    throw new AgentError('missing-element', `<${name}> must name one datastore.`, { type: 'protocol', info: { 'bad-element': name } });
+  }
+  const d = inner[0];
+  if ((d.ns === NC_NS || d.ns === '') && (STORES as string[]).includes(d.local)) return d.local as DatastoreName;
+  if (allowInline && (d.ns === NC_NS || d.ns === '') && d.local === 'config') return d;
+  if (d.ns === NC_NS && d.local === 'url') {
+    throw new AgentError('operation-not-supported', 'The :url capability is not supported.', { type: 'protocol', info: { 'bad-element': 'url' } });
+  }
+  throw new AgentError('bad-element', `<${d.local}> is not a datastore this server has.`, { type: 'protocol', info: { 'bad-element': d.local } });
+}
+
+export function withDefaultsParam(el: XmlElement): WithDefaults | undefined {
+  const wd = childNamed(el, WD_NS, 'with-defaults');
+  if (!wd) return undefined;
+  const v = wd.text.trim();
+  if (v === 'report-all' || v === 'trim' || v === 'explicit' || v === 'report-all-tagged') return v;
+  throw new AgentError('invalid-value', `with-defaults "${v}" is not one of report-all, trim, explicit, report-all-tagged.`, {
+    type: 'protocol',
+    info: { 'bad-element': 'with-defaults' },
+  });
+}
+
+/** Apply the optional <filter> of get/get-config. */
+export function applyFilter(call: RpcCall, tree: DataNode): DataNode {
+  const f = param(call.el, 'filter');
+  if (!f) return tree;
+  const type = f.attrs.get('{}type') ?? f.attrs.get(`{${NC_NS}}type`) ?? 'subtree';
+  if (type === 'subtree') return subtreeFilter(tree, f.children);
+  if (type === 'xpath') {
+    const select = f.attrs.get('{}select') ?? f.attrs.get(`{${NC_NS}}select`);
+    if (select === undefined) {
+      throw new AgentError('missing-attribute', 'An xpath filter needs a select attribute.', {
+        type: 'protocol',
+        info: { 'bad-attribute': 'select', 'bad-element': 'filter' },
+      });
+    }
+    return xpathFilter(call.core.ctx, tree, select, f.nsScope);
+  }
+  throw new AgentError('bad-attribute', `Unknown filter type "${type}".`, { type: 'protocol', info: { 'bad-attribute': 'type', 'bad-element': 'filter' } });
+}
+
+export function checkDatastoreReadable(call: RpcCall, name: DatastoreName): void {
+  if (name === 'candidate' || name === 'running' || name === 'startup') return;
+}
+
+/** The children of a <config> (or other wrapper) element, as a document the YANG engine parses. */
+export function contentOf(el: XmlElement): XmlElement {
+  return { ...el, local: '', ns: '', prefix: '', attrs: new Map() };
+}
