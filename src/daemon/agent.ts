@@ -16,6 +16,7 @@ import { Dispatcher } from '../netconf/dispatch';
 import type { AgentCore, ModuleRpc, StateProvider } from '../netconf/core';
 import { NotificationHub } from '../netconf/notify';
 import { unrestricted, Access } from '../nacm/access';
+import { createNacmPolicy } from '../nacm';
 import type { Logger } from '../log';
 import { IMPLEMENTED_MODULES, searchPath } from './modules';
 import { factoryConfig, parseBootstrap } from './factory';
@@ -67,6 +68,7 @@ export class Agent implements AgentCore {
     this.notifications = new NotificationHub(this.ctx);
     this.dispatcher = new Dispatcher(this);
     this.caps = this.buildCapabilities();
+    this.setAccessPolicy(createNacmPolicy(this));
     this.stateProviders.push(monitoringState(this));
     this.registerRollback();
     this.ds.events = {
