@@ -23,8 +23,15 @@ import { numberToBoolean, numberToString, stringToNumber, xpathRound } from './v
 
 type NodeSet = DataNode[];
 
-/** memo for one pass over an unchanged tree (EvalContext.cache) */
+/**
+ * memo for one pass over an unchanged tree: the caller's (EvalContext.cache,
+ * persistent across evaluate() calls), else a local one for a single call
+ * that memoises only context-free paths (an absolute path inside a predicate
+ * is evaluated once, not once per candidate node)
+ */
 class EvalCache {
+  constructor(readonly persistent: boolean) {}
+  root: DataNode | null = null;
   /** results of context-free absolute paths */
   paths = new Map<Expr, NodeSet>();
   /** string-values of those results, for `=` */
@@ -41,8 +48,10 @@ function cacheOf(ctx: EvalContext): EvalCache | undefined {
   const m = ctx.cache;
   if (!m) return undefined;
   let c = m.get(CACHE_KEY) as EvalCache | undefined;
-  if (!c) {
-    c = new EvalCache();
+  if (!c || c.root !== ctx.root) {
+    // a cache belongs to one tree: another root starts afresh
+    c = new EvalCache(true);
+    c.root = ctx.root;
     m.set(CACHE_KEY, c);
   }
   return c;
@@ -52,7 +61,7 @@ function cacheOf(ctx: EvalContext): EvalCache | undefined {
 const GROUP_MIN = 16;
 
 function groupOf(n: DataNode, t: NodeTest & { k: 'name' }, cache: EvalCache): NodeSet | undefined {
-  if (t.key === undefined || n.children.length < GROUP_MIN) return undefined;
+  if (!cache.persistent || t.key === undefined || n.children.length < GROUP_MIN) return undefined;
   const cs = n.schema.dataChildren.get(t.key);
   if (cs === undefined) return undefined;
   let g = cache.groups.get(n);
@@ -73,7 +82,7 @@ function groupOf(n: DataNode, t: NodeTest & { k: 'name' }, cache: EvalCache): No
 
 interface Env {
   ctx: EvalContext;
-  cache: EvalCache | undefined;
+  cache: EvalCache;
   root: DataNode;
   current: DataNode;
   ast: Ast;
@@ -422,7 +431,7 @@ function applyStep(step: Step, input: NodeSet, antichain: boolean, env: Env): No
   // fast path: child::name without predicates
   if (axis === 'child' && step.preds.length === 0 && step.test.k === 'name') {
     const t = step.test;
-    if (input.length === 1 && env.cache) {
+    if (input.length === 1 && env.cache.persistent) {
       const g = groupOf(input[0], t, env.cache);
       if (g) {
         resultAntichain = true;
@@ -438,7 +447,7 @@ function applyStep(step: Step, input: NodeSet, antichain: boolean, env: Env): No
     resultAntichain = true;
     return out;
   }
-  if (step.keyed && env.cache && input.length === 1 && step.test.k === 'name') {
+  if (step.keyed && env.cache.persistent && input.length === 1 && step.test.k === 'name') {
     const hit = keyedStep(step, step.keyed, input[0], env.cache, env);
     if (hit) {
       resultAntichain = true;
@@ -518,7 +527,7 @@ function keyedStep(step: Step, k: NonNullable<Step['keyed']>, n: DataNode, cache
 
 function evalPath(e: Expr & { t: 'path' }, node: DataNode, pos: number, size: number, env: Env): NodeSet {
   const cache = env.cache;
-  if (cache && e.ctxFree) {
+  if (e.ctxFree) {
     const hit = cache.paths.get(e);
     if (hit) return hit;
     const v = evalSteps(e, [env.root], true, env);
@@ -598,7 +607,7 @@ function evalCmp(e: Expr & { t: 'cmp' }, node: DataNode, pos: number, size: numb
     return simpleExists(start, r.steps, 0, SWAP[e.op], l);
   }
   const cache = env.cache;
-  if (cache && e.op === '=') {
+  if (cache.persistent && e.op === '=') {
     const [fixed, other] = l.t === 'path' && l.ctxFree ? [l, r] : r.t === 'path' && r.ctxFree ? [r, l] : [null, null];
     if (fixed && other) {
       const ov = ev(other, node, pos, size, env);
@@ -1003,10 +1012,10 @@ function call(e: Expr & { t: 'call' }, node: DataNode, pos: number, size: number
 }
 
 export function evaluateAst(ast: Ast, text: string, ctx: EvalContext): XPathValue {
-  const cache = cacheOf(ctx);
+  const cache = cacheOf(ctx) ?? new EvalCache(false);
   const env: Env = { ctx, cache, root: ctx.root, current: ctx.current ?? ctx.node, ast, text };
   const v = ev(ast.root, ctx.node, 1, 1, env);
   // never hand out an array the evaluator may share (EMPTY, cached node-sets, child groups)
-  if (Array.isArray(v) && (v === EMPTY || cache)) return v.slice();
+  if (Array.isArray(v) && (v === EMPTY || cache.persistent)) return v.slice();
   return v;
 }
