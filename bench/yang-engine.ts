@@ -13,8 +13,7 @@
 import * as path from 'path';
 import { loadContext } from '../src/yang/context';
 import type { DataNode } from '../src/yang/data/node';
-import { parseXml } from '../src/yang/data/xml';
-import { validate } from '../src/yang/data/validate';
+import { parseXml, validate } from '../src/yang/data';
 
 const root = path.join(__dirname, '..');
 const IETF = '/usr/share/yuma/modules/ietf';

@@ -17,6 +17,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AgentError, ErrorList, SourceError } from '../errors';
 import { loadContextWithWarnings } from '../yang/context';
+import { parseXml, validate } from '../yang/data';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 
@@ -144,20 +145,7 @@ export interface Engine {
 }
 
 function loadEngine(): Engine {
-  // the data module's index.ts is the contract; its parts serve until it lands
-  let data: { parseXml: Engine['parseXml']; validate: Engine['validate'] };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    data = require('../yang/data');
-  } catch {
-    data = {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      parseXml: require('../yang/data/xml').parseXml,
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      validate: require('../yang/data/validate').validate,
-    };
-  }
-  return { loadContext: loadContextWithWarnings, parseXml: data.parseXml, validate: data.validate };
+  return { loadContext: loadContextWithWarnings, parseXml, validate };
 }
 
 export interface LintResult {

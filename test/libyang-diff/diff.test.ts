@@ -13,8 +13,7 @@ import * as path from 'path';
 import { AgentError, ErrorList, SourceError } from '../../src/errors';
 import { formatProblem, lint } from '../../src/cli/lint';
 import { loadContext } from '../../src/yang/context';
-import { parseXml } from '../../src/yang/data/xml';
-import { validate } from '../../src/yang/data/validate';
+import { parseXml, validate } from '../../src/yang/data';
 import type { SchemaContext } from '../../src/yang/schema';
 
 const here = __dirname;

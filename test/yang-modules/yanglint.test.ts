@@ -34,10 +34,10 @@ describe('yang modules: yanglint', function () {
   });
 
   it('holds the three contract modules', () => {
-    assert.deepEqual(
-      modules.map((m) => path.basename(m)),
-      ['flowtapd-access.yang', 'flowtapd-class-of-service.yang', 'flowtapd-services.yang'],
-    );
+    const names = modules.map((m) => path.basename(m));
+    for (const m of ['flowtapd-access.yang', 'flowtapd-class-of-service.yang', 'flowtapd-services.yang']) {
+      assert.ok(names.includes(m), m);
+    }
   });
 
   it('compiles all modules together with the standard modules: exit 0, nothing on stderr', () => {
