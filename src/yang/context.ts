@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorList, SourceError } from '../errors';
 import { compileModules, ModuleFinder, parseFile, ParsedFile } from './compile';
+export { clearCaches } from './compile';
 import type { SchemaContext } from './schema';
 
 /** Searched (recursively) after the caller's search path. */

@@ -25,14 +25,14 @@ import type {
   Status,
   YangType,
 } from '../schema';
-import { types } from '../types';
+import { isBuiltinName, types } from '../types';
 import type { TypeScope } from '../types/api';
 import { xpath } from '../xpath';
 import type { PrefixResolver } from '../xpath/api';
 import { evalIfFeature, parseIfFeature } from './iffeature';
 import { ModuleFinder, ParsedFile, parseFile } from './loader';
 
-export { ModuleFinder, parseFile } from './loader';
+export { ModuleFinder, parseFile, clearCaches } from './loader';
 export type { ParsedFile } from './loader';
 
 export interface CompileRequest {
@@ -362,6 +362,7 @@ class Compiler {
     info.srcs.push(src);
     for (const s of stmt.subs) {
       if (s.keyword === 'typedef' || s.keyword === 'grouping') {
+        if (s.keyword === 'typedef' && isBuiltinName(s.arg ?? '')) this.error(s.loc, `typedef "${s.arg}" has the name of a built-in type`);
         const map = s.keyword === 'typedef' ? info.typedefs : info.groupings;
         if (map.has(s.arg!)) this.error(s.loc, `duplicate ${s.keyword} "${s.arg}"`);
         else map.set(s.arg!, { stmt: s, scope: src.top });
@@ -513,6 +514,7 @@ class Compiler {
     const sc: Scope = { parent: scope, src: scope.src, typedefs: new Map(), groupings: new Map() };
     for (const x of s.subs) {
       if (x.keyword !== 'typedef' && x.keyword !== 'grouping') continue;
+      if (x.keyword === 'typedef' && isBuiltinName(x.arg ?? '')) this.error(x.loc, `typedef "${x.arg}" has the name of a built-in type`);
       const map = x.keyword === 'typedef' ? sc.typedefs : sc.groupings;
       if (map.has(x.arg!)) this.error(x.loc, `duplicate ${x.keyword} "${x.arg}"`);
       map.set(x.arg!, { stmt: x, scope: sc });
@@ -748,6 +750,7 @@ class Compiler {
       return;
     }
     const kind = s.keyword as NodeKind;
+    if (kind === 'anydata' && !env.scope.src.yang11) this.error(s.loc, `"anydata" needs YANG 1.1`);
     const n = newNode(kind, s.arg, env.ns, parent, s.loc);
     parent.children.push(n);
     const scope = this.childScope(s, env.scope);
@@ -831,6 +834,7 @@ class Compiler {
   private compileOp(s: Statement, parent: SchemaNode, env: Env): void {
     if (!this.enabled(s, env.scope)) return;
     const kind = s.keyword as NodeKind;
+    if (!env.scope.src.yang11 && parent.kind !== 'root') this.error(s.loc, `"${kind}" inside a ${parent.kind} needs YANG 1.1`);
     const n = newNode(kind, s.arg ?? '', env.ns, parent, s.loc);
     parent.children.push(n);
     const scope = this.childScope(s, env.scope);

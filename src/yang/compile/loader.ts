@@ -19,6 +19,12 @@ export interface ParsedFile {
 
 const parseCache = new Map<string, { mtimeMs: number; size: number; file: ParsedFile }>();
 
+/** Forget every parsed file and directory index (tests, and a reload after files changed in place). */
+export function clearCaches(): void {
+  parseCache.clear();
+  dirCache.clear();
+}
+
 /** Parse a file, cached by absolute path (re-read when its mtime or size changes). */
 export function parseFile(file: string): ParsedFile {
   const abs = path.resolve(file);
