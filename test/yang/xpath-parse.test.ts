@@ -182,6 +182,12 @@ describe('xpath parser', () => {
     throwsAgent('a ::b', /position 1 .*unknown axis "a"/);
   });
 
+  it('a deeply nested expression is a typed error, not a stack overflow', () => {
+    throwsAgent('('.repeat(20000) + '1' + ')'.repeat(20000), /nested too deeply/);
+    const ok = xpath.compile('('.repeat(200) + '1' + ')'.repeat(200), f.resolve);
+    assert.equal(ok.text.length, 401);
+  });
+
   it('checks function names, arity and node-set arguments', () => {
     throwsAgent('frobnicate(1)', /unknown XPath function "frobnicate\(\)"/);
     throwsAgent('ex:count(a)', /unknown XPath function "ex:count\(\)"/);

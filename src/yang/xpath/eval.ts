@@ -1014,7 +1014,15 @@ function call(e: Expr & { t: 'call' }, node: DataNode, pos: number, size: number
 export function evaluateAst(ast: Ast, text: string, ctx: EvalContext): XPathValue {
   const cache = cacheOf(ctx) ?? new EvalCache(false);
   const env: Env = { ctx, cache, root: ctx.root, current: ctx.current ?? ctx.node, ast, text };
-  const v = ev(ast.root, ctx.node, 1, 1, env);
+  let v: XPathValue;
+  try {
+    v = ev(ast.root, ctx.node, 1, 1, env);
+  } catch (err) {
+    if (err instanceof RangeError) {
+      throw new AgentError('operation-failed', `XPath expression "${text}" is too deeply nested to evaluate`);
+    }
+    throw err;
+  }
   // never hand out an array the evaluator may share (EMPTY, cached node-sets, child groups)
   if (Array.isArray(v) && (v === EMPTY || cache.persistent)) return v.slice();
   return v;

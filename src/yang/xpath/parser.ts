@@ -555,7 +555,14 @@ export function parse(text: string, resolve: PrefixResolver): Ast {
   } catch {
     defaultModule = undefined;
   }
-  const p = new Parser(text, resolve, defaultModule);
-  const root = p.parseTop();
+  let root: Expr;
+  try {
+    root = new Parser(text, resolve, defaultModule).parseTop();
+  } catch (err) {
+    if (err instanceof RangeError) {
+      throw new AgentError('invalid-value', `XPath expression nested too deeply: "${text.length > 80 ? text.slice(0, 80) + '...' : text}"`);
+    }
+    throw err;
+  }
   return { root, resolve, defaultModule };
 }
