@@ -4,6 +4,7 @@
  * one SshNetconfSession per subsystem channel. ssh2's types stay inside this
  * folder.
  */
+import * as net from 'net';
 import { Server, utils, type Connection, type AuthContext, type ServerChannel, type ClientInfo } from 'ssh2';
 import { loadOrCreateHostKeys } from './hostkeys';
 import { SshNetconfSession, type SessionHost } from './session';
@@ -34,13 +35,16 @@ interface ConnState {
   username: string | null;
   sessions: Set<SshNetconfSession>;
   everStarted: boolean;
-  setupTimer: NodeJS.Timeout | null;
   authFailures: number;
 }
 
 export class NetconfSshServer {
   private readonly o: ServerOptions;
   private ssh: Server | null = null;
+  private tcp: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+  /** SSH connections by remote "address|port" (to find them from their socket) */
+  private readonly connByKey = new Map<string, ConnState>();
   private readonly live = new Map<number, SshNetconfSession>();
   private readonly conns = new Set<ConnState>();
   private nextId = 1;
@@ -90,33 +94,39 @@ export class NetconfSshServer {
       },
       (conn, info) => this.onConnection(conn, info),
     );
-    // bound unauthenticated connections too
-    (ssh as unknown as { maxConnections: number }).maxConnections = this.maxSessions * 2 + 16;
+    ssh.on('error', (e: Error) => this.log('warn', `ssh server error: ${e.message}`));
+    // our own listener feeds ssh2 (injectSocket), so that every TCP connection,
+    // even one that never speaks SSH, is bounded in number and in time
+    const tcp = net.createServer((sock) => this.onSocket(sock));
+    tcp.maxConnections = this.maxSessions * 2 + 16;
     const { host, port } = this.o.listen;
     await new Promise<void>((resolve, reject) => {
       const onErr = (e: NodeJS.ErrnoException) => {
         reject(new TransportStartError(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`, e.code));
       };
-      ssh.once('error', onErr);
-      ssh.listen(port, host, () => {
-        ssh.off('error', onErr);
+      tcp.once('error', onErr);
+      tcp.listen(port, host, () => {
+        tcp.off('error', onErr);
         resolve();
       });
     });
-    ssh.on('error', (e: Error) => this.log('warn', `ssh server error: ${e.message}`));
+    tcp.on('error', (e: Error) => this.log('warn', `listener error: ${e.message}`));
     this.ssh = ssh;
+    this.tcp = tcp;
     this.stopping = false;
     this.counters.netconfStartTime = new Date();
-    const addr = ssh.address();
+    const addr = tcp.address();
     this.port = typeof addr === 'object' && addr ? addr.port : port;
     return { port: this.port };
   }
 
   async stop(): Promise<void> {
-    const ssh = this.ssh;
-    if (!ssh) return;
+    if (!this.ssh) return;
     this.stopping = true;
-    for (const s of [...this.live.values()]) s.close('other');
+    for (const s of [...this.live.values(), ...this.pending]) s.shutdown();
+    for (const sock of this.sockets) {
+      if (!this.connByKey.has(`${sock.remoteAddress}|${sock.remotePort}`)) sock.destroy();
+    }
     for (const c of [...this.conns]) {
       try {
         c.conn.end();
@@ -124,16 +134,18 @@ export class NetconfSshServer {
         /* gone */
       }
     }
+    const tcp = this.tcp!;
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
-        for (const c of this.conns) destroyConn(c.conn);
-        resolve();
+        for (const sock of this.sockets) sock.destroy();
       }, 3000);
-      ssh.close(() => {
+      t.unref();
+      tcp.close(() => {
         clearTimeout(t);
         resolve();
       });
     });
+    this.tcp = null;
     this.ssh = null;
   }
 
@@ -168,6 +180,40 @@ export class NetconfSshServer {
     }
   }
 
+  private onSocket(sock: net.Socket): void {
+    if (this.stopping || !this.ssh) {
+      sock.destroy();
+      return;
+    }
+    this.sockets.add(sock);
+    sock.on('error', () => undefined);
+    const key = `${sock.remoteAddress}|${sock.remotePort}`;
+    const grace = this.host.helloTimeoutMs;
+    let timer: NodeJS.Timeout | null = null;
+    if (grace > 0) {
+      // login and the first subsystem request must happen in time; from then
+      // on the NETCONF session's own hello and idle timers apply
+      timer = setTimeout(() => {
+        const c = this.connByKey.get(key);
+        if (!c || (c.sessions.size === 0 && !c.everStarted)) {
+          this.log('info', `connection from ${normalizeHost(sock.remoteAddress)}: no NETCONF session within ${grace} ms`);
+          sock.destroy();
+        }
+      }, grace);
+    }
+    sock.once('close', () => {
+      if (timer) clearTimeout(timer);
+      this.sockets.delete(sock);
+      this.connByKey.delete(key);
+    });
+    try {
+      this.ssh.injectSocket(sock);
+    } catch (e) {
+      this.log('warn', `ssh2 refused a connection: ${(e as Error).message}`);
+      sock.destroy();
+    }
+  }
+
   private onConnection(conn: Connection, info: ClientInfo): void {
     const c: ConnState = {
       conn,
@@ -175,24 +221,15 @@ export class NetconfSshServer {
       username: null,
       sessions: new Set(),
       everStarted: false,
-      setupTimer: null,
       authFailures: 0,
     };
+    this.connByKey.set(`${info.ip}|${info.port}`, c);
     if (this.stopping) {
       destroyConn(conn);
       return;
     }
     this.conns.add(c);
     conn.on('error', (e: Error) => this.log('debug', `connection from ${c.sourceHost}: ${e.message}`));
-    const grace = this.host.helloTimeoutMs;
-    if (grace > 0) {
-      c.setupTimer = setTimeout(() => {
-        if (!c.everStarted) {
-          this.log('info', `connection from ${c.sourceHost}: no NETCONF session within ${grace} ms`);
-          destroyConn(conn);
-        }
-      }, grace);
-    }
     conn.on('authentication', (ctx: AuthContext) => {
       this.onAuth(c, ctx).catch((e) => {
         this.log('warn', `authentication error: ${(e as Error).message}`);
@@ -212,7 +249,6 @@ export class NetconfSshServer {
       });
     });
     conn.on('close', () => {
-      if (c.setupTimer) clearTimeout(c.setupTimer);
       this.conns.delete(c);
       // sessions whose channel close never arrived
       for (const s of [...c.sessions]) s.close('dropped');
@@ -310,8 +346,6 @@ export class NetconfSshServer {
     this.counters.inSessions++;
     const c = this.connOf.get(s)!;
     c.everStarted = true;
-    if (c.setupTimer) clearTimeout(c.setupTimer);
-    c.setupTimer = null;
     this.log('info', `session ${s.id} started: ${s.username}@${s.sourceHost} base:${s.base}`);
     try {
       this.o.onSessionStart?.(s);

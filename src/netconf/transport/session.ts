@@ -132,6 +132,11 @@ export class SshNetconfSession implements NetconfSession {
     this.terminate('killed', by);
   }
 
+  /** server shutdown: immediate, reason 'other'. */
+  shutdown(): void {
+    this.terminate('other');
+  }
+
   // ---- input ----
 
   private onData(d: Buffer): void {

@@ -1,0 +1,430 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { utils, type Client } from 'ssh2';
+import { NetconfSshServer, type NetconfSession, type ServerOptions, type AuthRequest } from '../../src/netconf/transport';
+import { hashPassword, verifyPassword } from '../../src/auth';
+import { connect, openSubsystem, openNetconf, rpc, sleep, BASE_NS, type TestSession } from './transport-helpers';
+
+const CAPS = ['urn:ietf:params:netconf:base:1.0', 'urn:ietf:params:netconf:base:1.1', 'urn:ietf:params:netconf:capability:candidate:1.0'];
+const ALICE_HASH = hashPassword('secret', '$6$');
+const clientKey = utils.generateKeyPairSync('ed25519');
+const otherKey = utils.generateKeyPairSync('ed25519');
+const clientPub = (utils.parseKey(clientKey.public) as { getPublicSSH(): Buffer }).getPublicSSH();
+
+let keyDir: string;
+
+interface Harness {
+  server: NetconfSshServer;
+  port: number;
+  started: NetconfSession[];
+  ended: { s: NetconfSession; reason: string; by?: number }[];
+  auths: AuthRequest[];
+}
+
+async function startServer(over: Partial<ServerOptions> = {}): Promise<Harness> {
+  const h: Partial<Harness> = { started: [], ended: [], auths: [] };
+  const server = new NetconfSshServer({
+    hostKeyDir: keyDir,
+    listen: { host: '127.0.0.1', port: 0 },
+    capabilities: () => CAPS,
+    authenticate: async (req) => {
+      h.auths!.push(req);
+      if (req.username !== 'alice') return false;
+      if (req.method === 'password') return verifyPassword(req.password ?? '', ALICE_HASH);
+      return req.key !== undefined && req.key.data.equals(clientPub);
+    },
+    onMessage: async (s, xml) => {
+      const id = /message-id="([^"]*)"/.exec(xml)?.[1];
+      if (xml.includes('<close-session/>')) s.close('closed');
+      return `<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><ok/><sid>${s.id}</sid></rpc-reply>`;
+    },
+    onSessionStart: (s) => h.started!.push(s),
+    onSessionEnd: (s, reason, by) => h.ended!.push({ s, reason, by }),
+    ...over,
+  });
+  const { port } = await server.start();
+  return Object.assign(h, { server, port }) as Harness;
+}
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await sleep(20);
+  }
+}
+
+describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', function () {
+  this.timeout(60000);
+  let h: Harness;
+  const clients: Client[] = [];
+  const track = <T extends { client: Client }>(x: T): T => {
+    clients.push(x.client);
+    return x;
+  };
+
+  before(async () => {
+    keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-hostkeys-'));
+  });
+  after(() => fs.rmSync(keyDir, { recursive: true, force: true }));
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.end();
+    if (h) await h.server.stop();
+  });
+
+  it('creates host keys with mode 0600 on first start and reuses them', async () => {
+    h = await startServer();
+    const files = fs.readdirSync(keyDir).filter((f) => !f.endsWith('.pub')).sort();
+    assert.deepEqual(files, ['ssh_host_ed25519_key', 'ssh_host_rsa_key']);
+    for (const f of files) assert.equal(fs.statSync(path.join(keyDir, f)).mode & 0o777, 0o600, f);
+    const before = fs.readFileSync(path.join(keyDir, 'ssh_host_ed25519_key'), 'utf8');
+    const seen: Buffer[] = [];
+    const c1 = await connect(h.port, { hostVerifier: (k: Buffer) => (seen.push(k), true) } as never);
+    c1.end();
+    await h.server.stop();
+    h = await startServer();
+    assert.equal(fs.readFileSync(path.join(keyDir, 'ssh_host_ed25519_key'), 'utf8'), before);
+    const c2 = await connect(h.port, { hostVerifier: (k: Buffer) => (seen.push(k), true) } as never);
+    c2.end();
+    assert.equal(seen.length, 2);
+    assert.ok(seen[0].equals(seen[1]), 'same host key after restart');
+    assert.ok(h.port > 0);
+  });
+
+  it('refuses to start with a corrupt host key, naming the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-badkey-'));
+    fs.writeFileSync(path.join(dir, 'ssh_host_ed25519_key'), 'not a key');
+    const s = new NetconfSshServer({
+      hostKeyDir: dir,
+      listen: { host: '127.0.0.1', port: 0 },
+      capabilities: () => CAPS,
+      authenticate: async () => false,
+      onMessage: async () => null,
+    });
+    await assert.rejects(s.start(), /ssh_host_ed25519_key/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports a port in use as a start error', async () => {
+    h = await startServer();
+    const s2 = new NetconfSshServer({
+      hostKeyDir: keyDir,
+      listen: { host: '127.0.0.1', port: h.port },
+      capabilities: () => CAPS,
+      authenticate: async () => false,
+      onMessage: async () => null,
+    });
+    await assert.rejects(s2.start(), /EADDRINUSE/);
+  });
+
+  it('password authentication: right password in, wrong password and unknown user out', async () => {
+    h = await startServer();
+    const c = await connect(h.port);
+    c.end();
+    await assert.rejects(connect(h.port, { password: 'wrong' }), /authentication/i);
+    await assert.rejects(connect(h.port, { username: 'mallory', password: 'secret' }), /authentication/i);
+    const pw = h.auths.filter((a) => a.method === 'password');
+    assert.equal(pw.length, 3);
+    assert.equal(pw[0].sourceHost, '127.0.0.1');
+    assert.equal(pw[0].password, 'secret');
+  });
+
+  it('public-key authentication checks the signature and asks the callback about the key', async () => {
+    h = await startServer();
+    const c = await connect(h.port, { password: undefined, privateKey: clientKey.private });
+    const s = await openSubsystem(c);
+    const hello = await s.hello();
+    assert.ok(hello.sessionId >= 1);
+    c.end();
+    await assert.rejects(connect(h.port, { password: undefined, privateKey: otherKey.private }), /authentication/i);
+    const pk = h.auths.filter((a) => a.method === 'publickey');
+    assert.ok(pk.some((a) => a.key!.algo === 'ssh-ed25519' && a.key!.data.equals(clientPub)));
+  });
+
+  it('offers only the netconf subsystem: exec, shell and other subsystems are refused', async () => {
+    h = await startServer();
+    const c = await connect(h.port);
+    clients.push(c);
+    await assert.rejects(
+      new Promise((res, rej) => c.exec('id', (err, ch) => (err ? rej(err) : ch.on('close', () => rej(new Error('exec ran'))).on('data', res)))),
+      /failure|denied|refused|exec/i,
+    );
+    await assert.rejects(openSubsystem(c, 'sftp'), /failure|denied|subsystem/i);
+    await assert.rejects(new Promise((res, rej) => c.shell(false, (err) => (err ? rej(err) : res(null)))), /failure|denied|shell/i);
+    const s = await openSubsystem(c, 'netconf');
+    const { serverHello } = await s.hello();
+    assert.match(serverHello, /candidate:1\.0/);
+  });
+
+  it('hello exchange with base:1.1: chunked framing afterwards, unique session-ids from 1, events', async () => {
+    h = await startServer();
+    const a = track(await openNetconf(h.port, '1.1'));
+    const b = track(await openNetconf(h.port, '1.1'));
+    assert.match(a.serverHello, new RegExp(`<hello xmlns="${BASE_NS}">`));
+    for (const cap of CAPS) assert.ok(a.serverHello.includes(`<capability>${cap}</capability>`));
+    assert.ok(a.sessionId >= 1 && b.sessionId === a.sessionId + 1);
+    a.s.send(rpc(7));
+    const reply = (await a.s.next())!;
+    assert.match(reply, /message-id="7"/);
+    assert.match(reply, new RegExp(`<sid>${a.sessionId}</sid>`));
+    await until(() => h.started.length === 2);
+    const sa = h.started.find((x) => x.id === a.sessionId)!;
+    assert.equal(sa.base, '1.1');
+    assert.equal(sa.username, 'alice');
+    assert.equal(sa.sourceHost, '127.0.0.1');
+    assert.ok(sa.loginTime instanceof Date);
+    assert.ok(sa.clientCapabilities.includes('urn:ietf:params:netconf:base:1.1'));
+    assert.deepEqual(h.server.sessions().map((x) => x.id).sort(), [a.sessionId, b.sessionId].sort());
+    assert.equal(h.server.stats().inSessions, 2);
+  });
+
+  it('hello exchange with base:1.0 keeps end-of-message framing', async () => {
+    h = await startServer();
+    const a = track(await openNetconf(h.port, '1.0'));
+    a.s.send(rpc('x1'));
+    a.s.send(rpc('x2'));
+    assert.match((await a.s.next())!, /message-id="x1"/);
+    assert.match((await a.s.next())!, /message-id="x2"/);
+    await until(() => h.started.length === 1);
+    assert.equal(h.started[0].base, '1.0');
+  });
+
+  it('a server with only base:1.0 talks 1.0 to a 1.1 client', async () => {
+    h = await startServer({ capabilities: () => ['urn:ietf:params:netconf:base:1.0'] });
+    const a = track(await openNetconf(h.port, '1.1'));
+    assert.equal(a.s.mode, 'eom');
+    a.s.send(rpc(1));
+    assert.match((await a.s.next())!, /message-id="1"/);
+  });
+
+  it('pipelined messages are handled one at a time and answered in order', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    h = await startServer({
+      onMessage: async (_s, xml) => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        const id = Number(/message-id="(\d+)"/.exec(xml)![1]);
+        await sleep((id * 7) % 5); // later messages sometimes finish "faster"
+        running--;
+        return id % 10 === 3 ? null : `<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><ok/></rpc-reply>`;
+      },
+    });
+    const a = track(await openNetconf(h.port, '1.1'));
+    // all 200 in one write, then some split byte-wise
+    let all = '';
+    const parts: Buffer[] = [];
+    for (let i = 1; i <= 200; i++) parts.push(Buffer.concat(require('../../src/netconf/framing').encodeMessage(rpc(i), 'chunked')));
+    all = Buffer.concat(parts).toString('latin1');
+    a.s.raw(Buffer.from(all.slice(0, 12345), 'latin1'));
+    for (let i = 12345; i < all.length; i += 997) a.s.raw(Buffer.from(all.slice(i, i + 997), 'latin1'));
+    const ids: number[] = [];
+    for (let i = 1; i <= 200; i++) if (i % 10 !== 3) ids.push(Number(/message-id="(\d+)"/.exec((await a.s.next())!)![1]));
+    assert.deepEqual(ids, [...Array(200).keys()].map((i) => i + 1).filter((i) => i % 10 !== 3));
+    assert.equal(maxRunning, 1);
+  });
+
+  it('close() inside onMessage sends that reply, then ends the session (close-session)', async () => {
+    h = await startServer();
+    const a = track(await openNetconf(h.port, '1.1'));
+    a.s.send(rpc(1, '<close-session/>'));
+    a.s.send(rpc(2));
+    assert.match((await a.s.next())!, /message-id="1"><ok\/>/);
+    assert.equal(await a.s.next(), null, 'nothing after close-session');
+    await until(() => h.ended.length === 1);
+    assert.equal(h.ended[0].reason, 'closed');
+    assert.equal(h.ended[0].s.id, a.sessionId);
+    assert.equal(h.ended[0].s.closed, true);
+    assert.equal(h.server.sessions().length, 0);
+  });
+
+  it('killSession ends the target at once and reports who killed it', async () => {
+    h = await startServer();
+    const a = track(await openNetconf(h.port));
+    const b = track(await openNetconf(h.port));
+    assert.equal(h.server.killSession(a.sessionId, b.sessionId), true);
+    await a.s.waitClosed();
+    assert.equal(h.server.killSession(a.sessionId), false);
+    assert.equal(h.server.killSession(9999), false);
+    await until(() => h.ended.length === 1);
+    assert.deepEqual([h.ended[0].s.id, h.ended[0].reason, h.ended[0].by], [a.sessionId, 'killed', b.sessionId]);
+    b.s.send(rpc(5));
+    assert.match((await b.s.next())!, /message-id="5"/);
+  });
+
+  it('a client dropping the connection ends its session as dropped', async () => {
+    h = await startServer();
+    const a = await openNetconf(h.port);
+    await until(() => h.started.length === 1);
+    a.client.end();
+    await until(() => h.ended.length === 1);
+    assert.equal(h.ended[0].reason, 'dropped');
+    assert.equal(h.server.stats().droppedSessions, 1);
+  });
+
+  it('closes a session whose client sends no hello in time (no start/end events)', async () => {
+    h = await startServer({ helloTimeoutMs: 300 });
+    const c = await connect(h.port);
+    clients.push(c);
+    const s = await openSubsystem(c);
+    assert.match((await s.next())!, /<session-id>/);
+    const t0 = Date.now();
+    await s.waitClosed(5000);
+    assert.ok(Date.now() - t0 >= 250);
+    assert.equal(h.started.length, 0);
+    assert.equal(h.ended.length, 0);
+  });
+
+  it('drops a connection that opens no NETCONF session in time (logged in or not)', async () => {
+    h = await startServer({ helloTimeoutMs: 400 });
+    const c = await connect(h.port);
+    const closed = new Promise<void>((r) => c.on('close', () => r()));
+    const t0 = Date.now();
+    await closed;
+    assert.ok(Date.now() - t0 < 3000);
+    // a TCP connection that never even starts SSH
+    const net = await import('node:net');
+    const sock = net.connect(h.port, '127.0.0.1');
+    sock.on('error', () => undefined);
+    sock.resume(); // read the server's SSH ident, send nothing
+    const t1 = Date.now();
+    await new Promise<void>((r) => sock.on('close', () => r()));
+    assert.ok(Date.now() - t1 < 3000);
+  });
+
+  it('closes an idle session after idleTimeoutMs', async () => {
+    h = await startServer({ idleTimeoutMs: 400 });
+    const a = track(await openNetconf(h.port));
+    a.s.send(rpc(1));
+    await a.s.next();
+    await a.s.waitClosed(5000);
+    await until(() => h.ended.length === 1);
+    assert.equal(h.ended[0].reason, 'timeout');
+  });
+
+  it('a bad hello closes the session and counts in-bad-hellos', async () => {
+    h = await startServer();
+    for (const bad of [
+      `<hello xmlns="${BASE_NS}"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities><session-id>3</session-id></hello>`,
+      `<hello xmlns="${BASE_NS}"><capabilities><capability>urn:x</capability></capabilities></hello>`,
+      'garbage',
+    ]) {
+      const c = await connect(h.port);
+      clients.push(c);
+      const s = await openSubsystem(c);
+      await s.next();
+      s.send(bad);
+      await s.waitClosed();
+    }
+    assert.equal(h.server.stats().inBadHellos, 3);
+    assert.equal(h.started.length, 0);
+  });
+
+  it('garbage framing: malformed-message rpc-error, that session closed, another one unaffected', async () => {
+    h = await startServer();
+    const bad = track(await openNetconf(h.port, '1.1'));
+    const good = track(await openNetconf(h.port, '1.1'));
+    bad.s.send(rpc(1));
+    assert.match((await bad.s.next())!, /message-id="1"/);
+    bad.s.raw('\n#12x\n<rpc/>');
+    const err = (await bad.s.next())!;
+    assert.match(err, /<rpc-error>/);
+    assert.match(err, /<error-type>rpc<\/error-type>/);
+    assert.match(err, /<error-tag>malformed-message<\/error-tag>/);
+    assert.match(err, /<error-severity>error<\/error-severity>/);
+    assert.doesNotMatch(err, /message-id/);
+    await bad.s.waitClosed();
+    good.s.send(rpc(2));
+    assert.match((await good.s.next())!, /message-id="2"/);
+    await until(() => h.ended.length === 1);
+    assert.equal(h.ended[0].reason, 'dropped');
+    const st = h.ended[0].s.stats;
+    assert.equal(st.inBadRpcs, 1);
+    assert.equal(st.outRpcErrors, 1);
+  });
+
+  it('an oversize message gets malformed-message and the session is closed', async () => {
+    h = await startServer({ maxMessageBytes: 4096 });
+    const a = track(await openNetconf(h.port, '1.0'));
+    a.s.raw('<rpc>' + 'x'.repeat(10000));
+    const err = (await a.s.next())!;
+    assert.match(err, /malformed-message/);
+    await a.s.waitClosed();
+    const b = track(await openNetconf(h.port, '1.1'));
+    b.s.raw('\n#5000\n');
+    assert.match((await b.s.next())!, /malformed-message/);
+    await b.s.waitClosed();
+  });
+
+  it('invalid UTF-8 gets malformed-message, the session stays usable', async () => {
+    h = await startServer();
+    const a = track(await openNetconf(h.port, '1.1'));
+    a.s.raw(Buffer.concat([Buffer.from('\n#3\n'), Buffer.from([0x3c, 0xff, 0x3e]), Buffer.from('\n##\n')]));
+    assert.match((await a.s.next())!, /malformed-message/);
+    a.s.send(rpc(9));
+    assert.match((await a.s.next())!, /message-id="9"/);
+  });
+
+  it('an onMessage that throws gets operation-failed, not a crash', async () => {
+    h = await startServer({
+      onMessage: async (_s, xml) => {
+        if (xml.includes('boom')) throw new Error('boom');
+        return `<rpc-reply xmlns="${BASE_NS}" message-id="2"><ok/></rpc-reply>`;
+      },
+    });
+    const a = track(await openNetconf(h.port));
+    a.s.send(rpc(1, '<boom/>'));
+    a.s.send(rpc(2));
+    assert.match((await a.s.next())!, /operation-failed/);
+    assert.match((await a.s.next())!, /message-id="2"/);
+  });
+
+  it('limits sessions to maxSessions', async () => {
+    h = await startServer({ maxSessions: 2 });
+    track(await openNetconf(h.port));
+    track(await openNetconf(h.port));
+    const c = await connect(h.port);
+    clients.push(c);
+    await assert.rejects(openSubsystem(c), /failure|subsystem|denied/i);
+    assert.equal(h.server.sessions().length, 2);
+  });
+
+  it('serves 100 concurrent sessions', async () => {
+    h = await startServer();
+    const n = 100;
+    const sessions = await Promise.all(Array.from({ length: n }, () => openNetconf(h.port, '1.1').then(track)));
+    const ids = new Set(sessions.map((x) => x.sessionId));
+    assert.equal(ids.size, n);
+    await until(() => h.server.sessions().length === n);
+    await Promise.all(
+      sessions.map(async (x, i) => {
+        x.s.send(rpc(i));
+        const r = (await x.s.next())!;
+        assert.match(r, new RegExp(`message-id="${i}"`));
+        assert.match(r, new RegExp(`<sid>${x.sessionId}</sid>`));
+      }),
+    );
+  });
+
+  it('stop() ends every session with reason other', async () => {
+    h = await startServer();
+    const a = track(await openNetconf(h.port));
+    await until(() => h.started.length === 1);
+    await h.server.stop();
+    await a.s.waitClosed();
+    assert.equal(h.ended[0].reason, 'other');
+    assert.equal(h.server.sessions().length, 0);
+  });
+
+  it('streams a large reply (20 MB) to a 1.1 client intact', async () => {
+    const big = `<rpc-reply xmlns="${BASE_NS}" message-id="1"><data>${'y'.repeat(20 * 1024 * 1024)}</data></rpc-reply>`;
+    h = await startServer({ onMessage: async () => big });
+    const a = track(await openNetconf(h.port, '1.1'));
+    a.s.send(rpc(1));
+    const r = (await a.s.next(30000))!;
+    assert.equal(r.length, big.length);
+    assert.equal(r, big);
+  });
+});
