@@ -19,8 +19,9 @@ export interface LoadOptions {
   /** leave out DEFAULT_SEARCH_PATH */
   noDefaultSearchPath?: boolean;
   /**
-   * enabled features per module name. A module not named here has all its
-   * features enabled when implemented, none when import-only (as yanglint).
+   * enabled features per module name ('*': all). A module not named here has
+   * all its features enabled when implemented, none when import-only (as
+   * yanglint).
    */
   features?: Record<string, string[]>;
   /**

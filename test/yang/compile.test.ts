@@ -219,6 +219,10 @@ describe('yang compiler', () => {
       const t3 = top(c3, 'cmain', 'top');
       assert.ok(!t3.dataChildren.has('cmain:feat-a'));
       assert.ok(!t3.dataChildren.has('cmain:feat-c'));
+      // features of an import-only module can be enabled by name
+      const c5 = loadContext(fx('cmain.yang'), { searchPath: [FIX], features: { cimp: ['old-feature'] } });
+      assert.equal(c5.modules.get('cimp')!.features.get('old-feature')!.enabled, true);
+      assert.equal(c5.modules.get('cmain')!.features.get('fa')!.enabled, true);
       // a feature whose if-feature is false cannot be enabled
       const c4 = loadContext(fx('cmain.yang'), { searchPath: [FIX], features: { cmain: ['fc', 'fb'] } });
       assert.equal(c4.modules.get('cmain')!.features.get('fc')!.enabled, false);

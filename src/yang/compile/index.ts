@@ -382,7 +382,7 @@ class Compiler {
       for (const src of info.srcs) {
         for (const s of subs(src.stmt, 'feature')) {
           const name = s.arg!;
-          const enabled = info.module.implemented && (!set || set.has(name) || set.has('*'));
+          const enabled = set ? set.has(name) || set.has('*') : info.module.implemented;
           const f: Feature = { name, module: info.module, enabled };
           if (info.module.features.has(name)) this.error(s.loc, `duplicate feature "${name}"`);
           info.module.features.set(name, f);
