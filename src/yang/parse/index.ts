@@ -222,20 +222,21 @@ export function parseYang(text: string, file: string): Statement {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lx = new Lexer(text, file);
   let tok = lx.next();
+  const k = (): Tok['kind'] => tok.kind;
   const advance = (): void => {
     tok = lx.next();
   };
 
   const parseArg = (): string | null => {
-    if (tok.kind !== 's') return null;
+    if (k() !== 's') return null;
     let s = tok.text;
     const quoted = tok.quoted;
     advance();
     if (!quoted) return s;
-    while (tok.kind === '+') {
+    while (k() === '+') {
       const plus = tok;
       advance();
-      if (tok.kind !== 's' || !tok.quoted) throw lx.err(plus.line, plus.col, "'+' must be followed by a quoted string");
+      if (k() !== 's' || !tok.quoted) throw lx.err(plus.line, plus.col, "'+' must be followed by a quoted string");
       s += tok.text;
       advance();
     }
@@ -243,8 +244,8 @@ export function parseYang(text: string, file: string): Statement {
   };
 
   const parseStatement = (depth: number): Statement => {
-    if (tok.kind !== 's' || tok.quoted) {
-      throw lx.err(tok.line, tok.col, tok.kind === 'eof' ? 'unexpected end of file, a statement was expected' : `a keyword was expected, found '${tok.text}'`);
+    if (k() !== 's' || tok.quoted) {
+      throw lx.err(tok.line, tok.col, k() === 'eof' ? 'unexpected end of file, a statement was expected' : `a keyword was expected, found '${tok.text}'`);
     }
     const kwTok = tok;
     if (!KEYWORD_RE.test(kwTok.text)) throw lx.err(kwTok.line, kwTok.col, `invalid keyword '${kwTok.text}'`);
@@ -252,23 +253,23 @@ export function parseYang(text: string, file: string): Statement {
     const arg = parseArg();
     const st: Statement = { keyword: kwTok.text, arg, subs: [], loc: { file, line: kwTok.line, col: kwTok.col } };
     if (st.keyword === 'yang-version' && arg === '1.1') lx.strictEscapes = true;
-    if (tok.kind === ';') {
+    if (k() === ';') {
       advance();
       return st;
     }
-    if (tok.kind === '{') {
+    if (k() === '{') {
       const open = tok;
       advance();
       for (;;) {
-        if (tok.kind === '}') {
+        if (k() === '}') {
           advance();
           return st;
         }
-        if (tok.kind === 'eof') throw lx.err(open.line, open.col, `unterminated block of '${st.keyword}' (missing '}')`);
+        if (k() === 'eof') throw lx.err(open.line, open.col, `unterminated block of '${st.keyword}' (missing '}')`);
         st.subs.push(parseStatement(depth + 1));
       }
     }
-    if (tok.kind === 'eof') throw lx.err(tok.line, tok.col, `unexpected end of file after '${st.keyword}', ';' or '{' was expected`);
+    if (k() === 'eof') throw lx.err(tok.line, tok.col, `unexpected end of file after '${st.keyword}', ';' or '{' was expected`);
     throw lx.err(tok.line, tok.col, `unexpected '${tok.text}' after '${st.keyword}'${arg !== null ? ' argument' : ''}, ';' or '{' was expected`);
   };
 
@@ -277,6 +278,6 @@ export function parseYang(text: string, file: string): Statement {
     throw lx.err(top.loc.line, top.loc.col, `expected 'module' or 'submodule', found '${top.keyword}'`);
   }
   if (top.arg === null) throw lx.err(top.loc.line, top.loc.col, `'${top.keyword}' needs a name`);
-  if (tok.kind !== 'eof') throw lx.err(tok.line, tok.col, `unexpected content after the end of the ${top.keyword}`);
+  if (k() !== 'eof') throw lx.err(tok.line, tok.col, `unexpected content after the end of the ${top.keyword}`);
   return top;
 }
