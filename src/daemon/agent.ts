@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadContext } from '../yang/context';
+import { AgentError } from '../errors';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { parseJson } from '../yang/data';
@@ -22,6 +23,10 @@ import { IMPLEMENTED_MODULES, searchPath } from './modules';
 import { factoryConfig, parseBootstrap } from './factory';
 import { authenticate, countUsers, groupsOf } from './users';
 import { monitoringState } from './monitoring';
+import { RadiusServer } from '../radius';
+import { Dataplane } from '../dataplane';
+import { MirrorService, StateStore } from '../mirror';
+import { addState } from './monitoring';
 import { configChangeEvent, confirmedCommitEvent, sessionEndEvent, sessionStartEvent } from './events';
 
 export interface AgentOptions {
@@ -32,6 +37,8 @@ export interface AgentOptions {
   bootstrap?: string;
   helloTimeoutMs?: number;
   idleTimeoutMs?: number;
+  /** tests: bind the RADIUS listeners on these ports instead of the configured ones (0: any free port) */
+  radiusPorts?: { coaPort: number; acctPort: number };
 }
 
 const CAP = 'urn:ietf:params:netconf:capability:';
@@ -71,6 +78,7 @@ export class Agent implements AgentCore {
     this.setAccessPolicy(createNacmPolicy(this));
     this.stateProviders.push(monitoringState(this));
     this.registerRollback();
+    await this.startMirroring();
     this.ds.events = {
       onCommitted: (cs) => this.committed(cs),
       onConfirmedCommit: (event, info) => this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId))),
@@ -105,6 +113,58 @@ export class Agent implements AgentCore {
 
   async stop(): Promise<void> {
     if (this.server) await this.server.stop();
+    if (this.mirror) await this.mirror.stop();
+  }
+
+  mirror?: MirrorService;
+  radius?: RadiusServer;
+
+  /** RADIUS listeners, mirror sessions and the kernel dataplane, as one commit applier. */
+  private async startMirroring(): Promise<void> {
+    const log = this.opts.log;
+    const override = this.opts.radiusPorts;
+    let mirror: MirrorService | undefined;
+    const radius = new RadiusServer({
+      onCoa: (req) => mirror!.onCoa(req),
+      onAccounting: (req) => mirror!.onAccounting(req),
+      logger: { info: (m) => log.info('radius', { message: m }), warn: (m) => log.warn('radius', { message: m }) },
+    });
+    const radiusPort = override
+      ? { prepare: (cfg: Parameters<RadiusServer['prepare']>[0]) => radius.prepare({ ...cfg, ...override }), close: () => radius.close() }
+      : radius;
+    mirror = new MirrorService({
+      ds: this.ds,
+      dataplane: new Dataplane(),
+      radius: radiusPort,
+      store: new StateStore(this.opts.dataDir),
+      log,
+      publish: (e) => this.publish(e),
+    });
+    this.radius = radius;
+    this.mirror = mirror;
+    await mirror.start();
+    this.ds.register(mirror);
+    const m = mirror;
+    this.stateProviders.push((root) =>
+      addState(this.ctx, root, {
+        'flowtapd-services:services': { 'radius-flow-tap': { sessions: { session: m.sessionsState() } } },
+        'flowtapd-access:subscribers': { subscriber: m.subscribersState() },
+      }),
+    );
+    const mod = this.ctx.modules.get('flowtapd-services');
+    const rpc = mod?.rpcs.find((r) => r.name === 'clear-mirror-session');
+    if (mod && rpc) {
+      this.moduleRpcs.set(`${mod.namespace}|clear-mirror-session`, {
+        schema: rpc,
+        handler: async (input) => {
+          const id = input.children.find((c) => c.schema.name === 'acct-session-id')?.value ?? '';
+          if (!(await m.clear(id))) {
+            throw new AgentError('data-missing', `No mirror session ${id}.`, { appTag: 'instance-required' });
+          }
+          return null;
+        },
+      });
+    }
   }
 
   // ---- AgentCore ----

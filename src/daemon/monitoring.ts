@@ -7,16 +7,28 @@
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { parseJson } from '../yang/data';
-import { insertChild } from '../yang/data/tree';
+import { findChild, insertChild } from '../yang/data/tree';
 import type { AgentCore } from '../netconf/core';
 import type { DatastoreName } from '../datastore';
 
-/** Add the nodes of an RFC 7951 JSON object (top-level members) to `root`. */
+/**
+ * Add the nodes of an RFC 7951 JSON object to `root`: containers that
+ * already exist there (config containers holding state) are merged into,
+ * everything else is inserted.
+ */
 export function addState(ctx: SchemaContext, root: DataNode, obj: Record<string, unknown>): void {
   const tree = parseJson(ctx, JSON.stringify(obj), { type: 'data' });
-  for (const c of [...tree.children]) {
-    c.parent = null;
-    insertChild(root, c);
+  mergeChildren(root, tree);
+}
+
+function mergeChildren(dst: DataNode, src: DataNode): void {
+  for (const c of [...src.children]) {
+    const same = c.schema.kind === 'container' ? findChild(dst, c.schema) : undefined;
+    if (same) mergeChildren(same, c);
+    else {
+      c.parent = null;
+      insertChild(dst, c);
+    }
   }
 }
 

@@ -31,7 +31,8 @@ export interface MirrorSpec {
 }
 
 export interface DesiredState {
-  pool: { name: string; enabled?: boolean }[];
+  /** manage false: a member that failed (down/gone); its link events are still reported, but it is neither created nor changed */
+  pool: { name: string; enabled?: boolean; manage?: boolean }[];
   subscriberInterfaces: string[];
   sourceIpv4?: string;
   /** forwarding class code point; undefined copies the packet's own DSCP */
@@ -137,7 +138,7 @@ export class Dataplane {
     const created: string[] = [];
     try {
       for (const m of desired.pool) {
-        if (links.has(m.name)) continue;
+        if (links.has(m.name) || m.manage === false) continue;
         await ensureTun(this.nl, m.name);
         created.push(m.name);
       }
@@ -166,6 +167,7 @@ export class Dataplane {
     let links = new Map((await getLinks(this.nl)).map((l) => [l.name, l]));
     // Pool members: present and administratively as configured.
     for (const m of desired.pool) {
+      if (m.manage === false) continue;
       let l = links.get(m.name);
       if (!l) {
         await ensureTun(this.nl, m.name);
@@ -179,7 +181,7 @@ export class Dataplane {
     if (desired.pool.length && desired.sourceIpv4) {
       this.relay ??= new Relay();
       this.relay.configure({ sourceIpv4: desired.sourceIpv4, dscp: desired.dscp, sessions: desired.mirrors });
-      this.relay.setTunnels(desired.pool.map((m) => m.name), openTun);
+      this.relay.setTunnels(desired.pool.filter((m) => m.manage !== false).map((m) => m.name), openTun);
     } else if (this.relay) {
       this.relay.configure({ sourceIpv4: '0.0.0.0', sessions: [] });
       this.relay.setTunnels([], openTun);

@@ -1,0 +1,409 @@
+/**
+ * Mirror sessions: the subscriber table learned from accounting, CoA and
+ * Disconnect handling, tunnel pool assignment, the dataplane's desired
+ * state, the commit applier for the LI configuration, the operational state
+ * and the clear-mirror-session RPC. Every change runs on the datastore's
+ * queue, so NETCONF commits, RADIUS requests and link events never
+ * interleave. A CoA-ACK is sent only after the dataplane installed the
+ * mirror and the tables are on disk.
+ */
+import type { EventEmitter } from 'events';
+import type { DataNode } from '../yang/data/node';
+import type { Applier, ChangeSet, Datastore, Prepared } from '../datastore';
+import type { DesiredState, MemberEvent, MirrorSpec } from '../dataplane';
+import type { SessionCounters } from '../relay';
+import {
+  CoaError,
+  ErrorCause,
+  interceptIds,
+  type AccountingRequest,
+  type CoaAnswer,
+  type DynamicAuthRequest,
+  type PreparedRadiusConfig,
+  type RadiusServerConfig,
+} from '../radius';
+import { errorCauseOf } from '../radius';
+import { MirrorConfig, readMirrorConfig } from './config';
+import { pickMember, rebalance, Move } from './pool';
+import { MirrorSession, StateStore, Subscriber } from './store';
+import type { Logger } from '../log';
+
+export interface DataplanePort {
+  prepare(d: DesiredState): Promise<{ apply(): Promise<void>; abort(): Promise<void> }>;
+  readonly linkEvents: EventEmitter;
+  counters(key: string): SessionCounters | undefined;
+  start(): void;
+  close(): Promise<void>;
+}
+
+export interface RadiusPort {
+  prepare(cfg: RadiusServerConfig): Promise<PreparedRadiusConfig>;
+  close(): Promise<void>;
+}
+
+export type MirrorEvent = 'started' | 'stopped' | 'moved' | 'failed';
+
+export interface MirrorServiceDeps {
+  ds: Datastore;
+  dataplane: DataplanePort;
+  radius: RadiusPort;
+  store: StateStore;
+  log: Logger;
+  /** publish mirror-session-event (RFC 7951 JSON notification) */
+  publish(event: Record<string, unknown>): void;
+}
+
+export class MirrorService implements Applier {
+  readonly name = 'mirror';
+  private cfg: MirrorConfig;
+  private subscribers = new Map<string, Subscriber>();
+  private mirrors = new Map<string, MirrorSession>();
+  /** pool members whose kernel link went down or disappeared */
+  private failed = new Set<string>();
+
+  constructor(private deps: MirrorServiceDeps) {
+    this.cfg = readMirrorConfig(deps.ds.get('running'));
+  }
+
+  /** Restore the saved tables and install running + mirrors (the kernel adopts what is there). */
+  async start(): Promise<void> {
+    const saved = this.deps.store.load();
+    for (const s of saved.subscribers) this.subscribers.set(s.acctSessionId, s);
+    for (const m of saved.mirrors) this.mirrors.set(m.acctSessionId, m);
+    this.deps.dataplane.start();
+    this.deps.dataplane.linkEvents.on('member', (e: MemberEvent) => void this.deps.ds.queue.run(() => this.onMember(e)));
+    await this.deps.ds.queue.run(async () => {
+      const running = this.deps.ds.get('running');
+      const p = await this.prepareConfig(readMirrorConfig(running));
+      await p.apply();
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.deps.radius.close();
+    await this.deps.dataplane.close();
+  }
+
+  // ---------------------------------------------------------------- commit applier
+
+  prepare(cs: ChangeSet): Promise<Prepared | null> {
+    return this.prepareConfig(readMirrorConfig(cs.after));
+  }
+
+  private async prepareConfig(next: MirrorConfig): Promise<Prepared> {
+    // members new to the pool start healthy
+    const failed = new Set([...this.failed].filter((f) => next.pool.some((m) => m.name === f)));
+    const sessions = [...this.mirrors.values()].map((m) => ({ ...m }));
+    const moves = rebalance(this.usable(next, failed), sessions);
+    const dp = await this.deps.dataplane.prepare(this.desired(next, sessions, failed));
+    let rad: PreparedRadiusConfig;
+    try {
+      rad = await this.deps.radius.prepare(radiusConfig(next));
+    } catch (e) {
+      await dp.abort();
+      throw e;
+    }
+    return {
+      apply: async () => {
+        await dp.apply();
+        rad.commit();
+        this.cfg = next;
+        this.failed = failed;
+        for (const s of sessions) this.mirrors.set(s.acctSessionId, s);
+        if (moves.length) await this.save();
+        this.announce(moves, 'member left the pool');
+      },
+      abort: async () => {
+        rad.abort();
+        await dp.abort();
+      },
+    };
+  }
+
+  private usable(cfg: MirrorConfig, failed: Set<string>): string[] {
+    return cfg.pool.filter((m) => m.enabled && !failed.has(m.name)).map((m) => m.name);
+  }
+
+  private desired(cfg: MirrorConfig, sessions: Iterable<MirrorSession>, failed: Set<string>): DesiredState {
+    const mirrors: MirrorSpec[] = [];
+    if (cfg.sourceIpv4 !== undefined) {
+      for (const m of sessions) {
+        if (m.tunnel === null) continue;
+        mirrors.push({
+          key: m.acctSessionId,
+          addresses: m.addresses,
+          tunnel: m.tunnel,
+          interceptId: m.interceptId,
+          sessionId: m.sessionId,
+          medIp: m.medIp,
+          medPort: m.medPort,
+          dropRules: cfg.dropRules,
+        });
+      }
+    }
+    return {
+      pool: cfg.pool.map((m) => ({ name: m.name, enabled: m.enabled, manage: !failed.has(m.name) })),
+      subscriberInterfaces: cfg.subscriberInterfaces,
+      sourceIpv4: cfg.sourceIpv4,
+      dscp: cfg.dscp,
+      multicast: cfg.multicast,
+      mirrors,
+    };
+  }
+
+  /** Make the dataplane match the current tables (after a CoA, a Stop, a link event). */
+  private async install(sessions: Iterable<MirrorSession> = this.mirrors.values()): Promise<void> {
+    const p = await this.deps.dataplane.prepare(this.desired(this.cfg, sessions, this.failed));
+    await p.apply();
+  }
+
+  private save(): Promise<void> {
+    return this.deps.store.save([...this.subscribers.values()], [...this.mirrors.values()]);
+  }
+
+  private announce(moves: Move[], reason: string): void {
+    for (const mv of moves) {
+      this.event(mv.to === null ? 'failed' : 'moved', mv.key, mv.to, mv.to === null ? `no usable tunnel (${reason})` : `from ${mv.from ?? 'none'}: ${reason}`);
+    }
+  }
+
+  private event(event: MirrorEvent, key: string, tunnel: string | null, reason: string): void {
+    const body: Record<string, unknown> = { event, 'acct-session-id': key, reason };
+    if (tunnel) body['tunnel-interface'] = tunnel;
+    this.deps.publish({ 'flowtapd-services:mirror-session-event': body });
+    this.deps.log.info('mirror-event', { event, tunnel });
+  }
+
+  // ---------------------------------------------------------------- link events
+
+  private async onMember(e: MemberEvent): Promise<void> {
+    const member = this.cfg.pool.find((m) => m.name === e.name);
+    if (!member) return;
+    if (e.state === 'up') {
+      if (!this.failed.delete(e.name)) return;
+    } else {
+      if (!member.enabled || this.failed.has(e.name)) return;
+      this.failed.add(e.name);
+    }
+    const sessions = [...this.mirrors.values()];
+    const moves = rebalance(this.usable(this.cfg, this.failed), sessions);
+    this.deps.log.info('pool-member', { member: e.name, state: e.state, moved: moves.length });
+    try {
+      await this.install();
+    } catch (err) {
+      this.deps.log.error('dataplane-failed', { error: (err as Error).message });
+    }
+    await this.save();
+    this.announce(moves, e.state === 'up' ? `${e.name} came back` : `${e.name} ${e.state === 'gone' ? 'disappeared' : 'went down'}`);
+  }
+
+  // ---------------------------------------------------------------- RADIUS
+
+  onAccounting(req: AccountingRequest): Promise<void> {
+    return this.deps.ds.queue.run(async () => {
+      if (req.status === 'accounting-on' || req.status === 'accounting-off') {
+        // the NAS restarted: every session it reported is gone
+        const gone = [...this.subscribers.values()].filter((s) => s.client === req.client).map((s) => s.acctSessionId);
+        if (gone.length) await this.endSubscribers(gone, 'NAS accounting restart');
+        return;
+      }
+      const id = req.acctSessionId;
+      if (!id) return;
+      if (req.status === 'stop') {
+        if (this.subscribers.has(id) || this.mirrors.has(id)) await this.endSubscribers([id], 'accounting stop');
+        return;
+      }
+      const prev = this.subscribers.get(id);
+      const sub: Subscriber = {
+        acctSessionId: id,
+        userName: req.userName ?? prev?.userName,
+        framedIp: req.framedIp ?? prev?.framedIp,
+        framedIpv6Prefix: req.framedIpv6Prefix ?? prev?.framedIpv6Prefix,
+        nasPortId: req.nasPortId ?? prev?.nasPortId,
+        client: req.client,
+        startTime: prev?.startTime ?? new Date().toISOString(),
+      };
+      this.subscribers.set(id, sub);
+      const m = this.mirrors.get(id);
+      const addrs = addressesOf(sub);
+      if (m && addrs.join() !== m.addresses.join()) {
+        m.addresses = addrs;
+        await this.install();
+      }
+      await this.save();
+    });
+  }
+
+  private async endSubscribers(ids: string[], reason: string): Promise<void> {
+    const ended: string[] = [];
+    for (const id of ids) {
+      this.subscribers.delete(id);
+      if (this.mirrors.delete(id)) ended.push(id);
+    }
+    if (ended.length) await this.install();
+    await this.save();
+    for (const id of ended) this.event('stopped', id, null, reason);
+  }
+
+  onCoa(req: DynamicAuthRequest): Promise<CoaAnswer> {
+    return this.deps.ds.queue.run(async () => {
+      try {
+        await this.coa(req);
+        return { ok: true } as const;
+      } catch (e) {
+        if (!(e instanceof CoaError)) this.deps.log.error('coa-failed', { error: (e as Error).message });
+        return { ok: false, cause: errorCauseOf(e) } as const;
+      }
+    });
+  }
+
+  private findSubscriber(req: DynamicAuthRequest): Subscriber | undefined {
+    if (req.acctSessionId !== undefined) return this.subscribers.get(req.acctSessionId);
+    for (const s of this.subscribers.values()) {
+      if (req.userName !== undefined && s.userName === req.userName) return s;
+      if (req.framedIp !== undefined && s.framedIp === req.framedIp) return s;
+    }
+    return undefined;
+  }
+
+  private async coa(req: DynamicAuthRequest): Promise<void> {
+    if (req.unsupported.length) throw new CoaError(ErrorCause.UnsupportedAttribute, 'attributes that cannot be honoured');
+    if (req.acctSessionId === undefined && req.userName === undefined && req.framedIp === undefined) {
+      throw new CoaError(ErrorCause.MissingAttribute, 'no Acct-Session-Id, User-Name or Framed-IP-Address');
+    }
+    const sub = this.findSubscriber(req);
+    if (!sub) throw new CoaError(ErrorCause.SessionContextNotFound, 'unknown subscriber');
+    if (req.kind === 'disconnect') {
+      await this.endSubscribers([sub.acctSessionId], 'RADIUS disconnect');
+      return;
+    }
+    if (req.liAction === undefined) throw new CoaError(ErrorCause.UnsupportedAttribute, 'CoA without mirroring attributes');
+    if (req.liAction === 'none') return;
+    const handle = req.medDevHandle!;
+    const current = this.mirrors.get(sub.acctSessionId);
+    if (req.liAction === 'stop') {
+      if (!current) throw new CoaError(ErrorCause.SessionContextNotFound, 'no mirror for this subscriber');
+      if (current.handle !== handle.toString('hex') || current.medIp !== req.medIp || current.medPort !== req.medPort) {
+        throw new CoaError(ErrorCause.InvalidRequest, 'stop does not match the running mirror');
+      }
+      this.mirrors.delete(sub.acctSessionId);
+      try {
+        await this.install();
+      } catch (e) {
+        this.mirrors.set(sub.acctSessionId, current);
+        throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+      }
+      await this.save();
+      this.event('stopped', sub.acctSessionId, current.tunnel, 'RADIUS stop');
+      return;
+    }
+    // start
+    if (!this.cfg.flowTap || this.cfg.sourceIpv4 === undefined) throw new CoaError(ErrorCause.ResourcesUnavailable, 'flow-tap is not configured');
+    const ids = interceptIds(handle, sub.acctSessionId);
+    const addresses = addressesOf(sub);
+    if (!addresses.length) throw new CoaError(ErrorCause.MissingAttribute, 'the subscriber has no known address');
+    if (!current && this.mirrors.size >= this.cfg.maximumSessions) throw new CoaError(ErrorCause.ResourcesUnavailable, 'maximum-sessions reached');
+    const others = [...this.mirrors.values()].filter((m) => m.acctSessionId !== sub.acctSessionId);
+    const tunnel = current?.tunnel && this.usable(this.cfg, this.failed).includes(current.tunnel) ? current.tunnel : pickMember(this.usable(this.cfg, this.failed), others);
+    if (tunnel === null) throw new CoaError(ErrorCause.ResourcesUnavailable, 'no usable tunnel');
+    const m: MirrorSession = {
+      acctSessionId: sub.acctSessionId,
+      userName: sub.userName,
+      addresses,
+      handle: handle.toString('hex'),
+      interceptId: ids.interceptId,
+      sessionId: ids.sessionId,
+      medIp: req.medIp!,
+      medPort: req.medPort!,
+      tunnel,
+      startTime: current?.startTime ?? new Date().toISOString(),
+    };
+    this.mirrors.set(m.acctSessionId, m);
+    try {
+      await this.install();
+    } catch (e) {
+      if (current) this.mirrors.set(m.acctSessionId, current);
+      else this.mirrors.delete(m.acctSessionId);
+      throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+    }
+    await this.save();
+    if (!current) this.event('started', m.acctSessionId, tunnel, 'RADIUS start');
+  }
+
+  /** clear-mirror-session: the operator ends one mirror. */
+  clear(acctSessionId: string): Promise<boolean> {
+    return this.deps.ds.queue.run(async () => {
+      const m = this.mirrors.get(acctSessionId);
+      if (!m) return false;
+      this.mirrors.delete(acctSessionId);
+      await this.install();
+      await this.save();
+      this.event('stopped', acctSessionId, m.tunnel, 'cleared by operator');
+      return true;
+    });
+  }
+
+  // ---------------------------------------------------------------- state
+
+  sessionsState(): Record<string, unknown>[] {
+    return [...this.mirrors.values()].map((m) => {
+      const c = this.deps.dataplane.counters(m.acctSessionId);
+      const e: Record<string, unknown> = {
+        'acct-session-id': m.acctSessionId,
+        'subscriber-address': m.addresses.map((a) => a.split('/')[0]),
+        'intercept-id': m.interceptId,
+        'session-id': m.sessionId,
+        'mediation-address': m.medIp,
+        'mediation-port': m.medPort,
+        state: m.tunnel === null ? 'no-tunnel' : 'active',
+        'start-time': m.startTime,
+        packets: String(c?.packets ?? 0),
+        bytes: String(c?.bytes ?? 0),
+        'policy-drops': String(c?.policyDrops ?? 0),
+      };
+      if (m.userName !== undefined) e['user-name'] = m.userName;
+      if (m.tunnel !== null) e['tunnel-interface'] = m.tunnel;
+      return e;
+    });
+  }
+
+  subscribersState(): Record<string, unknown>[] {
+    return [...this.subscribers.values()].map((s) => {
+      const e: Record<string, unknown> = { 'acct-session-id': s.acctSessionId, 'start-time': s.startTime };
+      if (s.userName !== undefined) e['user-name'] = s.userName;
+      if (s.framedIp !== undefined) e['framed-ip-address'] = s.framedIp;
+      if (s.framedIpv6Prefix !== undefined) e['framed-ipv6-prefix'] = s.framedIpv6Prefix;
+      if (s.nasPortId !== undefined) e['nas-port-id'] = s.nasPortId;
+      return e;
+    });
+  }
+
+  /** pool members with their session counts (for show tunnels) */
+  tunnels(): { name: string; enabled: boolean; failed: boolean; sessions: number }[] {
+    return this.cfg.pool.map((m) => ({
+      name: m.name,
+      enabled: m.enabled,
+      failed: this.failed.has(m.name),
+      sessions: [...this.mirrors.values()].filter((s) => s.tunnel === m.name).length,
+    }));
+  }
+}
+
+function addressesOf(s: Subscriber): string[] {
+  const out: string[] = [];
+  if (s.framedIp) out.push(s.framedIp);
+  if (s.framedIpv6Prefix) out.push(s.framedIpv6Prefix);
+  return out;
+}
+
+function radiusConfig(cfg: MirrorConfig): RadiusServerConfig {
+  return {
+    coaPort: cfg.radius.coaPort,
+    acctPort: cfg.radius.acctPort,
+    clients: cfg.radius.clients,
+    eventTimestampWindow: cfg.radius.eventTimestampWindow,
+    nasIdentifiers: cfg.radius.nasIdentifiers,
+  };
+}
+
+export type { DataNode };
