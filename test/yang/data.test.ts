@@ -212,7 +212,7 @@ describe('yang/data: XML in and out', () => {
     }
     const mbs = out.length / 1e6 / (best / 1000);
     assert.ok(out.length > 8_000_000);
-    assert.ok(mbs > 50 || best < 4 * base, `${mbs.toFixed(0)} MB/s, ${best.toFixed(0)} ms vs baseline ${base.toFixed(0)} ms`);
+    assert.ok(mbs > 50 || best < 6 * base, `${mbs.toFixed(0)} MB/s, ${best.toFixed(0)} ms vs baseline ${base.toFixed(0)} ms`);
   });
 });
 

@@ -8,7 +8,7 @@ import { types } from './deps';
 import { DataNode } from './node';
 import { childSchema, defaultValues } from './schemautil';
 import { childPath, findChild, findLeafListEntry, indexKey, insertChild, lookup, pathOf } from './tree';
-import { valueToXml } from './typeinfo';
+import { hasPrefixedValues, valueToXml } from './typeinfo';
 import { XmlElementLike, escapeAttr, escapeText, innerXml, parseDocument } from './xmldoc';
 
 export type DocType = 'config' | 'data' | 'edit' | 'rpc' | 'rpc-reply' | 'notification' | 'filter';
@@ -390,71 +390,105 @@ export function toXml(node: DataNode, opts: ToXmlOptions = {}): string {
   const w = new XmlWriter(opts.withDefaults ?? 'report-all', !!opts.indent);
   if (node.schema.kind === 'root') for (const c of node.children) w.node(c, '', 0);
   else w.node(node, node.parent && node.parent.schema.kind !== 'root' ? node.parent.schema.module.namespace : '', 0);
-  return w.out.join('');
+  return w.finish();
 }
 
 class XmlWriter {
+  /** finished chunks; `buf` collects the current one (string concatenation is cheapest in V8) */
   out: string[] = [];
+  private buf = '';
   constructor(
     private wd: WithDefaults,
     private indent: boolean,
   ) {}
+
+  finish(): string {
+    if (this.buf) this.out.push(this.buf);
+    this.buf = '';
+    return this.out.length === 1 ? this.out[0] : this.out.join('');
+  }
 
   private isDefaultValue(n: DataNode): boolean {
     const d = defaultValues(n.schema);
     return d.length > 0 && n.value !== null && d.includes(n.value);
   }
 
+  private padOf(depth: number): string {
+    if (!this.indent) return '';
+    return depth ? '\n' + '  '.repeat(depth) : this.out.length || this.buf ? '\n' : '';
+  }
+
   node(n: DataNode, parentNs: string, depth: number): void {
     const s = n.schema;
     const wd = this.wd;
     if (n.dflt && (wd === 'explicit' || wd === 'trim')) return;
-    const out = this.out;
     const t = tagOf(s);
-    const pad = this.indent ? (depth ? '\n' + '  '.repeat(depth) : out.length ? '\n' : '') : '';
+    const pad = this.indent ? this.padOf(depth) : '';
     const nsAttr = t.ns === parentNs ? '' : t.xmlns;
     const k = s.kind;
     if (k === 'leaf' || k === 'leaf-list') {
-      if (wd === 'trim' && s.kind === 'leaf' && this.isDefaultValue(n)) return;
+      if (wd === 'trim' && k === 'leaf' && this.isDefaultValue(n)) return;
       let attrs = nsAttr;
       if (wd === 'report-all-tagged' && (n.dflt || this.isDefaultValue(n))) {
         attrs += ` xmlns:wd="${WD_NS}" wd:default="true"`;
       }
       const v = n.value;
       if (v === null || v === '') {
-        out.push(`${pad}<${t.name}${attrs}/>`);
-        return;
-      }
-      const x = valueToXml(s.type, v);
-      if (x.modules.length) {
+        this.buf += `${pad}<${t.name}${attrs}/>`;
+      } else if (!s.type || !hasPrefixedValues(s.type)) {
+        this.buf += `${pad}<${t.name}${attrs}>${escapeText(v)}</${t.name}>`;
+      } else {
+        const x = valueToXml(s.type, v);
         const seen = new Set<string>();
         for (const m of x.modules) {
           if (seen.has(m.prefix)) continue;
           seen.add(m.prefix);
           attrs += ` xmlns:${m.prefix}="${escapeAttr(m.namespace)}"`;
         }
+        this.buf += `${pad}<${t.name}${attrs}>${escapeText(x.text)}</${t.name}>`;
       }
-      out.push(`${pad}<${t.name}${attrs}>${escapeText(x.text)}</${t.name}>`);
+      if (this.buf.length > 65536) this.flush();
       return;
     }
     if (k === 'anydata' || k === 'anyxml') {
-      if (n.raw === undefined || n.raw === '') out.push(`${pad}<${t.name}${nsAttr}/>`);
-      else out.push(`${pad}<${t.name}${nsAttr}>${n.raw}</${t.name}>`);
+      if (n.raw === undefined || n.raw === '') this.buf += `${pad}<${t.name}${nsAttr}/>`;
+      else this.buf += `${pad}<${t.name}${nsAttr}>${n.raw}</${t.name}>`;
       return;
     }
-    const mark = out.length;
-    out.push(`${pad}<${t.name}${nsAttr}>`);
-    const before = out.length;
+    if (n.dflt && !this.anyChildEmits(n)) return;
     const ch = n.children;
-    for (let i = 0; i < ch.length; i++) this.node(ch[i], t.ns, depth + 1);
-    if (out.length === before) {
-      if (n.dflt) {
-        out.length = mark;
-        return;
-      }
-      out[mark] = `${pad}<${t.name}${nsAttr}/>`;
+    if (!this.anyChildEmits(n)) {
+      this.buf += `${pad}<${t.name}${nsAttr}/>`;
       return;
     }
-    out.push(this.indent ? `\n${'  '.repeat(depth)}</${t.name}>` : `</${t.name}>`);
+    this.buf += `${pad}<${t.name}${nsAttr}>`;
+    for (let i = 0; i < ch.length; i++) this.node(ch[i], t.ns, depth + 1);
+    this.buf += this.indent ? `\n${'  '.repeat(depth)}</${t.name}>` : `</${t.name}>`;
+    if (this.buf.length > 65536) this.flush();
+  }
+
+  /** whether node() writes anything for `n` */
+  private emits(n: DataNode): boolean {
+    const wd = this.wd;
+    if (n.dflt && (wd === 'explicit' || wd === 'trim')) return false;
+    const k = n.schema.kind;
+    if (k === 'leaf') return !(wd === 'trim' && this.isDefaultValue(n));
+    if (k === 'leaf-list' || k === 'anydata' || k === 'anyxml') return true;
+    return !n.dflt || this.anyChildEmits(n);
+  }
+
+  private anyChildEmits(n: DataNode): boolean {
+    const ch = n.children;
+    for (let i = 0; i < ch.length; i++) if (this.emits(ch[i])) return true;
+    return false;
+  }
+
+  private flush(): void {
+    if (this.buf) {
+      // character access flattens the rope now, while its pieces are still young garbage
+      this.buf.charCodeAt(0);
+      this.out.push(this.buf);
+      this.buf = '';
+    }
   }
 }
