@@ -142,6 +142,8 @@ class Validator {
   errors: AgentError[] = [];
   private config: boolean;
   private leafrefCache = new Map<XPathExpr, Set<string>>();
+  /** XPath evaluation cache for a pass over a tree that no longer changes (see xpath EvalContext.cache) */
+  xpathCache?: Map<unknown, unknown>;
 
   constructor(
     private ctx: SchemaContext,
@@ -157,7 +159,7 @@ class Validator {
 
   private eval(expr: XPathExpr, node: DataNode, current?: DataNode): XPathValue | AgentError {
     try {
-      return xpath().evaluate(expr, { schema: this.ctx, node, current: current ?? node, root: this.root });
+      return xpath().evaluate(expr, { schema: this.ctx, node, current: current ?? node, root: this.root, cache: this.xpathCache });
     } catch (e) {
       if (e instanceof AgentError) return e;
       return new AgentError('operation-failed', `XPath "${expr.text}": ${(e as Error).message}`);
@@ -527,6 +529,8 @@ export function validate(ctx: SchemaContext, root: DataNode, opts: ValidateOptio
   const v = new Validator(ctx, root, opts);
   if (opts.defaults !== false) v.defaults(root);
   v.whens();
+  // the tree does not change any more: absolute paths and keyed look-ups are computed once
+  v.xpathCache = new Map();
   v.check(root, false);
   return v.errors;
 }
