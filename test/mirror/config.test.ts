@@ -1,0 +1,66 @@
+import { strict as assert } from 'assert';
+import { loadContext } from '../../src/yang/context';
+import { parseXml, validate } from '../../src/yang/data';
+import { IMPLEMENTED_MODULES, searchPath } from '../../src/daemon/modules';
+import { readMirrorConfig } from '../../src/mirror/config';
+
+const CONFIG = `
+<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces" xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">
+  <interface><name>vt0</name><type>ianaift:tunnel</type></interface>
+  <interface><name>vt1</name><type>ianaift:tunnel</type><enabled>false</enabled></interface>
+</interfaces>
+<class-of-service xmlns="urn:flowtapd:yang:class-of-service">
+  <forwarding-classes><class><name>li</name><queue-num>3</queue-num><dscp>46</dscp></class></forwarding-classes>
+</class-of-service>
+<services xmlns="urn:flowtapd:yang:services">
+  <flow-tap/>
+  <radius-flow-tap>
+    <interfaces>vt0</interfaces><interfaces>vt1</interfaces>
+    <source-ipv4-address>192.0.2.1</source-ipv4-address>
+    <forwarding-class>li</forwarding-class>
+    <maximum-sessions>10</maximum-sessions>
+    <subscriber-interfaces>eth1</subscriber-interfaces>
+    <policy><name>p</name><inet><drop-policy><name>no-dns</name><from>
+      <destination-port>53</destination-port><protocol>udp</protocol><protocol>tcp</protocol>
+    </from></drop-policy></inet></policy>
+  </radius-flow-tap>
+</services>
+<access xmlns="urn:flowtapd:yang:access">
+  <radius-disconnect-port>13799</radius-disconnect-port>
+  <radius-client><address>198.51.100.7</address><secret>s3cret</secret></radius-client>
+</access>`;
+
+describe('mirror: the LI configuration read from running', () => {
+  it('reads pool (with ietf-interfaces enabled), source, DSCP of the forwarding class, limits, RADIUS and expanded drop rules', () => {
+    const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+    const tree = parseXml(ctx, CONFIG, { type: 'config' });
+    assert.deepEqual(validate(ctx, tree, { type: 'config' }).map((e) => e.message), []);
+    const c = readMirrorConfig(tree);
+    assert.equal(c.flowTap, true);
+    assert.deepEqual(c.pool, [
+      { name: 'vt0', enabled: true },
+      { name: 'vt1', enabled: false },
+    ]);
+    assert.equal(c.sourceIpv4, '192.0.2.1');
+    assert.equal(c.dscp, 46);
+    assert.equal(c.maximumSessions, 10);
+    assert.deepEqual(c.subscriberInterfaces, ['eth1']);
+    assert.deepEqual(c.dropRules, [
+      { family: 4, destinationPort: 53, protocol: 17 },
+      { family: 4, destinationPort: 53, protocol: 6 },
+    ]);
+    assert.equal(c.radius.coaPort, 13799);
+    assert.equal(c.radius.acctPort, 1813, 'the YANG default');
+    assert.deepEqual(c.radius.clients, [{ address: '198.51.100.7', secret: 's3cret' }]);
+  });
+
+  it('without flow-tap there is no pool and nothing to select', () => {
+    const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+    const tree = parseXml(ctx, '<access xmlns="urn:flowtapd:yang:access"/>', { type: 'config' });
+    const c = readMirrorConfig(tree);
+    assert.equal(c.flowTap, false);
+    assert.deepEqual(c.pool, []);
+    assert.equal(c.maximumSessions, 2048);
+    assert.equal(c.radius.coaPort, 3799);
+  });
+});
