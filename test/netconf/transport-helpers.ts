@@ -7,7 +7,10 @@ export const BASE_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 export function connect(port: number, cfg: Partial<ConnectConfig> = {}): Promise<Client> {
   return new Promise((resolve, reject) => {
     const c = new Client();
-    c.on('ready', () => resolve(c));
+    c.on('ready', () => {
+      c.setNoDelay(true);
+      resolve(c);
+    });
     c.on('error', reject);
     c.connect({ host: '127.0.0.1', port, username: 'alice', password: 'secret', readyTimeout: 20000, ...cfg });
   });

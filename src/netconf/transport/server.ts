@@ -187,6 +187,8 @@ export class NetconfSshServer {
     }
     this.sockets.add(sock);
     sock.on('error', () => undefined);
+    // replies are small and latency-bound: no Nagle delay
+    sock.setNoDelay(true);
     const key = `${sock.remoteAddress}|${sock.remotePort}`;
     const grace = this.host.helloTimeoutMs;
     let timer: NodeJS.Timeout | null = null;

@@ -29,6 +29,8 @@ type Queued = { xml: string } | { error: FramingError };
 /** Pause reading when this much input waits to be processed. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const MAX_QUEUED_MESSAGES = 1024;
+/** Target size of one channel write. */
+const WRITE_BATCH = 32 * 1024;
 
 const TERMINATION: ReadonlySet<string> = new Set(['closed', 'killed', 'dropped', 'timeout', 'bad-hello', 'other']);
 
@@ -64,6 +66,9 @@ export class SshNetconfSession implements NetconfSession {
   private pendingClose: TerminationReason | null = null;
   /** input is no longer read (fatal framing error queued) */
   private inputDead = false;
+  private out: Buffer[] = [];
+  private outSize = 0;
+  private flushScheduled = false;
   private helloTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
 
@@ -260,6 +265,7 @@ export class SshNetconfSession implements NetconfSession {
           this.terminate(this.pendingClose);
           return;
         }
+        // a client that does not read its replies is not buffered for without bound
         if (this.channel.writableNeedDrain) await this.waitDrain();
       }
       if (this.inputDead && this.state === 'open' && this.queue.length === 0) {
@@ -288,10 +294,35 @@ export class SshNetconfSession implements NetconfSession {
 
   // ---- output ----
 
+  /**
+   * Frame a message into the output batch. Every channel.write becomes at
+   * least one SSH packet (padding, cipher, MAC, a socket write), so headers,
+   * data and the replies of pipelined requests that complete in the same
+   * event-loop turn are coalesced into writes of about WRITE_BATCH bytes.
+   */
   private writeFramed(xml: string): void {
     if (!this.channel.writable) return;
+    for (const piece of encodeMessage(xml, this.mode)) {
+      this.out.push(piece);
+      this.outSize += piece.length;
+      if (this.outSize >= WRITE_BATCH) this.flush();
+    }
+    if (this.outSize > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  private flush(): void {
+    if (this.outSize === 0) return;
+    const buf = this.out.length === 1 ? this.out[0] : Buffer.concat(this.out, this.outSize);
+    this.out = [];
+    this.outSize = 0;
     try {
-      for (const piece of encodeMessage(xml, this.mode)) this.channel.write(piece);
+      if (this.channel.writable) this.channel.write(buf);
     } catch (e) {
       this.host.log('warn', `session ${this.id}: write failed: ${(e as Error).message}`);
     }
@@ -319,6 +350,7 @@ export class SshNetconfSession implements NetconfSession {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.helloTimer = this.idleTimer = null;
     this.queue = [];
+    this.flush();
     try {
       // end() flushes what was written (the last reply), then EOF + close
       this.channel.end();
