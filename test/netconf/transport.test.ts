@@ -131,6 +131,27 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     assert.equal(pw[0].password, 'secret');
   });
 
+  it('keyboard-interactive authentication asks one password prompt', async () => {
+    h = await startServer();
+    const kbd = (answer: string) =>
+      new Promise<Client>((resolve, reject) => {
+        const { Client: C } = require('ssh2') as typeof import('ssh2');
+        const c = new C();
+        const prompts: string[] = [];
+        c.on('keyboard-interactive', (_n, _i, _l, p, finish) => {
+          prompts.push(...p.map((x) => x.prompt));
+          finish([answer]);
+        });
+        c.on('ready', () => resolve(Object.assign(c, { prompts })));
+        c.on('error', reject);
+        c.connect({ host: '127.0.0.1', port: h.port, username: 'alice', tryKeyboard: true, readyTimeout: 20000 });
+      });
+    const c = (await kbd('secret')) as Client & { prompts: string[] };
+    assert.deepEqual(c.prompts, ['Password: ']);
+    c.end();
+    await assert.rejects(kbd('nope'), /authentication/i);
+  });
+
   it('public-key authentication checks the signature and asks the callback about the key', async () => {
     h = await startServer();
     const c = await connect(h.port, { password: undefined, privateKey: clientKey.private });

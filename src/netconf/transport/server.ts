@@ -22,6 +22,7 @@ export class TransportStartError extends Error {
 }
 
 const MAX_AUTH_FAILURES = 6;
+const METHODS: ('publickey' | 'password' | 'keyboard-interactive')[] = ['publickey', 'password', 'keyboard-interactive'];
 const AUTH_FAILURE_DELAY_MS = 250;
 
 function normalizeHost(ip: string | undefined): string {
@@ -243,7 +244,12 @@ export class NetconfSshServer {
         const session = safeCall(accept);
         if (!session) return;
         session.on('error', () => undefined);
-        session.on('subsystem', (acc, rej, inf) => this.onSubsystem(c, acc, rej, inf.name));
+        let used = false; // one subsystem per session channel
+        session.on('subsystem', (acc, rej, inf) => {
+          if (used) return safe(rej);
+          used = true;
+          this.onSubsystem(c, acc, rej, inf.name);
+        });
         session.on('exec', (_a, rej) => safe(rej));
         session.on('shell', (_a, rej) => safe(rej));
         session.on('pty', (_a, rej) => safe(rej));
@@ -269,10 +275,24 @@ export class NetconfSshServer {
         const k = utils.parseKey(ctx.key.data);
         verified = !(k instanceof Error) && k.verify(ctx.blob, ctx.signature, ctx.hashAlgo as never) === true;
       }
+    } else if (ctx.method === 'keyboard-interactive') {
+      // one "Password:" prompt, checked like password authentication
+      // (clients configured for keyboard-interactive only, e.g. some libssh2 ones)
+      const kctx = ctx;
+      const answers = await new Promise<string[] | null>((resolve) => {
+        kctx.once('abort', () => resolve(null));
+        try {
+          kctx.prompt([{ prompt: 'Password: ', echo: false }], (a: string[]) => resolve(a));
+        } catch {
+          resolve(null);
+        }
+      });
+      if (answers === null) return;
+      req = { ...base, method: 'password', password: answers[0] ?? '' };
     }
     if (req === null) {
       // 'none' and the others: tell the client what works
-      safe(() => ctx.reject(['publickey', 'password']));
+      safe(() => ctx.reject(METHODS));
       return;
     }
     let ok = false;
@@ -284,7 +304,7 @@ export class NetconfSshServer {
         ok = false;
       }
     }
-    const finalStep = ctx.method === 'password' || (ctx.method === 'publickey' && ctx.signature !== undefined);
+    const finalStep = ctx.method !== 'publickey' || ctx.signature !== undefined;
     if (ok) {
       if (finalStep) c.username = ctx.username;
       safe(() => ctx.accept());
@@ -292,14 +312,14 @@ export class NetconfSshServer {
     }
     if (finalStep) {
       c.authFailures++;
-      if (ctx.method === 'password') await delay(AUTH_FAILURE_DELAY_MS);
+      if (req.method === 'password') await delay(AUTH_FAILURE_DELAY_MS);
       if (c.authFailures >= MAX_AUTH_FAILURES) {
         this.log('info', `connection from ${c.sourceHost}: too many authentication failures`);
         destroyConn(c.conn);
         return;
       }
     }
-    safe(() => ctx.reject(['publickey', 'password']));
+    safe(() => ctx.reject(METHODS));
   }
 
   private onSubsystem(

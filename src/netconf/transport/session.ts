@@ -66,6 +66,8 @@ export class SshNetconfSession implements NetconfSession {
   private pendingClose: TerminationReason | null = null;
   /** input is no longer read (fatal framing error queued) */
   private inputDead = false;
+  /** capabilities sent in our hello */
+  private serverCaps: string[] = [];
   private out: Buffer[] = [];
   private outSize = 0;
   private flushScheduled = false;
@@ -99,7 +101,7 @@ export class SshNetconfSession implements NetconfSession {
   begin(): void {
     let caps: string[];
     try {
-      caps = this.host.capabilities();
+      caps = this.serverCaps = this.host.capabilities();
     } catch (e) {
       this.host.log('warn', `session ${this.id}: capabilities() failed: ${(e as Error).message}`);
       this.terminate('other');
@@ -196,7 +198,7 @@ export class SshNetconfSession implements NetconfSession {
       this.terminate('bad-hello');
       return;
     }
-    const base = negotiateBase(this.host.capabilities(), caps);
+    const base = negotiateBase(this.serverCaps, caps);
     if (base === null) {
       this.host.badHello(this, 'no common base version');
       this.terminate('bad-hello');
