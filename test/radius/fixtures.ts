@@ -43,3 +43,36 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Mutates a packet: flips, overwrites, truncates, inserts, or rewrites a length octet. */
+export function mutate(src: Buffer, rnd: () => number): Buffer {
+  let b = Buffer.from(src);
+  const n = 1 + Math.floor(rnd() * 4);
+  for (let k = 0; k < n; k++) {
+    const at = Math.floor(rnd() * Math.max(1, b.length));
+    switch (Math.floor(rnd() * 7)) {
+      case 0:
+        if (b.length) b[at] ^= 1 << Math.floor(rnd() * 8);
+        break;
+      case 1:
+        if (b.length) b[at] = Math.floor(rnd() * 256);
+        break;
+      case 2:
+        b = b.subarray(0, at);
+        break;
+      case 3:
+        b = Buffer.concat([b.subarray(0, at), Buffer.from([Math.floor(rnd() * 256), Math.floor(rnd() * 256)]), b.subarray(at)]);
+        break;
+      case 4:
+        if (b.length >= 4) b.writeUInt16BE(Math.floor(rnd() * 4200), 2);
+        break;
+      case 5:
+        // an attribute length octet somewhere past the header
+        if (b.length > 21) b[20 + Math.floor(rnd() * (b.length - 20))] = [0, 1, 2, 3, 255][Math.floor(rnd() * 5)];
+        break;
+      default:
+        if (b.length >= 4) b.writeUInt16BE(b.length, 2); // keep the header consistent
+    }
+  }
+  return b;
+}
