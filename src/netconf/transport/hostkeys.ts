@@ -30,13 +30,35 @@ export const HOST_KEY_SPECS: readonly KeySpec[] = [
   { file: 'ssh_host_rsa_key', type: 'rsa', bits: 3072 },
 ];
 
-function generate(spec: KeySpec): Promise<{ private: string; public: string }> {
+function generateOnce(spec: KeySpec): Promise<{ private: string; public: string }> {
   return new Promise((resolve, reject) => {
     const cb = (err: Error | null, keys: { private: string; public: string }) => (err ? reject(err) : resolve(keys));
     if (spec.type === 'rsa') utils.generateKeyPair('rsa', { bits: spec.bits ?? 3072 }, cb);
     else if (spec.type === 'ecdsa') utils.generateKeyPair('ecdsa', { bits: (spec.bits ?? 256) as 256 | 384 | 521 }, cb);
     else utils.generateKeyPair('ed25519', cb);
   });
+}
+
+/** Whether ssh2 can load the key and sign with it. */
+export function usableKey(privateText: string): boolean {
+  const k = utils.parseKey(privateText);
+  if (k instanceof Error) return false;
+  const data = Buffer.from('flowtapd host key check');
+  const sig = k.sign(data);
+  return !(sig instanceof Error) && k.verify(data, sig) === true;
+}
+
+/**
+ * ssh2's OpenSSH-format writer drops a leading zero byte of an Ed25519 key
+ * (about one key in 256 comes out malformed): check each new key and make
+ * another when it does not load.
+ */
+async function generate(spec: KeySpec): Promise<{ private: string; public: string }> {
+  for (let i = 0; i < 20; i++) {
+    const keys = await generateOnce(spec);
+    if (usableKey(keys.private)) return keys;
+  }
+  throw new Error(`could not generate a usable ${spec.type} key`);
 }
 
 async function writeAtomic(file: string, data: string, mode: number): Promise<void> {
@@ -98,6 +120,7 @@ export async function loadOrCreateHostKeys(dir: string, specs: readonly KeySpec[
     }
     const parsed = utils.parseKey(text);
     if (parsed instanceof Error) throw new HostKeyError(file, `not a usable SSH private key: ${parsed.message}`);
+    if (!usableKey(text)) throw new HostKeyError(file, 'not a usable SSH private key: cannot sign with it');
     out.push(text);
   }
   return out;
