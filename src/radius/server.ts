@@ -118,7 +118,8 @@ export interface PreparedRadiusConfig {
 const DEFAULT_BIND = ['0.0.0.0', '::'];
 const DEFAULT_WINDOW = 300;
 
-function invalid(msg: string, leaf: string): AgentError {
+function invalid(msg: string, leaf?: string): AgentError {
+  if (!leaf) return new AgentError('invalid-value', msg);
   return new AgentError('invalid-value', msg, { path: `/fta:access/fta:${leaf}`, pathNs: { fta: 'urn:flowtapd:yang:access' } });
 }
 
@@ -140,9 +141,9 @@ function checkConfig(cfg: RadiusServerConfig): { clients: Map<string, string>; b
     clients.set(addr, c.secret);
   }
   const bind = [...(cfg.bindAddresses ?? DEFAULT_BIND)];
-  for (const a of bind) if (!isIP(a)) throw invalid(`bind address ${a} is not an IP address`, 'radius-client');
+  for (const a of bind) if (!isIP(a)) throw invalid(`bind address ${a} is not an IP address`);
   const w = cfg.eventTimestampWindow ?? DEFAULT_WINDOW;
-  if (!Number.isFinite(w) || w < 0) throw invalid(`Event-Timestamp window ${w} is not a non-negative number`, 'radius-client');
+  if (!Number.isFinite(w) || w < 0) throw invalid(`Event-Timestamp window ${w} is not a non-negative number`);
   return { clients, bind };
 }
 

@@ -404,6 +404,67 @@ describe('radius server', function () {
     });
   });
 
+  describe('accounting and Message-Authenticator', () => {
+    it('a valid one is accepted (reply without one); a wrong one is dropped', async () => {
+      const ok = encodeRequest(Code.AccountingRequest, 3, [int(Attr.AcctStatusType, 3), text(Attr.AcctSessionId, 'm')], SECRET, { messageAuthenticator: true });
+      const rep = reply(await request(ok, ports.acctPort), ok);
+      assert.equal(rep.code, Code.AccountingResponse);
+      assert.equal(checkMessageAuthenticator(rep, SECRET, ok.subarray(4, 20)), 'absent');
+      const bad = encodeRequest(Code.AccountingRequest, 4, [int(Attr.AcctStatusType, 3), text(Attr.AcctSessionId, 'm')], 'other', { messageAuthenticator: true });
+      bad.fill(0, 4, 20);
+      createHash('md5').update(bad).update(SECRET).digest().copy(bad, 4);
+      assert.equal(await request(bad, ports.acctPort, { waitMs: 150 }), undefined);
+      assert.equal(server.counters().clients['127.0.0.1'].dropped.badMessageAuthenticator, 1);
+      assert.equal(accts.length, 1);
+    });
+  });
+
+  it('logs never carry the handle, mediation address or port', async () => {
+    const lines: string[] = [];
+    const log = (m: string): void => {
+      lines.push(m);
+    };
+    const logged = new RadiusServer({
+      onCoa: async (r) => (r.liAction === 'start' ? { ok: true } : { ok: false, cause: 503 }),
+      onAccounting: async () => undefined,
+      logger: { debug: log, info: log, warn: log },
+    });
+    try {
+      await logged.reconfigure({ ...base, coaPort: 0, acctPort: 0 });
+      const p = logged.ports().coaPort;
+      const handle = '4000beef';
+      const mk = (action: 0 | 1 | 2, secret = SECRET): Buffer =>
+        encodeRequest(
+          Code.CoaRequest,
+          action + 10,
+          [text(Attr.AcctSessionId, 's'), encodeMirrorVsas({ liAction: action, medDevHandle: Buffer.from(handle, 'hex'), medIp: '203.0.113.99', medPort: 41999 }, secret)],
+          secret,
+        );
+      await request(mk(1), p);
+      await request(mk(0), p);
+      await request(mk(1, 'wrong'), p, { waitMs: 100 });
+      // an unexpected failure with the details in its message
+      const failing = new RadiusServer({
+        onCoa: async (r) => {
+          throw new Error(`cannot mirror to ${r.medIp}:${r.medPort} handle ${r.medDevHandle!.toString('hex')}`);
+        },
+        onAccounting: async () => undefined,
+        logger: { debug: log, info: log, warn: log },
+      });
+      await failing.reconfigure({ ...base, coaPort: 0, acctPort: 0 });
+      await request(mk(2), failing.ports().coaPort);
+      await failing.close();
+      assert.ok(lines.some((l) => /NAK 503/.test(l)), 'the log does say what happened');
+      assert.ok(lines.some((l) => /badAuthenticator/.test(l)));
+      assert.ok(lines.some((l) => /handler failed/.test(l)));
+      for (const l of lines) {
+        assert.doesNotMatch(l, /beef|203\.0\.113\.99|41999/i, l);
+      }
+    } finally {
+      await logged.close();
+    }
+  });
+
   describe('reconfiguration', () => {
     function freePort(): Promise<number> {
       return new Promise((resolve) => {
