@@ -381,6 +381,8 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     const st = h.ended[0].s.stats;
     assert.equal(st.inBadRpcs, 1);
     assert.equal(st.outRpcErrors, 1);
+    assert.equal(h.server.stats().inBadRpcs, 1);
+    assert.equal(h.server.stats().outRpcErrors, 1);
   });
 
   it('an oversize message gets malformed-message and the session is closed', async () => {

@@ -56,6 +56,8 @@ export class NetconfSshServer {
     inBadHellos: 0,
     inSessions: 0,
     droppedSessions: 0,
+    inBadRpcs: 0,
+    outRpcErrors: 0,
   };
   private readonly host: SessionHost;
 
@@ -70,6 +72,10 @@ export class NetconfSshServer {
       badHello: (s, why) => {
         this.counters.inBadHellos++;
         log('info', `session ${s.id} from ${s.sourceHost}: bad hello: ${why}`);
+      },
+      countBad: () => {
+        this.counters.inBadRpcs++;
+        this.counters.outRpcErrors++;
       },
       log,
       helloTimeoutMs: o.helloTimeoutMs ?? 60_000,

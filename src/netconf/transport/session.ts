@@ -6,7 +6,9 @@
  */
 import type { ServerChannel } from 'ssh2';
 import { FrameDecoder, FramingError, encodeMessage, type FramingMode } from '../framing';
-import { buildServerHello, parseClientHello, negotiateBase, xmlEscape, NETCONF_BASE_NS, type BaseVersion } from '../hello';
+import { buildServerHello, parseClientHello, negotiateBase, type BaseVersion } from '../hello';
+import { rpcReplyErrors } from '../rpc-error';
+import { AgentError } from '../../errors';
 import type { NetconfSession, SessionStats, TerminationReason } from './types';
 
 /** What the session needs from the server that owns it. */
@@ -18,6 +20,8 @@ export interface SessionHost {
   /** session over; `established` tells whether started() had been called */
   ended(s: SshNetconfSession, reason: TerminationReason, established: boolean, killedBy?: number): void;
   badHello(s: SshNetconfSession, why: string): void;
+  /** a message the transport answered with malformed-message */
+  countBad(): void;
   log(level: 'debug' | 'info' | 'warn', msg: string): void;
   helloTimeoutMs: number;
   idleTimeoutMs: number;
@@ -33,16 +37,6 @@ const MAX_QUEUED_MESSAGES = 1024;
 const WRITE_BATCH = 32 * 1024;
 
 const TERMINATION: ReadonlySet<string> = new Set(['closed', 'killed', 'dropped', 'timeout', 'bad-hello', 'other']);
-
-export function rpcErrorXml(tag: string, type: string, message: string): string {
-  return (
-    `<rpc-reply xmlns="${NETCONF_BASE_NS}"><rpc-error>` +
-    `<error-type>${type}</error-type><error-tag>${tag}</error-tag>` +
-    `<error-severity>error</error-severity>` +
-    `<error-message xml:lang="en">${xmlEscape(message)}</error-message>` +
-    `</rpc-error></rpc-reply>`
-  );
-}
 
 export class SshNetconfSession implements NetconfSession {
   readonly id: number;
@@ -237,7 +231,9 @@ export class SshNetconfSession implements NetconfSession {
         const item = this.queue.shift()!;
         if ('error' in item) {
           this.stats.outRpcErrors++;
-          this.writeFramed(rpcErrorXml('malformed-message', 'rpc', item.error.message));
+          this.host.countBad();
+          // RFC 6241 appendix A: malformed-message, no message-id (none could be read)
+          this.writeFramed(rpcReplyErrors([item.error], ''));
           if (!item.error.recoverable) {
             this.queue = [];
             this.terminate('dropped');
@@ -256,7 +252,7 @@ export class SshNetconfSession implements NetconfSession {
         } catch (e) {
           this.host.log('warn', `session ${this.id}: onMessage failed: ${(e as Error).stack ?? e}`);
           this.stats.outRpcErrors++;
-          reply = rpcErrorXml('operation-failed', 'application', 'internal error');
+          reply = rpcReplyErrors([new AgentError('operation-failed', 'internal error')], '');
         }
         if (this.state !== 'open') return; // killed or dropped meanwhile
         if (reply !== null) {

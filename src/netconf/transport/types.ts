@@ -90,4 +90,8 @@ export interface TransportCounters {
   inBadHellos: number;
   inSessions: number;
   droppedSessions: number;
+  /** messages the transport itself rejected (framing, size, encoding): add to the RPC layer's counts */
+  inBadRpcs: number;
+  /** the malformed-message rpc-errors the transport sent for them */
+  outRpcErrors: number;
 }
