@@ -1,7 +1,7 @@
 /** <edit-config> (RFC 6241 7.2): candidate or running, all operations and options. */
 import { AgentError, ErrorList } from '../../errors';
 import { parseXml, validate } from '../../yang/data';
-import { clone } from '../../yang/data/tree';
+import { clone, removeChild } from '../../yang/data/tree';
 import type { DataNode } from '../../yang/data/node';
 import type { RpcCall } from '../core';
 import { applyEdit, EditOp } from '../edit';
@@ -50,23 +50,35 @@ export async function editConfig(call: RpcCall): Promise<string> {
     if (target === 'running') core.ds.checkWritable('candidate', session.id);
     const base = core.ds.get(target);
     const work: DataNode = clone(base);
+    const checkWrite = access.restricted
+      ? (node: DataNode, op: 'create' | 'update' | 'delete') => {
+          if (!access.canWrite(node, op)) {
+            const p = pathOf(node);
+            throw new AgentError('access-denied', 'Access to the data node is denied.', { path: p.xml, pathNs: p.ns });
+          }
+        }
+      : undefined;
+    let removed = false;
+    if (dop === 'replace') {
+      // RFC 6241 7.2: default-operation replace makes <config> the whole new content of the target
+      const kept = new Set(edit.children.map((e) => e.schema));
+      for (const top of [...work.children]) {
+        if (kept.has(top.schema)) continue;
+        checkWrite?.(top, 'delete');
+        removeChild(top);
+        removed = true;
+      }
+    }
     const res = applyEdit(work, edit, {
       defaultOperation: dop as EditOp,
       continueOnError: errorOption === 'continue-on-error',
-      checkWrite: access.restricted
-        ? (node, op) => {
-            if (!access.canWrite(node, op)) {
-              const p = pathOf(node);
-              throw new AgentError('access-denied', 'Access to the data node is denied.', { path: p.xml, pathNs: p.ns });
-            }
-          }
-        : undefined,
+      checkWrite,
     });
     if (testOption === 'test-only' || (testOption === 'test-then-set' && target === 'running')) {
       const errs = validate(core.ctx, work, { type: 'config' });
       if (errs.length) throw new ErrorList([...res.errors, ...errs]);
     }
-    if (testOption !== 'test-only' && res.changed) {
+    if (testOption !== 'test-only' && (res.changed || removed)) {
       if (target === 'candidate') core.ds.set('candidate', work);
       else {
         if (core.ds.candidateDirty) {

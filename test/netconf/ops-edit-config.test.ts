@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import type { NetconfClient } from '../../src/netconf/client';
+import { startAgent, Harness, assertOk, errorOf, errorsOf, dataOf, editConfig, getConfig, cos, klass, classNames, COS, NACM, NC, ACC } from './agent-harness';
+
+const YANG = 'urn:ietf:params:xml:ns:yang:1';
+
+describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
+  this.timeout(30000);
+  let h: Harness;
+  let c: NetconfClient;
+  before(async () => {
+    h = await startAgent();
+    c = await h.connect();
+  });
+  after(() => h.stop());
+  beforeEach(async () => {
+    // start every test from an empty class-of-service in running and candidate
+    await c.rpc('<discard-changes/>');
+    const names = await classNames(c);
+    if (names.length) {
+      assertOk(await c.rpc(editConfig('candidate', `<class-of-service xmlns="${COS}" xmlns:nc="${NC}" nc:operation="remove"/>`)));
+      assertOk(await c.rpc('<commit/>'));
+    }
+  });
+
+  const candidateClasses = () => classNames(c, 'candidate');
+  const classXml = async (name: string, src = 'candidate') =>
+    dataOf(await c.rpc(getConfig(src, cos(`<class><name>${name}</name></class>`))));
+
+  it('merge creates, then merges leaves into an existing entry', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('be', 0)))));
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('be', undefined, 10)))));
+    const x = await classXml('be');
+    assert.match(x, /<queue-num>0<\/queue-num>/);
+    assert.match(x, /<dscp>10<\/dscp>/);
+    assert.deepEqual(await classNames(c), [], 'running untouched before commit');
+  });
+
+  it('replace replaces the entry as a whole', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('be', 1, 10)))));
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('be', undefined, 12, ` xmlns:nc="${NC}" nc:operation="replace"`)))));
+    const x = await classXml('be');
+    assert.doesNotMatch(x, /queue-num/);
+    assert.match(x, /<dscp>12<\/dscp>/);
+  });
+
+  it('create fails with data-exists when the entry exists; delete fails with data-missing when it does not', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('ef', 5)))));
+    const e1 = errorOf(await c.rpc(editConfig('candidate', cos(klass('ef', 5, undefined, ` xmlns:nc="${NC}" nc:operation="create"`)))));
+    assert.equal(e1.tag, 'data-exists');
+    assert.equal(e1.type, 'application');
+    assert.equal(e1.severity, 'error');
+    assert.match(e1.path ?? '', /class-of-service.*forwarding-classes.*class\[.*name='ef'\]/);
+    const e2 = errorOf(await c.rpc(editConfig('candidate', cos(`<class xmlns:nc="${NC}" nc:operation="delete"><name>nope</name></class>`))));
+    assert.equal(e2.tag, 'data-missing');
+    assert.equal(e2.type, 'application');
+    assert.match(e2.path ?? '', /class\[.*name='nope'\]/);
+  });
+
+  it('delete removes an entry; remove of a missing entry is silently ok', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1) + klass('b', 2)))));
+    assertOk(await c.rpc(editConfig('candidate', cos(`<class xmlns:nc="${NC}" nc:operation="delete"><name>a</name></class>`))));
+    assert.deepEqual(await candidateClasses(), ['b']);
+    assertOk(await c.rpc(editConfig('candidate', cos(`<class xmlns:nc="${NC}" nc:operation="remove"><name>zz</name></class>`))));
+    assertOk(await c.rpc(editConfig('candidate', cos(`<class><name>b</name><queue-num xmlns:nc="${NC}" nc:operation="remove"/></class>`))));
+    assert.doesNotMatch(await classXml('b'), /queue-num/);
+  });
+
+  it('default-operation none: nothing is created by selection nodes alone; replace: the whole datastore is replaced', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1) + klass('b', 2)))));
+    // none: only the explicit merge on queue-num of b applies
+    assertOk(
+      await c.rpc(
+        editConfig('candidate', cos(`<class><name>b</name><queue-num xmlns:nc="${NC}" nc:operation="merge">7</queue-num></class><class><name>c</name></class>`), '<default-operation>none</default-operation>'),
+      ),
+    );
+    assert.deepEqual(await candidateClasses(), ['a', 'b']);
+    assert.match(await classXml('b'), /<queue-num>7<\/queue-num>/);
+    // none with a delete of a missing node: data-missing
+    assert.equal(
+      errorOf(await c.rpc(editConfig('candidate', cos(`<class xmlns:nc="${NC}" nc:operation="delete"><name>c</name></class>`), '<default-operation>none</default-operation>'))).tag,
+      'data-missing',
+    );
+    // replace: class-of-service becomes exactly the given content, and other top-level containers go too
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('z', 3)), '<default-operation>replace</default-operation>')));
+    assert.deepEqual(await candidateClasses(), ['z']);
+    const all = dataOf(await c.rpc(getConfig('candidate')));
+    assert.doesNotMatch(all, /<nacm /, 'default-operation replace replaced the whole datastore');
+    assertOk(await c.rpc('<discard-changes/>'));
+  });
+
+  it('test-option test-only validates and changes nothing; set skips validation of the candidate', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1)), '<test-option>test-only</test-option>')));
+    assert.deepEqual(await candidateClasses(), []);
+    // a unique violation (two classes with the same dscp) is found by test-only
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('x', 1, 10)))));
+    const e = errorOf(await c.rpc(editConfig('candidate', cos(klass('y', 1, 10)), '<test-option>test-only</test-option>')));
+    assert.equal(e.appTag, 'data-not-unique');
+    assert.deepEqual(await candidateClasses(), ['x']);
+    // test-option set (and the default test-then-set) on the candidate accept it; commit refuses it
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('y', 1, 10)), '<test-option>set</test-option>')));
+    assert.deepEqual(await candidateClasses(), ['x', 'y']);
+    assert.equal(errorOf(await c.rpc('<commit/>')).appTag, 'data-not-unique');
+    // on running, test-then-set validates before writing
+    assertOk(await c.rpc('<discard-changes/>'));
+    const e2 = errorsOf(await c.rpc(editConfig('running', cos(klass('p', 1, 20) + klass('q', 2, 20)))));
+    assert.equal(e2[0].appTag, 'data-not-unique');
+    assert.deepEqual(await classNames(c), []);
+  });
+
+  it('error-option stop-on-error stops at the first error; continue-on-error applies the rest; rollback-on-error applies nothing', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1)))));
+    const bad = (extra: string) =>
+      editConfig('candidate', cos(`${klass('a', 2, undefined, ` xmlns:nc="${NC}" nc:operation="create"`)}${klass('b', 3)}`), extra);
+    // stop-on-error (default): nothing applied
+    assert.equal(errorOf(await c.rpc(bad(''))).tag, 'data-exists');
+    assert.deepEqual(await candidateClasses(), ['a']);
+    // rollback-on-error: nothing applied
+    assert.equal(errorOf(await c.rpc(bad('<error-option>rollback-on-error</error-option>'))).tag, 'data-exists');
+    assert.deepEqual(await candidateClasses(), ['a']);
+    // continue-on-error: the error is reported and b is created
+    assert.equal(errorOf(await c.rpc(bad('<error-option>continue-on-error</error-option>'))).tag, 'data-exists');
+    assert.deepEqual(await candidateClasses(), ['a', 'b']);
+    assert.match(await classXml('a'), /<queue-num>1<\/queue-num>/);
+    // rollback-on-error on running: nothing of a failed edit reaches running
+    assertOk(await c.rpc('<discard-changes/>'));
+    assertOk(await c.rpc(editConfig('running', cos(klass('r', 1)))));
+    assert.equal(
+      errorOf(await c.rpc(editConfig('running', cos(`${klass('s', 2)}${klass('r', 2, undefined, ` xmlns:nc="${NC}" nc:operation="create"`)}`), '<error-option>rollback-on-error</error-option>'))).tag,
+      'data-exists',
+    );
+    assert.deepEqual(await classNames(c), ['r']);
+  });
+
+  it('edit-config on running commits durably and the candidate follows', async () => {
+    assertOk(await c.rpc(editConfig('running', cos(klass('direct', 4)))));
+    assert.deepEqual(await classNames(c), ['direct']);
+    assert.deepEqual(await candidateClasses(), ['direct']);
+    const fs = await import('node:fs');
+    assert.match(fs.readFileSync(`${h.dir}/running.xml`, 'utf8'), /<name>direct<\/name>/);
+  });
+
+  it('edit-config on running is refused while the candidate has uncommitted changes; startup is not a target', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('pending', 1)))));
+    assert.equal(errorOf(await c.rpc(editConfig('running', cos(klass('direct', 4))))).tag, 'in-use');
+    const e = errorOf(await c.rpc(editConfig('startup', cos(klass('s', 1)))));
+    assert.equal(e.tag, 'operation-not-supported');
+  });
+
+  it('bad operation attribute, bad default-operation, missing <config>', async () => {
+    const e1 = errorOf(await c.rpc(editConfig('candidate', cos(klass('a', 1, undefined, ` xmlns:nc="${NC}" nc:operation="frobnicate"`)))));
+    assert.equal(e1.tag, 'bad-attribute');
+    assert.equal(e1.type, 'protocol');
+    assert.equal(e1.info['bad-attribute'], 'operation');
+    const e2 = errorOf(await c.rpc(editConfig('candidate', cos(klass('a', 1)), '<default-operation>delete</default-operation>')));
+    assert.equal(e2.tag, 'invalid-value');
+    const e3 = errorOf(await c.rpc('<edit-config><target><candidate/></target></edit-config>'));
+    assert.equal(e3.tag, 'missing-element');
+    assert.equal(e3.info['bad-element'], 'config');
+  });
+
+  it('a leaf with a default: delete of the default value is data-missing, merge makes it explicit', async () => {
+    const e = errorOf(await c.rpc(editConfig('candidate', `<access xmlns="${ACC}"><radius-disconnect-port xmlns:nc="${NC}" nc:operation="delete"/></access>`)));
+    assert.equal(e.tag, 'data-missing');
+    assertOk(await c.rpc(editConfig('candidate', `<access xmlns="${ACC}"><radius-disconnect-port>3799</radius-disconnect-port></access>`)));
+    assert.match(dataOf(await c.rpc(getConfig('candidate', `<access xmlns="${ACC}"/>`))), /<radius-disconnect-port>3799<\/radius-disconnect-port>/);
+    assertOk(await c.rpc('<discard-changes/>'));
+  });
+
+  describe('ordered-by user (nacm rule-list) insert', () => {
+    const ruleLists = async () =>
+      [...dataOf(await c.rpc(getConfig('candidate', `<nacm xmlns="${NACM}"><rule-list><name/></rule-list></nacm>`))).matchAll(/<rule-list><name>([^<]*)<\/name>/g)].map((m) => m[1]);
+    const rl = (name: string, attrs = '') =>
+      editConfig('candidate', `<nacm xmlns="${NACM}" xmlns:yang="${YANG}"><rule-list${attrs}><name>${name}</name><group>admin</group></rule-list></nacm>`);
+
+    it('first, last, before and after', async () => {
+      assertOk(await c.rpc('<discard-changes/>'));
+      const base = await ruleLists();
+      assert.deepEqual(base, ['admin', 'flow-tap-control', 'flow-tap']);
+      assertOk(await c.rpc(rl('l1', ' yang:insert="last"')));
+      assertOk(await c.rpc(rl('f1', ' yang:insert="first"')));
+      assertOk(await c.rpc(rl('b1', ` yang:insert="before" yang:key="[name='flow-tap']"`)));
+      assertOk(await c.rpc(rl('a1', ` yang:insert="after" yang:key="[name='admin']"`)));
+      assert.deepEqual(await ruleLists(), ['f1', 'admin', 'a1', 'flow-tap-control', 'b1', 'flow-tap', 'l1']);
+      // move an existing entry
+      assertOk(await c.rpc(rl('l1', ' yang:insert="first"')));
+      assertOk(await c.rpc(rl('f1', ' yang:insert="last"')));
+      assert.deepEqual(await ruleLists(), ['l1', 'admin', 'a1', 'flow-tap-control', 'b1', 'flow-tap', 'f1']);
+      // the order survives a commit and is what running returns
+      assertOk(await c.rpc('<commit/>'));
+      const running = [...dataOf(await c.rpc(getConfig('running', `<nacm xmlns="${NACM}"><rule-list><name/></rule-list></nacm>`))).matchAll(/<rule-list><name>([^<]*)<\/name>/g)].map((m) => m[1]);
+      assert.deepEqual(running, ['l1', 'admin', 'a1', 'flow-tap-control', 'b1', 'flow-tap', 'f1']);
+    });
+
+    it('before a missing entry is data-missing; before without a key is missing-attribute', async () => {
+      const e = errorOf(await c.rpc(rl('x1', ` yang:insert="before" yang:key="[name='ghost']"`)));
+      assert.equal(e.tag, 'data-missing');
+      assert.equal(e.appTag, 'missing-instance');
+      const e2 = errorOf(await c.rpc(rl('x2', ' yang:insert="after"')));
+      assert.equal(e2.tag, 'missing-attribute');
+      assert.equal(e2.info['bad-attribute'], 'key');
+    });
+  });
+});
