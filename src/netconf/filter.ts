@@ -44,13 +44,16 @@ function selectChildren(src: DataNode, fs: XmlElement[], dst: DataNode): boolean
     if (!ok) return false;
   }
   const others = fs.filter((f) => !isContentMatch(f));
+  // list keys already copied with the entry are not copied twice
+  const isCopiedKey = (c: DataNode): boolean => src.schema.kind === 'list' && src.schema.keys.includes(c.schema) && dst.children.some((d) => d.schema === c.schema);
   if (others.length === 0) {
     // only content matches: the whole instance is selected
-    for (const c of src.children) insertChild(dst, clone(c));
+    for (const c of src.children) if (!isCopiedKey(c)) insertChild(dst, clone(c));
     return true;
   }
   // content-match leaves are part of the output (RFC 6241 6.2.5)
   for (const c of src.children) {
+    if (isCopiedKey(c)) continue;
     const cmMatch = contentMatches.some((cm) => matchesName(c, cm));
     if (cmMatch) {
       insertChild(dst, clone(c));

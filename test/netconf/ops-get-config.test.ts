@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import type { NetconfClient } from '../../src/netconf/client';
+import { startAgent, Harness, assertOk, errorOf, dataOf, editConfig, getConfig, cos, klass, COS, ACC, NACM, WD } from './agent-harness';
+
+describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpath, with-defaults RFC 6243)', function () {
+  this.timeout(30000);
+  let h: Harness;
+  let c: NetconfClient;
+  before(async () => {
+    h = await startAgent();
+    c = await h.connect();
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('be', 0, 0) + klass('af', 1, 10) + klass('ef', 5, 46)))));
+    // with-defaults: disconnect port set explicitly to its default value; accounting port left to its default
+    assertOk(await c.rpc(editConfig('candidate', `<access xmlns="${ACC}"><radius-disconnect-port>3799</radius-disconnect-port></access>`)));
+    assertOk(await c.rpc('<commit/>'));
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('cand-only', 2)))));
+  });
+  after(() => h.stop());
+
+  it('sources: running, candidate and startup hold their own content', async () => {
+    const run = dataOf(await c.rpc(getConfig('running')));
+    const cand = dataOf(await c.rpc(getConfig('candidate')));
+    const start = dataOf(await c.rpc(getConfig('startup')));
+    assert.match(run, /<name>ef<\/name>/);
+    assert.doesNotMatch(run, /cand-only/);
+    assert.match(cand, /<name>cand-only<\/name>/);
+    assert.doesNotMatch(start, /<name>ef<\/name>/, 'a commit does not touch startup');
+    assert.match(start, /<nacm /);
+  });
+
+  it('unknown source and missing source are protocol errors', async () => {
+    const e = errorOf(await c.rpc('<get-config><source><nonesuch/></source></get-config>'));
+    assert.equal(e.tag, 'bad-element');
+    assert.equal(e.type, 'protocol');
+    const e2 = errorOf(await c.rpc('<get-config/>'));
+    assert.equal(e2.tag, 'missing-element');
+    assert.equal(e2.info['bad-element'], 'source');
+  });
+
+  describe('subtree filter', () => {
+    it('selection node: the whole subtree, nothing else', async () => {
+      const d = dataOf(await c.rpc(getConfig('running', `<class-of-service xmlns="${COS}"/>`)));
+      assert.match(d, /^<class-of-service xmlns="urn:flowtapd:yang:class-of-service">/);
+      assert.doesNotMatch(d, /nacm|access/);
+      assert.equal([...d.matchAll(/<class>/g)].length, 3);
+    });
+
+    it('content match node selects the matching list entry (with all its children)', async () => {
+      const d = dataOf(await c.rpc(getConfig('running', cos('<class><name>af</name></class>'))));
+      assert.equal(d, `<class-of-service xmlns="${COS}"><forwarding-classes><class><name>af</name><queue-num>1</queue-num><dscp>10</dscp></class></forwarding-classes></class-of-service>`);
+    });
+
+    it('content match on a non-key leaf plus a selection node returns only the selected leaf and the key', async () => {
+      const d = dataOf(await c.rpc(getConfig('running', cos('<class><queue-num>5</queue-num><dscp/></class>'))));
+      assert.match(d, /<name>ef<\/name>/);
+      assert.match(d, /<dscp>46<\/dscp>/);
+      assert.doesNotMatch(d, /<name>af<\/name>|<name>be<\/name>/);
+    });
+
+    it('containment nodes with several selections; a content match that fails selects nothing', async () => {
+      const d = dataOf(await c.rpc(getConfig('running', cos('<class><name/><dscp/></class>'))));
+      assert.equal([...d.matchAll(/<dscp>/g)].length, 3);
+      assert.doesNotMatch(d, /queue-num/);
+      const none = dataOf(await c.rpc(getConfig('running', cos('<class><name>nope</name></class>'))));
+      assert.equal(none, '');
+    });
+
+    it('namespace matters: an element in another namespace selects nothing; an empty filter selects nothing', async () => {
+      assert.equal(dataOf(await c.rpc(getConfig('running', '<class-of-service xmlns="urn:other"/>'))), '');
+      assert.equal(dataOf(await c.rpc('<get-config><source><running/></source><filter type="subtree"></filter></get-config>')), '');
+    });
+
+    it('nested containment over nacm groups', async () => {
+      const d = dataOf(await c.rpc(getConfig('running', `<nacm xmlns="${NACM}"><groups><group><name>admin</name><user-name/></group></groups></nacm>`)));
+      assert.equal(d, `<nacm xmlns="${NACM}"><groups><group><name>admin</name><user-name>admin</user-name></group></groups></nacm>`);
+    });
+  });
+
+  describe('xpath filter', () => {
+    const xp = (sel: string, src = 'running') =>
+      c.rpc(`<get-config><source><${src}/></source><filter type="xpath" xmlns:cos="${COS}" select="${sel}"/></get-config>`);
+
+    it('selects by predicate, with ancestors and keys', async () => {
+      const d = dataOf(await xp("/cos:class-of-service/cos:forwarding-classes/cos:class[cos:dscp=46]/cos:queue-num"));
+      assert.equal(d, `<class-of-service xmlns="${COS}"><forwarding-classes><class><name>ef</name><queue-num>5</queue-num></class></forwarding-classes></class-of-service>`);
+    });
+
+    it('a union and a candidate source', async () => {
+      const d = dataOf(await xp("/cos:class-of-service/cos:forwarding-classes/cos:class[cos:name='cand-only'] | /cos:class-of-service/cos:forwarding-classes/cos:class[cos:name='be']", 'candidate'));
+      assert.match(d, /cand-only/);
+      assert.match(d, /<name>be<\/name>/);
+      assert.doesNotMatch(d, /<name>ef<\/name>/);
+    });
+
+    it('an undeclared prefix or a syntax error is invalid-value; missing select is missing-attribute', async () => {
+      const e = errorOf(await xp('/zz:class-of-service'));
+      assert.equal(e.tag, 'invalid-value');
+      const e2 = errorOf(await xp('/cos:class-of-service[['));
+      assert.equal(e2.tag, 'invalid-value');
+      const e3 = errorOf(await c.rpc('<get-config><source><running/></source><filter type="xpath"/></get-config>'));
+      assert.equal(e3.tag, 'missing-attribute');
+      assert.equal(e3.info['bad-attribute'], 'select');
+    });
+  });
+
+  describe('with-defaults', () => {
+    const wd = (mode: string) =>
+      c.rpc(getConfig('running', `<access xmlns="${ACC}"/>`, `<with-defaults xmlns="${WD}">${mode}</with-defaults>`));
+
+    it('explicit (the basic mode): only what was set', async () => {
+      const d = dataOf(await wd('explicit'));
+      assert.match(d, /<radius-disconnect-port>3799<\/radius-disconnect-port>/);
+      assert.doesNotMatch(d, /radius-accounting-port/);
+      // no with-defaults parameter: the same
+      assert.equal(dataOf(await c.rpc(getConfig('running', `<access xmlns="${ACC}"/>`))), d);
+    });
+
+    it('report-all: defaults included', async () => {
+      const d = dataOf(await wd('report-all'));
+      assert.match(d, /<radius-accounting-port>1813<\/radius-accounting-port>/);
+      assert.match(d, /<radius-disconnect-port>3799<\/radius-disconnect-port>/);
+    });
+
+    it('report-all-tagged: defaults tagged with wd:default="true"', async () => {
+      const d = dataOf(await wd('report-all-tagged'));
+      assert.match(d, /<radius-accounting-port [^>]*:default="true"[^>]*>1813</);
+      assert.match(d, /xmlns:[a-z]+="urn:ietf:params:xml:ns:netconf:default:1.0"/);
+    });
+
+    it('trim: values equal to the default are left out, explicit or not', async () => {
+      const d = dataOf(await wd('trim'));
+      assert.doesNotMatch(d, /radius-disconnect-port|radius-accounting-port/);
+    });
+
+    it('an unknown mode is invalid-value', async () => {
+      assert.equal(errorOf(await wd('everything')).tag, 'invalid-value');
+    });
+  });
+});
