@@ -14,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     const { lintMain } = await import('./lint');
     return lintMain(argv.slice(1));
   }
+  if (argv[0] === 'show') return (await import('./show')).showMain(argv.slice(1));
   const { daemonMain } = await import('./daemon');
   return daemonMain(argv);
 }

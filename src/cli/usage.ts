@@ -12,5 +12,11 @@ export const USAGE = `Usage:
       modules included) and optionally validate an XML instance document.
       Exit 0: valid; 1: invalid module or data; 2: usage error.
 
+  flowtapd show sessions|tunnels|subscribers|radius [--json] [--host HOST] [--port PORT]
+                [--user USER] [--password PASSWORD | --key FILE]
+      Read the agent's operational state over NETCONF (default 127.0.0.1:830)
+      and print a table (--json: one JSON document). Credentials also from
+      FLOWTAPD_USER / FLOWTAPD_PASSWORD. Exit 0: shown; 1: failed; 2: usage.
+
   flowtapd --help | --version
 `;

@@ -147,8 +147,16 @@ export class Agent implements AgentCore {
     const m = mirror;
     this.stateProviders.push((root) =>
       addState(this.ctx, root, {
-        'flowtapd-services:services': { 'radius-flow-tap': { sessions: { session: m.sessionsState() } } },
+        'flowtapd-services:services': {
+          'radius-flow-tap': {
+            sessions: { session: m.sessionsState() },
+            'tunnel-state': {
+              tunnel: m.tunnels().map((t) => ({ name: t.name, enabled: t.enabled, 'oper-status': !t.enabled ? 'disabled' : t.failed ? 'down' : 'up', sessions: t.sessions })),
+            },
+          },
+        },
         'flowtapd-access:subscribers': { subscriber: m.subscribersState() },
+        'flowtapd-access:radius-statistics': radiusStatistics(radius.counters()),
       }),
     );
     const mod = this.ctx.modules.get('flowtapd-services');
@@ -253,6 +261,16 @@ export class Agent implements AgentCore {
     }
     return caps;
   }
+}
+
+/** RADIUS counters as /fta:radius-statistics (RFC 7951 JSON; counter64 values as strings). */
+function radiusStatistics(c: ReturnType<RadiusServer['counters']>): Record<string, unknown> {
+  const kebab = (k: string): string => k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`);
+  const str = (o: object): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [kebab(k), String(v)]));
+  return {
+    client: Object.entries(c.clients).map(([address, { dropped, ...rest }]) => ({ address, ...str(rest), dropped: str(dropped) })),
+    'unknown-clients': { dropped: String(c.unknownClient.dropped), source: Object.entries(c.unknownClient.byAddress).map(([address, n]) => ({ address, dropped: String(n) })) },
+  };
 }
 
 /** Create the data directory (0700) or check that it is usable; one-line errors. */

@@ -1,0 +1,208 @@
+/**
+ * `flowtapd show` (issue 7) against an agent in process over real SSH:
+ * subscribers learned from Debian's radclient, RADIUS counters per client
+ * (good, bad-secret and unknown-client datagrams), --json, NACM-hidden
+ * views, and the one-line errors and exit codes. The tunnel and session
+ * views with a live pool run in test/examples (network namespace).
+ */
+import { strict as assert } from 'assert';
+import { execFile, spawnSync } from 'child_process';
+import * as dgram from 'dgram';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Agent } from '../../src/daemon/agent';
+import { silentLogger } from '../../src/log';
+import { NetconfClient } from '../../src/netconf/client';
+import { hashPassword } from '../../src/auth';
+import { parseShowArgs, showMain, ShowUsageError } from '../../src/cli/show';
+import { renderTable } from '../../src/cli/show/table';
+import { shortTime } from '../../src/cli/show/views';
+
+const ROOT = path.join(__dirname, '..', '..');
+const SECRET = 'show-secret';
+
+function radclient(port: number, kind: 'acct' | 'coa', secret: string, attrs: string[], patient = true): Promise<string> {
+  return new Promise((resolve) => {
+    const p = execFile('radclient', ['-x', '-t', patient ? '3' : '1', '-r', patient ? '2' : '1', `127.0.0.1:${port}`, kind, secret], { encoding: 'utf8' }, (_e, stdout, stderr) =>
+      resolve(stdout + stderr),
+    );
+    p.stdin!.end(attrs.join('\n') + '\n');
+  });
+}
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await showMain(argv, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
+
+describe('cli: flowtapd show (agent in process)', function () {
+  this.timeout(60000);
+  let dataDir: string;
+  let agent: Agent;
+  let port: number;
+  let acctPort: number;
+  let hasRadclient = true;
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-show-'));
+    agent = new Agent({ dataDir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, bootstrap: 'admin:pw', radiusPorts: { coaPort: 0, acctPort: 0 } });
+    port = (await agent.start()).port;
+    const nc = await NetconfClient.connect({ port, username: 'admin', password: 'pw' });
+    await nc.rpcOk(
+      `<edit-config><target><candidate/></target><config>` +
+        `<access xmlns="urn:flowtapd:yang:access"><radius-client><address>127.0.0.1</address><secret>${SECRET}</secret></radius-client></access>` +
+        `<system xmlns="urn:ietf:params:xml:ns:yang:ietf-system"><authentication><user><name>oper</name><password>${hashPassword('operpw')}</password></user></authentication></system>` +
+        `</config></edit-config>`,
+    );
+    await nc.rpcOk('<commit/>');
+    await nc.close();
+    acctPort = agent.radius!.ports().acctPort;
+    hasRadclient = spawnSync('sh', ['-c', 'command -v radclient']).status === 0;
+  });
+
+  after(async () => {
+    await agent?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const creds = (): string[] => ['--port', String(port), '--user', 'admin', '--password', 'pw'];
+
+  it('subscribers: a subscriber from a radclient Accounting Start, as a table and as JSON', async function () {
+    if (!hasRadclient) this.skip();
+    const r = await radclient(acctPort, 'acct', SECRET, [
+      'Acct-Status-Type = Start', 'Acct-Session-Id = "77001"', 'User-Name = "alice@isp.example"', 'Framed-IP-Address = 192.0.2.10', 'NAS-Port-Id = "ge-0/0/0.100"',
+    ]);
+    assert.match(r, /Accounting-Response/, r);
+    const t = await run(['subscribers', ...creds()]);
+    assert.equal(t.code, 0, t.err);
+    const lines = t.out.trimEnd().split('\n');
+    assert.match(lines[0], /^ACCT-SESSION-ID\s+USER\s+IPV4\s+IPV6-PREFIX\s+NAS-PORT-ID\s+START$/);
+    assert.equal(lines.length, 2, t.out);
+    assert.match(lines[1], /^77001\s+alice@isp\.example\s+192\.0\.2\.10\s+-\s+ge-0\/0\/0\.100\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    // columns line up: every header title starts where its cell starts
+    assert.equal(lines[0].indexOf('IPV4'), lines[1].indexOf('192.0.2.10'));
+    assert.equal(lines[0].indexOf('NAS-PORT-ID'), lines[1].indexOf('ge-0/0/0.100'));
+    const j = await run(['subscribers', '--json', ...creds()]);
+    assert.equal(j.code, 0);
+    const doc = JSON.parse(j.out) as { subscribers: Record<string, unknown>[] };
+    assert.equal(doc.subscribers.length, 1);
+    assert.equal(doc.subscribers[0]['acct-session-id'], '77001');
+    assert.equal(doc.subscribers[0]['framed-ip-address'], '192.0.2.10');
+    assert.equal(doc.subscribers[0]['user-name'], 'alice@isp.example');
+  });
+
+  it('radius: counters per client, drops by reason, unknown clients', async function () {
+    if (!hasRadclient) this.skip();
+    const bad = await radclient(acctPort, 'acct', 'wrong-secret', ['Acct-Status-Type = Start', 'Acct-Session-Id = "77002"', 'User-Name = "bob"'], false);
+    assert.doesNotMatch(bad, /Received Accounting-Response/);
+    // one datagram from a source that is not a configured client
+    const s = dgram.createSocket('udp4');
+    await new Promise<void>((res) => s.bind(0, '127.0.0.2', () => res()));
+    await new Promise<void>((res) => s.send(Buffer.alloc(20, 1), acctPort, '127.0.0.1', () => res()));
+    s.close();
+    const want = (c: Record<string, unknown>): boolean => (c.dropped as Record<string, number>)['bad-authenticator'] >= 1;
+    let doc: { clients: Record<string, unknown>[]; 'unknown-clients': { dropped: number; sources: { address: string; dropped: number }[] } } | undefined;
+    for (let i = 0; i < 50; i++) {
+      const j = await run(['radius', '--json', ...creds()]);
+      assert.equal(j.code, 0, j.err);
+      doc = JSON.parse(j.out);
+      if (doc!.clients[0] && want(doc!.clients[0]) && doc!['unknown-clients'].dropped >= 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const c = doc!.clients.find((x) => x.address === '127.0.0.1')!;
+    assert.ok(c, JSON.stringify(doc));
+    assert.equal(c['accounting-requests'], 1, JSON.stringify(c));
+    assert.equal(c['accounting-responses'], 1);
+    assert.ok((c.requests as number) >= 2, 'the good Start and the bad one');
+    assert.ok(want(c), JSON.stringify(c));
+    assert.equal(doc!['unknown-clients'].dropped, 1);
+    assert.deepEqual(doc!['unknown-clients'].sources, [{ address: '127.0.0.2', dropped: 1 }]);
+    const t = await run(['radius', ...creds()]);
+    const lines = t.out.trimEnd().split('\n');
+    assert.match(lines[0], /^CLIENT\s+REQUESTS\s+COA\s+DISCONNECT\s+ACCOUNTING\s+ACK\s+NAK\s+ACCT-RESP\s+DUPLICATES\s+DROPPED\s+DROP REASONS$/);
+    assert.match(lines[1], /^127\.0\.0\.1\s+\d+\s+0\s+0\s+\d+\s+0\s+0\s+1\s+\d+\s+\d+\s+bad-authenticator \d+/);
+    // numbers are right-aligned under their titles
+    assert.equal(lines[0].indexOf('ACCT-RESP') + 'ACCT-RESP'.length, lines[1].search(/1(?=\s+\d+\s+\d+\s+bad-)/) + 1);
+    assert.equal(lines[2], 'unknown clients: 1 dropped (127.0.0.2 1)');
+  });
+
+  it('a user outside the LI groups gets empty sessions and tunnels, but the RADIUS counters', async () => {
+    const oper = ['--port', String(port), '--user', 'oper', '--password', 'operpw'];
+    const s = await run(['tunnels', '--json', ...oper]);
+    assert.equal(s.code, 0, s.err);
+    assert.deepEqual(JSON.parse(s.out), { tunnels: [] });
+    const t = await run(['sessions', ...oper]);
+    assert.equal(t.code, 0);
+    assert.match(t.out, /^ACCT-SESSION-ID\s+USER\s+ADDRESSES\s+TUNNEL\s+STATE\s+PACKETS\s+BYTES\s+DROPS\s+START\nno mirror sessions/);
+    const r = await run(['radius', '--json', ...oper]);
+    assert.equal(r.code, 0);
+    assert.equal((JSON.parse(r.out) as { clients: unknown[] }).clients.length, 1);
+  });
+
+  it('errors: wrong password and nothing listening give exit 1 and one line', async () => {
+    const a = await run(['radius', '--port', String(port), '--user', 'admin', '--password', 'nope']);
+    assert.equal(a.code, 1);
+    assert.equal(a.out, '');
+    assert.match(a.err, /^flowtapd show: cannot open a NETCONF session to 127\.0\.0\.1:\d+: authentication failed for user admin\n$/);
+    const srv = require('net').createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const free = srv.address().port as number;
+    await new Promise<void>((r) => srv.close(() => r()));
+    const b = await run(['sessions', '--port', String(free), '--password', 'x']);
+    assert.equal(b.code, 1);
+    assert.equal(b.err, `flowtapd show: cannot open a NETCONF session to 127.0.0.1:${free}: ECONNREFUSED\n`);
+  });
+
+  it('the real command line: exit codes 0 and 2, FLOWTAPD_USER / FLOWTAPD_PASSWORD', async () => {
+    // asynchronous: the agent answering lives in this process
+    const cli = (args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+      new Promise((resolve) => {
+        const p = execFile(
+          process.execPath,
+          ['--import', 'tsx', '-e', "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))", 'show', ...args],
+          { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FLOWTAPD_USER: '', FLOWTAPD_PASSWORD: '', ...env } },
+          (_e, stdout, stderr) => resolve({ status: p.exitCode, stdout, stderr }),
+        );
+      });
+    const ok = await cli(['subscribers', '--json', '--port', String(port)], { FLOWTAPD_USER: 'admin', FLOWTAPD_PASSWORD: 'pw' });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.ok(Array.isArray((JSON.parse(ok.stdout) as { subscribers: unknown[] }).subscribers));
+    const noCreds = await cli(['subscribers', '--port', String(port)], {});
+    assert.equal(noCreds.status, 2);
+    assert.match(noCreds.stderr, /^flowtapd show: no credentials: give --password or --key, or set FLOWTAPD_PASSWORD\nUsage: flowtapd show/);
+    const badView = await cli(['everything', '--password', 'x'], {});
+    assert.equal(badView.status, 2);
+    assert.match(badView.stderr, /unknown view "everything"/);
+  });
+});
+
+describe('cli: flowtapd show (arguments and tables)', () => {
+  it('parses the command line and refuses bad input with a typed usage error', () => {
+    const o = parseShowArgs(['tunnels', '--json', '--host', '::1', '--port=8830', '--user', 'u'], { FLOWTAPD_PASSWORD: 'p' });
+    assert.ok(o !== 'help');
+    assert.deepEqual({ v: o.view, j: o.json, h: o.host, p: o.port, u: o.user, pw: o.password }, { v: 'tunnels', j: true, h: '::1', p: 8830, u: 'u', pw: 'p' });
+    assert.equal(parseShowArgs(['--help'], {}), 'help');
+    for (const bad of [[], ['sessions', 'tunnels'], ['sessions', '--port', '0'], ['sessions', '--port', 'x'], ['sessions', '--bogus'], ['sessions', '--timeout', '-1'], ['sessions', '--key', '/nonexistent/key']]) {
+      assert.throws(() => parseShowArgs(bad, { FLOWTAPD_PASSWORD: 'p' }), ShowUsageError, JSON.stringify(bad));
+    }
+  });
+
+  it('aligns columns: text left, numbers right, two spaces apart', () => {
+    const t = renderTable(
+      [
+        { title: 'NAME', value: (r: { n: string; c: number }) => r.n },
+        { title: 'COUNT', value: (r: { n: string; c: number }) => String(r.c), align: 'right' as const },
+      ],
+      [
+        { n: 'a', c: 1234567 },
+        { n: 'longer-name', c: 5 },
+      ],
+    );
+    assert.equal(t, 'NAME           COUNT\na            1234567\nlonger-name        5\n');
+    assert.equal(shortTime('2026-11-24T10:00:00.123Z'), '2026-11-24 10:00:00Z');
+    assert.equal(shortTime(undefined), '-');
+  });
+});
