@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import type { NetconfClient } from '../../src/netconf/client';
+import { startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, classNames, NOTIF } from './agent-harness';
+
+describe('netconf ops: cancel-commit (RFC 6241 8.4.4.1)', function () {
+  this.timeout(30000);
+  let h: Harness;
+  let c: NetconfClient;
+  before(async () => {
+    h = await startAgent();
+    c = await h.connect();
+    assertOk(await c.rpc(editConfig('running', cos(klass('base', 0)))));
+  });
+  after(() => h.stop());
+
+  it('cancels a pending confirmed commit: running goes back, netconf-confirmed-commit cancel is sent', async () => {
+    const w = await h.connect();
+    assertOk(await w.rpc(`<create-subscription xmlns="${NOTIF}"/>`));
+    const cancelled = w.nextNotification(/<confirm-event>cancel<\/confirm-event>/);
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('maybe', 1)))));
+    assertOk(await c.rpc('<commit><confirmed/></commit>'));
+    assert.deepEqual(await classNames(c), ['base', 'maybe']);
+    assertOk(await c.rpc('<cancel-commit/>'));
+    assert.deepEqual(await classNames(c), ['base']);
+    assert.deepEqual(await classNames(c, 'candidate'), ['base']);
+    await cancelled;
+  });
+
+  it('with persist-id from another session; wrong id is invalid-value; nothing pending is operation-failed', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('p', 1)))));
+    assertOk(await c.rpc('<commit><confirmed/><persist>abc</persist></commit>'));
+    const o = await h.connect();
+    assert.equal(errorOf(await o.rpc('<cancel-commit><persist-id>xyz</persist-id></cancel-commit>')).tag, 'invalid-value');
+    assertOk(await o.rpc('<cancel-commit><persist-id>abc</persist-id></cancel-commit>'));
+    assert.deepEqual(await classNames(o), ['base']);
+    assert.equal(errorOf(await o.rpc('<cancel-commit/>')).tag, 'operation-failed');
+  });
+
+  it('a non-persistent confirmed commit cannot be cancelled by another session', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('q', 1)))));
+    assertOk(await c.rpc('<commit><confirmed/></commit>'));
+    const o = await h.connect();
+    assert.equal(errorOf(await o.rpc('<cancel-commit/>')).tag, 'operation-failed');
+    assertOk(await c.rpc('<cancel-commit/>'));
+  });
+});

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { NetconfClient } from '../../src/netconf/client';
+import { startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, classNames, COS, NC, NOTIF, sleep, until } from './agent-harness';
+
+describe('netconf ops: commit (RFC 6241 8.3, 8.4 confirmed-commit:1.1)', function () {
+  this.timeout(40000);
+  let h: Harness;
+  let c: NetconfClient;
+  before(async () => {
+    h = await startAgent();
+  });
+  after(() => h.stop());
+  beforeEach(async () => {
+    c = await h.connect();
+    await c.rpc('<discard-changes/>');
+    if ((await classNames(c)).length) {
+      assertOk(await c.rpc(editConfig('candidate', `<class-of-service xmlns="${COS}" xmlns:nc="${NC}" nc:operation="remove"/>`)));
+      assertOk(await c.rpc('<commit/>'));
+    }
+  });
+  afterEach(() => c.close());
+
+  it('plain commit: candidate becomes running, running.xml is written before the reply', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('be', 0)))));
+    assert.deepEqual(await classNames(c), []);
+    assertOk(await c.rpc('<commit/>'));
+    assert.match(fs.readFileSync(`${h.dir}/running.xml`, 'utf8'), /<name>be<\/name>/);
+    assert.deepEqual(await classNames(c), ['be']);
+  });
+
+  it('a commit that fails validation leaves running and the file as they were', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1, 10) + klass('b', 2, 10)))));
+    const before = fs.readFileSync(`${h.dir}/running.xml`, 'utf8');
+    const e = errorOf(await c.rpc('<commit/>'));
+    assert.equal(e.appTag, 'data-not-unique');
+    assert.equal(fs.readFileSync(`${h.dir}/running.xml`, 'utf8'), before);
+    assert.deepEqual(await classNames(c), []);
+  });
+
+  it('confirmed commit with confirm-timeout rolls back automatically after the timeout', async () => {
+    const w = await h.connect();
+    assertOk(await w.rpc(`<create-subscription xmlns="${NOTIF}"/>`));
+    const started = w.nextNotification(/<confirm-event>start<\/confirm-event>/);
+    const timedOut = w.nextNotification(/<confirm-event>timeout<\/confirm-event>/, 15000);
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('tentative', 3)))));
+    assertOk(await c.rpc('<commit><confirmed/><confirm-timeout>1</confirm-timeout></commit>'));
+    assert.match(await started, /<timeout>1<\/timeout>/);
+    assert.deepEqual(await classNames(c), ['tentative']);
+    await timedOut;
+    await until(async () => (await classNames(c)).length === 0, 5000, 'rollback');
+    assert.doesNotMatch(fs.readFileSync(`${h.dir}/running.xml`, 'utf8'), /tentative/);
+    assert.deepEqual(await classNames(c, 'candidate'), []);
+    await w.close();
+  });
+
+  it('a confirming commit makes it permanent; a follow-up confirmed commit extends it', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('keep', 3)))));
+    assertOk(await c.rpc('<commit><confirmed/><confirm-timeout>1</confirm-timeout></commit>'));
+    assertOk(await c.rpc('<commit><confirmed/><confirm-timeout>60</confirm-timeout></commit>'));
+    await sleep(1300);
+    assert.deepEqual(await classNames(c), ['keep'], 'extended past the first timeout');
+    assertOk(await c.rpc('<commit/>'));
+    assert.equal(h.agent.ds.confirmed, null);
+    assert.deepEqual(await classNames(c), ['keep']);
+  });
+
+  it('a non-persistent confirmed commit is rolled back when its session closes, and others cannot confirm it', async () => {
+    const other = await h.connect();
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('session-bound', 3)))));
+    assertOk(await c.rpc('<commit><confirmed/></commit>'));
+    const e = errorOf(await other.rpc('<commit/>'));
+    assert.equal(e.tag, 'in-use');
+    await c.close();
+    await until(async () => (await classNames(other)).length === 0, 5000, 'rollback on session end');
+    c = other;
+  });
+
+  it('persist and persist-id: confirmed from another session', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('persisted', 3)))));
+    assertOk(await c.rpc('<commit><confirmed/><persist>tok-1</persist></commit>'));
+    await c.close();
+    c = await h.connect();
+    assert.deepEqual(await classNames(c), ['persisted'], 'survives the session');
+    // a plain commit without the persist-id does not confirm it
+    assert.equal(errorOf(await c.rpc('<commit/>')).tag, 'invalid-value');
+    const wrong = errorOf(await c.rpc('<commit><persist-id>nope</persist-id></commit>'));
+    assert.equal(wrong.tag, 'invalid-value');
+    assertOk(await c.rpc('<commit><persist-id>tok-1</persist-id></commit>'));
+    assert.equal(h.agent.ds.confirmed, null);
+    assert.deepEqual(await classNames(c), ['persisted']);
+  });
+
+  it('confirm-timeout must be a positive number', async () => {
+    const e = errorOf(await c.rpc('<commit><confirmed/><confirm-timeout>0</confirm-timeout></commit>'));
+    assert.equal(e.tag, 'invalid-value');
+    assert.equal(e.info['bad-element'], 'confirm-timeout');
+  });
+});
