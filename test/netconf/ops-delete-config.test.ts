@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { startAgent, Harness, assertOk, errorOf, dataOf, getConfig } from './agent-harness';
+
+describe('netconf ops: delete-config (RFC 6241 7.4)', function () {
+  this.timeout(30000);
+  let h: Harness;
+  before(async () => {
+    h = await startAgent();
+  });
+  after(() => h.stop());
+
+  it('deletes startup (empty afterwards, also on disk)', async () => {
+    const c = await h.connect();
+    assert.match(dataOf(await c.rpc(getConfig('startup'))), /<nacm /);
+    assertOk(await c.rpc('<delete-config><target><startup/></target></delete-config>'));
+    assert.equal(dataOf(await c.rpc(getConfig('startup'))), '');
+    assert.doesNotMatch(fs.readFileSync(`${h.dir}/startup.xml`, 'utf8'), /nacm/);
+  });
+
+  it('refuses running (operation-not-supported) and leaves it alone', async () => {
+    const c = await h.connect();
+    const e = errorOf(await c.rpc('<delete-config><target><running/></target></delete-config>'));
+    assert.equal(e.tag, 'operation-not-supported');
+    assert.equal(e.type, 'protocol');
+    assert.match(dataOf(await c.rpc(getConfig('running'))), /<nacm /);
+  });
+
+  it('refuses while another session holds the startup lock', async () => {
+    const a = await h.connect();
+    const b = await h.connect();
+    assertOk(await a.rpc('<lock><target><startup/></target></lock>'));
+    const e = errorOf(await b.rpc('<delete-config><target><startup/></target></delete-config>'));
+    assert.equal(e.tag, 'in-use');
+    assert.equal(e.info['session-id'], String(a.sessionId));
+  });
+});
