@@ -17,6 +17,7 @@ export function hasPrefixedValues(type: YangType): boolean {
   if (r === undefined) {
     const t = effective(type);
     if (t.base === 'identityref' || t.base === 'instance-identifier') r = true;
+    else if (t.special === 'xpath1.0' || t.special === 'node-instance-identifier') r = true;
     else if (t.base === 'union') r = (t.union ?? []).some((m) => hasPrefixedValues(m));
     else r = false;
     prefixedCache.set(type, r);

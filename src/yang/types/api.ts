@@ -13,6 +13,40 @@
  */
 import type { Identity, Module, SourceLoc, Statement, XPathExpr, YangType } from '../schema';
 
+/**
+ * Typedefs whose values libyang reads and prints with a type plugin of its
+ * own (a canonical form beyond the built-in type's, or extra checks):
+ * recognised by module and typedef name anywhere along the derivation chain.
+ */
+export type SpecialType =
+  | 'ipv4-address'
+  | 'ipv6-address'
+  | 'ipv4-prefix'
+  | 'ipv6-prefix'
+  | 'xpath1.0'
+  | 'node-instance-identifier';
+
+export const SPECIAL_TYPEDEFS: ReadonlyMap<string, SpecialType> = new Map<string, SpecialType>([
+  ['ietf-inet-types:ipv4-address', 'ipv4-address'],
+  ['ietf-inet-types:ipv4-address-no-zone', 'ipv4-address'],
+  ['ietf-inet-types:ipv6-address', 'ipv6-address'],
+  ['ietf-inet-types:ipv6-address-no-zone', 'ipv6-address'],
+  ['ietf-inet-types:ipv4-prefix', 'ipv4-prefix'],
+  ['ietf-inet-types:ipv6-prefix', 'ipv6-prefix'],
+  ['ietf-yang-types:xpath1.0', 'xpath1.0'],
+  ['ietf-netconf-acm:node-instance-identifier', 'node-instance-identifier'],
+]);
+
+declare module '../schema' {
+  interface YangType {
+    /**
+     * set by derive() when the type is (derived from) one of
+     * SPECIAL_TYPEDEFS; kept through further derivation
+     */
+    special?: SpecialType;
+  }
+}
+
 export interface TypeScope {
   module: Module;
   /** resolve "prefix:name" or "name" of an identity in the scope module */

@@ -14,7 +14,7 @@ import type {
   Statement,
   YangType,
 } from '../schema';
-import type { TypeScope } from './api';
+import { SPECIAL_TYPEDEFS, type TypeScope } from './api';
 import { DEC64_LIMITS, LENGTH_LIMITS, isIntegerType } from './builtin';
 import { XsdRegexError, xsdToRegExp } from './xsd-regex';
 
@@ -255,6 +255,13 @@ export function derive(base: YangType, stmt: Statement, scope: TypeScope): YangT
     module: scope.module,
     patterns: base.patterns.slice(),
   };
+  if (stmt.arg !== null && stmt.arg !== base.base) {
+    // a typedef: "module:name" of it, for the types libyang has plugins for
+    const colon = stmt.arg.indexOf(':');
+    const mod = colon < 0 ? scope.module : scope.module.imports.get(stmt.arg.slice(0, colon));
+    const special = mod ? SPECIAL_TYPEDEFS.get(`${mod.name}:${stmt.arg.slice(colon + 1)}`) : undefined;
+    if (special) t.special = special;
+  }
   const byKw = new Map<string, Statement[]>();
   for (const s of stmt.subs) {
     if (s.keyword.includes(':') || IGNORED.has(s.keyword)) continue;

@@ -19,6 +19,8 @@ import type {
 } from '../schema';
 import type { JsonKind, ParseResult, ValuePrefixes } from './api';
 import { DEC64_LIMITS, INT_LIMITS } from './builtin';
+import { canonIpv4Address, canonIpv4Prefix, canonIpv6Address, canonIpv6Prefix } from './inet';
+import { parseXPath10, xpath10ToXml } from './xpath10';
 
 type Fail = { ok: false; message: string; appTag?: string };
 
@@ -132,7 +134,7 @@ export function parse(
     case 'decimal64':
       return parseDecimal(type, lexical);
     case 'string':
-      return parseString(type, lexical);
+      return type.special === undefined ? parseString(type, lexical) : parseSpecial(type, lexical, prefixes, json === true);
     case 'boolean':
       if (lexical === 'true' || lexical === 'false') return { ok: true, value: lexical };
       return fail(`Invalid boolean value "${lexical}".`);
@@ -257,6 +259,28 @@ function parseString(type: YangType, s: string): ParseResult {
   return { ok: true, value: s };
 }
 
+/** a string type with a libyang plugin (types/api.ts SpecialType): restrictions first, then the plugin */
+function parseSpecial(type: YangType, lexical: string, prefixes: ValuePrefixes, json: boolean): ParseResult {
+  const r = parseString(type, lexical);
+  if (!r.ok) return r;
+  switch (type.special) {
+    case 'ipv4-address':
+      return canonIpv4Address(lexical);
+    case 'ipv6-address':
+      return canonIpv6Address(lexical);
+    case 'ipv4-prefix':
+      return canonIpv4Prefix(lexical);
+    case 'ipv6-prefix':
+      return canonIpv6Prefix(lexical);
+    case 'xpath1.0':
+      return parseXPath10(lexical, prefixes, remember);
+    case 'node-instance-identifier':
+      return parseNodeInstanceId(lexical, prefixes, json);
+    default:
+      return r;
+  }
+}
+
 const BITS_SPLIT = /[ \t\n\r]+/;
 
 function parseBits(type: YangType, lexical: string): ParseResult {
@@ -359,7 +383,7 @@ const IDENT_START = /[A-Za-z_]/;
 const IDENT_CHAR = /[A-Za-z0-9_.-]/;
 
 /** Syntax of RFC 7950 section 9.13 / 14 (instance-identifier). null: syntax error. */
-export function parseIiSyntax(s: string): IiStep[] | null {
+export function parseIiSyntax(s: string, strictQuotes = false): IiStep[] | null {
   const steps: IiStep[] = [];
   let i = 0;
   const n = s.length;
@@ -387,6 +411,7 @@ export function parseIiSyntax(s: string): IiStep[] | null {
   const quoted = (): string | null => {
     const q = s[i];
     if (q !== '"' && q !== "'") {
+      if (strictQuotes) return null;
       // libyang also takes an unquoted token (e.g. [p:n=7])
       const st = i;
       while (i < n && s[i] !== ']' && s[i] !== ' ' && s[i] !== '\t' && s[i] !== '[' && s[i] !== '/') i++;
@@ -451,7 +476,7 @@ function quote(v: string): string {
   return v.includes("'") ? `"${v}"` : `'${v}'`;
 }
 
-function findTop(mod: Module, name: string): SchemaNode | undefined {
+function findTop(mod: Module, name: string, ops = false): SchemaNode | undefined {
   const key = `${mod.name}:${name}`;
   for (const n of mod.data) {
     if (n.kind === 'choice' || n.kind === 'case') {
@@ -461,12 +486,102 @@ function findTop(mod: Module, name: string): SchemaNode | undefined {
       return n;
     }
   }
+  if (ops) {
+    for (const n of mod.rpcs) if (n.name === name) return n;
+    for (const n of mod.notifications) if (n.name === name) return n;
+  }
+  return undefined;
+}
+
+/** a data child; with ops, an rpc's or action's input nodes are its children too (as libyang's paths) */
+function findChild(node: SchemaNode, key: string, ops: boolean): SchemaNode | undefined {
+  const c = node.dataChildren.get(key);
+  if (c || !ops || (node.kind !== 'rpc' && node.kind !== 'action')) return c;
+  for (const io of node.children) {
+    if (io.kind === 'input') {
+      const d = io.dataChildren.get(key);
+      if (d) return d;
+    }
+  }
   return undefined;
 }
 
 function isDataNode(n: SchemaNode): boolean {
   return n.kind === 'container' || n.kind === 'list' || n.kind === 'leaf' || n.kind === 'leaf-list' ||
     n.kind === 'anydata' || n.kind === 'anyxml';
+}
+
+/**
+ * ietf-netconf-acm node-instance-identifier (libyang's node_instanceid
+ * plugin): "/" or an instance-identifier whose list keys may be left out,
+ * which may also name rpcs, actions, notifications and their contents
+ * (input/output not written). Every node prefixed in XML, the first in
+ * JSON; values quoted; modules implemented.
+ */
+function parseNodeInstanceId(lexical: string, prefixes: ValuePrefixes, json: boolean): ParseResult {
+  const syntaxErr = (why: string): Fail => fail(`Invalid instance-identifier "${lexical}" value - syntax error (${why}).`);
+  const semErr = (why: string): Fail => fail(`Invalid instance-identifier "${lexical}" value - semantic error (${why}).`);
+  const s = trimWs(lexical);
+  if (s === '/') return { ok: true, value: '/' };
+  const steps = parseIiSyntax(s, true);
+  if (!steps) return syntaxErr('not a path of nodes with quoted predicate values');
+  let out = '';
+  let node: SchemaNode | undefined;
+  let curMod: Module | undefined;
+  for (let si = 0; si < steps.length; si++) {
+    const st = steps[si];
+    let mod: Module | undefined;
+    if (st.prefix !== null) {
+      mod = prefixes(st.prefix);
+      if (!mod) return semErr(`no module connected with the prefix "${st.prefix}"`);
+    } else {
+      if (!json || !curMod) return syntaxErr(`prefix missing for "${st.name}"`);
+      mod = curMod;
+    }
+    if (!mod.implemented) return semErr(`module "${mod.name}" is not implemented`);
+    const child: SchemaNode | undefined = node ? findChild(node, `${mod.name}:${st.name}`, true) : findTop(mod, st.name, true);
+    if (!child) return semErr(`node "${st.name}" not found`);
+    remember(mod);
+    out += `/${child.module !== curMod ? `${child.module.name}:` : ''}${st.name}`;
+    curMod = child.module;
+    node = child;
+    if (st.preds.length) {
+      const p0 = st.preds[0];
+      if (p0.kind === 'pos') {
+        if (child.config || (child.kind !== 'list' && child.kind !== 'leaf-list') || child.keys.length) {
+          return semErr(`positional predicate for "${st.name}"`);
+        }
+        out += `[${p0.value}]`;
+      } else if (p0.kind === 'dot') {
+        if (child.kind !== 'leaf-list' || !child.type) return semErr(`leaf-list predicate for "${st.name}"`);
+        const r = parse(child.type, p0.value, prefixes, json);
+        if (!r.ok) return semErr(r.message);
+        out += `[.=${quote(r.value)}]`;
+      } else {
+        if (child.kind !== 'list') return semErr(`key predicate for "${st.name}", not a list`);
+        if (st.preds.length !== child.keys.length) return semErr(`a predicate missing for a key of list "${st.name}"`);
+        const seen = new Set<SchemaNode>();
+        for (const p of st.preds) {
+          let kmod: Module | undefined;
+          if (p.prefix) kmod = prefixes(p.prefix);
+          else if (json) kmod = child.module;
+          else return syntaxErr(`prefix missing for "${p.name}"`);
+          if (!kmod) return semErr(`no module connected with the prefix "${p.prefix}"`);
+          const key = child.keys.find((k) => k.name === p.name && k.module === kmod);
+          if (!key || !key.type) return semErr(`key expected instead of "${p.name}"`);
+          if (seen.has(key)) return syntaxErr(`duplicate predicate key "${p.name}"`);
+          seen.add(key);
+          const r = parse(key.type, p.value, prefixes, json);
+          if (!r.ok) return semErr(r.message);
+          out += `[${key.module !== child.module ? `${key.module.name}:` : ''}${key.name}=${quote(r.value)}]`;
+        }
+      }
+    }
+    if (si < steps.length - 1 && (child.kind === 'leaf' || child.kind === 'leaf-list' || child.kind === 'anydata' || child.kind === 'anyxml')) {
+      return semErr(`"${st.name}" has no children`);
+    }
+  }
+  return { ok: true, value: out };
 }
 
 function parseInstanceIdentifier(lexical: string, prefixes: ValuePrefixes, json: boolean): ParseResult {
@@ -563,6 +678,12 @@ export function toXml(
     }
     case 'instance-identifier':
       return iiToXml(type, canonical, modules);
+    case 'string':
+      if (type.special === 'node-instance-identifier') {
+        return canonical === '/' ? { text: '/', modules: [] } : iiToXml(type, canonical, modules, true);
+      }
+      if (type.special === 'xpath1.0') return xpath10ToXml(canonical, moduleResolver(type, modules));
+      return { text: canonical, modules: [] };
     case 'leafref': {
       const tt = type.target?.type;
       return tt ? toXml(tt, canonical, modules) : { text: canonical, modules: [] };
@@ -592,7 +713,7 @@ function identityOf(type: YangType, canonical: string): Identity | undefined {
   return undefined;
 }
 
-function iiToXml(type: YangType, canonical: string, modules?: ModuleByName): { text: string; modules: Module[] } {
+function iiToXml(type: YangType, canonical: string, modules?: ModuleByName, ops = false): { text: string; modules: Module[] } {
   const steps = parseIiSyntax(canonical);
   const used = new Set<Module>();
   if (!steps || steps[0].prefix === null) return { text: canonical, modules: [] };
@@ -609,7 +730,7 @@ function iiToXml(type: YangType, canonical: string, modules?: ModuleByName): { t
       if (!m) return { text: canonical, modules: [] };
       cur = m;
     }
-    const child = node ? node.dataChildren.get(`${cur.name}:${st.name}`) : findTop(cur, st.name);
+    const child = node ? findChild(node, `${cur.name}:${st.name}`, ops) : findTop(cur, st.name, ops);
     if (!child) return { text: canonical, modules: [] };
     used.add(child.module);
     out += `/${child.module.prefix}:${child.name}`;
