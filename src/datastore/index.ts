@@ -297,18 +297,24 @@ export class Datastore {
   }
 
   // ---- history (Junos rollback N) ----
+  /** history entries whose file is still being written (seq -> text) */
+  private historyPending = new Map<number, string>();
+
   private historyFiles(): number[] {
     let names: string[] = [];
     try {
       names = fs.readdirSync(this.historyDir);
     } catch {
-      return [];
+      names = [];
     }
-    return names
-      .map((n) => /^(\d+)\.xml$/.exec(n))
-      .filter((m): m is RegExpExecArray => !!m)
-      .map((m) => Number(m[1]))
-      .sort((a, b) => a - b);
+    const seqs = new Set(
+      names
+        .map((n) => /^(\d+)\.xml$/.exec(n))
+        .filter((m): m is RegExpExecArray => !!m)
+        .map((m) => Number(m[1])),
+    );
+    for (const seq of this.historyPending.keys()) seqs.add(seq);
+    return [...seqs].sort((a, b) => a - b);
   }
 
   private writeHistory(tree: DataNode, sync: boolean, text = this.serialise(tree)): void {
@@ -324,7 +330,13 @@ export class Datastore {
       writeFileAtomic(file, text);
       done();
     } else {
-      writeFileAtomicAsync(file, text).then(done, () => undefined);
+      // the commit point is running.xml; the history file follows, readable meanwhile from memory
+      this.historyPending.set(seq, text);
+      const settle = (): void => {
+        this.historyPending.delete(seq);
+        done();
+      };
+      writeFileAtomicAsync(file, text).then(settle, settle);
     }
   }
 
@@ -332,8 +344,14 @@ export class Datastore {
   history(): { index: number; seq: number; time: Date }[] {
     const seqs = this.historyFiles().reverse();
     return seqs.map((seq, index) => {
-      const st = fs.statSync(path.join(this.historyDir, `${String(seq).padStart(10, '0')}.xml`));
-      return { index, seq, time: st.mtime };
+      if (this.historyPending.has(seq)) return { index, seq, time: new Date() };
+      let time: Date;
+      try {
+        time = fs.statSync(path.join(this.historyDir, `${String(seq).padStart(10, '0')}.xml`)).mtime;
+      } catch {
+        time = new Date(0); // pruned meanwhile
+      }
+      return { index, seq, time };
     });
   }
 
@@ -346,7 +364,8 @@ export class Datastore {
       });
     }
     const file = path.join(this.historyDir, `${String(seqs[n]).padStart(10, '0')}.xml`);
-    this.trees.candidate = this.parseFile(fs.readFileSync(file, 'utf8'), file);
+    const text = this.historyPending.get(seqs[n]) ?? fs.readFileSync(file, 'utf8');
+    this.trees.candidate = this.parseFile(text, file);
     this.candidateDirty = true;
   }
 }

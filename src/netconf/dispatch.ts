@@ -12,6 +12,9 @@ import type { NetconfSession } from './transport';
 import { NC_NS, rpcReplyErrors, toAgentErrors } from './rpc-error';
 import { BASE_OPS } from './ops';
 import { NOTIF_NS } from './notify';
+import { sanitizeErrors } from '../nacm/enforce';
+import type { SchemaNode } from '../yang/schema';
+import type { DataNode } from '../yang/data/node';
 
 export const MONITORING_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring';
 
@@ -64,7 +67,8 @@ export class Dispatcher {
       const body = await this.run(call, el);
       return `<rpc-reply xmlns="${NC_NS}"${attrs}>${body === '' ? '<ok/>' : body}</rpc-reply>`;
     } catch (e) {
-      return this.errors(session, toAgentErrors(e), attrs);
+      // NACM: an error never names a node the user may not read
+      return this.errors(session, sanitizeErrors(access, toAgentErrors(e)), attrs);
     }
   }
 
@@ -83,10 +87,16 @@ export class Dispatcher {
       return op(call);
     }
     const mod = this.core.moduleRpcs.get(`${el.ns}|${el.local}`);
-    if (!mod) throw unknownOperation(el);
+    if (!mod) {
+      // NACM: an operation of the model the user may not run is denied whether or not it is implemented
+      const schema = this.core.ctx.byNamespace.get(el.ns)?.rpcs.find((r) => r.name === el.local);
+      if (schema && !access.canExec(schema.module.name, schema.name)) throw denied(el.local);
+      throw unknownOperation(el);
+    }
     if (!access.canExec(mod.schema.module.name, mod.schema.name)) throw denied(el.local);
     const input = parseXml(this.core.ctx, { ...el, children: [el], local: '', ns: '', attrs: new Map(), text: '', prefix: '' }, { type: 'rpc' });
     const rpcNode = input.children[0];
+    checkMandatoryInput(mod.schema, rpcNode);
     const out = await mod.handler(rpcNode, call);
     if (!out || out.children.length === 0) return '';
     return toXml(out);
@@ -98,6 +108,17 @@ export class Dispatcher {
     this.core.stats.inBadRpcs++;
     this.core.stats.outRpcErrors++;
     return rpcReplyErrors(errors, attrs);
+  }
+}
+
+/** RFC 7950 7.14.2: a mandatory input leaf that is missing is a missing-element protocol error. */
+function checkMandatoryInput(rpc: SchemaNode, node: DataNode): void {
+  const input = rpc.children.find((c) => c.kind === 'input');
+  if (!input) return;
+  for (const s of input.children) {
+    if ((s.kind === 'leaf' || s.kind === 'anydata' || s.kind === 'anyxml') && s.mandatory && !node.children.some((c) => c.schema === s)) {
+      throw new AgentError('missing-element', `<${rpc.name}> needs <${s.name}>.`, { type: 'protocol', info: { 'bad-element': s.name } });
+    }
   }
 }
 

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, classNames, FTSYS, dataOf } from './agent-harness';
+
+describe('netconf ops: rollback N (flowtapd-system, Junos rollback)', function () {
+  this.timeout(30000);
+  let h: Harness;
+  before(async () => {
+    h = await startAgent();
+  });
+  after(() => h.stop());
+
+  it('rollback 1 loads the previous committed configuration into the candidate', async () => {
+    const c = await h.connect();
+    assertOk(await c.rpc(editConfig('running', cos(klass('one', 1)))));
+    assertOk(await c.rpc(editConfig('running', cos(klass('two', 2)))));
+    assert.deepEqual(await classNames(c), ['one', 'two']);
+    assertOk(await c.rpc(`<rollback xmlns="${FTSYS}"><index>1</index></rollback>`));
+    assert.deepEqual(await classNames(c, 'candidate'), ['one']);
+    assert.deepEqual(await classNames(c), ['one', 'two'], 'running untouched until commit');
+    assertOk(await c.rpc('<commit/>'));
+    assert.deepEqual(await classNames(c), ['one']);
+    // rollback 0 is the active configuration
+    assertOk(await c.rpc(`<rollback xmlns="${FTSYS}"><index>0</index></rollback>`));
+    assert.deepEqual(await classNames(c, 'candidate'), ['one']);
+    // the history is listed as state
+    const hist = dataOf(await c.rpc(`<get><filter type="subtree"><configuration-history xmlns="${FTSYS}"/></filter></get>`));
+    assert.ok([...hist.matchAll(/<commit><index>/g)].length >= 4, hist);
+  });
+
+  it('an index beyond the history is invalid-value; out of the model range is refused by the engine', async () => {
+    const c = await h.connect();
+    assert.equal(errorOf(await c.rpc(`<rollback xmlns="${FTSYS}"><index>40</index></rollback>`)).tag, 'invalid-value');
+    assert.equal(errorOf(await c.rpc(`<rollback xmlns="${FTSYS}"><index>77</index></rollback>`)).tag, 'invalid-value');
+    assert.equal(errorOf(await c.rpc(`<rollback xmlns="${FTSYS}"/>`)).tag, 'missing-element');
+  });
+
+  it('keeps at most 50 configurations', async () => {
+    const c = await h.connect();
+    assertOk(await c.rpc('<discard-changes/>'));
+    for (let i = 0; i < 55; i++) assertOk(await c.rpc(editConfig('running', cos(klass(`h${i}`, i % 8)))));
+    const fs = await import('node:fs');
+    assert.equal(fs.readdirSync(`${h.dir}/rollback`).filter((f) => f.endsWith('.xml')).length, 50);
+    assertOk(await c.rpc(`<rollback xmlns="${FTSYS}"><index>49</index></rollback>`));
+    // h54 is index 0, so index 49 holds h0..h5
+    const names = await classNames(c, 'candidate');
+    assert.ok(names.includes('h5') && !names.includes('h6'), names.join(','));
+  });
+});
