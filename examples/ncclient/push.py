@@ -57,7 +57,9 @@ def main():
                 print("commit: ok")
             except RPCError as e:
                 m.discard_changes()
-                print(f"rpc-error: {e.tag} {e.path or ''} {e.message or ''}".rstrip(), file=sys.stderr)
+                # one line per <rpc-error>: tag, error-path, message
+                for err in (getattr(e, "errors", None) or [e]):
+                    print(f"rpc-error: {err.tag} {err.path or ''} {(err.message or '').strip()}".rstrip(), file=sys.stderr)
                 return 1
     return 0
 

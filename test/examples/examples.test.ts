@@ -1,0 +1,277 @@
+/**
+ * The examples in examples/ run as written (issue 7).
+ *
+ * Offline: the edit-config documents of the seed's steps, applied in order
+ * by the engine's edit-config, give a configuration that validates after
+ * every step; that configuration passes `flowtapd lint` and libyang's
+ * yanglint; leaving a step out fails.
+ *
+ * Live (root): a network namespace with lo and the subscriber interface
+ * eth1 (a veth pair, so nothing touches the host's interfaces); the agent's
+ * real command line runs inside it on 127.0.0.1:18830; there
+ * examples/ncclient/push.py pushes the documents and commits,
+ * examples/radius/send.sh sends the accounting Start, CoA start, CoA stop
+ * and Disconnect with radclient, and `flowtapd show` reads the result.
+ */
+import { strict as assert } from 'assert';
+import { ChildProcess, execFile, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadContext } from '../../src/yang/context';
+import { parseXml, toXml, validate } from '../../src/yang/data';
+import { applyEdit } from '../../src/netconf/edit';
+import { IMPLEMENTED_MODULES, searchPath } from '../../src/daemon/modules';
+import type { SchemaContext } from '../../src/yang/schema';
+
+const ROOT = path.join(__dirname, '..', '..');
+const EX = path.join(ROOT, 'examples');
+const STEPS = fs.readdirSync(path.join(EX, 'netconf')).filter((f) => /^0\d-.*\.xml$/.test(f)).sort().map((f) => path.join(EX, 'netconf', f));
+const MAIN_JS = "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))";
+
+function applySteps(ctx: SchemaContext, files: string[]): { xml: string; problems: string[][] } {
+  const tree = parseXml(ctx, '', { type: 'config' });
+  const problems: string[][] = [];
+  for (const f of files) {
+    const edit = parseXml(ctx, fs.readFileSync(f, 'utf8'), { type: 'edit' });
+    const r = applyEdit(tree, edit, { defaultOperation: 'merge' });
+    assert.deepEqual(r.errors, [], f);
+    problems.push(validate(ctx, tree, { type: 'config', defaults: false }).map((e) => `${path.basename(f)}: ${e.path ?? ''} ${e.message}`));
+  }
+  return { xml: toXml(tree, { withDefaults: 'trim', indent: true }), problems };
+}
+
+describe('examples: edit-config documents of the seed steps (offline)', function () {
+  this.timeout(60000);
+  let ctx: SchemaContext;
+  let tmp: string;
+  before(() => {
+    ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-examples-'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('has the five steps: flow-tap, tunnel interfaces, forwarding class, radius-flow-tap, RADIUS client', () => {
+    assert.deepEqual(STEPS.map((f) => path.basename(f)), ['01-flow-tap.xml', '02-tunnel-interfaces.xml', '03-forwarding-class.xml', '04-radius-flow-tap.xml', '05-radius-client.xml']);
+  });
+
+  it('applied in order, the configuration is valid after every step', () => {
+    const { xml, problems } = applySteps(ctx, STEPS);
+    assert.deepEqual(problems, STEPS.map(() => []));
+    for (const want of ['<flow-tap/>', '<interfaces>vt0</interfaces>', '<interfaces>vt1</interfaces>', '<source-ipv4-address>198.51.100.1</source-ipv4-address>', '<forwarding-class>li</forwarding-class>', 'ianaift:tunnel', '<secret>testing123</secret>']) {
+      assert.ok(xml.includes(want), `${want} in\n${xml}`);
+    }
+  });
+
+  it('the result passes `flowtapd lint` and yanglint', () => {
+    const file = path.join(tmp, 'li-config.xml');
+    fs.writeFileSync(file, applySteps(ctx, STEPS).xml);
+    const mods = ['flowtapd-services', 'flowtapd-access', 'flowtapd-class-of-service'].map((m) => path.join(ROOT, 'yang', `${m}.yang`));
+    const lint = execFileSync(process.execPath, ['--import', 'tsx', '-e', MAIN_JS, 'lint', ...mods, 'iana-if-type', '--data', file], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(lint, `${file}: valid (config)\n`);
+    try {
+      execFileSync('sh', ['-c', 'command -v yanglint'], { stdio: 'ignore' });
+    } catch {
+      return;
+    }
+    const ietf = '/usr/share/yuma/modules/ietf';
+    execFileSync('yanglint', ['-p', ietf, ...mods, `${ietf}/iana-if-type@2014-05-08.yang`, `${ietf}/ietf-interfaces@2014-05-08.yang`, '-t', 'config', file], { stdio: 'pipe' });
+  });
+
+  it('without the tunnel interfaces (step 2) the pool is refused, naming the member', () => {
+    const { problems } = applySteps(ctx, STEPS.filter((f) => !f.includes('02-')));
+    const last = problems[problems.length - 1].join('\n');
+    assert.match(last, /interfaces\[\.='vt0'\].*(ianaift:tunnel|no target instance)/);
+  });
+
+  it('90-move-pool-member.xml takes vt1 out of the pool', () => {
+    const { xml, problems } = applySteps(ctx, [...STEPS, path.join(EX, 'netconf', '90-move-pool-member.xml')]);
+    assert.deepEqual(problems[problems.length - 1], []);
+    assert.ok(xml.includes('<interfaces>vt0</interfaces>') && !xml.includes('<interfaces>vt1</interfaces>'), xml);
+  });
+});
+
+// ---------------------------------------------------------------------------- live
+
+const NS = `ftex${process.pid % 100000}`;
+const PORT = 18830;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function inNs(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const p = execFile('ip', ['netns', 'exec', NS, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60000 }, (_e, out, err) =>
+      resolve({ code: p.exitCode, out, err }),
+    );
+    p.stdin!.end(input);
+  });
+}
+
+function liveUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (network namespace)';
+  for (const t of ['ip', 'radclient']) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' });
+    } catch {
+      return `${t} is not installed`;
+    }
+  }
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import ncclient'], { stdio: 'ignore' });
+  } catch {
+    return 'python3-ncclient is not installed';
+  }
+  return undefined;
+}
+
+describe('examples: run as written against the agent (network namespace)', function () {
+  this.timeout(180000);
+  let agent: ChildProcess | undefined;
+  let agentLog = '';
+  let dataDir = '';
+  let nsUp = false;
+
+  const show = async (view: string, extra: string[] = []): Promise<{ code: number | null; out: string; err: string }> =>
+    inNs([process.execPath, '--import', 'tsx', '-e', MAIN_JS, 'show', view, '--port', String(PORT), ...extra], { FLOWTAPD_USER: 'admin', FLOWTAPD_PASSWORD: 'secret' });
+  const showJson = async <T>(view: string): Promise<T> => {
+    const r = await show(view, ['--json']);
+    assert.equal(r.code, 0, r.err);
+    return JSON.parse(r.out) as T;
+  };
+  const send = async (what: string): Promise<string> => {
+    const r = await inNs([path.join(EX, 'radius', 'send.sh'), what]);
+    return r.out + r.err;
+  };
+  type Session = { 'acct-session-id': string; state: string; 'tunnel-interface'?: string; 'user-name'?: string; 'subscriber-address': string[] };
+  type Tunnel = { name: string; enabled: boolean; 'oper-status': string; sessions: number };
+
+  before(async function () {
+    const why = liveUnavailable();
+    if (why) {
+      process.stdout.write(`      skipped: ${why}\n`);
+      this.skip();
+    }
+    execFileSync('ip', ['netns', 'add', NS]);
+    nsUp = true;
+    const ip = (...a: string[]): void => void execFileSync('ip', ['-n', NS, ...a]);
+    ip('link', 'set', 'lo', 'up');
+    ip('link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth1p');
+    ip('link', 'set', 'eth1', 'up');
+    ip('link', 'set', 'eth1p', 'up');
+    ip('addr', 'add', '192.0.2.1/24', 'dev', 'eth1');
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-ex-data-'));
+    agent = spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${PORT}`], {
+      cwd: ROOT,
+      env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'admin:secret' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    agent.stderr!.on('data', (d) => (agentLog += d));
+    for (let i = 0; i < 600 && !agentLog.includes('"netconf-listening"'); i++) {
+      if (agent.exitCode !== null) break;
+      await sleep(100);
+    }
+    assert.ok(agentLog.includes('"netconf-listening"'), `agent did not start:\n${agentLog}`);
+  });
+
+  after(async () => {
+    if (agent?.pid && agent.exitCode === null) {
+      agent.kill('SIGTERM');
+      for (let i = 0; i < 50 && agent.exitCode === null; i++) await sleep(100);
+      if (agent.exitCode === null) agent.kill('SIGKILL');
+    }
+    if (nsUp) {
+      try {
+        execFileSync('ip', ['netns', 'del', NS]);
+      } catch {
+        /* gone */
+      }
+    }
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('ncclient push.py pushes the five steps and commits', async () => {
+    const r = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', String(PORT), ...STEPS], { FLOWTAPD_PASSWORD: 'secret' });
+    assert.equal(r.code, 0, r.out + r.err + agentLog.slice(-2000));
+    assert.equal(r.out.trim().split('\n').pop(), 'commit: ok');
+    const tunnels = await showJson<{ tunnels: Tunnel[] }>('tunnels');
+    assert.deepEqual(tunnels.tunnels, [
+      { name: 'vt0', enabled: true, 'oper-status': 'up', sessions: 0 },
+      { name: 'vt1', enabled: true, 'oper-status': 'up', sessions: 0 },
+    ]);
+    // the pool members are kernel TUN devices inside the namespace
+    const links = execFileSync('ip', ['-n', NS, '-o', 'link', 'show'], { encoding: 'utf8' });
+    assert.match(links, /: vt0: /);
+    assert.match(links, /: vt1: /);
+  });
+
+  it('push.py reports a refused edit with the rpc-error and exit 1', async () => {
+    const bad = path.join(dataDir, '..', `${NS}-bad.xml`);
+    fs.writeFileSync(bad, fs.readFileSync(path.join(EX, 'netconf', '04-radius-flow-tap.xml'), 'utf8').replace('<interfaces>vt1</interfaces>', '<interfaces>vt9</interfaces>'));
+    try {
+      const r = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', String(PORT), '--password', 'secret', bad]);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.err, /rpc-error: .*vt9/);
+    } finally {
+      fs.rmSync(bad, { force: true });
+    }
+  });
+
+  it('radclient: accounting Start (Accounting-Response), then CoA start (CoA-ACK): show lists the session on a pool member', async () => {
+    assert.match(await send('acct-start'), /Received Accounting-Response/);
+    const subs = await showJson<{ subscribers: { 'acct-session-id': string; 'framed-ip-address': string }[] }>('subscribers');
+    assert.deepEqual(subs.subscribers.map((s) => [s['acct-session-id'], s['framed-ip-address']]), [['1001', '192.0.2.10']]);
+    const coa = await send('coa-start');
+    assert.match(coa, /Received CoA-ACK/, coa + agentLog.slice(-2000));
+    const { sessions } = await showJson<{ sessions: Session[] }>('sessions');
+    assert.equal(sessions.length, 1);
+    assert.equal(sessions[0]['acct-session-id'], '1001');
+    assert.equal(sessions[0].state, 'active');
+    assert.deepEqual(sessions[0]['subscriber-address'], ['192.0.2.10']);
+    assert.ok(['vt0', 'vt1'].includes(sessions[0]['tunnel-interface']!));
+    const t = await show('sessions');
+    const lines = t.out.trimEnd().split('\n');
+    assert.equal(lines.length, 2, t.out);
+    assert.match(lines[1], /^1001\s+alice@isp\.example\s+192\.0\.2\.10\s+vt[01]\s+active\s+\d+\s+\d+\s+\d+\s+\d{4}-/);
+    const tunnels = (await showJson<{ tunnels: Tunnel[] }>('tunnels')).tunnels;
+    assert.equal(tunnels.reduce((a, x) => a + x.sessions, 0), 1);
+    const tt = await show('tunnels');
+    assert.match(tt.out, /^MEMBER\s+ENABLED\s+LINK\s+SESSIONS\nvt0\s+yes\s+up\s+[01]\nvt1\s+yes\s+up\s+[01]\n$/);
+  });
+
+  it('a pool member whose link goes down shows down; its session moves to the other member', async () => {
+    const before = (await showJson<{ sessions: Session[] }>('sessions')).sessions[0]['tunnel-interface']!;
+    const other = before === 'vt0' ? 'vt1' : 'vt0';
+    execFileSync('ip', ['-n', NS, 'link', 'set', before, 'down']);
+    let tunnels: Tunnel[] = [];
+    for (let i = 0; i < 50; i++) {
+      tunnels = (await showJson<{ tunnels: Tunnel[] }>('tunnels')).tunnels;
+      if (tunnels.find((x) => x.name === before)?.['oper-status'] === 'down') break;
+      await sleep(100);
+    }
+    assert.deepEqual(tunnels.find((x) => x.name === before), { name: before, enabled: true, 'oper-status': 'down', sessions: 0 });
+    assert.deepEqual(tunnels.find((x) => x.name === other), { name: other, enabled: true, 'oper-status': 'up', sessions: 1 });
+    assert.equal((await showJson<{ sessions: Session[] }>('sessions')).sessions[0]['tunnel-interface'], other);
+    execFileSync('ip', ['-n', NS, 'link', 'set', before, 'up']);
+  });
+
+  it('CoA stop (CoA-ACK) ends the mirror; CoA start again, then Disconnect (Disconnect-ACK) ends mirror and subscriber', async () => {
+    assert.match(await send('coa-stop'), /Received CoA-ACK/);
+    assert.deepEqual((await showJson<{ sessions: Session[] }>('sessions')).sessions, []);
+    assert.match(await send('coa-start'), /Received CoA-ACK/);
+    assert.equal((await showJson<{ sessions: Session[] }>('sessions')).sessions.length, 1);
+    assert.match(await send('disconnect'), /Received Disconnect-ACK/);
+    assert.deepEqual((await showJson<{ sessions: Session[] }>('sessions')).sessions, []);
+    assert.deepEqual((await showJson<{ subscribers: unknown[] }>('subscribers')).subscribers, []);
+  });
+
+  it('show radius counts what radclient sent', async () => {
+    const { clients } = await showJson<{ clients: Record<string, unknown>[] }>('radius');
+    const c = clients.find((x) => x.address === '127.0.0.1')!;
+    assert.ok(c, JSON.stringify(clients));
+    assert.equal(c['accounting-requests'], 1);
+    assert.equal(c['accounting-responses'], 1);
+    assert.equal(c['coa-requests'], 3);
+    assert.equal(c['disconnect-requests'], 1);
+    assert.equal(c.acks, 4);
+    assert.equal(c.naks, 0);
+  });
+});
