@@ -476,3 +476,38 @@ for (const cached of [false, true]) {
 
   });
 }
+
+describe('xpath evaluation: an identityref leaf compared with a prefixed string literal', () => {
+  // libyang stores the literal as a value of the leaf's type in the expression's
+  // module context: 'au:vlan' is the identity aug:vlan (canonical "aug:vlan")
+  const g = fixture();
+  const top = g.tree.children[0];
+  const itemC = top.children.filter((c) => c.schema.name === 'item')[2];
+  const kindC = itemC.children.find((c) => c.schema.name === 'kind')!;
+  kindC.value = 'aug:vlan';
+  const name = top.children.find((c) => c.schema.name === 'name')!;
+  name.value = 'aug:vlan';
+  const run = (text: string, node: DataNode, cache?: Map<unknown, unknown>): XPathValue =>
+    xpath.evaluate(xpath.compile(text, g.resolve), { schema: g.ctx, node, root: g.tree, cache });
+
+  it('= and != resolve the literal prefix for identityref nodes (either side, simple and general paths)', () => {
+    assert.equal(run("kind = 'au:vlan'", itemC), true);
+    assert.equal(run("'au:vlan' = kind", itemC), true);
+    assert.equal(run("kind != 'au:vlan'", itemC), false);
+    assert.equal(run(". = 'au:vlan'", kindC), true);
+    assert.equal(run("(. != \"au:vlan\" or ../id = 'x')", kindC), false, 'ietf-system user-authentication-order must');
+    assert.equal(run("/ex:top/item/kind = 'au:vlan'", g.tree), true);
+    assert.equal(run("kind = 'aug:vlan'", itemC), true, 'the canonical form still compares equal');
+  });
+
+  it('keyed predicates with and without an evaluation cache', () => {
+    for (const cache of [undefined, new Map<unknown, unknown>()]) {
+      assert.deepEqual(labels(run("/ex:top/item[kind = 'au:vlan']/id", g.tree, cache)), ['/top/item[c]/id=c']);
+    }
+  });
+
+  it('a string leaf compares the literal as written', () => {
+    assert.equal(run("name = 'au:vlan'", top), false);
+    assert.equal(run("name = 'aug:vlan'", top), true);
+  });
+});

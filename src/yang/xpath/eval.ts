@@ -482,6 +482,7 @@ function applyStep(step: Step, input: NodeSet, antichain: boolean, env: Env): No
 
 /** `child::list[leaf = X]...` as a look-up in an index of the list entries by leaf value */
 function keyedStep(step: Step, k: NonNullable<Step['keyed']>, n: DataNode, cache: EvalCache, env: Env): NodeSet | undefined {
+  if (k.other.t === 'str' && k.other.qname) return undefined; // compared as the leaf's type: see literalFor
   const group = groupOf(n, step.test as NodeTest & { k: 'name' }, cache);
   if (!group) return undefined;
   const ov = ev(k.other, n, 1, 1, env);
@@ -590,9 +591,44 @@ function simpleExists(n: DataNode, steps: Step[], i: number, op: CmpOp, lit: Exp
 function compareLeaf(n: DataNode, op: CmpOp, lit: Expr & { t: 'str' | 'num' }): boolean {
   const sv = stringValue(n);
   if (lit.t === 'num') return cmpNum(op, stringToNumber(sv), lit.v);
-  if (op === '=') return sv === lit.v;
-  if (op === '!=') return sv !== lit.v;
+  const lv = lit.qname ? literalFor(n, lit) : lit.v;
+  if (op === '=') return sv === lv;
+  if (op === '!=') return sv !== lv;
   return cmpNum(op, stringToNumber(sv), lit.num);
+}
+
+const identityTyped = new WeakMap<SchemaNode, boolean>();
+
+function hasIdentityref(t: YangType | undefined, depth = 0): boolean {
+  if (!t || depth > 32) return false;
+  if (t.base === 'identityref') return true;
+  if (t.base === 'leafref') return hasIdentityref(t.target?.type, depth + 1);
+  if (t.base === 'union') return (t.union ?? []).some((m) => hasIdentityref(m, depth + 1));
+  return false;
+}
+
+/**
+ * The literal as compared with node n. libyang stores a literal compared
+ * with a leaf as a value of the leaf's type, in the expression's module
+ * context: for an identityref leaf, "sys:radius" is the identity
+ * "ietf-system:radius" (the canonical form the node holds).
+ */
+function literalFor(n: DataNode, lit: Expr & { t: 'str' }): string {
+  const q = lit.qname;
+  if (!q || (n.schema.kind !== 'leaf' && n.schema.kind !== 'leaf-list')) return lit.v;
+  let yes = identityTyped.get(n.schema);
+  if (yes === undefined) {
+    yes = hasIdentityref(n.schema.type);
+    identityTyped.set(n.schema, yes);
+  }
+  return yes ? `${q.module}:${q.name}` : lit.v;
+}
+
+/** a node-set compared with a prefixed string literal, node by node */
+function compareWithQName(op: CmpOp, nodes: NodeSet, lit: Expr & { t: 'str' }): boolean {
+  if (op !== '=' && op !== '!=') return compareValues(op, nodes, lit.v);
+  for (const n of nodes) if (cmpStr(op, stringValue(n), literalFor(n, lit))) return true;
+  return false;
 }
 
 function evalCmp(e: Expr & { t: 'cmp' }, node: DataNode, pos: number, size: number, env: Env): boolean {
@@ -605,6 +641,14 @@ function evalCmp(e: Expr & { t: 'cmp' }, node: DataNode, pos: number, size: numb
   if (r.t === 'path' && r.simple && (l.t === 'str' || l.t === 'num')) {
     const start = r.start === null ? node : env.current;
     return simpleExists(start, r.steps, 0, SWAP[e.op], l);
+  }
+  if (r.t === 'str' && r.qname) {
+    const lv = ev(l, node, pos, size, env);
+    return Array.isArray(lv) ? compareWithQName(e.op, lv, r) : compareValues(e.op, lv, r.v);
+  }
+  if (l.t === 'str' && l.qname) {
+    const rv = ev(r, node, pos, size, env);
+    return Array.isArray(rv) ? compareWithQName(SWAP[e.op], rv, l) : compareValues(e.op, l.v, rv);
   }
   const cache = env.cache;
   if (cache.persistent && e.op === '=') {
