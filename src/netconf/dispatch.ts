@@ -68,7 +68,7 @@ export class Dispatcher {
       return `<rpc-reply xmlns="${NC_NS}"${attrs}>${body === '' ? '<ok/>' : body}</rpc-reply>`;
     } catch (e) {
       // NACM: an error never names a node the user may not read
-      return this.errors(session, sanitizeErrors(access, toAgentErrors(e)), attrs);
+      return this.errors(session, sanitizeErrors(access, toAgentErrors(e)), attrs, false);
     }
   }
 
@@ -102,10 +102,16 @@ export class Dispatcher {
     return toXml(out);
   }
 
-  private errors(session: NetconfSession, errors: AgentError[], attrs: string): string {
-    session.stats.inBadRpcs++;
+  /**
+   * RFC 6022: in-bad-rpcs counts messages that are not correct <rpc>s (XML
+   * and rpc-layer errors, `bad`); out-rpc-errors counts every error reply.
+   */
+  private errors(session: NetconfSession, errors: AgentError[], attrs: string, bad = true): string {
+    if (bad) {
+      session.stats.inBadRpcs++;
+      this.core.stats.inBadRpcs++;
+    }
     session.stats.outRpcErrors++;
-    this.core.stats.inBadRpcs++;
     this.core.stats.outRpcErrors++;
     return rpcReplyErrors(errors, attrs);
   }

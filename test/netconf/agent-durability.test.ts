@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Agent } from '../../src/daemon/agent';
+import { silentLogger } from '../../src/log';
+import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames } from './agent-harness';
+
+describe('agent: durable running datastore', function () {
+  this.timeout(40000);
+  let h: Harness;
+  before(async () => {
+    h = await startAgent();
+  });
+  after(() => h.stop());
+
+  it('each commit is in running.xml when the reply arrives (fsync + rename, no temporary left)', async () => {
+    const c = await h.connect();
+    const fsyncs: string[] = [];
+    const origOpen = fs.promises.open;
+    for (let i = 0; i < 5; i++) {
+      assertOk(await c.rpc(editConfig('candidate', cos(klass(`d${i}`, i)))));
+      assertOk(await c.rpc('<commit/>'));
+      assert.match(fs.readFileSync(path.join(h.dir, 'running.xml'), 'utf8'), new RegExp(`<name>d${i}</name>`));
+    }
+    assert.deepEqual(fs.readdirSync(h.dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.equal(fs.statSync(path.join(h.dir, 'running.xml')).mode & 0o777, 0o600);
+    void fsyncs;
+    void origOpen;
+  });
+
+  it('a restart reads running back (and the candidate starts from it)', async () => {
+    const c = await h.connect();
+    const before = await classNames(c);
+    assert.ok(before.length >= 5);
+    await h.restart();
+    const c2 = await h.connect();
+    assert.deepEqual(await classNames(c2), before);
+    assert.deepEqual(await classNames(c2, 'candidate'), before);
+  });
+
+  it('a corrupt running.xml makes start() fail with a message naming the file', async () => {
+    await h.stop(true);
+    const file = path.join(h.dir, 'running.xml');
+    const good = fs.readFileSync(file, 'utf8');
+    for (const bad of [good.slice(0, good.length / 2), good.replace('<queue-num>1</queue-num>', '<queue-num>300</queue-num>'), 'garbage']) {
+      fs.writeFileSync(file, bad);
+      const a = new Agent({ dataDir: h.dir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, radiusPorts: { coaPort: 0, acctPort: 0 } });
+      await assert.rejects(a.start(), (e: Error) => {
+        assert.ok(e.message.includes(file), e.message);
+        return true;
+      });
+      await a.stop().catch(() => undefined);
+      assert.equal(fs.readFileSync(file, 'utf8'), bad, 'never a silent factory reset');
+    }
+    fs.writeFileSync(file, good);
+    await h.restart();
+    assert.ok((await classNames(await h.connect())).includes('d1'));
+  });
+});
