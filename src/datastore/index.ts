@@ -12,6 +12,7 @@ import type { DataNode } from '../yang/data/node';
 import { clone, diff, newTree, parseXml, toXml, validate } from '../yang/data';
 import { readIfExists, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
+import { transformForWrite } from './transform';
 import { Applier, ChangeSet, Origin, runTransaction } from './transaction';
 
 export type { Applier, ChangeSet, Origin, Prepared, Change } from './transaction';
@@ -122,6 +123,7 @@ export class Datastore {
 
   /** Replace a whole datastore (edit-config result, copy-config, discard-changes). Not for running: use commit. */
   set(name: 'candidate' | 'startup', tree: DataNode): void {
+    transformForWrite(tree);
     this.trees[name] = tree;
     if (name === 'candidate') this.candidateDirty = true;
     else writeFileAtomic(this.startupFile, this.serialise(tree));
@@ -209,6 +211,7 @@ export class Datastore {
    * transaction. Must be called from inside `queue.run`.
    */
   async commitTree(next: DataNode, origin: Origin): Promise<ChangeSet> {
+    transformForWrite(next);
     const errors = validate(this.ctx, next, { type: 'config' });
     if (errors.length) throw errors.length === 1 ? errors[0] : new ErrorList(errors);
     const before = this.trees.running;
