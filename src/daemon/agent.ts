@@ -18,10 +18,11 @@ import type { AgentCore, ModuleRpc, StateProvider } from '../netconf/core';
 import { NotificationHub } from '../netconf/notify';
 import { unrestricted, Access } from '../nacm/access';
 import { createNacmPolicy } from '../nacm';
+import { AuditLog } from '../audit';
 import type { Logger } from '../log';
 import { IMPLEMENTED_MODULES, searchPath } from './modules';
 import { factoryConfig, parseBootstrap } from './factory';
-import { authenticate, countUsers, groupsOf } from './users';
+import { authenticate, countUsers } from './users';
 import { monitoringState } from './monitoring';
 import { RadiusServer } from '../radius';
 import { Dataplane } from '../dataplane';
@@ -76,6 +77,9 @@ export class Agent implements AgentCore {
     this.dispatcher = new Dispatcher(this);
     this.caps = this.buildCapabilities();
     this.setAccessPolicy(createNacmPolicy(this));
+    const audit = new AuditLog(dataDir);
+    audit.onError = (file, err) => log.error('audit-write-failed', { file, error: err.message });
+    this.ds.register(audit);
     this.stateProviders.push(monitoringState(this));
     this.registerRollback();
     await this.startMirroring();
@@ -189,7 +193,8 @@ export class Agent implements AgentCore {
     return this.server.stats();
   }
   accessFor(session: NetconfSession): Access {
-    return this.accessPolicy(session.username, groupsOf(this.ds.get('running'), session.username));
+    // no transport groups: NACM looks up /nacm/groups itself, per configuration
+    return this.accessPolicy(session.username, []);
   }
   /** NACM (or another policy) replaces the permit-all default. */
   setAccessPolicy(p: (user: string, groups: string[]) => Access): void {

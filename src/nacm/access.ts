@@ -22,6 +22,13 @@ export interface Access {
   canNotify(module: string, name: string, content?: DataNode): boolean;
   /** a copy of `root` without what may not be read (or `root` itself when nothing is hidden) */
   pruneRead(root: DataNode): DataNode;
+  /** may the user read the node an instance-identifier names (XML form with `ns`, else RFC 7951 form)? */
+  canReadPath(path: string, ns?: Record<string, string>): boolean;
+  /**
+   * `edited` is a modified copy of pruneRead(original): put back what the
+   * user could not see, so a restricted user changes only what they see.
+   */
+  restoreHidden(original: DataNode, edited: DataNode): DataNode;
 }
 
 /** Everything permitted (NACM disabled, or the recovery session). */
@@ -36,5 +43,7 @@ export function unrestricted(user: string, groups: readonly string[] = []): Acce
     canWrite: () => true,
     canNotify: () => true,
     pruneRead: (root) => root,
+    canReadPath: () => true,
+    restoreHidden: (_original, edited) => edited,
   };
 }

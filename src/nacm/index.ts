@@ -1,14 +1,114 @@
 /**
- * NACM (RFC 8341): builds the access context of a session from the groups
- * and rules in running. Placeholder until the engine lands: permits all.
+ * NACM (RFC 8341): builds the access context of each request from the
+ * groups and rules in running.
+ *
+ * - The configuration is read once per running tree (a commit replaces
+ *   the tree, so the tree is the version); per configuration, one Table per
+ *   set of groups memoises the rule outcome per schema node and operation.
+ * - Rule paths are compiled with the XPath engine; their prefixes are
+ *   resolved from the loaded modules' prefixes, then module names (the
+ *   XML namespace declarations of <path> are not kept by the string type):
+ *   see config.ts.
+ * - Groups come from /nacm/groups only (no transport groups here); there is
+ *   no recovery session.
+ * - The counters denied-operations, denied-data-writes and
+ *   denied-notifications are added to /nacm by a state provider.
  */
 import type { AgentCore } from '../netconf/core';
-import { Access, unrestricted } from './access';
+import type { DataNode } from '../yang/data/node';
+import { DataNode as Node } from '../yang/data/node';
+import { findChild, insertChild } from '../yang/data/tree';
+import type { SchemaContext } from '../yang/schema';
+import type { Access } from './access';
+import { NacmConfig, readConfig } from './config';
+import { Table } from './engine';
+import { Counters, NacmAccess } from './policy';
 
 export type { Access, WriteOp } from './access';
 export { unrestricted } from './access';
+export { hiddenDenied, nodeFromPath, NacmAccess } from './policy';
+export type { Counters } from './policy';
+export { readConfig } from './config';
+export { Table } from './engine';
 
-/** The policy the agent asks for each request's access context. */
-export function createNacmPolicy(_core: AgentCore): (user: string, groups: string[]) => Access {
-  return (user, groups) => unrestricted(user, groups);
+export type NacmPolicy = ((user: string, groups: string[]) => Access) & { counters: Counters };
+
+interface Version {
+  cfg: NacmConfig;
+  tables: Map<string, Table>;
+}
+
+/**
+ * A policy over a schema and a source of the running tree (no agent needed:
+ * unit tests and benchmarks use this directly).
+ */
+export function nacmPolicy(ctx: SchemaContext, running: () => DataNode, counters: Counters = { operations: 0, writes: 0, notifications: 0 }): NacmPolicy {
+  const versions = new WeakMap<DataNode, Version>();
+  const versionOf = (tree: DataNode): Version => {
+    let v = versions.get(tree);
+    if (!v) {
+      v = { cfg: readConfig(ctx, tree), tables: new Map() };
+      versions.set(tree, v);
+    }
+    return v;
+  };
+  const tableFor = (v: Version, user: string, given: readonly string[]): Table => {
+    // the user's groups: those of the transport (when enable-external-groups) and /nacm/groups
+    const all = new Set(v.cfg.externalGroups ? given : []);
+    for (const [g, users] of v.cfg.groups) if (users.has(user)) all.add(g);
+    const key = [...all].sort().join('\u0001');
+    let t = v.tables.get(key);
+    if (!t) {
+      t = new Table(ctx, v.cfg, [...all]);
+      v.tables.set(key, t);
+    }
+    return t;
+  };
+  const fn = (user: string, groups: string[]): Access => {
+    const given = [...groups];
+    const current = () => {
+      const tree = running();
+      return { version: tree, table: () => tableFor(versionOf(tree), user, given) };
+    };
+    return new NacmAccess(ctx, current, user, groups, counters);
+  };
+  return Object.assign(fn, { counters });
+}
+
+/** The policy the agent asks for each request's access context; also registers the counters' state. */
+/**
+ * `groups` passed to the returned function are the transport's groups
+ * (RFC 8341 enable-external-groups); the groups of /nacm/groups are looked
+ * up here, per configuration, so a long-lived context follows commits.
+ */
+export function createNacmPolicy(core: AgentCore): (user: string, groups: string[]) => Access {
+  const policy = nacmPolicy(core.ctx, () => core.ds.get('running'));
+  const counters = policy.counters;
+  const hub = core.notifications;
+  if (hub) {
+    const prev = hub.onDenied;
+    hub.onDenied = () => {
+      counters.notifications++;
+      prev?.();
+    };
+  }
+  core.stateProviders.push((root) => addCounters(core.ctx, root, counters));
+  return policy;
+}
+
+function addCounters(ctx: SchemaContext, root: DataNode, counters: Counters): void {
+  const schema = ctx.modules.get('ietf-netconf-acm')?.data.find((s) => s.name === 'nacm');
+  if (!schema) return;
+  let nacm = findChild(root, schema);
+  if (!nacm) nacm = insertChild(root, new Node(schema));
+  const put = (name: string, v: number): void => {
+    const s = schema.dataChildren.get(`ietf-netconf-acm:${name}`);
+    if (!s) return;
+    const old = findChild(nacm!, s);
+    if (old) old.value = String(v);
+    else insertChild(nacm!, new Node(s, String(v)));
+  };
+  put('denied-operations', counters.operations);
+  put('denied-data-writes', counters.writes);
+  put('denied-notifications', counters.notifications);
 }

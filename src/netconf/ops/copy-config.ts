@@ -1,7 +1,7 @@
 /** <copy-config> and <delete-config> (RFC 6241 7.3, 7.4). */
 import { AgentError } from '../../errors';
 import { newTree, parseXml, validate } from '../../yang/data';
-import { clone, pathOf, walk } from '../../yang/data/tree';
+import { checkReplace, editableView, precheckEdit } from '../../nacm/enforce';
 import type { DataNode } from '../../yang/data/node';
 import { ErrorList } from '../../errors';
 import type { RpcCall } from '../core';
@@ -17,10 +17,18 @@ export async function copyConfig(call: RpcCall): Promise<string> {
   }
   return core.ds.queue.run(async () => {
     let tree: DataNode;
-    if (typeof source === 'string') tree = clone(access.pruneRead(core.ds.get(source)));
-    else tree = parseXml(core.ctx, contentOf(source), { type: 'config' });
+    if (typeof source === 'string') tree = editableView(access, core.ds.get(source));
+    else {
+      tree = parseXml(core.ctx, contentOf(source), { type: 'config' });
+      precheckEdit(access, tree);
+    }
     core.ds.checkWritable(target, session.id);
-    if (access.restricted) checkReplaceAllowed(call, core.ds.get(target), tree);
+    if (access.restricted) {
+      // NACM: a restricted user replaces what they see of the target; what is hidden from them stays
+      const before = core.ds.get(target);
+      checkReplace(access, access.pruneRead(before), tree);
+      tree = access.restoreHidden(before, tree);
+    }
     if (target === 'running') {
       await core.ds.commitTree(tree, { kind: 'netconf', user: session.username, sessionId: session.id });
       core.ds.discardChanges();
@@ -35,23 +43,6 @@ export async function copyConfig(call: RpcCall): Promise<string> {
   });
 }
 
-/** A restricted user replacing a datastore must be allowed to delete what goes and create what comes. */
-function checkReplaceAllowed(call: RpcCall, before: DataNode, after: DataNode): void {
-  const { access } = call;
-  const deny = (n: DataNode): never => {
-    const p = access.canRead(n) ? pathOf(n) : undefined;
-    throw new AgentError('access-denied', 'Access to the data node is denied.', p ? { path: p.xml, pathNs: p.ns } : {});
-  };
-  walk(before, (n) => {
-    if (n.schema.kind === 'root') return;
-    if (!access.canWrite(n, 'delete')) deny(n);
-  });
-  walk(after, (n) => {
-    if (n.schema.kind === 'root') return;
-    if (!access.canWrite(n, 'create')) deny(n);
-  });
-}
-
 export async function deleteConfig(call: RpcCall): Promise<string> {
   const { el, core, session } = call;
   const target = datastoreParam(el, 'target');
@@ -62,7 +53,13 @@ export async function deleteConfig(call: RpcCall): Promise<string> {
   return core.ds.queue.run(() => {
     core.ds.checkWritable(target, session.id);
     if (target === 'candidate') core.ds.discardChanges();
-    else core.ds.set('startup', newTree(core.ctx));
+    else if (call.access.restricted) {
+      // NACM: delete what the user sees (each node needs delete access); what is hidden stays
+      const before = core.ds.get('startup');
+      const empty = newTree(core.ctx);
+      checkReplace(call.access, call.access.pruneRead(before), empty);
+      core.ds.set('startup', call.access.restoreHidden(before, empty));
+    } else core.ds.set('startup', newTree(core.ctx));
     return '';
   });
 }

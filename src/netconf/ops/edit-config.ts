@@ -7,7 +7,7 @@ import type { RpcCall } from '../core';
 import { applyEdit, EditOp } from '../edit';
 import { NC_NS } from '../rpc-error';
 import { contentOf, datastoreParam, param, requireParam } from './common';
-import { pathOf } from '../../yang/data/tree';
+import { editableView, precheckEdit, writeChecker } from '../../nacm/enforce';
 
 const DEFAULT_OPS = new Set(['merge', 'replace', 'none']);
 
@@ -49,15 +49,10 @@ export async function editConfig(call: RpcCall): Promise<string> {
     core.ds.checkWritable(target, session.id);
     if (target === 'running') core.ds.checkWritable('candidate', session.id);
     const base = core.ds.get(target);
-    const work: DataNode = clone(base);
-    const checkWrite = access.restricted
-      ? (node: DataNode, op: 'create' | 'update' | 'delete') => {
-          if (!access.canWrite(node, op)) {
-            const p = pathOf(node);
-            throw new AgentError('access-denied', 'Access to the data node is denied.', { path: p.xml, pathNs: p.ns });
-          }
-        }
-      : undefined;
+    // NACM: a restricted user edits what they see; the hidden rest is put back (src/nacm/enforce.ts)
+    precheckEdit(access, edit);
+    let work: DataNode = access.restricted ? editableView(access, base) : clone(base);
+    const checkWrite = writeChecker(access);
     let removed = false;
     if (dop === 'replace') {
       // RFC 6241 7.2: default-operation replace makes <config> the whole new content of the target
@@ -74,6 +69,7 @@ export async function editConfig(call: RpcCall): Promise<string> {
       continueOnError: errorOption === 'continue-on-error',
       checkWrite,
     });
+    if (access.restricted) work = access.restoreHidden(base, work);
     if (testOption === 'test-only' || (testOption === 'test-then-set' && target === 'running')) {
       const errs = validate(core.ctx, work, { type: 'config' });
       if (errs.length) throw new ErrorList([...res.errors, ...errs]);
