@@ -157,8 +157,33 @@ export class MirrorService implements Applier {
     await p.apply();
   }
 
-  private save(): Promise<void> {
-    return this.deps.store.save([...this.subscribers.values()], [...this.mirrors.values()]);
+  /** The save asked for by the queue item that is running (see runAndSave). */
+  private toSave?: Promise<void>;
+
+  /** Asks for the named tables to be saved (group commit); resolves once they are on disk. */
+  private save(which: { subscribers?: boolean; mirrors?: boolean } = { subscribers: true, mirrors: true }): Promise<void> {
+    const p = this.deps.store.save(() => [...this.subscribers.values()], () => [...this.mirrors.values()], which);
+    p.catch(() => undefined); // awaited by runAndSave or the caller
+    this.toSave = p;
+    return p;
+  }
+
+  /**
+   * Runs `fn` on the datastore queue and resolves once the changes it made
+   * are on disk. The write is awaited outside the queue, so the requests
+   * behind it proceed and share the next write (group commit) instead of
+   * paying one fsync each.
+   */
+  private async runAndSave<T>(fn: () => Promise<T>): Promise<T> {
+    const r = await this.deps.ds.queue.run(async () => {
+      this.toSave = undefined;
+      const value = await fn();
+      const saved = this.toSave;
+      this.toSave = undefined;
+      return { value, saved };
+    });
+    if (r.saved) await r.saved;
+    return r.value;
   }
 
   private announce(moves: Move[], reason: string): void {
@@ -200,7 +225,7 @@ export class MirrorService implements Applier {
   // ---------------------------------------------------------------- RADIUS
 
   onAccounting(req: AccountingRequest): Promise<void> {
-    return this.deps.ds.queue.run(async () => {
+    return this.runAndSave(async () => {
       if (req.status === 'accounting-on' || req.status === 'accounting-off') {
         // the NAS restarted: every session it reported is gone
         const gone = [...this.subscribers.values()].filter((s) => s.client === req.client).map((s) => s.acctSessionId);
@@ -229,8 +254,8 @@ export class MirrorService implements Applier {
       if (m && addrs.join() !== m.addresses.join()) {
         m.addresses = addrs;
         await this.install();
-      }
-      await this.save();
+        void this.save();
+      } else void this.save({ subscribers: true });
     });
   }
 
@@ -241,20 +266,26 @@ export class MirrorService implements Applier {
       if (this.mirrors.delete(id)) ended.push(id);
     }
     if (ended.length) await this.install();
-    await this.save();
+    void this.save();
     for (const id of ended) this.event('stopped', id, null, reason);
   }
 
-  onCoa(req: DynamicAuthRequest): Promise<CoaAnswer> {
-    return this.deps.ds.queue.run(async () => {
-      try {
-        await this.coa(req);
-        return { ok: true } as const;
-      } catch (e) {
-        if (!(e instanceof CoaError)) this.deps.log.error('coa-failed', { error: (e as Error).message });
-        return { ok: false, cause: errorCauseOf(e) } as const;
-      }
-    });
+  async onCoa(req: DynamicAuthRequest): Promise<CoaAnswer> {
+    try {
+      return await this.runAndSave(async () => {
+        try {
+          await this.coa(req);
+          return { ok: true } as const;
+        } catch (e) {
+          if (!(e instanceof CoaError)) this.deps.log.error('coa-failed', { error: (e as Error).message });
+          return { ok: false, cause: errorCauseOf(e) } as const;
+        }
+      });
+    } catch (e) {
+      // the change could not be saved: not acknowledged
+      this.deps.log.error('state-save-failed', { error: (e as Error).message });
+      return { ok: false, cause: ErrorCause.ResourcesUnavailable } as const;
+    }
   }
 
   private findSubscriber(req: DynamicAuthRequest): Subscriber | undefined {
@@ -293,7 +324,7 @@ export class MirrorService implements Applier {
         this.mirrors.set(sub.acctSessionId, current);
         throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
       }
-      await this.save();
+      void this.save({ mirrors: true });
       this.event('stopped', sub.acctSessionId, current.tunnel, 'RADIUS stop');
       return;
     }
@@ -326,18 +357,18 @@ export class MirrorService implements Applier {
       else this.mirrors.delete(m.acctSessionId);
       throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
     }
-    await this.save();
+    void this.save({ mirrors: true });
     if (!current) this.event('started', m.acctSessionId, tunnel, 'RADIUS start');
   }
 
   /** clear-mirror-session: the operator ends one mirror. */
   clear(acctSessionId: string): Promise<boolean> {
-    return this.deps.ds.queue.run(async () => {
+    return this.runAndSave(async () => {
       const m = this.mirrors.get(acctSessionId);
       if (!m) return false;
       this.mirrors.delete(acctSessionId);
       await this.install();
-      await this.save();
+      void this.save({ mirrors: true });
       this.event('stopped', acctSessionId, m.tunnel, 'cleared by operator');
       return true;
     });

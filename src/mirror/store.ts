@@ -34,8 +34,6 @@ export interface MirrorSession {
 
 export class StateStore {
   readonly dir: string;
-  private writing: Promise<void> = Promise.resolve();
-
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'state');
   }
@@ -58,15 +56,37 @@ export class StateStore {
     }
   }
 
-  /** Save both tables; resolves once they are on disk. Saves are serialised. */
-  save(subscribers: Subscriber[], mirrors: MirrorSession[]): Promise<void> {
-    const s = JSON.stringify(subscribers);
-    const m = JSON.stringify(mirrors);
-    const run = this.writing.then(async () => {
-      await writeFileAtomicAsync(path.join(this.dir, 'subscribers.json'), s);
-      await writeFileAtomicAsync(path.join(this.dir, 'mirrors.json'), m);
+  private writing: Promise<void> = Promise.resolve();
+  private next?: { promise: Promise<void>; subscribers: boolean; mirrors: boolean };
+
+  /**
+   * Saves the tables named in `which`; resolves once they are on disk.
+   * Group commit: writes are serialised, and every save asked for while a
+   * write is under way shares the one write that follows it. The tables are
+   * read (through the callbacks) when that write starts, so it carries every
+   * change made before any of its callers asked. Only the tables that
+   * changed are rewritten (a CoA does not rewrite 65,536 subscribers).
+   */
+  save(
+    subscribers: () => Subscriber[],
+    mirrors: () => MirrorSession[],
+    which: { subscribers?: boolean; mirrors?: boolean } = { subscribers: true, mirrors: true },
+  ): Promise<void> {
+    if (this.next) {
+      this.next.subscribers ||= !!which.subscribers;
+      this.next.mirrors ||= !!which.mirrors;
+      return this.next.promise;
+    }
+    const job = { promise: Promise.resolve(), subscribers: !!which.subscribers, mirrors: !!which.mirrors };
+    job.promise = this.writing.then(async () => {
+      if (this.next === job) this.next = undefined;
+      const s = job.subscribers ? JSON.stringify(subscribers()) : undefined;
+      const m = job.mirrors ? JSON.stringify(mirrors()) : undefined;
+      if (s !== undefined) await writeFileAtomicAsync(path.join(this.dir, 'subscribers.json'), s);
+      if (m !== undefined) await writeFileAtomicAsync(path.join(this.dir, 'mirrors.json'), m);
     });
-    this.writing = run.catch(() => undefined);
-    return run;
+    this.next = job;
+    this.writing = job.promise.catch(() => undefined);
+    return job.promise;
   }
 }

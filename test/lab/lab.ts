@@ -254,23 +254,37 @@ export class Netconf {
   private nextId = 1;
   readonly notifications: string[] = [];
   private notifWaiters: (() => void)[] = [];
-  private proxy!: ChildProcess;
+  private proxy?: ChildProcess;
 
+  /** Through a proxy inside the lab's bng namespace. */
   static async open(lab: Lab, port = 830, user = 'admin', password = 'pw'): Promise<Netconf> {
     const nc = new Netconf();
-    await nc.connect(lab, port, user, password);
+    await nc.connect({ lab, port }, user, password);
     return nc;
   }
 
-  private async connect(lab: Lab, port: number, user: string, password: string): Promise<void> {
-    const code = `const s=require('net').connect(${port},'127.0.0.1');s.setNoDelay(true);process.stdin.pipe(s);s.pipe(process.stdout);s.on('error',()=>process.exit(1));s.on('close',()=>process.exit(0));`;
-    this.proxy = lab.spawnIn(lab.ns.bng, [process.execPath, '-e', code], { stdio: ['pipe', 'pipe', 'ignore'] });
-    const sock = Duplex.from({ readable: this.proxy.stdout!, writable: this.proxy.stdin! });
+  /** Directly to 127.0.0.1:port of the current namespace. */
+  static async direct(port: number, user = 'admin', password = 'pw'): Promise<Netconf> {
+    const nc = new Netconf();
+    await nc.connect({ port }, user, password);
+    return nc;
+  }
+
+  private async connect(to: { lab?: Lab; port: number }, user: string, password: string): Promise<void> {
+    let sock: Duplex | undefined;
+    if (to.lab) {
+      const code = `const s=require('net').connect(${to.port},'127.0.0.1');s.setNoDelay(true);process.stdin.pipe(s);s.pipe(process.stdout);s.on('error',()=>process.exit(1));s.on('close',()=>process.exit(0));`;
+      this.proxy = to.lab.spawnIn(to.lab.ns.bng, [process.execPath, '-e', code], { stdio: ['pipe', 'pipe', 'ignore'] });
+      sock = Duplex.from({ readable: this.proxy.stdout!, writable: this.proxy.stdin! });
+    }
     this.client = new Client();
     await new Promise<void>((resolve, reject) => {
       this.client.on('ready', () => resolve());
       this.client.on('error', reject);
-      this.client.connect({ sock: sock as unknown as import('stream').Readable, username: user, password, readyTimeout: 30000 });
+      this.client.connect({
+        ...(sock ? { sock: sock as unknown as import('stream').Readable } : { host: '127.0.0.1', port: to.port }),
+        username: user, password, readyTimeout: 30000,
+      });
     });
     this.client.on('error', () => undefined);
     this.ch = await new Promise((resolve, reject) =>
@@ -372,7 +386,7 @@ export class Netconf {
     } catch {
       /* closed */
     }
-    if (this.proxy.pid && this.proxy.exitCode === null) {
+    if (this.proxy?.pid && this.proxy.exitCode === null) {
       try {
         process.kill(this.proxy.pid, 'SIGKILL');
       } catch {
