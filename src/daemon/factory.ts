@@ -3,6 +3,8 @@
  * NACM on; group admin may do everything; flow-tap may read the LI
  * subtrees, the mirror sessions and the mirror notifications;
  * flow-tap-control may also change them and run clear-mirror-session.
+ * Every user other than admin (the last rule-list, group '*') may neither
+ * run rollback (it would load old intercepts) nor read password hashes.
  */
 import { escapeText } from '../xml/dom';
 import { hashPassword } from '../auth';
@@ -69,6 +71,12 @@ export function factoryConfig(bootstrap?: Bootstrap): string {
     ${li('read-flow-tap', 'read', '/fts:services/fts:flow-tap')}
     ${li('read-radius-flow-tap', 'read', '/fts:services/fts:radius-flow-tap')}
     <rule><name>mirror-events</name><module-name>flowtapd-services</module-name><notification-name>mirror-session-event</notification-name><access-operations>read</access-operations><action>permit</action></rule>
+  </rule-list>
+  <rule-list>
+    <name>all-users</name>
+    <group>*</group>
+    <rule><name>no-rollback</name><module-name>flowtapd-system</module-name><rpc-name>rollback</rpc-name><access-operations>exec</access-operations><action>deny</action><comment>rollback loads a whole old configuration (intercepts included) into the candidate</comment></rule>
+    <rule><name>no-password-hashes</name><module-name>ietf-system</module-name><path xmlns:sys="${SYS}">/sys:system/sys:authentication/sys:user/sys:password</path><access-operations>read</access-operations><action>deny</action></rule>
   </rule-list>
 </nacm>
 <access xmlns="${ACCESS}"/>

@@ -7,7 +7,7 @@ import type { RpcCall } from '../core';
 import { applyEdit, EditOp } from '../edit';
 import { NC_NS } from '../rpc-error';
 import { contentOf, datastoreParam, param, requireParam } from './common';
-import { editableView, precheckEdit, writeChecker } from '../../nacm/enforce';
+import { checkReplace, precheckEdit } from '../../nacm/enforce';
 
 const DEFAULT_OPS = new Set(['merge', 'replace', 'none']);
 
@@ -49,10 +49,12 @@ export async function editConfig(call: RpcCall): Promise<string> {
     core.ds.checkWritable(target, session.id);
     if (target === 'running') core.ds.checkWritable('candidate', session.id);
     const base = core.ds.get(target);
-    // NACM: a restricted user edits what they see; the hidden rest is put back (src/nacm/enforce.ts)
+    // NACM: a restricted user edits what they see, each resulting change is checked (create,
+    // update, delete per node), and the hidden rest is put back (src/nacm/enforce.ts)
     precheckEdit(access, edit);
-    let work: DataNode = access.restricted ? editableView(access, base) : clone(base);
-    const checkWrite = writeChecker(access);
+    const view = access.restricted ? access.pruneRead(base) : base;
+    let work: DataNode = clone(view);
+    const checkWrite = undefined as ((node: DataNode, op: 'create' | 'update' | 'delete') => void) | undefined;
     let removed = false;
     if (dop === 'replace') {
       // RFC 6241 7.2: default-operation replace makes <config> the whole new content of the target
@@ -69,7 +71,10 @@ export async function editConfig(call: RpcCall): Promise<string> {
       continueOnError: errorOption === 'continue-on-error',
       checkWrite,
     });
-    if (access.restricted) work = access.restoreHidden(base, work);
+    if (access.restricted) {
+      checkReplace(access, view, work);
+      work = access.restoreHidden(base, work);
+    }
     if (testOption === 'test-only' || (testOption === 'test-then-set' && target === 'running')) {
       const errs = validate(core.ctx, work, { type: 'config' });
       if (errs.length) throw new ErrorList([...res.errors, ...errs]);
