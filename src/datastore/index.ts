@@ -77,6 +77,7 @@ export class Datastore {
    */
   load(factoryXml: string): { factory: boolean } {
     fs.mkdirSync(this.historyDir, { recursive: true, mode: 0o700 });
+    this.historySeqs = null;
     let factory = false;
     const runningText = readIfExists(this.runningFile);
     const startupText = readIfExists(this.startupFile);
@@ -302,45 +303,70 @@ export class Datastore {
   // ---- history (Junos rollback N) ----
   /** history entries whose file is still being written (seq -> text) */
   private historyPending = new Map<number, string>();
+  /** sequence numbers of the kept history files, oldest first (read from the directory once) */
+  private historySeqs: number[] | null = null;
 
   private historyFiles(): number[] {
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(this.historyDir);
-    } catch {
-      names = [];
-    }
-    const seqs = new Set(
-      names
+    if (this.historySeqs === null) {
+      let names: string[] = [];
+      try {
+        names = fs.readdirSync(this.historyDir);
+      } catch {
+        names = [];
+      }
+      this.historySeqs = names
         .map((n) => /^(\d+)\.xml$/.exec(n))
         .filter((m): m is RegExpExecArray => !!m)
-        .map((m) => Number(m[1])),
-    );
-    for (const seq of this.historyPending.keys()) seqs.add(seq);
-    return [...seqs].sort((a, b) => a - b);
+        .map((m) => Number(m[1]))
+        .sort((a, b) => a - b);
+    }
+    return [...this.historySeqs];
   }
 
+  private historyFile(seq: number): string {
+    return path.join(this.historyDir, `${String(seq).padStart(10, '0')}.xml`);
+  }
+
+  /**
+   * Keep `text` (the configuration just made running) as history entry N+1.
+   * After a commit, running.xml already holds exactly this text, fsynced:
+   * the history entry is a hard link to it (running.xml is always replaced
+   * by rename, so the linked inode never changes), which costs no second
+   * data write. The oldest entries beyond HISTORY_DEPTH are unlinked.
+   */
   private writeHistory(tree: DataNode, sync: boolean, text = this.serialise(tree)): void {
+    const seqs = this.historyFiles();
     const seq = ++this.historySeq;
-    const file = path.join(this.historyDir, `${String(seq).padStart(10, '0')}.xml`);
-    const done = (): void => {
-      const all = this.historyFiles();
-      for (const old of all.slice(0, Math.max(0, all.length - HISTORY_DEPTH))) {
-        fs.rmSync(path.join(this.historyDir, `${String(old).padStart(10, '0')}.xml`), { force: true });
+    const file = this.historyFile(seq);
+    this.historySeqs = [...seqs, seq];
+    const prune = (): void => {
+      const all = this.historySeqs ?? [];
+      const drop = all.slice(0, Math.max(0, all.length - HISTORY_DEPTH));
+      this.historySeqs = all.slice(drop.length);
+      for (const old of drop) {
+        this.historyPending.delete(old);
+        fs.rmSync(this.historyFile(old), { force: true });
       }
     };
     if (sync) {
       writeFileAtomic(file, text);
-      done();
-    } else {
-      // the commit point is running.xml; the history file follows, readable meanwhile from memory
-      this.historyPending.set(seq, text);
-      const settle = (): void => {
-        this.historyPending.delete(seq);
-        done();
-      };
-      writeFileAtomicAsync(file, text).then(settle, settle);
+      prune();
+      return;
     }
+    try {
+      fs.linkSync(this.runningFile, file);
+      prune();
+      return;
+    } catch {
+      /* no hard links here (or a stale file): write a copy */
+    }
+    // readable from memory until the copy is on disk
+    this.historyPending.set(seq, text);
+    prune();
+    const settle = (): void => {
+      this.historyPending.delete(seq);
+    };
+    writeFileAtomicAsync(file, text).then(settle, settle);
   }
 
   /** Committed configurations, newest first: index 0 is the active one. */

@@ -1,0 +1,137 @@
+/**
+ * NETCONF benchmark: the agent in a child process (the CLI, durable data
+ * directory), driven over SSH by src/netconf/client.ts.
+ *
+ *   npx tsx bench/netconf.ts [--quick]
+ *
+ * Measures get-config RPC/s one at a time and with 64 in flight,
+ * edit-config+commit latency (p50/p99, every commit fsynced), get-config
+ * of a 100,000-entry list (MB/s, the agent's peak RSS) and the setup time
+ * of 100 concurrent sessions, next to yuma123 netconfd's figures on the
+ * same machine (issue 3).
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { NetconfClient } from '../src/netconf/client';
+
+const QUICK = process.argv.includes('--quick');
+const COS = 'urn:flowtapd:yang:class-of-service';
+const SMALL = `<get-config><source><running/></source><filter type="subtree"><nacm xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-acm"><enable-nacm/></nacm></filter></get-config>`;
+
+function startAgent(dir: string): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'netconf-agent.ts'), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
+      env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'bench:bench' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /netconf-listening[^\n]*"port":\s*(\d+)/.exec(err);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.on('exit', (code) => reject(new Error(`agent exited ${code}: ${err}`)));
+  });
+}
+
+function peakRssMb(pid: number): number {
+  const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(s)![1]) / 1024;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function rate(c: NetconfClient, inflight: number, ms: number): Promise<number> {
+  const end = Date.now() + ms;
+  let done = 0;
+  const worker = async () => {
+    while (Date.now() < end) {
+      const r = await c.rpc(SMALL);
+      if (!r.includes('<enable-nacm>')) throw new Error(r);
+      done++;
+    }
+  };
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: inflight }, worker));
+  return done / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-bench-'));
+  const { child, port } = await startAgent(dir);
+  const rows: [string, string, string, string][] = [];
+  try {
+    const c = await NetconfClient.connect({ port, username: 'bench', password: 'bench' });
+    await rate(c, 1, 500); // warm-up
+    await rate(c, 64, 500);
+    const seq = await rate(c, 1, QUICK ? 1000 : 3000);
+    rows.push(['get-config, one at a time', `${seq.toFixed(0)} RPC/s`, '2,500 RPC/s', seq > 2500 ? 'yes' : 'NO']);
+    const pipe = await rate(c, 64, QUICK ? 1000 : 3000);
+    rows.push(['get-config, 64 in flight', `${pipe.toFixed(0)} RPC/s`, '15,000 RPC/s', pipe > 15000 ? 'yes' : 'NO']);
+
+    const lat: number[] = [];
+    const n = QUICK ? 100 : 500;
+    for (let i = 0; i < n; i++) {
+      const t0 = process.hrtime.bigint();
+      const e = await c.rpc(`<edit-config><target><candidate/></target><config><class-of-service xmlns="${COS}"><forwarding-classes><class><name>b${i}</name><queue-num>${i % 8}</queue-num></class></forwarding-classes></class-of-service></config></edit-config>`);
+      const k = await c.rpc('<commit/>');
+      lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (!e.includes('<ok/>') || !k.includes('<ok/>')) throw new Error(e + k);
+    }
+    const p50 = pct(lat, 50);
+    const p99 = pct(lat, 99);
+    rows.push(['edit-config+commit p50 (fsynced)', `${p50.toFixed(2)} ms`, '2.5 ms', p50 < 2.5 ? 'yes' : 'NO']);
+    rows.push(['edit-config+commit p99 (fsynced)', `${p99.toFixed(2)} ms`, '4.6 ms', p99 < 4.6 ? 'yes' : 'NO']);
+
+    // 100 concurrent sessions
+    const t0 = Date.now();
+    const many = await Promise.all(Array.from({ length: 100 }, () => NetconfClient.connect({ port, username: 'bench', password: 'bench', timeoutMs: 60000 })));
+    const setup = Date.now() - t0;
+    const replies = await Promise.all(many.map((m) => m.rpc(SMALL)));
+    if (!replies.every((r) => r.includes('<enable-nacm>'))) throw new Error('a session failed');
+    rows.push(['100 concurrent sessions: setup', `${setup} ms (${(setup / 100).toFixed(1)} ms each)`, '-', replies.length === 100 ? 'all answered' : 'NO']);
+    for (const m of many) m.destroy();
+
+    // a 100,000-entry list
+    const N = QUICK ? 20000 : 100000;
+    const parts: string[] = [];
+    for (let i = 0; i < N; i++) parts.push(`<class><name>c${i}</name><queue-num>${i % 8}</queue-num></class>`);
+    const load = Date.now();
+    const r = await c.rpc(`<edit-config><target><running/></target><config><class-of-service xmlns="${COS}"><forwarding-classes>${parts.join('')}</forwarding-classes></class-of-service></config></edit-config>`);
+    if (!r.includes('<ok/>')) throw new Error(r.slice(0, 2000));
+    const loadMs = Date.now() - load;
+    let best = 0;
+    let bytes = 0;
+    for (let i = 0; i < 3; i++) {
+      const g0 = process.hrtime.bigint();
+      const big = await c.rpc(`<get-config><source><running/></source><filter type="subtree"><class-of-service xmlns="${COS}"/></filter></get-config>`);
+      const s = Number(process.hrtime.bigint() - g0) / 1e9;
+      bytes = Buffer.byteLength(big);
+      const entries = (big.match(/<class>/g) ?? []).length;
+      if (entries < N) throw new Error(`only ${entries} entries`);
+      best = Math.max(best, bytes / 1e6 / s);
+    }
+    rows.push([`get-config of a ${N.toLocaleString('en')}-entry list`, `${best.toFixed(1)} MB/s (${(bytes / 1e6).toFixed(1)} MB)`, '50 MB/s', best > 50 ? 'yes' : 'NO']);
+    rows.push(['  agent peak RSS', `${peakRssMb(child.pid!).toFixed(0)} MB`, '-', `(load: ${loadMs} ms)`]);
+    await c.close();
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'flowtapd', 'yuma123 netconfd', 'beats'][i].length));
+  const line = (r: string[]) => r.map((x, i) => x.padEnd(w[i])).join('  ');
+  console.log(line(['measure', 'flowtapd', 'yuma123 netconfd', 'beats']));
+  console.log(w.map((x) => '-'.repeat(x)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
