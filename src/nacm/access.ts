@@ -22,6 +22,12 @@ export interface Access {
   canNotify(module: string, name: string, content?: DataNode): boolean;
   /** a copy of `root` without what may not be read (or `root` itself when nothing is hidden) */
   pruneRead(root: DataNode): DataNode;
+  /**
+   * As pruneRead, for output that only walks downwards (toXml, subtree
+   * filter): the result may share subtrees with `root` (their parent
+   * pointers lead into `root`), so never evaluate XPath on it.
+   */
+  readView(root: DataNode): DataNode;
   /** may the user read the node an instance-identifier names (XML form with `ns`, else RFC 7951 form)? */
   canReadPath(path: string, ns?: Record<string, string>): boolean;
   /**
@@ -43,6 +49,7 @@ export function unrestricted(user: string, groups: readonly string[] = []): Acce
     canWrite: () => true,
     canNotify: () => true,
     pruneRead: (root) => root,
+    readView: (root) => root,
     canReadPath: () => true,
     restoreHidden: (_original, edited) => edited,
   };

@@ -207,9 +207,10 @@ export class NacmAccess implements Access {
     return false;
   }
 
-  private copyVisible(n: DataNode): DataNode | null {
+  /** `share`: readable subtrees are the original nodes (readView), else copies (pruneRead) */
+  private copyVisible(n: DataNode, share = false): DataNode | null {
     if (!PASS_KINDS.has(n.schema.kind)) {
-      if (this.table.subtreeReadable(n.schema)) return clone(n);
+      if (this.table.subtreeReadable(n.schema)) return share ? n : clone(n);
       if (!this.decide(n, 'read')) return null;
     }
     const c = new DataNode(n.schema, n.value);
@@ -218,9 +219,9 @@ export class NacmAccess implements Access {
     if (n.rawJson !== undefined) c.rawJson = n.rawJson;
     if (n.meta) c.meta = new Map(n.meta);
     for (const k of n.children) {
-      const kc = this.copyVisible(k);
+      const kc = this.copyVisible(k, share);
       if (kc) {
-        kc.parent = c;
+        if (kc !== k) kc.parent = c;
         c.children.push(kc);
       }
     }
@@ -229,15 +230,29 @@ export class NacmAccess implements Access {
   }
 
   pruneRead(root: DataNode): DataNode {
+    return this.view(root, false);
+  }
+
+  /**
+   * As pruneRead, but the readable subtrees of the result ARE the nodes of
+   * `root` (their `parent` still points into `root`): only for output that
+   * walks downwards (toXml, subtree filters), never for XPath. Saves the
+   * copy of big readable subtrees.
+   */
+  readView(root: DataNode): DataNode {
+    return this.view(root, true);
+  }
+
+  private view(root: DataNode, share: boolean): DataNode {
     this.sync();
     if (!this.restricted) return root;
     let out: DataNode = root;
     if (this.hidesSomething(root)) {
       out = new DataNode(root.schema, root.value);
       for (const k of root.children) {
-        const kc = this.copyVisible(k);
+        const kc = this.copyVisible(k, share);
         if (kc) {
-          kc.parent = out;
+          if (kc !== k) kc.parent = out;
           out.children.push(kc);
         }
       }

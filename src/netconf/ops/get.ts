@@ -3,13 +3,27 @@ import { AgentError } from '../../errors';
 import { toXml } from '../../yang/data';
 import { clone } from '../../yang/data/tree';
 import type { RpcCall } from '../core';
-import { applyFilter, datastoreParam, withDefaultsParam } from './common';
+import { applyFilter, datastoreParam, param, withDefaultsParam } from './common';
+import type { DataNode } from '../../yang/data/node';
+import { NC_NS } from '../rpc-error';
+
+/**
+ * NACM: what the user may read, pruned BEFORE filtering (a filter on a
+ * hidden node selects nothing, as on a missing one). XPath may walk
+ * upwards, so it gets a self-contained copy; otherwise the view shares the
+ * readable subtrees (no copy of big configurations).
+ */
+function readable(call: RpcCall, tree: DataNode): DataNode {
+  const f = param(call.el, 'filter');
+  const type = f ? (f.attrs.get('{}type') ?? f.attrs.get(`{${NC_NS}}type`)) : undefined;
+  return type === 'xpath' ? call.access.pruneRead(tree) : call.access.readView(tree);
+}
 
 export function getConfig(call: RpcCall): string {
   const src = datastoreParam(call.el, 'source');
   if (typeof src !== 'string') throw new AgentError('bad-element', 'get-config needs a datastore as source.', { type: 'protocol' });
   const wd = withDefaultsParam(call.el);
-  let tree = call.access.pruneRead(call.core.ds.get(src));
+  let tree = readable(call, call.core.ds.get(src));
   tree = applyFilter(call, tree);
   return `<data>${toXml(tree, { withDefaults: wd ?? 'explicit' })}</data>`;
 }
@@ -18,7 +32,7 @@ export function get(call: RpcCall): string {
   const wd = withDefaultsParam(call.el);
   const root = clone(call.core.ds.get('running'));
   for (const p of call.core.stateProviders) p(root, call.access);
-  let tree = call.access.pruneRead(root);
+  let tree = readable(call, root);
   tree = applyFilter(call, tree);
   return `<data>${toXml(tree, { withDefaults: wd ?? 'explicit' })}</data>`;
 }

@@ -1,0 +1,79 @@
+/**
+ * NACM cost on get-config: a 10,000-entry configuration (5,000 forwarding
+ * classes and 5,000 subscriber secure policies under radius-flow-tap, with
+ * the factory NACM rules, a RADIUS client secret and users), serialised
+ * as get-config does it (pruneRead, then XML) for:
+ *   - admin (permit-all: pruneRead returns the tree itself),
+ *   - a flow-tap user (reads everything but /nacm, password hashes and the
+ *     RADIUS secret): the view get-config uses (readable subtrees shared),
+ *     and the self-contained copy an XPath filter gets,
+ *   - a user in no LI group (the 5,000 policies are hidden).
+ * Prints the median ms of each and the overhead over admin (target < 30%).
+ *
+ *   npx tsx bench/nacm.ts [entries]
+ */
+import { loadContext } from '../src/yang/context';
+import { IMPLEMENTED_MODULES, searchPath } from '../src/daemon/modules';
+import { factoryConfig } from '../src/daemon/factory';
+import { parseXml, toXml, validate } from '../src/yang/data';
+import type { DataNode } from '../src/yang/data/node';
+import { nacmPolicy } from '../src/nacm';
+
+const N = Number(process.argv[2] ?? 10000);
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function buildConfig(): string {
+  const half = Math.floor(N / 2);
+  let classes = '';
+  for (let i = 0; i < half; i++) classes += `<class><name>fc${i}</name><queue-num>${i % 8}</queue-num></class>`;
+  let policies = '';
+  for (let i = 0; i < N - half; i++) policies += `<policy><name>p${i}</name></policy>`;
+  const factory = factoryConfig({ user: 'admin', password: 'pw' });
+  const extra =
+    `<class-of-service xmlns="urn:flowtapd:yang:class-of-service"><forwarding-classes>${classes}</forwarding-classes></class-of-service>` +
+    `<services xmlns="urn:flowtapd:yang:services"><flow-tap/><radius-flow-tap><maximum-sessions>100</maximum-sessions>${policies}</radius-flow-tap></services>`;
+  return factory
+    .replace('<access xmlns="urn:flowtapd:yang:access"/>', '<access xmlns="urn:flowtapd:yang:access"><radius-client><address>192.0.2.1</address><secret>s</secret></radius-client></access>')
+    .replace('</config>', `${extra}</config>`)
+    .replace('<group><name>flow-tap</name></group>', '<group><name>flow-tap</name><user-name>tap</user-name></group>');
+}
+
+function main(): void {
+  const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+  const tree: DataNode = parseXml(ctx, buildConfig(), { type: 'config', unwrap: true });
+  const errs = validate(ctx, tree, { type: 'config' });
+  if (errs.length) throw new Error(`invalid bench configuration: ${errs[0].message} ${errs[0].path ?? ''}`);
+  const policy = nacmPolicy(ctx, () => tree);
+  const users: [string, string][] = [
+    ['admin', 'admin (permit-all)'],
+    ['tap', 'flow-tap user (shared view)'],
+    ['tap-copy', 'flow-tap user (copy, xpath path)'],
+    ['alice', 'no LI group (policies hidden)'],
+  ];
+  const getConfig = (user: string): number => {
+    if (user === 'tap-copy') return toXml(policy('tap', []).pruneRead(tree), { withDefaults: 'explicit' }).length;
+    const access = policy(user, []);
+    return toXml(access.readView(tree), { withDefaults: 'explicit' }).length;
+  };
+  const sizes = new Map(users.map(([u]) => [u, getConfig(u)]));
+  const times = new Map<string, number[]>(users.map(([u]) => [u, []]));
+  for (let round = 0; round < 15; round++) {
+    for (const [u] of users) {
+      const t0 = now();
+      getConfig(u);
+      times.get(u)!.push(now() - t0);
+    }
+  }
+  const base = median(times.get('admin')!);
+  console.log(`get-config of a ${N}-entry configuration (median of 15, in process: pruneRead + XML)`);
+  for (const [u, label] of users) {
+    const m = median(times.get(u)!);
+    const over = ((m / base - 1) * 100).toFixed(1);
+    console.log(`  ${label.padEnd(32)} ${m.toFixed(1).padStart(7)} ms  ${String(sizes.get(u)).padStart(9)} bytes  overhead ${u === 'admin' ? '  -' : over + '%'}`);
+  }
+  const tapOver = median(times.get('tap')!) / base - 1;
+  console.log(`NACM overhead for a restricted user that reads it all: ${(tapOver * 100).toFixed(1)}% (target < 30%)`);
+}
+
+main();
