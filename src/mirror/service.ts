@@ -86,8 +86,13 @@ export class MirrorService implements Applier {
 
   // ---------------------------------------------------------------- commit applier
 
-  prepare(cs: ChangeSet): Promise<Prepared | null> {
-    return this.prepareConfig(readMirrorConfig(cs.after));
+  async prepare(cs: ChangeSet): Promise<Prepared | null> {
+    const next = readMirrorConfig(cs.after);
+    // a commit that does not touch what mirroring depends on costs nothing here
+    if (sameConfig(next, this.cfg)) {
+      return { apply: () => void (this.cfg = next), abort: () => undefined };
+    }
+    return this.prepareConfig(next);
   }
 
   private async prepareConfig(next: MirrorConfig): Promise<Prepared> {
@@ -418,6 +423,10 @@ export class MirrorService implements Applier {
       sessions: [...this.mirrors.values()].filter((s) => s.tunnel === m.name).length,
     }));
   }
+}
+
+function sameConfig(a: MirrorConfig, b: MirrorConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function addressesOf(s: Subscriber): string[] {
