@@ -3,13 +3,15 @@
  * rule paths compiled by the XPath engine. Read once per running tree
  * (the tree object is replaced on every commit, so it is the version).
  *
- * Path prefixes: node-instance-identifier is a string type (yang:xpath1.0),
- * so the XML namespace declarations in scope of <path> are lost when the
- * value is stored. A prefix is resolved, in this order, as the prefix of a
- * loaded module (fts, ftcos, fta, if, sys, nacm ...; implemented modules
- * first), then as a module name (RFC 7951 style "/flowtapd-services:services").
- * An unknown prefix makes the rule match nothing. Unprefixed names match
- * any module.
+ * Path prefixes: node-instance-identifier is a string type (yang:xpath1.0)
+ * whose XML namespace declarations are not kept with the value. The YANG
+ * engine stores it canonically with module names as prefixes
+ * ("/flowtapd-services:services/flow-tap", resolved from the xmlns in
+ * scope of <path> at parse time). Here a prefix is resolved as a module
+ * name, else as the prefix of a loaded module (fts, ftcos, fta, if, sys,
+ * nacm ...; implemented modules first) for values stored without that
+ * step. An unknown prefix makes the rule match nothing; unprefixed names
+ * (the later steps of the canonical form) match any module.
  */
 import type { DataNode } from '../yang/data/node';
 import type { Module, SchemaContext, SchemaNode, XPathExpr } from '../yang/schema';
@@ -79,9 +81,9 @@ export function prefixResolver(ctx: SchemaContext): (prefix: string | null) => s
   }
   return (prefix) => {
     if (prefix === null) return undefined;
+    if (ctx.modules.has(prefix)) return prefix;
     const m = byPrefix.get(prefix);
     if (m) return m.name;
-    if (ctx.modules.has(prefix)) return prefix;
     return `\u0000unknown:${prefix}`;
   };
 }
