@@ -1,21 +1,46 @@
 /**
  * Selection in the kernel: clsact + u32 + mirred, through netlink.
  *
- * Layout on each subscriber interface (everything the agent owns is at the
- * reserved priorities PRIO_V4/PRIO_V6 under the clsact ingress and egress
- * hooks; nothing else is ever touched):
+ * Everything the agent owns on a subscriber interface is at the reserved
+ * priorities PRIO_V4 (protocol ip) and PRIO_V6 (protocol ipv6) under the
+ * clsact ingress and egress hooks, and in the reserved u32 hash-table ids
+ * 0x3fc..0x7ff; nothing else is ever touched. Ingress matches the source
+ * address, egress the destination; every match is a terminal node whose
+ * action is mirred egress mirror into the session's pool member.
  *
- *   prio 0xF100 protocol ip   (IPv4)
- *     hash table HT_IN (ingress) / HT_EG (egress), 256 buckets
- *     root:  link node, key = last octet of the source (ingress) or
- *            destination (egress) address -> HT bucket
- *     HT:    one terminal node per mirrored /32: match address, action
- *            mirred egress mirror dev <tunnel>
- *     root:  other (shorter) IPv4 prefixes, one node each
- *   prio 0xF101 protocol ipv6 (IPv6 prefixes), one root node each
+ * Selection cost does not depend on the number of mirrors: addresses are
+ * found by two levels of u32 hashing (the kernel allows divisor <= 256 and
+ * one byte-aligned hash mask per table, so 16 bits take two tables):
  *
- * Under clsact the ingress and egress u32 instances share one hash-table
- * handle space, so the two directions use different table ids.
+ *   tp root (per hook and family)
+ *     link node: hash on level-1 octet -> L1 table (256 buckets)
+ *     linear entries: prefixes that are not hashed (see below), multicast
+ *   L1 table, bucket b1
+ *     link node (handle L1:b1:1): hash on level-2 octet -> L2 table of b1
+ *   L2 table of b1, bucket b2
+ *     entries whose address has level-1 octet b1 and level-2 octet b2
+ *
+ *   IPv4 /32:             level 1 = last octet, level 2 = third octet
+ *   IPv6 /64 and longer:  level 1 = octet 7 (the last octet of the /64),
+ *                         level 2 = octet 6
+ *   shorter prefixes (IPv4 /0-/31, IPv6 /0-/63) are matched linearly in the
+ *   root (one node each; at most 4,095 per hook and family).
+ *
+ * A packet visits at most: root link, L1 link, the entries of one L2 bucket
+ * (those sharing 16 bits of address, normally 0 or 1), then the linear root
+ * entries. Tables are created when their first entry arrives and deleted
+ * when their last one goes.
+ *
+ * Table ids (12 bits) are allocated per family and direction, because under
+ * clsact the ingress and egress u32 instances share one hash-table handle
+ * space (and a dump of either hook lists the tables of both):
+ *   slot = (IPv6 ? 2 : 0) + (egress ? 1 : 0)
+ *   L1 = 0x3fc + slot, L2 of bucket b1 = 0x400 + 256 * slot + b1
+ * They stay below 0x800, the start of the ids the kernel gives the tp roots.
+ *
+ * Changes go to the kernel as pipelined netlink requests (many in flight on
+ * one socket, acknowledged in order), so tens of thousands of filters
+ * install in seconds.
  */
 
 import { AgentError } from '../errors';
@@ -29,8 +54,6 @@ export const PARENT_INGRESS = 0xfffffff2;
 export const PARENT_EGRESS = 0xfffffff3;
 export const PRIO_V4 = 0xf100;
 export const PRIO_V6 = 0xf101;
-export const HT_IN = 0xf10;
-export const HT_EG = 0xf11;
 const ETH_P_IP = 0x0800;
 const ETH_P_IPV6 = 0x86dd;
 const HASH_DIVISOR = 256;
@@ -120,8 +143,72 @@ export interface InstalledFilter {
   kind: InstalledKind;
   divisor?: number;
   linkTo?: number;
+  hoff?: number;
+  hmask?: number;
   prefix?: Prefix;
   tunIfindex?: number;
+}
+
+
+
+export const HT_L1_BASE = 0x3fc;
+export const HT_L2_BASE = 0x400;
+export const HT_LAST = 0x7ff;
+
+const slotOf = (family: 4 | 6, dir: Direction): number => (family === 6 ? 2 : 0) + (dir === 'egress' ? 1 : 0);
+const slotFamily = (slot: number): 4 | 6 => (slot & 2 ? 6 : 4);
+const slotDir = (slot: number): Direction => (slot & 1 ? 'egress' : 'ingress');
+export const htL1 = (family: 4 | 6, dir: Direction): number => HT_L1_BASE + slotOf(family, dir);
+export const htL2 = (family: 4 | 6, dir: Direction, b1: number): number => HT_L2_BASE + 256 * slotOf(family, dir) + b1;
+
+/** What a reserved table id stands for. */
+export function tableInfo(htid: number): { family: 4 | 6; dir: Direction; level: 1 | 2; b1?: number } | undefined {
+  if (htid >= HT_L1_BASE && htid < HT_L2_BASE) {
+    const s = htid - HT_L1_BASE;
+    return { family: slotFamily(s), dir: slotDir(s), level: 1 };
+  }
+  if (htid >= HT_L2_BASE && htid <= HT_LAST) {
+    const s = (htid - HT_L2_BASE) >> 8;
+    return { family: slotFamily(s), dir: slotDir(s), level: 2, b1: (htid - HT_L2_BASE) & 0xff };
+  }
+  return undefined;
+}
+
+const htidOf = (handle: number): number => handle >>> 20;
+const bucketOf = (handle: number): number => (handle >>> 12) & 0xff;
+const nodeOf = (handle: number): number => handle & 0xfff;
+const mkHandle = (htid: number, bucket: number, node: number): number => ((htid << 20) | (bucket << 12) | node) >>> 0;
+
+function addrOffset(family: 4 | 6, dir: Direction): number {
+  if (family === 4) return dir === 'ingress' ? 12 : 16;
+  return dir === 'ingress' ? 8 : 24;
+}
+
+/** Hash key of a level: the 32-bit word at hoff, masked with hmask (one octet). */
+function hashSpec(family: 4 | 6, dir: Direction, level: 1 | 2): { hoff: number; hmask: number } {
+  const hoff = addrOffset(family, dir) + (family === 6 ? 4 : 0);
+  return { hoff, hmask: level === 1 ? 0x000000ff : 0x0000ff00 };
+}
+
+/** Is the prefix found by hashing (else: linear in the root)? */
+export function hashed(p: Prefix): boolean {
+  return p.family === 4 ? p.len === 32 : p.len >= 64;
+}
+
+function buckets(p: Prefix): [number, number] {
+  return p.family === 4 ? [p.addr[3], p.addr[2]] : [p.addr[7], p.addr[6]];
+}
+
+function prefixKeys(p: Prefix, dir: Direction): Key[] {
+  const base = addrOffset(p.family, dir);
+  const keys: Key[] = [];
+  for (let w = 0; w * 32 < p.len; w++) {
+    const bits = Math.min(32, p.len - w * 32);
+    const mask = bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
+    keys.push({ mask, val: (p.addr.readUInt32BE(w * 4) & mask) >>> 0, off: base + w * 4 });
+  }
+  if (keys.length === 0) keys.push({ mask: 0, val: 0, off: base }); // a /0 matches everything
+  return keys;
 }
 
 const swap16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
@@ -181,23 +268,6 @@ function mirredAction(tunIfindex: number): Buffer {
   return nested(TCA_U32_ACT, [nested(1, [strattr(TCA_ACT_KIND, 'mirred'), nested(TCA_ACT_OPTIONS, [attr(TCA_MIRRED_PARMS, parms)])])]);
 }
 
-function addrOffset(family: 4 | 6, dir: Direction): number {
-  if (family === 4) return dir === 'ingress' ? 12 : 16;
-  return dir === 'ingress' ? 8 : 24;
-}
-
-function prefixKeys(p: Prefix, dir: Direction): Key[] {
-  const base = addrOffset(p.family, dir);
-  const keys: Key[] = [];
-  for (let w = 0; w * 32 < p.len; w++) {
-    const bits = Math.min(32, p.len - w * 32);
-    const mask = bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
-    keys.push({ mask, val: (p.addr.readUInt32BE(w * 4) & mask) >>> 0, off: base + w * 4 });
-  }
-  if (keys.length === 0) keys.push({ mask: 0, val: 0, off: base }); // a /0 matches everything
-  return keys;
-}
-
 function keysPrefix(family: 4 | 6, keys: Key[]): { prefix: Prefix; dir: Direction } | undefined {
   if (keys.length === 0) return undefined;
   const size = family === 4 ? 4 : 16;
@@ -224,10 +294,9 @@ function keysPrefix(family: 4 | 6, keys: Key[]): { prefix: Prefix; dir: Directio
 }
 
 const prefixKey = (p: Prefix): string => prefixString(p);
+const entryKey = (dir: Direction, p: Prefix): string => `${dir}|${prefixKey(p)}`;
 
 export function parseFilterMsg(data: Buffer): InstalledFilter | undefined {
-  const ifindex = data.readInt32LE(4);
-  void ifindex;
   const handle = data.readUInt32LE(8);
   const parent = data.readUInt32LE(12);
   const info = data.readUInt32LE(16);
@@ -242,18 +311,16 @@ export function parseFilterMsg(data: Buffer): InstalledFilter | undefined {
   const o = parseAttrs(opts);
   // Under clsact both hooks share the u32 hash tables, and a dump of either
   // hook lists both: the direction comes from the content, never the parent.
+  const withDir = (f: InstalledFilter, d: Direction | undefined): InstalledFilter =>
+    d ? { ...f, dir: d, parent: d === 'egress' ? PARENT_EGRESS : PARENT_INGRESS } : f;
   const div = o.get(TCA_U32_DIVISOR);
-  if (div) {
-    const id = handle >>> 20;
-    const d: Direction = id === HT_EG ? 'egress' : 'ingress';
-    return { ...base, dir: d, parent: d === 'egress' ? PARENT_EGRESS : PARENT_INGRESS, kind: 'hashtable', divisor: div.readUInt32LE(0) };
-  }
+  if (div) return withDir({ ...base, kind: 'hashtable', divisor: div.readUInt32LE(0) }, tableInfo(htidOf(handle))?.dir);
   const s = o.get(TCA_U32_SEL);
   const link = o.get(TCA_U32_LINK);
   if (link) {
-    const hoff = s ? parseSel(s).hoff : 0;
-    const d: Direction = hoff === 16 ? 'egress' : 'ingress';
-    return { ...base, dir: d, parent: d === 'egress' ? PARENT_EGRESS : PARENT_INGRESS, kind: 'link', linkTo: link.readUInt32LE(0) };
+    const ps = s ? parseSel(s) : undefined;
+    const linkTo = link.readUInt32LE(0);
+    return withDir({ ...base, kind: 'link', linkTo, hoff: ps?.hoff ?? 0, hmask: ps?.hmask ?? 0 }, tableInfo(htidOf(linkTo))?.dir);
   }
   if (!s) return base;
   const family: 4 | 6 = protocol === ETH_P_IPV6 ? 6 : 4;
@@ -270,8 +337,7 @@ export function parseFilterMsg(data: Buffer): InstalledFilter | undefined {
     }
   }
   if (!kp) return base;
-  void dir;
-  return { ...base, kind: 'entry', prefix: kp.prefix, dir: kp.dir, parent: kp.dir === 'egress' ? PARENT_EGRESS : PARENT_INGRESS, tunIfindex };
+  return withDir({ ...base, kind: 'entry', prefix: kp.prefix, tunIfindex }, kp.dir);
 }
 
 /** Is this installed object one of the agent's? */
@@ -288,16 +354,23 @@ export async function ensureClsact(nl: Rtnl, ifindex: number, name: string): Pro
   await nl.exec(`add clsact qdisc on ${name}`, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, Buffer.concat([tcmsg(ifindex, 0xffff0000, TC_H_CLSACT, 0, 0), strattr(TCA_KIND, 'clsact')]));
 }
 
-/** All filters on the interface's clsact hooks (both directions). */
+/**
+ * All filters on the interface's clsact hooks (both directions). The ingress
+ * dump lists the shared tables and the egress root's nodes too, so the
+ * egress hook is dumped only when it has a priority the ingress hook lacks.
+ */
 export async function dumpFilters(nl: Rtnl, ifindex: number): Promise<InstalledFilter[]> {
   const out: InstalledFilter[] = [];
   const seen = new Set<string>();
+  const ingressPrios = new Set<number>();
   for (const parent of [PARENT_INGRESS, PARENT_EGRESS]) {
+    if (parent === PARENT_EGRESS && ingressPrios.has(PRIO_V4) && ingressPrios.has(PRIO_V6)) break;
     const msgs = await nl.dump('list filters', RTM_GETTFILTER, tcmsg(ifindex, 0, parent, 0, 0));
     for (const m of msgs) {
       if (m.data.readInt32LE(4) !== ifindex) continue;
       const f = parseFilterMsg(m.data);
       if (!f) continue;
+      if (parent === PARENT_INGRESS && f.handle === 0) ingressPrios.add(f.prio);
       const id = `${f.prio}/${f.protocol}/${f.handle}`;
       if (seen.has(id)) continue;
       seen.add(id);
@@ -307,104 +380,249 @@ export async function dumpFilters(nl: Rtnl, ifindex: number): Promise<InstalledF
   return out;
 }
 
-function htFor(dir: Direction): number {
-  return dir === 'ingress' ? HT_IN : HT_EG;
-}
-
-function hashed(p: Prefix): boolean {
-  return p.family === 4 && p.len === 32;
-}
-
 export interface ReconcileStats {
   added: number;
   changed: number;
   removed: number;
+  /** hash tables and link nodes created and deleted */
+  tablesAdded: number;
+  tablesRemoved: number;
+}
+
+interface Req {
+  what: string;
+  type: number;
+  flags: number;
+  payload: Buffer;
+}
+
+const WINDOW = 256;
+
+/**
+ * Sends the requests pipelined: up to WINDOW in flight on the one socket (the
+ * kernel handles them in order). Stops issuing at the first refusal and
+ * throws it once the requests in flight are answered.
+ */
+export async function execAll(nl: Rtnl, reqs: Req[], retryBusy = false): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const busy: Req[] = [];
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < reqs.length) {
+      const r = reqs[next++];
+      try {
+        await nl.exec(r.what, r.type, r.flags, r.payload);
+      } catch (e) {
+        if (retryBusy && (e as { code?: string }).code === 'EBUSY') busy.push(r);
+        else failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WINDOW, reqs.length) }, worker));
+  if (failure !== undefined) throw failure;
+  // A table stays referenced until the kernel's deferred release of the link
+  // node that pointed at it (an RCU callback): try again shortly.
+  for (let attempt = 0; busy.length && attempt < 50; attempt++) {
+    await new Promise((r) => setTimeout(r, 10));
+    const again = busy.splice(0);
+    for (const r of again) {
+      try {
+        await nl.exec(r.what, r.type, r.flags, r.payload);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'EBUSY') busy.push(r);
+        else throw e;
+      }
+    }
+  }
+  if (busy.length) await nl.exec(busy[0].what, busy[0].type, busy[0].flags, busy[0].payload);
+}
+
+const parentOf = (dir: Direction): number => (dir === 'ingress' ? PARENT_INGRESS : PARENT_EGRESS);
+const prioOf = (family: 4 | 6): number => (family === 4 ? PRIO_V4 : PRIO_V6);
+const protoOf = (family: 4 | 6): number => (family === 4 ? ETH_P_IP : ETH_P_IPV6);
+
+function tableReq(ifindex: number, name: string, htid: number): Req {
+  const t = tableInfo(htid)!;
+  return {
+    what: `add u32 hash table ${htid.toString(16)}: on ${name} ${t.dir}`, type: RTM_NEWTFILTER, flags: NLM_F_CREATE | NLM_F_EXCL,
+    payload: Buffer.concat([tcmsg(ifindex, (htid << 20) >>> 0, parentOf(t.dir), prioOf(t.family), protoOf(t.family)), strattr(TCA_KIND, 'u32'), nested(TCA_OPTIONS, [u32attr(TCA_U32_DIVISOR, HASH_DIVISOR)])]),
+  };
+}
+
+/** A link node: in the tp root (level 1) or in bucket b1 of the L1 table (level 2). */
+function linkReq(ifindex: number, name: string, family: 4 | 6, dir: Direction, level: 1 | 2, b1 = 0): Req {
+  const { hoff, hmask } = hashSpec(family, dir, level);
+  const to = level === 1 ? htL1(family, dir) : htL2(family, dir, b1);
+  const handle = level === 1 ? 0 : mkHandle(htL1(family, dir), b1, 1);
+  const opts: Buffer[] = [];
+  if (level === 2) opts.push(u32attr(TCA_U32_HASH, mkHandle(htL1(family, dir), b1, 0)));
+  opts.push(u32attr(TCA_U32_LINK, (to << 20) >>> 0), attr(TCA_U32_SEL, sel([{ mask: 0, val: 0, off: addrOffset(family, dir) }], 0, hoff, hmask)));
+  return {
+    what: `add u32 hash link to ${to.toString(16)}: on ${name} ${dir}`, type: RTM_NEWTFILTER, flags: NLM_F_CREATE | NLM_F_EXCL,
+    payload: Buffer.concat([tcmsg(ifindex, handle, parentOf(dir), prioOf(family), protoOf(family)), strattr(TCA_KIND, 'u32'), nested(TCA_OPTIONS, opts)]),
+  };
+}
+
+function entryReq(ifindex: number, name: string, w: WantedFilter, handle: number, create: boolean): Req {
+  const fam = w.prefix.family;
+  const opts: Buffer[] = [];
+  if (handle) opts.push(u32attr(TCA_U32_HASH, (handle & 0xfffff000) >>> 0));
+  opts.push(attr(TCA_U32_SEL, sel(prefixKeys(w.prefix, w.dir), TC_U32_TERMINAL)));
+  opts.push(mirredAction(w.tunIfindex));
+  return {
+    what: `${create ? 'add' : 'change'} mirror filter ${prefixString(w.prefix)} ${w.dir} on ${name}`, type: RTM_NEWTFILTER, flags: create ? NLM_F_CREATE | NLM_F_EXCL : 0,
+    payload: Buffer.concat([tcmsg(ifindex, handle, parentOf(w.dir), prioOf(fam), protoOf(fam)), strattr(TCA_KIND, 'u32'), nested(TCA_OPTIONS, opts)]),
+  };
+}
+
+function deleteReq(ifindex: number, name: string, f: InstalledFilter): Req {
+  return {
+    what: `delete filter ${f.handle.toString(16)} on ${name}`, type: RTM_DELTFILTER, flags: 0,
+    payload: Buffer.concat([tcmsg(ifindex, f.handle, f.parent, f.prio, f.protocol), strattr(TCA_KIND, 'u32')]),
+  };
 }
 
 /**
  * Makes the agent's filters on one interface equal to `wanted`: adds what is
  * missing, changes what points at another tunnel, removes what is no longer
- * wanted (and duplicates). Returns what it did.
+ * wanted (and duplicates, and objects of an older layout), creating and
+ * deleting hash tables and link nodes as entries need them. Returns what it did.
  */
 export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string, wanted: WantedFilter[], installedIn?: InstalledFilter[]): Promise<ReconcileStats> {
-  const stats: ReconcileStats = { added: 0, changed: 0, removed: 0 };
+  const stats: ReconcileStats = { added: 0, changed: 0, removed: 0, tablesAdded: 0, tablesRemoved: 0 };
   await ensureClsact(nl, ifindex, name);
-  let installed = (installedIn ?? (await dumpFilters(nl, ifindex))).filter(owned);
-  // Skeleton: IPv4 hash table and link node per direction.
-  for (const dir of ['ingress', 'egress'] as Direction[]) {
-    const parent = dir === 'ingress' ? PARENT_INGRESS : PARENT_EGRESS;
-    const ht = htFor(dir);
-    const mine = installed.filter((f) => f.prio === PRIO_V4);
-    if (!mine.some((f) => f.kind === 'hashtable' && f.handle >>> 20 === ht)) {
-      await nl.exec(`add u32 hash table on ${name} ${dir}`, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL,
-        Buffer.concat([tcmsg(ifindex, (ht << 20) >>> 0, parent, PRIO_V4, ETH_P_IP), strattr(TCA_KIND, 'u32'), nested(TCA_OPTIONS, [u32attr(TCA_U32_DIVISOR, HASH_DIVISOR)])]));
-    }
-    if (!mine.some((f) => f.kind === 'link' && f.linkTo !== undefined && f.linkTo >>> 20 === ht)) {
-      const off = addrOffset(4, dir);
-      await nl.exec(`add u32 hash link on ${name} ${dir}`, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL,
-        Buffer.concat([tcmsg(ifindex, 0, parent, PRIO_V4, ETH_P_IP), strattr(TCA_KIND, 'u32'),
-          nested(TCA_OPTIONS, [u32attr(TCA_U32_LINK, (ht << 20) >>> 0), attr(TCA_U32_SEL, sel([{ mask: 0, val: 0, off }], 0, off, 0x000000ff))])]));
-    }
+  const installed = (installedIn ?? (await dumpFilters(nl, ifindex))).filter(owned);
+
+  // The wanted layout.
+  const wantTables = new Set<number>();
+  const slots: [4 | 6, Direction][] = [[4, 'ingress'], [4, 'egress'], [6, 'ingress'], [6, 'egress']];
+  for (const [fam, dir] of slots) wantTables.add(htL1(fam, dir));
+  const want = new Map<string, { w: WantedFilter; htid: number; bucket: number }>();
+  for (const w of wanted) {
+    if (hashed(w.prefix)) {
+      const [b1, b2] = buckets(w.prefix);
+      const htid = htL2(w.prefix.family, w.dir, b1);
+      wantTables.add(htid);
+      want.set(entryKey(w.dir, w.prefix), { w, htid, bucket: b2 });
+    } else want.set(entryKey(w.dir, w.prefix), { w, htid: 0, bucket: 0 });
   }
-  // Entries.
-  const want = new Map<string, WantedFilter>();
-  for (const w of wanted) want.set(`${w.dir}|${prefixKey(w.prefix)}`, w);
+
+  // What is there. Roots are the tp's own tables (divisor 1).
+  const roots = new Set<number>();
+  const haveTables = new Set<number>();
+  const delTables: InstalledFilter[] = [];
+  for (const f of installed) {
+    if (f.kind !== 'hashtable') continue;
+    const htid = htidOf(f.handle);
+    if ((f.divisor ?? 1) <= 1 && !tableInfo(htid)) roots.add(htid);
+    else if (wantTables.has(htid) && f.divisor === HASH_DIVISOR && !haveTables.has(htid)) haveTables.add(htid);
+    else delTables.push(f);
+  }
+  const gone = new Set(delTables.map((f) => htidOf(f.handle)));
+  const inGone = (f: InstalledFilter): boolean => gone.has(htidOf(f.handle));
+
+  const delLinks: InstalledFilter[] = [];
+  const haveLinks = new Set<string>();
+  for (const f of installed) {
+    if (f.kind !== 'link' || f.linkTo === undefined) continue;
+    const to = tableInfo(htidOf(f.linkTo));
+    const at = htidOf(f.handle);
+    let key: string | undefined;
+    if (to && !gone.has(htidOf(f.linkTo)) && wantTables.has(htidOf(f.linkTo))) {
+      const spec = hashSpec(to.family, to.dir, to.level);
+      const hashOk = f.hoff === spec.hoff && f.hmask === spec.hmask;
+      if (to.level === 1 && roots.has(at) && hashOk) key = `root|${htidOf(f.linkTo)}`;
+      if (to.level === 2 && at === htL1(to.family, to.dir) && bucketOf(f.handle) === to.b1 && nodeOf(f.handle) === 1 && hashOk) key = `l1|${htidOf(f.linkTo)}`;
+    }
+    if (key && !haveLinks.has(key)) haveLinks.add(key);
+    else if (!inGone(f)) delLinks.push(f);
+  }
+
+  const delEntries: InstalledFilter[] = [];
   const have = new Map<string, InstalledFilter>();
+  const used = new Set<number>();
   for (const f of installed) {
     if (f.kind !== 'entry' || !f.prefix) continue;
-    const k = `${f.dir}|${prefixKey(f.prefix)}`;
-    if (have.has(k) || !want.has(k)) {
-      await deleteFilter(nl, ifindex, name, f);
+    const k = entryKey(f.dir, f.prefix);
+    const w = want.get(k);
+    const at = htidOf(f.handle);
+    const placed = w && (w.htid === 0 ? roots.has(at) : at === w.htid && bucketOf(f.handle) === w.bucket);
+    if (!placed || have.has(k) || inGone(f)) {
+      if (!inGone(f)) delEntries.push(f);
       stats.removed++;
       continue;
     }
     have.set(k, f);
+    used.add(f.handle);
   }
-  const used = new Set<number>(installed.map((f) => f.handle));
+
+  // Deletes first (entries, links, then the tables they referenced), then adds.
+  await execAll(nl, delEntries.map((f) => deleteReq(ifindex, name, f)));
+  await execAll(nl, delLinks.map((f) => deleteReq(ifindex, name, f)));
+  // L1 tables last: their link nodes hold the L2 tables.
+  delTables.sort((a, b) => (tableInfo(htidOf(a.handle))?.level === 1 ? 1 : 0) - (tableInfo(htidOf(b.handle))?.level === 1 ? 1 : 0));
+  await execAll(nl, delTables.map((f) => deleteReq(ifindex, name, f)), true);
+  stats.tablesRemoved += delTables.length + delLinks.length;
+
+  const addTables = [...wantTables].filter((t) => !haveTables.has(t)).sort((a, b) => a - b);
+  await execAll(nl, addTables.map((t) => tableReq(ifindex, name, t)));
+  const addLinks: Req[] = [];
+  for (const t of [...wantTables].sort((a, b) => a - b)) {
+    const info = tableInfo(t)!;
+    if (haveLinks.has(info.level === 1 ? `root|${t}` : `l1|${t}`)) continue;
+    addLinks.push(linkReq(ifindex, name, info.family, info.dir, info.level, info.b1));
+  }
+  await execAll(nl, addLinks);
+  stats.tablesAdded += addTables.length + addLinks.length;
+
+  const puts: Req[] = [];
   for (const [k, w] of want) {
     const f = have.get(k);
-    if (f && f.tunIfindex === w.tunIfindex) continue;
+    if (f && f.tunIfindex === w.w.tunIfindex) continue;
     if (f) {
-      await putEntry(nl, ifindex, name, w, f.handle, false);
+      puts.push(entryReq(ifindex, name, w.w, f.handle, false));
       stats.changed++;
       continue;
     }
     let handle = 0;
-    if (hashed(w.prefix)) {
-      const bucket = w.prefix.addr[3];
-      const base = ((htFor(w.dir) << 20) | (bucket << 12)) >>> 0;
-      for (let n = 1; n <= 0xfff; n++) if (!used.has((base | n) >>> 0)) {
-        handle = (base | n) >>> 0;
-        break;
+    if (w.htid) {
+      for (let n = 1; n <= 0xfff; n++) {
+        const h = mkHandle(w.htid, w.bucket, n);
+        if (!used.has(h)) {
+          handle = h;
+          break;
+        }
       }
-      if (!handle) throw new AgentError('resource-denied', `no free u32 handle in bucket ${bucket} on ${name}`, { appTag: 'resources-unavailable' });
+      if (!handle) throw new AgentError('resource-denied', `no free u32 handle in table ${w.htid.toString(16)} bucket ${w.bucket} on ${name}`, { appTag: 'resources-unavailable' });
       used.add(handle);
     }
-    await putEntry(nl, ifindex, name, w, handle, true);
+    puts.push(entryReq(ifindex, name, w.w, handle, true));
     stats.added++;
   }
-  installed = [];
+  await execAll(nl, puts);
   return stats;
 }
 
-async function putEntry(nl: Rtnl, ifindex: number, name: string, w: WantedFilter, handle: number, create: boolean): Promise<void> {
-  const parent = w.dir === 'ingress' ? PARENT_INGRESS : PARENT_EGRESS;
-  const v4 = w.prefix.family === 4;
-  const opts: Buffer[] = [];
-  if (hashed(w.prefix)) opts.push(u32attr(TCA_U32_HASH, (handle & 0xfffff000) >>> 0));
-  opts.push(attr(TCA_U32_SEL, sel(prefixKeys(w.prefix, w.dir), TC_U32_TERMINAL)));
-  opts.push(mirredAction(w.tunIfindex));
-  await nl.exec(`${create ? 'add' : 'change'} mirror filter ${prefixString(w.prefix)} ${w.dir} on ${name}`, RTM_NEWTFILTER, create ? NLM_F_CREATE | NLM_F_EXCL : 0,
-    Buffer.concat([tcmsg(ifindex, handle, parent, v4 ? PRIO_V4 : PRIO_V6, v4 ? ETH_P_IP : ETH_P_IPV6), strattr(TCA_KIND, 'u32'), nested(TCA_OPTIONS, opts)]));
-}
-
 export async function deleteFilter(nl: Rtnl, ifindex: number, name: string, f: InstalledFilter): Promise<void> {
-  await nl.exec(`delete filter ${f.handle.toString(16)} on ${name}`, RTM_DELTFILTER, 0,
-    Buffer.concat([tcmsg(ifindex, f.handle, f.parent, f.prio, f.protocol), strattr(TCA_KIND, 'u32')]));
+  const r = deleteReq(ifindex, name, f);
+  await nl.exec(r.what, r.type, r.flags, r.payload);
 }
 
-/** Removes everything the agent owns on the interface (its priorities, both hooks). */
+/**
+ * Removes everything the agent owns on the interface: its entries and hash
+ * tables (explicitly, since the u32 tables are shared with any other u32
+ * filter on the qdisc and would outlive the agent's priorities), then its
+ * priorities on both hooks.
+ */
 export async function removeOwned(nl: Rtnl, ifindex: number, name: string): Promise<void> {
+  const installed = (await dumpFilters(nl, ifindex)).filter(owned);
+  const roots = new Set(installed.filter((f) => f.kind === 'hashtable' && (f.divisor ?? 1) <= 1 && !tableInfo(htidOf(f.handle))).map((f) => htidOf(f.handle)));
+  // root links first, then the tables (L2 before L1; deleting L1 releases its links)
+  await execAll(nl, installed.filter((f) => f.kind === 'link' && roots.has(htidOf(f.handle))).map((f) => deleteReq(ifindex, name, f)));
+  const tables = installed.filter((f) => f.kind === 'hashtable' && !roots.has(htidOf(f.handle)));
+  const l1 = tables.filter((f) => tableInfo(htidOf(f.handle))?.level === 1 || !tableInfo(htidOf(f.handle)));
+  await execAll(nl, l1.map((f) => deleteReq(ifindex, name, f)), true);
+  await execAll(nl, tables.filter((f) => !l1.includes(f)).map((f) => deleteReq(ifindex, name, f)), true);
   for (const parent of [PARENT_INGRESS, PARENT_EGRESS])
     for (const [prio, proto] of [[PRIO_V4, ETH_P_IP], [PRIO_V6, ETH_P_IPV6]]) {
       try {

@@ -1,47 +1,54 @@
 /**
  * Test driver: runs a Dataplane in the current network namespace (started
  * under `ip netns exec`). Reads one JSON command per line on stdin:
- *   {"op":"apply","state":DesiredState}  -> {"ok":true} | {"ok":false,"error":"..."}
+ *   {"op":"apply","state":DesiredState}  -> {"ok":true,"ms":N} | {"ok":false,"error":"..."}
+ *   {"op":"prepare-abort","state":DesiredState} -> {"ok":true}
  *   {"op":"counters","key":"..."}        -> {"ok":true,"counters":{...},"stats":{...}}
  *   {"op":"exit"}
+ * (mocha loads every .ts under test/dataplane: it runs only as a program.)
  */
 import * as readline from 'readline';
 import { Dataplane, DesiredState } from '../../src/dataplane';
 
-const dp = new Dataplane();
-dp.start();
-const events: unknown[] = [];
-dp.linkEvents.on('member', (e) => events.push(e));
-const out = (o: unknown): void => {
-  process.stdout.write(JSON.stringify(o) + '\n');
-};
-const rl = readline.createInterface({ input: process.stdin });
-let queue = Promise.resolve();
-rl.on('line', (line) => {
-  queue = queue.then(async () => {
-    const cmd = JSON.parse(line) as { op: string; state?: DesiredState; key?: string };
-    try {
-      if (cmd.op === 'apply') {
-        const p = await dp.prepare(cmd.state!);
-        await p.apply();
-        out({ ok: true });
-      } else if (cmd.op === 'prepare-abort') {
-        const p = await dp.prepare(cmd.state!);
-        await p.abort();
-        out({ ok: true });
-      } else if (cmd.op === 'counters') {
-        out({ ok: true, counters: dp.counters(cmd.key!), stats: dp.relayStats(), events });
-      } else if (cmd.op === 'exit') {
-        await dp.close();
-        out({ ok: true });
-        process.exit(0);
+function main(): void {
+  const dp = new Dataplane();
+  dp.start();
+  const events: unknown[] = [];
+  dp.linkEvents.on('member', (e) => events.push(e));
+  const out = (o: unknown): void => {
+    process.stdout.write(JSON.stringify(o) + '\n');
+  };
+  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let queue = Promise.resolve();
+  rl.on('line', (line) => {
+    queue = queue.then(async () => {
+      const cmd = JSON.parse(line) as { op: string; state?: DesiredState; key?: string };
+      try {
+        if (cmd.op === 'apply') {
+          const t0 = process.hrtime.bigint();
+          const p = await dp.prepare(cmd.state!);
+          await p.apply();
+          out({ ok: true, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+        } else if (cmd.op === 'prepare-abort') {
+          const p = await dp.prepare(cmd.state!);
+          await p.abort();
+          out({ ok: true });
+        } else if (cmd.op === 'counters') {
+          out({ ok: true, counters: dp.counters(cmd.key!), stats: dp.relayStats(), events });
+        } else if (cmd.op === 'exit') {
+          await dp.close();
+          out({ ok: true });
+          process.exit(0);
+        }
+      } catch (e) {
+        out({ ok: false, error: (e as Error).message });
       }
-    } catch (e) {
-      out({ ok: false, error: (e as Error).message });
-    }
+    });
   });
-});
-rl.on('close', () => {
-  void dp.close().then(() => process.exit(0));
-});
-out({ ready: true });
+  rl.on('close', () => {
+    void dp.close().then(() => process.exit(0));
+  });
+  out({ ready: true });
+}
+
+if (require.main === module) main();

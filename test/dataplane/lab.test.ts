@@ -68,9 +68,42 @@ function filterLines(): string[] {
   return sh(NS.bng, 'tc', 'filter', 'show', 'dev', 'bsub', 'ingress').split('\n').filter((l) => /fh [0-9a-f]+:[0-9a-f]*:[0-9a-f]+/.test(l));
 }
 
+/** tc's listing of the bng interface, one block per filter object, keyed by its fh. */
+function filterBlocks(): Map<string, string> {
+  const txt = execFileSync('ip', ['netns', 'exec', NS.bng, 'tc', 'filter', 'show', 'dev', 'bsub', 'ingress'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const out = new Map<string, string>();
+  for (const b of txt.split(/\n(?=filter )/)) {
+    const fh = /fh ([0-9a-f]+:[0-9a-f]*:[0-9a-f]*)/.exec(b);
+    if (fh) out.set(fh[1], b);
+  }
+  return out;
+}
+
+/** Datagrams from the subscriber namespace, from the given source addresses. */
+function sendFrom(sources: string[], count = 5): void {
+  const py = `
+import socket,sys
+for src in sys.argv[1:]:
+  fam = socket.AF_INET6 if ':' in src else socket.AF_INET
+  dst = '2001:db8:2::20' if ':' in src else '198.51.100.20'
+  u = socket.socket(fam, socket.SOCK_DGRAM); u.bind((src, 0))
+  for i in range(${count}): u.sendto(b'scale-test', (dst, 7))
+`;
+  sh(NS.sub, '/usr/bin/python3', '-c', py, ...sources);
+}
+
 describe('dataplane in network namespaces', function () {
   this.timeout(60000);
   let drv: Driver;
+  const apply = async (st: unknown): Promise<number> => {
+    const r = await drv.call({ op: 'apply', state: st });
+    assert.equal(r.ok, true, String(r.error));
+    return r.ms as number;
+  };
+  const stats = async (key: string): Promise<{ packets: number; unmatched: number; received: number }> => {
+    const r = (await drv.call({ op: 'counters', key })) as { counters?: { packets: number }; stats: { unmatched: number; received: number } };
+    return { packets: r.counters?.packets ?? 0, unmatched: r.stats.unmatched, received: r.stats.received };
+  };
 
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
@@ -86,7 +119,7 @@ describe('dataplane in network namespaces', function () {
   });
 
   it('reconcile installs exactly the wanted filters, and a second one changes nothing', async () => {
-    assert.deepEqual(await drv.call({ op: 'apply', state: state([M1, M2]) }), { ok: true });
+    await apply(state([M1, M2]));
     const first = filterLines();
     // per mirror and direction one entry: s1 (v4 + v6) x 2 dirs + s2 x 2 dirs = 6 entries, plus 2 links
     const entries = first.filter((l) => /terminal/.test(l));
@@ -97,10 +130,10 @@ describe('dataplane in network namespaces', function () {
     assert.match(show, /match c000024d\/ffffffff at 12/);
     assert.match(show, /Egress Mirror to device vt0/);
     assert.match(show, /Egress Mirror to device vt1/);
-    assert.deepEqual(await drv.call({ op: 'apply', state: state([M1, M2]) }), { ok: true });
+    await apply(state([M1, M2]));
     assert.deepEqual(filterLines(), first, 'second reconcile changed nothing');
     // removing s2 removes only its two filters
-    assert.deepEqual(await drv.call({ op: 'apply', state: state([M1]) }), { ok: true });
+    await apply(state([M1]));
     const after = filterLines();
     assert.equal(after.filter((l) => /terminal/.test(l)).length, 4);
     assert.deepEqual(after, first.filter((l) => after.includes(l)));
@@ -109,7 +142,7 @@ describe('dataplane in network namespaces', function () {
     await drv.call({ op: 'exit' });
     drv = new Driver();
     assert.deepEqual(await drv.next(), { ready: true });
-    assert.deepEqual(await drv.call({ op: 'apply', state: state([M1]) }), { ok: true });
+    await apply(state([M1]));
     assert.deepEqual(filterLines(), after);
   });
 
@@ -120,7 +153,7 @@ describe('dataplane in network namespaces', function () {
   });
 
   it('copies both directions of the mirrored subscriber to md in jmirror, nothing of the other', async () => {
-    assert.deepEqual(await drv.call({ op: 'apply', state: state([M1]) }), { ok: true });
+    await apply(state([M1]));
     const mdPcap = path.join(tmp, 'md.pcap');
     const subPcap = path.join(tmp, 'sub.pcap');
     const capMd = spawn('ip', ['netns', 'exec', NS.md, 'dumpcap', '-q', '-P', '-i', 'm0', '-f', 'udp port 30030', '-w', mdPcap], { stdio: 'ignore' });
@@ -198,5 +231,78 @@ for i in range(2):
     assert.equal(rxOut.trim().split('\n').filter((l) => l.startsWith('mid=12345 sid=67890')).length, 11, rxOut);
     assert.equal(readPcap(path.join(tmp, 'inner.pcap')).length, 11);
     for (const p of inner.filter((x) => x[9] === 17)) assert.doesNotMatch(p.toString('latin1'), /dropme/, 'the policy-dropped datagram is not copied');
+  });
+
+  it('65,536 mirrors: installed in seconds, reconcile again changes nothing, removing one removes its filters only, selection still exact', async function () {
+    this.timeout(900000);
+    // The other subscribers in 198.18.0.0/16 (RFC 2544 benchmarking range), every
+    // 16th with an IPv6 /64 too; 192.0.2.10 (M1) among them.
+    const others = [];
+    for (let i = 1; i < 65536; i++) {
+      const addresses = [`198.18.${i >> 8}.${i & 255}`];
+      if (i % 16 === 0) addresses.push(`2001:db8:8000:${i.toString(16)}::/64`);
+      others.push({ key: `o${i}`, addresses, tunnel: i & 1 ? 'vt1' : 'vt0', interceptId: i, sessionId: i, medIp: '203.0.113.99', medPort: 30030, dropRules: [] });
+    }
+    const m1 = { ...M1, dropRules: [] };
+    const big = [m1, ...others];
+    assert.equal(big.length, 65536);
+    const t1 = await apply(state(big));
+    console.log(`      install of 65,536 mirrors (${2 * (65536 + 4095 + 1)} entries): ${(t1 / 1000).toFixed(1)} s`);
+    assert.ok(t1 < 120000, `install took ${t1} ms`);
+    const before = filterBlocks();
+    const terminal = [...before.values()].filter((b) => /terminal/.test(b));
+    assert.equal(terminal.length, 2 * (65536 + 4095 + 1), 'one entry per address and direction');
+    // hashed: a bucket holds only the addresses that share the 16 hashed bits
+    const perBucket = new Map<string, number>();
+    for (const fh of before.keys()) {
+      const [ht, bkt, node] = fh.split(':');
+      if (node && node !== '0' && parseInt(ht, 16) >= 0x400 && parseInt(ht, 16) < 0x800) perBucket.set(`${ht}:${bkt}`, (perBucket.get(`${ht}:${bkt}`) ?? 0) + 1);
+    }
+    assert.ok(perBucket.size > 2 * 65536, `${perBucket.size} buckets in use`);
+    assert.ok([...perBucket.values()].every((n) => n <= 2), 'at most the addresses sharing 16 bits per bucket (192.0.2.10 and 198.18.2.10)');
+
+    const t2 = await apply(state(big));
+    console.log(`      reconcile again: ${(t2 / 1000).toFixed(1)} s`);
+    const again = filterBlocks();
+    assert.deepEqual([...again.keys()], [...before.keys()]);
+    assert.ok([...again].every(([k, v]) => before.get(k) === v), 'second reconcile changed nothing');
+
+    const t3 = await apply(state(big.filter((m) => m.key !== 'o1001')));
+    console.log(`      remove one: ${(t3 / 1000).toFixed(1)} s`);
+    const after = filterBlocks();
+    const gone = [...before.keys()].filter((k) => !after.has(k));
+    assert.equal(gone.length, 2, gone.join(' '));
+    for (const k of gone) assert.match(before.get(k)!, /c61203e9\/ffffffff/, '198.18.3.233 = o1001');
+    assert.ok([...after].every(([k, v]) => before.get(k) === v), 'nothing else changed');
+
+    // Traffic through the big table: from a mirrored address in it (IPv4 and
+    // IPv6) copied to its session, from unmirrored ones not at all.
+    sh(NS.sub, 'ip', 'addr', 'add', '198.18.3.7/32', 'dev', 's0');
+    sh(NS.sub, 'ip', 'addr', 'add', '2001:db8:8000:300::7/128', 'dev', 's0', 'nodad');
+    sh(NS.sub, 'ip', 'addr', 'add', '198.18.3.233/32', 'dev', 's0');
+    sh(NS.sub, 'ip', 'addr', 'add', '2001:db8:1::11/128', 'dev', 's0', 'nodad');
+    sh(NS.bng, 'ip', 'route', 'add', '198.18.0.0/16', 'dev', 'bsub');
+    sh(NS.bng, 'ip', 'route', 'add', '2001:db8:8000::/48', 'dev', 'bsub');
+    const s0 = await stats('o775');
+    const u0 = await stats('o768');
+    sendFrom(['198.18.3.7', '2001:db8:8000:300::7']);
+    sendFrom(['192.0.2.10', '2001:db8:1::10']);
+    await sleep(1500);
+    const s1 = await stats('o775');
+    const u1 = await stats('o768');
+    const m = await stats('s1');
+    assert.ok(s1.packets - s0.packets >= 5, `IPv4 copies of 198.18.3.7: ${s1.packets - s0.packets}`);
+    assert.ok(u1.packets - u0.packets >= 5, `IPv6 copies of 2001:db8:8000:300::/64: ${u1.packets - u0.packets}`);
+    assert.ok(m.packets >= 10, `copies of 192.0.2.10 and 2001:db8:1::10: ${m.packets}`);
+    const r0 = await stats('s1');
+    sendFrom(['192.0.2.11', '198.18.3.233', '2001:db8:1::11'], 20);
+    await sleep(1500);
+    const r1 = await stats('s1');
+    assert.equal(r1.unmatched, r0.unmatched, 'nothing of unmirrored addresses is copied');
+    assert.equal(r1.received - r0.received, r1.packets - r0.packets, 'every copy belongs to a session');
+
+    const t4 = await apply(state([M1]));
+    console.log(`      back to one mirror: ${(t4 / 1000).toFixed(1)} s`);
+    assert.equal([...filterBlocks().values()].filter((b) => /terminal/.test(b)).length, 4);
   });
 });
