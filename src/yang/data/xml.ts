@@ -9,7 +9,9 @@ import { DataNode } from './node';
 import { childSchema, defaultValues } from './schemautil';
 import { childPath, findChild, findLeafListEntry, indexKey, insertChild, lookup, pathOf } from './tree';
 import { hasPrefixedValues, valueToXml } from './typeinfo';
+import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { XmlElementLike, escapeAttr, escapeText, innerXml, parseDocument } from './xmldoc';
+import { scanXml } from './xmlscan';
 
 export type DocType = 'config' | 'data' | 'edit' | 'rpc' | 'rpc-reply' | 'notification' | 'filter';
 
@@ -68,8 +70,16 @@ export function parseXml(ctx: SchemaContext, xml: string | XmlElementLike, opts:
   let els: XmlElementLike[];
   const unwrapping = opts.unwrap ?? !(opts.file && (type === 'config' || type === 'data'));
   const uw = unwrapping ? unwrap : (x: XmlElementLike[]): XmlElementLike[] => x;
-  if (typeof xml === 'string') els = uw(parseDocument(xml, opts.file).children);
-  else if (xml.local === '') els = uw(xml.children);
+  if (typeof xml === 'string') {
+    if (type !== 'rpc-reply') {
+      const root = streamXml(ctx, xml, type, opts.file, unwrapping);
+      if (root) {
+        checkRpc(root, type);
+        return root;
+      }
+    }
+    els = uw(parseDocument(xml, opts.file).children);
+  } else if (xml.local === '') els = uw(xml.children);
   else if (isWrapper(xml) && unwrapping) els = unwrap([xml]);
   else els = [xml];
   const p = new XmlReader(ctx, type, opts.file);
@@ -83,12 +93,238 @@ export function parseXml(ctx: SchemaContext, xml: string | XmlElementLike, opts:
     return root;
   }
   for (const el of els) p.element(el, root);
+  checkRpc(root, type);
+  return root;
+}
+
+function checkRpc(root: DataNode, type: DocType): void {
   if (type === 'rpc') {
     if (!root.children.some((c) => c.schema.kind === 'rpc' || c.schema.kind === 'action' || hasAction(c))) {
       throw new AgentError('missing-element', 'no rpc or action in the document', { type: 'rpc' });
     }
   }
-  return root;
+}
+
+/** An element being read: what open() made of it, until close(). */
+interface Frame {
+  kind: 'top' | 'inner' | 'leaf' | 'any' | 'skip' | 'raw';
+  el: XmlElementLike;
+  /** the streaming reader's own element object for this depth (reused) */
+  own: XmlElementLike;
+  s: SchemaNode | null;
+  /** inner: the new node */
+  node: DataNode | null;
+  /** the data node the element's node goes under */
+  parent: DataNode | null;
+  /** inner, streaming: text that is not white space was seen */
+  text: boolean;
+}
+
+const NO_ATTRS: Map<string, string> = new Map();
+const NO_CHILDREN: XmlElementLike[] = [];
+const NON_SPACE = /\S/;
+
+function newElement(): XmlElementLike {
+  return { ns: '', local: '', prefix: '', attrs: NO_ATTRS, children: NO_CHILDREN, text: '', nsScope: {}, line: 1 };
+}
+
+function newFrame(): Frame {
+  const own = newElement();
+  return { kind: 'top', el: own, own, s: null, node: null, parent: null, text: false };
+}
+
+/**
+ * Builds data nodes from element events (start with its namespace facts,
+ * text, end) through XmlReader.open()/close(): shared by the saxes reader
+ * and the fast scanner (./xmlscan.ts). A data error is kept, not thrown,
+ * and the rest of the elements are skipped: the driver goes on checking the
+ * XML, whose errors win. `wrapped` is set when the first top-level element
+ * is a NETCONF wrapper to unwrap (the caller then reads an element tree).
+ */
+export class Builder {
+  readonly root: DataNode;
+  private readonly reader: XmlReader;
+  private readonly filter: boolean;
+  private readonly frames: Frame[] = [newFrame()];
+  depth = 0;
+  dataFailure: { e: unknown } | null = null;
+  wrapped = false;
+
+  constructor(
+    ctx: SchemaContext,
+    type: DocType,
+    file: string | undefined,
+    private readonly unwrapping: boolean,
+  ) {
+    this.reader = new XmlReader(ctx, type, file);
+    this.filter = type === 'filter';
+    this.root = new DataNode(ctx.root);
+    this.frames[0].node = this.root;
+  }
+
+  /** the namespace scope in effect for the next start tag */
+  scope(): Record<string, string> {
+    return this.frames[this.depth].el.nsScope;
+  }
+
+  start(ns: string, local: string, prefix: string, attrs: Map<string, string>, scope: Record<string, string>, line: number): void {
+    const pf = this.frames[this.depth];
+    this.depth++;
+    let f = this.frames[this.depth];
+    if (!f) this.frames.push((f = newFrame()));
+    const pk = pf.kind;
+    if (pk === 'any' || pk === 'raw') {
+      // content of anydata/anyxml: an element tree, serialised when the anydata ends
+      const el: XmlElementLike = { ns, local, prefix, attrs, children: [], text: '', nsScope: scope, line };
+      if (pf.el.children === NO_CHILDREN) pf.el.children = [];
+      pf.el.children.push(el);
+      f.kind = 'raw';
+      f.el = el;
+      return;
+    }
+    const el = f.own;
+    el.ns = ns;
+    el.local = local;
+    el.prefix = prefix;
+    el.attrs = attrs;
+    el.text = '';
+    el.nsScope = scope;
+    el.line = line;
+    f.el = el;
+    f.text = false;
+    f.node = null;
+    if (this.dataFailure || this.wrapped || pk === 'skip') {
+      f.kind = 'skip';
+      return;
+    }
+    if (pk === 'top' && this.unwrapping && isWrapper(el)) {
+      this.wrapped = true;
+      f.kind = 'skip';
+      return;
+    }
+    try {
+      if (pk === 'leaf') this.reader.leafChildren(pf.el, pf.parent!, pf.s!);
+      if (pk === 'inner' && pf.text && !this.filter) this.reader.badText(pf.el, pf.parent!, pf.s!);
+      if (!this.reader.open(el, pf.node!, f)) {
+        f.kind = 'skip';
+        return;
+      }
+      // anydata content is kept: an element of its own, not the reused one
+      if (f.kind === 'any') f.el = { ...el, children: NO_CHILDREN };
+    } catch (e) {
+      this.dataFailure = { e };
+      f.kind = 'skip';
+    }
+  }
+
+  text(t: string): void {
+    const f = this.frames[this.depth];
+    const k = f.kind;
+    if (k === 'inner') {
+      if (!f.text && NON_SPACE.test(t)) f.text = true;
+    } else if (k !== 'skip' && k !== 'top') {
+      f.el.text += t;
+    }
+  }
+
+  end(): void {
+    const f = this.frames[this.depth--];
+    const k = f.kind;
+    if (k === 'skip' || k === 'raw' || this.dataFailure) return;
+    try {
+      if (k === 'inner' && f.text && !this.filter) this.reader.badText(f.el, f.parent!, f.s!);
+      this.reader.close(f);
+    } catch (e) {
+      this.dataFailure = { e };
+    }
+  }
+
+  /** the tree, or the kept data error */
+  result(): DataNode {
+    if (this.dataFailure) throw this.dataFailure.e;
+    return this.root;
+  }
+}
+
+/**
+ * Read an XML text straight into data nodes (no element tree in between),
+ * with the checks and messages of parseDocument() + XmlReader.element(): an
+ * XML error anywhere wins over a data error. The fast scanner reads the
+ * documents it fully understands; anything else (and every error in the
+ * XML) goes through saxes, whose messages parseDocument() gives.
+ * null: the document is a NETCONF wrapper to unwrap; the caller reads it as
+ * an element tree.
+ */
+function streamXml(ctx: SchemaContext, text: string, type: DocType, file: string | undefined, unwrapping: boolean, maxDepth = 512): DataNode | null {
+  let body = text;
+  let lineShift = 0;
+  const decl = /^\uFEFF?\s*<\?xml[^>]*\?>/.exec(body);
+  if (decl) {
+    lineShift = (decl[0].match(/\n/g) ?? []).length;
+    body = body.slice(decl[0].length);
+  }
+  const fast = new Builder(ctx, type, file, unwrapping);
+  if (scanXml(body, lineShift, maxDepth, fast)) {
+    if (fast.wrapped) return null;
+    return fast.result();
+  }
+  return saxesXml(body, lineShift, maxDepth, new Builder(ctx, type, file, unwrapping), file);
+}
+
+function saxesXml(body: string, lineShift: number, maxDepth: number, b: Builder, file: string | undefined): DataNode | null {
+  const where = (line: number): string => (file ? `${file}:${line}: ` : `line ${line}: `);
+  const parser = new SaxesParser({ xmlns: true, fragment: true, position: true });
+  let xmlFailure: AgentError | null = null;
+  const fail = (msg: string): void => {
+    if (!xmlFailure) xmlFailure = new AgentError('malformed-message', where(parser.line + lineShift) + msg, { type: 'rpc' });
+  };
+  parser.on('doctype', () => fail('DOCTYPE is not allowed'));
+  parser.on('error', (e) => fail(`malformed XML: ${e.message.replace(/^\d+:\d+: /, '')}`));
+  parser.on('opentag', (tag: SaxesTagNS) => {
+    if (xmlFailure) return;
+    if (b.depth + 1 > maxDepth) return fail(`XML nesting deeper than ${maxDepth}`);
+    let scope = b.scope();
+    const declared = tag.ns;
+    if (declared) {
+      const keys = Object.keys(declared);
+      if (keys.length) {
+        scope = { ...scope };
+        for (const p of keys) scope[p] = declared[p];
+      }
+    }
+    let attrs = NO_ATTRS;
+    const attributes = tag.attributes;
+    for (const n of Object.keys(attributes)) {
+      const a = attributes[n];
+      if (a.prefix === 'xmlns' || (a.prefix === '' && a.local === 'xmlns')) continue;
+      if (attrs === NO_ATTRS) attrs = new Map();
+      attrs.set(`{${a.uri ?? ''}}${a.local}`, a.value);
+    }
+    if (tag.prefix && tag.uri === undefined) return fail(`unbound namespace prefix "${tag.prefix}" on <${tag.name}>`);
+    b.start(tag.uri ?? '', tag.local ?? tag.name, tag.prefix ?? '', attrs, scope, parser.line + lineShift);
+  });
+  const onText = (t: string, cdata: boolean): void => {
+    if (xmlFailure) return;
+    if (b.depth === 0) {
+      if (!cdata && t.trim() !== '') fail('text outside of any element');
+      return;
+    }
+    b.text(t);
+  };
+  parser.on('text', (t) => onText(t, false));
+  parser.on('cdata', (t) => onText(t, true));
+  parser.on('closetag', () => {
+    if (xmlFailure || b.depth === 0) return;
+    b.end();
+  });
+  try {
+    parser.write(body).close();
+  } catch (e) {
+    fail(`malformed XML: ${(e as Error).message}`);
+  }
+  if (xmlFailure) throw xmlFailure;
+  if (b.wrapped) return null;
+  return b.result();
 }
 
 function hasAction(n: DataNode): boolean {
@@ -168,33 +404,93 @@ class XmlReader {
     return s;
   }
 
+  /** One element of a parsed element tree, with its subtree. */
   element(el: XmlElementLike, parent: DataNode): void {
+    const f = newFrame();
+    if (!this.open(el, parent, f)) return;
+    if (f.kind === 'inner') for (const c of el.children) this.element(c, f.node!);
+    this.close(f);
+  }
+
+  /**
+   * The start of an element: resolve its schema node and set up `f` (kind
+   * inner, leaf or any; for inner, the new node, detached but with its
+   * parent set for error paths). false: an element a filter drops.
+   * An element's text is checked here when already known (element trees),
+   * else by the streaming reader as it comes.
+   */
+  open(el: XmlElementLike, parent: DataNode, f: Frame): boolean {
     const s = this.resolve(el, parent);
-    if (!s) return;
+    if (!s) return false;
     if (el.attrs.size && this.type !== 'edit' && this.type !== 'filter') this.attributes(el, parent, s);
+    f.el = el;
+    f.s = s;
+    f.parent = parent;
+    f.node = null;
     switch (s.kind) {
       case 'container':
       case 'list':
       case 'rpc':
       case 'action':
-      case 'notification':
-        return this.inner(el, parent, s);
+      case 'notification': {
+        f.kind = 'inner';
+        const n = new DataNode(s);
+        n.line = el.line;
+        n.parent = parent; // for paths in errors below; insertion happens at the end
+        if (!this.filter && el.text !== '' && el.text.trim() !== '') this.badText(el, parent, s);
+        this.meta(el, n, s);
+        f.node = n;
+        return true;
+      }
       case 'leaf':
       case 'leaf-list':
-        return this.leaf(el, parent, s);
+        f.kind = 'leaf';
+        return true;
       case 'anydata':
-      case 'anyxml': {
-        if (!this.filter && findChild(parent, s)) this.dup(el, parent, s);
-        const n = new DataNode(s);
-        n.raw = innerXml(el);
-        n.line = el.line;
-        this.meta(el, n, s);
-        insertChild(parent, n);
-        return;
-      }
+      case 'anyxml':
+        f.kind = 'any';
+        return true;
       default:
         this.fail('unknown-element', `unexpected element "${el.local}"`, pathOf(parent), el.line, { 'bad-element': el.local });
     }
+  }
+
+  /** The end of an element opened by open(). */
+  close(f: Frame): void {
+    const el = f.el;
+    const s = f.s!;
+    const parent = f.parent!;
+    if (f.kind === 'inner') {
+      const n = f.node!;
+      n.parent = null;
+      if (s.kind === 'list') {
+        this.finishEntry(n, parent, el.line);
+        return;
+      }
+      if (!this.filter && (s.kind === 'container' || s.kind === 'notification') && findChild(parent, s)) this.dup(el, parent, s);
+      insertChild(parent, n);
+    } else if (f.kind === 'leaf') {
+      this.leaf(el, parent, s);
+    } else if (f.kind === 'any') {
+      if (!this.filter && findChild(parent, s)) this.dup(el, parent, s);
+      const n = new DataNode(s);
+      n.raw = innerXml(el);
+      n.line = el.line;
+      this.meta(el, n, s);
+      insertChild(parent, n);
+    }
+  }
+
+  /** text in a container, list entry, rpc or notification */
+  badText(el: XmlElementLike, parent: DataNode, s: SchemaNode): never {
+    this.fail('bad-element', `unexpected text in "${s.name}"`, childPath(parent, s), el.line, { 'bad-element': s.name });
+  }
+
+  /** a child element in a leaf or leaf-list */
+  leafChildren(el: XmlElementLike, parent: DataNode, s: SchemaNode): never {
+    this.fail('bad-element', `element "${s.name}" is a ${s.kind} and cannot have child elements`, childPath(parent, s), el.line, {
+      'bad-element': s.name,
+    });
   }
 
   /**
@@ -220,24 +516,6 @@ class XmlReader {
 
   private dup(el: XmlElementLike, parent: DataNode, s: SchemaNode): never {
     this.fail('invalid-value', `duplicate instance of "${s.name}"`, childPath(parent, s), el.line, { 'bad-element': s.name });
-  }
-
-  private inner(el: XmlElementLike, parent: DataNode, s: SchemaNode): void {
-    const n = new DataNode(s);
-    n.line = el.line;
-    n.parent = parent; // for paths in errors below; insertion happens at the end
-    if (!this.filter && el.text.trim() !== '') {
-      this.fail('bad-element', `unexpected text in "${s.name}"`, childPath(parent, s), el.line, { 'bad-element': s.name });
-    }
-    this.meta(el, n, s);
-    for (const c of el.children) this.element(c, n);
-    n.parent = null;
-    if (s.kind === 'list') {
-      this.finishEntry(n, parent, el.line);
-      return;
-    }
-    if (!this.filter && (s.kind === 'container' || s.kind === 'notification') && findChild(parent, s)) this.dup(el, parent, s);
-    insertChild(parent, n);
   }
 
   /** List entries: keys present (except in filters), keys first, no duplicate entry. */
@@ -277,11 +555,7 @@ class XmlReader {
   }
 
   private leaf(el: XmlElementLike, parent: DataNode, s: SchemaNode): void {
-    if (el.children.length) {
-      this.fail('bad-element', `element "${s.name}" is a ${s.kind} and cannot have child elements`, childPath(parent, s), el.line, {
-        'bad-element': s.name,
-      });
-    }
+    if (el.children.length) this.leafChildren(el, parent, s);
     const text = el.text;
     let value: string | null;
     const op = el.attrs.get(OPERATION);
