@@ -4,6 +4,7 @@
  * one SshNetconfSession per subsystem channel. ssh2's types stay inside this
  * folder.
  */
+import { AuthThrottle } from './auth-throttle';
 import * as net from 'net';
 import { Server, utils, type Connection, type AuthContext, type ServerChannel, type ClientInfo } from 'ssh2';
 import { loadOrCreateHostKeys } from './hostkeys';
@@ -23,7 +24,6 @@ export class TransportStartError extends Error {
 
 const MAX_AUTH_FAILURES = 6;
 const METHODS: ('publickey' | 'password' | 'keyboard-interactive')[] = ['publickey', 'password', 'keyboard-interactive'];
-const AUTH_FAILURE_DELAY_MS = 250;
 
 function normalizeHost(ip: string | undefined): string {
   if (!ip) return '';
@@ -51,6 +51,8 @@ export class NetconfSshServer {
   private nextId = 1;
   private port = 0;
   private stopping = false;
+  /** per-source growing delays for failed passwords */
+  private readonly throttle = new AuthThrottle();
   private readonly counters: TransportCounters = {
     netconfStartTime: new Date(),
     inBadHellos: 0,
@@ -313,12 +315,18 @@ export class NetconfSshServer {
     const finalStep = ctx.method !== 'publickey' || ctx.signature !== undefined;
     if (ok) {
       if (finalStep) c.username = ctx.username;
+      if (finalStep && req.method === 'password') this.throttle.success(c.sourceHost);
       safe(() => ctx.accept());
       return;
     }
     if (finalStep) {
       c.authFailures++;
-      if (req.method === 'password') await delay(AUTH_FAILURE_DELAY_MS);
+      if (req.method === 'password') {
+        const wait = this.throttle.failure(c.sourceHost);
+        // never the password: user, source and the count only
+        this.log('info', `password authentication failed for user ${JSON.stringify(ctx.username)} from ${c.sourceHost} (${this.throttle.failures(c.sourceHost)} recent failures)`);
+        await delay(wait);
+      }
       if (c.authFailures >= MAX_AUTH_FAILURES) {
         this.log('info', `connection from ${c.sourceHost}: too many authentication failures`);
         destroyConn(c.conn);
