@@ -281,10 +281,25 @@ function radiusStatistics(c: ReturnType<RadiusServer['counters']>): Record<strin
 /** Create the data directory (0700) or check that it is usable; one-line errors. */
 function prepareDataDir(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    mkdirs(path.resolve(dir));
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
   } catch (e) {
-    throw new Error(`data directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`data directory ${dir}: cannot create or use it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (!fs.statSync(dir).isDirectory()) throw new Error(`data directory ${dir}: not a directory`);
+}
+
+/**
+ * mkdir -p one component at a time (Node's recursive mkdirSync can spin
+ * forever on special file systems such as /proc).
+ */
+function mkdirs(dir: string): void {
+  if (fs.existsSync(dir)) return;
+  const parent = path.dirname(dir);
+  if (parent !== dir) mkdirs(parent);
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
 }
