@@ -1,20 +1,18 @@
 import { USAGE } from './usage';
 
+// Each front is loaded only when used (the agent's modules are not needed by `lint`).
+// require() rather than import(): the same code runs compiled (dist/) and from the sources under tsx.
+/* eslint-disable @typescript-eslint/no-var-requires */
 export async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
     return argv.length === 0 ? 2 : 0;
   }
   if (argv[0] === '--version') {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     process.stdout.write(`flowtapd ${require('../../package.json').version}\n`);
     return 0;
   }
-  if (argv[0] === 'lint') {
-    const { lintMain } = await import('./lint');
-    return lintMain(argv.slice(1));
-  }
-  if (argv[0] === 'show') return (await import('./show')).showMain(argv.slice(1));
-  const { daemonMain } = await import('./daemon');
-  return daemonMain(argv);
+  if (argv[0] === 'lint') return (require('./lint') as typeof import('./lint')).lintMain(argv.slice(1));
+  if (argv[0] === 'show') return (require('./show') as typeof import('./show')).showMain(argv.slice(1));
+  return (require('./daemon') as typeof import('./daemon')).daemonMain(argv);
 }
