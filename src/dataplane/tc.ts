@@ -46,7 +46,7 @@
 import { AgentError } from '../errors';
 import {
   attr, attrString, listAttrs, nested, NLM_F_CREATE, NLM_F_EXCL, parseAttrs, RTM_DELTFILTER, RTM_GETQDISC, RTM_GETTFILTER, RTM_NEWQDISC,
-  RTM_NEWTFILTER, Rtnl, strattr, u32attr,
+  RTM_NEWTFILTER, KernelError, Rtnl, strattr, u32attr,
 } from './rtnl';
 
 export const TC_H_CLSACT = 0xfffffff1;
@@ -387,6 +387,27 @@ export interface ReconcileStats {
   /** hash tables and link nodes created and deleted */
   tablesAdded: number;
   tablesRemoved: number;
+  /** the kernel was asked (dumped) rather than the image of the last reconcile used */
+  dumped: boolean;
+}
+
+/**
+ * The image of the agent's objects after the last successful reconcile of each
+ * interface, so that a reconcile (every CoA) costs the difference rather than a
+ * dump of every filter. Dropped on any failure, and by forgetInstalled() (link
+ * events, restarts): the next reconcile then reads the kernel again.
+ */
+const images = new WeakMap<Rtnl, Map<number, InstalledFilter[]>>();
+function imagesOf(nl: Rtnl): Map<number, InstalledFilter[]> {
+  let m = images.get(nl);
+  if (!m) images.set(nl, (m = new Map()));
+  return m;
+}
+
+/** Forgets the image of one interface (or all): the next reconcile dumps. */
+export function forgetInstalled(nl: Rtnl, ifindex?: number): void {
+  if (ifindex === undefined) images.delete(nl);
+  else images.get(nl)?.delete(ifindex);
 }
 
 interface Req {
@@ -396,32 +417,107 @@ interface Req {
   payload: Buffer;
 }
 
-const WINDOW = 256;
+/** Messages per datagram, and datagrams in flight. */
+const PER_DATAGRAM = 128;
+const MAX_DATAGRAM = 60000;
+const IN_FLIGHT = 8;
+const NLMSG_ERROR = 2;
+const NLM_F_REQUEST = 0x1;
+const NLM_F_ACK = 0x4;
+let batchSeq = 0x40000000;
+
+type MessageListener = (msgs: { type: number; flags: number; seq: number; data: Buffer }[]) => void;
+/** The netlink package's socket, for requests it does not model: several per datagram, answers that carry NLM_F_REQUEST. */
+const rawSock = (nl: Rtnl): { on(ev: 'message', f: MessageListener): void; off(ev: 'message', f: MessageListener): void; socket: { send(b: Buffer, o: object, cb: (e?: Error) => void): void } } =>
+  nl.sock as never;
+
+/** nlmsgerr payload: int error; the request's header (and payload unless capped); TLVs. */
+function kernelError(what: string, data: Buffer, flags: number): KernelError | undefined {
+  const err = data.readInt32LE(0);
+  if (err === 0) return undefined;
+  let message: string | undefined;
+  if (flags & 0x200 /* NLM_F_ACK_TLVS */) {
+    const o = flags & 0x100 /* NLM_F_CAPPED */ ? 4 + 16 : 4 + data.readUInt32LE(4);
+    message = attrString(parseAttrs(data.subarray((o + 3) & ~3)).get(1 /* NLMSGERR_ATTR_MSG */));
+  }
+  return new KernelError(what, err, message);
+}
 
 /**
- * Sends the requests pipelined: up to WINDOW in flight on the one socket (the
- * kernel handles them in order). Stops issuing at the first refusal and
- * throws it once the requests in flight are answered.
+ * Sends the requests in order, many per datagram: only the last message of a
+ * datagram asks for an ACK (the kernel reports a refusal of any message
+ * anyway, and handles a datagram's messages in order), with a few datagrams
+ * in flight. Stops sending at the first refusal and throws it once the
+ * datagrams in flight are answered. With retryBusy, EBUSY refusals are tried
+ * again for a while (a u32 table stays referenced until the kernel's deferred
+ * release of the link node that pointed at it).
  */
 export async function execAll(nl: Rtnl, reqs: Req[], retryBusy = false): Promise<void> {
-  let next = 0;
-  let failure: unknown;
+  if (!reqs.length) return;
   const busy: Req[] = [];
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < reqs.length) {
-      const r = reqs[next++];
-      try {
-        await nl.exec(r.what, r.type, r.flags, r.payload);
-      } catch (e) {
-        if (retryBusy && (e as { code?: string }).code === 'EBUSY') busy.push(r);
+  let failure: KernelError | undefined;
+  const bySeq = new Map<number, Req>();
+  const pending = new Map<number, () => void>();
+  const onMessage: MessageListener = (msgs) => {
+    for (const m of msgs) {
+      if (m.type !== NLMSG_ERROR) continue;
+      const r = bySeq.get(m.seq);
+      if (!r) continue;
+      const e = kernelError(r.what, m.data, m.flags);
+      if (e) {
+        if (retryBusy && e.code === 'EBUSY') busy.push(r);
         else failure ??= e;
+      }
+      bySeq.delete(m.seq);
+      const done = pending.get(m.seq);
+      if (done) {
+        pending.delete(m.seq);
+        done();
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WINDOW, reqs.length) }, worker));
-  if (failure !== undefined) throw failure;
-  // A table stays referenced until the kernel's deferred release of the link
-  // node that pointed at it (an RCU callback): try again shortly.
+  const sock = rawSock(nl);
+  sock.on('message', onMessage);
+  try {
+    let next = 0;
+    const sendOne = (): Promise<void> => {
+      const chunk: Req[] = [];
+      let size = 0;
+      while (next < reqs.length && chunk.length < PER_DATAGRAM && (chunk.length === 0 || size + 16 + reqs[next].payload.length <= MAX_DATAGRAM)) {
+        chunk.push(reqs[next]);
+        size += 16 + reqs[next++].payload.length;
+      }
+      const parts: Buffer[] = [];
+      let lastSeq = 0;
+      chunk.forEach((r, i) => {
+        const seq = (batchSeq = batchSeq >= 0x7fffffff ? 0x40000000 : batchSeq + 1);
+        const h = Buffer.alloc(16);
+        h.writeUInt32LE(16 + r.payload.length, 0);
+        h.writeUInt16LE(r.type, 4);
+        h.writeUInt16LE(r.flags | NLM_F_REQUEST | (i === chunk.length - 1 ? NLM_F_ACK : 0), 6);
+        h.writeUInt32LE(seq, 8);
+        parts.push(h, r.payload);
+        bySeq.set(seq, r);
+        lastSeq = seq;
+      });
+      return new Promise<void>((resolve, reject) => {
+        pending.set(lastSeq, resolve);
+        sock.socket.send(Buffer.concat(parts), {}, (e) => {
+          if (e) {
+            pending.delete(lastSeq);
+            reject(e);
+          }
+        });
+      });
+    };
+    const lane = async (): Promise<void> => {
+      while (failure === undefined && next < reqs.length) await sendOne();
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  } finally {
+    sock.off('message', onMessage);
+  }
+  if (failure) throw failure;
   for (let attempt = 0; busy.length && attempt < 50; attempt++) {
     await new Promise((r) => setTimeout(r, 10));
     const again = busy.splice(0);
@@ -435,6 +531,51 @@ export async function execAll(nl: Rtnl, reqs: Req[], retryBusy = false): Promise
     }
   }
   if (busy.length) await nl.exec(busy[0].what, busy[0].type, busy[0].flags, busy[0].payload);
+}
+
+/** TCA_U32_HASH value that means "the root table of the tp the request goes to" */
+const TC_U32_ROOT = 0xfff00000;
+const ROOT_LINK_NODE = 1;
+const ROOT_ENTRY_NODES = 0x800;
+
+/**
+ * The id of the root table of one tp (asked with the handle TC_U32_ROOT). The
+ * kernel's answer carries the request's flags (NLM_F_REQUEST among them), so
+ * it is taken from the socket's messages by sequence number.
+ */
+async function rootTable(nl: Rtnl, ifindex: number, name: string, family: 4 | 6, dir: Direction): Promise<number> {
+  const what = `get u32 root table on ${name} ${dir}`;
+  const seq = (batchSeq = batchSeq >= 0x7fffffff ? 0x40000000 : batchSeq + 1);
+  const payload = tcmsg(ifindex, TC_U32_ROOT, parentOf(dir), prioOf(family), protoOf(family));
+  const h = Buffer.alloc(16);
+  h.writeUInt32LE(16 + payload.length, 0);
+  h.writeUInt16LE(RTM_GETTFILTER, 4);
+  h.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
+  h.writeUInt32LE(seq, 8);
+  const sock = rawSock(nl);
+  let handle: number | undefined;
+  let onMessage: MessageListener = () => undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onMessage = (msgs) => {
+        for (const m of msgs) {
+          if (m.seq !== seq) continue;
+          if (m.type === RTM_NEWTFILTER) handle = htidOf(m.data.readUInt32LE(8));
+          if (m.type === NLMSG_ERROR) {
+            const e = kernelError(what, m.data, m.flags);
+            if (e) reject(e);
+            else resolve();
+          }
+        }
+      };
+      sock.on('message', onMessage);
+      sock.socket.send(Buffer.concat([h, payload]), {}, (e) => e && reject(e));
+    });
+  } finally {
+    sock.off('message', onMessage);
+  }
+  if (handle === undefined) throw new AgentError('operation-failed', `${what}: no answer`);
+  return handle;
 }
 
 const parentOf = (dir: Direction): number => (dir === 'ingress' ? PARENT_INGRESS : PARENT_EGRESS);
@@ -453,9 +594,9 @@ function tableReq(ifindex: number, name: string, htid: number): Req {
 function linkReq(ifindex: number, name: string, family: 4 | 6, dir: Direction, level: 1 | 2, b1 = 0): Req {
   const { hoff, hmask } = hashSpec(family, dir, level);
   const to = level === 1 ? htL1(family, dir) : htL2(family, dir, b1);
-  const handle = level === 1 ? 0 : mkHandle(htL1(family, dir), b1, 1);
-  const opts: Buffer[] = [];
-  if (level === 2) opts.push(u32attr(TCA_U32_HASH, mkHandle(htL1(family, dir), b1, 0)));
+  // node 1 of the tp's root (level 1), or of bucket b1 of the L1 table
+  const handle = level === 1 ? ROOT_LINK_NODE : mkHandle(htL1(family, dir), b1, 1);
+  const opts: Buffer[] = [u32attr(TCA_U32_HASH, level === 1 ? TC_U32_ROOT : mkHandle(htL1(family, dir), b1, 0))];
   opts.push(u32attr(TCA_U32_LINK, (to << 20) >>> 0), attr(TCA_U32_SEL, sel([{ mask: 0, val: 0, off: addrOffset(family, dir) }], 0, hoff, hmask)));
   return {
     what: `add u32 hash link to ${to.toString(16)}: on ${name} ${dir}`, type: RTM_NEWTFILTER, flags: NLM_F_CREATE | NLM_F_EXCL,
@@ -463,10 +604,10 @@ function linkReq(ifindex: number, name: string, family: 4 | 6, dir: Direction, l
   };
 }
 
+/** handle: the full handle, or (new root entry) a node id placed into the tp's root. */
 function entryReq(ifindex: number, name: string, w: WantedFilter, handle: number, create: boolean): Req {
   const fam = w.prefix.family;
-  const opts: Buffer[] = [];
-  if (handle) opts.push(u32attr(TCA_U32_HASH, (handle & 0xfffff000) >>> 0));
+  const opts: Buffer[] = [u32attr(TCA_U32_HASH, handle >>> 20 ? (handle & 0xfffff000) >>> 0 : TC_U32_ROOT)];
   opts.push(attr(TCA_U32_SEL, sel(prefixKeys(w.prefix, w.dir), TC_U32_TERMINAL)));
   opts.push(mirredAction(w.tunIfindex));
   return {
@@ -489,9 +630,15 @@ function deleteReq(ifindex: number, name: string, f: InstalledFilter): Req {
  * deleting hash tables and link nodes as entries need them. Returns what it did.
  */
 export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string, wanted: WantedFilter[], installedIn?: InstalledFilter[]): Promise<ReconcileStats> {
-  const stats: ReconcileStats = { added: 0, changed: 0, removed: 0, tablesAdded: 0, tablesRemoved: 0 };
-  await ensureClsact(nl, ifindex, name);
-  const installed = (installedIn ?? (await dumpFilters(nl, ifindex))).filter(owned);
+  const cache = imagesOf(nl);
+  const image = installedIn ? undefined : cache.get(ifindex);
+  cache.delete(ifindex); // until this reconcile has succeeded
+  const stats: ReconcileStats = { added: 0, changed: 0, removed: 0, tablesAdded: 0, tablesRemoved: 0, dumped: false };
+  if (!image) await ensureClsact(nl, ifindex, name);
+  if (!image && !installedIn) stats.dumped = true;
+  const installed = image ?? (installedIn ?? (await dumpFilters(nl, ifindex))).filter(owned);
+  // the image of what will be installed (objects whose handle the kernel chooses make it incomplete)
+  const next: InstalledFilter[] = [];
 
   // The wanted layout.
   const wantTables = new Set<number>();
@@ -523,6 +670,8 @@ export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string
 
   const delLinks: InstalledFilter[] = [];
   const haveLinks = new Set<string>();
+  /** root table id of each (family, direction) slot, when known */
+  const rootOf = new Map<number, number>();
   for (const f of installed) {
     if (f.kind !== 'link' || f.linkTo === undefined) continue;
     const to = tableInfo(htidOf(f.linkTo));
@@ -531,7 +680,10 @@ export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string
     if (to && !gone.has(htidOf(f.linkTo)) && wantTables.has(htidOf(f.linkTo))) {
       const spec = hashSpec(to.family, to.dir, to.level);
       const hashOk = f.hoff === spec.hoff && f.hmask === spec.hmask;
-      if (to.level === 1 && roots.has(at) && hashOk) key = `root|${htidOf(f.linkTo)}`;
+      if (to.level === 1 && roots.has(at) && hashOk) {
+        key = `root|${htidOf(f.linkTo)}`;
+        if (!haveLinks.has(key)) rootOf.set(slotOf(to.family, to.dir), at);
+      }
       if (to.level === 2 && at === htL1(to.family, to.dir) && bucketOf(f.handle) === to.b1 && nodeOf(f.handle) === 1 && hashOk) key = `l1|${htidOf(f.linkTo)}`;
     }
     if (key && !haveLinks.has(key)) haveLinks.add(key);
@@ -576,6 +728,9 @@ export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string
   stats.tablesAdded += addTables.length + addLinks.length;
 
   const puts: Req[] = [];
+  const newHandles = new Map<string, number>();
+  /** node ids taken by new root entries, per slot */
+  const rootNodes = new Map<number, Set<number>>();
   for (const [k, w] of want) {
     const f = have.get(k);
     if (f && f.tunIfindex === w.w.tunIfindex) continue;
@@ -585,7 +740,21 @@ export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string
       continue;
     }
     let handle = 0;
-    if (w.htid) {
+    if (!w.htid) {
+      // a root entry: a free node id of the tp's root, after the root link
+      const slot = slotOf(w.w.prefix.family, w.w.dir);
+      const root = rootOf.get(slot) ?? 0;
+      for (let n = ROOT_ENTRY_NODES; n <= 0xfff + ROOT_ENTRY_NODES - 2; n++) {
+        const node = n > 0xfff ? n - 0xfff + 1 : n;
+        if (!used.has(mkHandle(root, 0, node)) && !rootNodes.get(slot)?.has(node)) {
+          handle = node;
+          break;
+        }
+      }
+      if (!handle) throw new AgentError('resource-denied', `no free u32 handle in the root table on ${name} (at most 4,094 unhashed prefixes per direction and family)`, { appTag: 'resources-unavailable' });
+      if (!rootNodes.has(slot)) rootNodes.set(slot, new Set());
+      rootNodes.get(slot)!.add(handle);
+    } else {
       for (let n = 1; n <= 0xfff; n++) {
         const h = mkHandle(w.htid, w.bucket, n);
         if (!used.has(h)) {
@@ -597,9 +766,52 @@ export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string
       used.add(handle);
     }
     puts.push(entryReq(ifindex, name, w.w, handle, true));
+    newHandles.set(k, handle);
     stats.added++;
   }
   await execAll(nl, puts);
+  // Root ids of slots where something went into a root not known before.
+  for (const [fam, dir] of slots) {
+    const slot = slotOf(fam, dir);
+    if (rootOf.has(slot)) continue;
+    rootOf.set(slot, await rootTable(nl, ifindex, name, fam, dir));
+  }
+
+  // The image: what was kept, plus what was created with a known handle.
+  const dropped = new Set<InstalledFilter>([...delEntries, ...delLinks, ...delTables]);
+  for (const f of installed) {
+    if (dropped.has(f) || (f.kind !== 'hashtable' && inGone(f))) continue;
+    if (f.kind === 'entry' && f.prefix) {
+      const w = want.get(entryKey(f.dir, f.prefix));
+      if (have.get(entryKey(f.dir, f.prefix)) !== f || !w) continue;
+      next.push(w.w.tunIfindex === f.tunIfindex ? f : { ...f, tunIfindex: w.w.tunIfindex });
+    } else next.push(f);
+  }
+  for (const t of addTables) {
+    const i = tableInfo(t)!;
+    next.push({ parent: parentOf(i.dir), dir: i.dir, prio: prioOf(i.family), protocol: protoOf(i.family), handle: (t << 20) >>> 0, kind: 'hashtable', divisor: HASH_DIVISOR });
+  }
+  for (const t of wantTables) {
+    const i = tableInfo(t)!;
+    if (haveLinks.has(i.level === 1 ? `root|${t}` : `l1|${t}`)) continue;
+    const { hoff, hmask } = hashSpec(i.family, i.dir, i.level);
+    const handle = i.level === 1 ? mkHandle(rootOf.get(slotOf(i.family, i.dir))!, 0, ROOT_LINK_NODE) : mkHandle(htL1(i.family, i.dir), i.b1!, 1);
+    next.push({ parent: parentOf(i.dir), dir: i.dir, prio: prioOf(i.family), protocol: protoOf(i.family), handle, kind: 'link', linkTo: (t << 20) >>> 0, hoff, hmask });
+  }
+  for (const [k, w] of want) {
+    if (have.has(k)) continue;
+    const fam = w.w.prefix.family;
+    let h = newHandles.get(k)!;
+    if (!(h >>> 20)) h = mkHandle(rootOf.get(slotOf(fam, w.w.dir))!, 0, h);
+    next.push({ parent: parentOf(w.w.dir), dir: w.w.dir, prio: prioOf(fam), protocol: protoOf(fam), handle: h, kind: 'entry', prefix: w.w.prefix, tunIfindex: w.w.tunIfindex });
+  }
+  // roots are part of the image (links and entries are placed by them)
+  for (const [slot, r] of rootOf) {
+    if (next.some((f) => f.kind === 'hashtable' && htidOf(f.handle) === r)) continue;
+    const [fam, dir] = [slotFamily(slot), slotDir(slot)];
+    next.push({ parent: parentOf(dir), dir, prio: prioOf(fam), protocol: protoOf(fam), handle: (r << 20) >>> 0, kind: 'hashtable', divisor: 1 });
+  }
+  cache.set(ifindex, next);
   return stats;
 }
 
