@@ -1,0 +1,401 @@
+/**
+ * Side by side (issue 7): yuma123's netconfd (Debian package netconfd,
+ * behind OpenSSH's sshd with netconf-subsystem) and flowtapd, on the same
+ * machine, driven by the same Node client (src/netconf/client.ts: ssh2,
+ * RFC 6242 chunked framing, pipelining) with the same work and the same
+ * SSH authentication (an Ed25519 key):
+ *
+ *   session setup      TCP + SSH + key auth + netconf subsystem + hello (median)
+ *   small get-config   one interface by subtree filter, sequential and 64 in flight
+ *   edit-config+commit one leaf changed in candidate, then commit (p50, p99)
+ *   large get-config   the whole running ietf-interfaces list (--large entries)
+ *
+ * As root:  npx tsx bench/compare/run.ts [--sessions 20] [--rpcs 2000] [--commits 200] [--large 5000]
+ * It creates one network namespace (ftcmp<PID>) with only loopback, reruns
+ * itself inside, starts both peers there (by PID: sshd, netconfd, flowtapd),
+ * and removes everything at the end. A peer that cannot be set up is
+ * reported with the reason, and its column shows "-".
+ */
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { NetconfClient } from '../../src/netconf/client';
+
+const ROOT = path.join(__dirname, '..', '..');
+const MAIN_JS = "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))";
+const NS_IF = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
+const IANAIFT = 'urn:ietf:params:xml:ns:yang:iana-if-type';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+const N_SESSIONS = arg('--sessions', 20);
+const N_RPCS = arg('--rpcs', 2000);
+const N_COMMITS = arg('--commits', 200);
+const N_LARGE = arg('--large', 5000);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A step that does not finish in time is a failure of the peer, not a hung benchmark. */
+function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_r, reject) => (t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(t));
+}
+
+/** close-session with a deadline, then drop the connection whatever happened. */
+async function closeClient(c: NetconfClient): Promise<void> {
+  await deadline(c.close(), 5000, 'close-session').catch(() => undefined);
+  c.destroy();
+}
+const now = (): number => performance.now();
+
+// ------------------------------------------------------------------ peers
+
+interface Peer {
+  name: string;
+  port: number;
+  user: string;
+  procs: ChildProcess[];
+  /** why it could not be set up */
+  failed?: string;
+  version: string;
+}
+
+function which(cmd: string): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms`);
+    await sleep(50);
+  }
+}
+
+function iface(name: string, description: string): string {
+  return `<interface><name>${name}</name><description>${description}</description><type xmlns:ianaift="${IANAIFT}">ianaift:ethernetCsmacd</type></interface>`;
+}
+
+async function startNetconfd(tmp: string, key: Buffer, pub: string): Promise<Peer> {
+  const port = 19830;
+  const peer: Peer = { name: 'netconfd', port, user: 'root', procs: [], version: '' };
+  for (const bin of ['netconfd', '/usr/sbin/sshd', '/usr/sbin/netconf-subsystem']) {
+    if (!which(bin)) {
+      peer.failed = `${bin} is not installed (apt-get install netconfd openssh-server)`;
+      return peer;
+    }
+  }
+  try {
+    peer.version = execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'netconfd'], { encoding: 'utf8' }).trim();
+  } catch {
+    peer.version = '?';
+  }
+  const dir = path.join(tmp, 'netconfd');
+  fs.mkdirSync(dir, { recursive: true });
+  const sock = path.join(dir, 'ncxserver.sock');
+  const startup = path.join(dir, 'startup-cfg.xml');
+  fs.writeFileSync(startup, '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"/>\n');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'hostkey')]);
+  fs.writeFileSync(path.join(dir, 'authorized_keys'), pub);
+  fs.mkdirSync('/run/sshd', { recursive: true });
+  const cfg = path.join(dir, 'sshd_config');
+  fs.writeFileSync(
+    cfg,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${path.join(dir, 'hostkey')}`,
+      `PidFile ${path.join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'UseDNS no',
+      `Subsystem netconf /usr/sbin/netconf-subsystem --ncxserver-sockname=${port}@${sock}`,
+      '',
+    ].join('\n'),
+  );
+  const ncd = spawn(
+    'netconfd',
+    [`--port=${port}`, `--ncxserver-sockname=${sock}`, '--superuser=root', `--startup=${startup}`, '--module=ietf-interfaces', '--module=iana-if-type', `--yuma-home=${dir}`, '--log-level=error', `--log=${path.join(dir, 'netconfd.log')}`],
+    { env: { ...process.env, HOME: dir }, stdio: 'ignore' },
+  );
+  peer.procs.push(ncd);
+  // sshd -D: stays in the foreground, so it is our child and is killed by PID
+  const sshd = spawn('/usr/sbin/sshd', ['-D', '-f', cfg, '-E', path.join(dir, 'sshd.log')], { stdio: 'ignore' });
+  peer.procs.push(sshd);
+  try {
+    await waitFor(() => fs.existsSync(sock) || ncd.exitCode !== null, 15000, 'netconfd socket');
+    if (ncd.exitCode !== null) throw new Error(`netconfd exited (${ncd.exitCode}): ${readTail(path.join(dir, 'netconfd.log'))}`);
+    await waitFor(() => readTail(path.join(dir, 'sshd.log')).includes('Server listening') || sshd.exitCode !== null, 15000, 'sshd listening');
+    if (sshd.exitCode !== null) throw new Error(`sshd exited: ${readTail(path.join(dir, 'sshd.log'))}`);
+    const c = await NetconfClient.connect({ port, username: 'root', privateKey: key, timeoutMs: 20000 });
+    await closeClient(c);
+  } catch (e) {
+    peer.failed = (e as Error).message;
+  }
+  return peer;
+}
+
+async function startFlowtapd(tmp: string, key: Buffer, pub: string): Promise<Peer> {
+  const port = 18831;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const peer: Peer = { name: 'flowtapd', port, user: 'admin', procs: [], version: require('../../package.json').version };
+  const dataDir = path.join(tmp, 'flowtapd');
+  let log = '';
+  const p = spawn(process.execPath, ['--import', 'tsx', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+    cwd: ROOT,
+    env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  p.stderr!.on('data', (d) => (log += d));
+  peer.procs.push(p);
+  try {
+    const end = Date.now() + 60000;
+    for (;;) {
+      if (p.exitCode !== null) throw new Error(`flowtapd exited (${p.exitCode}): ${log.trim().split('\n').pop()}`);
+      try {
+        const c = await NetconfClient.connect({ port, username: 'admin', password: 'bench-pw', timeoutMs: 5000 });
+        const [alg, data] = pub.trim().split(/\s+/);
+        await c.rpcOk(
+          `<edit-config><target><candidate/></target><config><system xmlns="urn:ietf:params:xml:ns:yang:ietf-system"><authentication><user><name>admin</name>` +
+            `<authorized-key><name>bench</name><algorithm>${alg}</algorithm><key-data>${data}</key-data></authorized-key></user></authentication></system></config></edit-config>`,
+        );
+        await c.rpcOk('<commit/>');
+        await c.close();
+        break;
+      } catch (e) {
+        if (Date.now() > end) throw e;
+        await sleep(200);
+      }
+    }
+    const c = await NetconfClient.connect({ port, username: 'admin', privateKey: key, timeoutMs: 20000 });
+    await closeClient(c);
+  } catch (e) {
+    peer.failed = (e as Error).message;
+  }
+  return peer;
+}
+
+function readTail(f: string): string {
+  try {
+    return fs.readFileSync(f, 'utf8').trim().split('\n').slice(-3).join(' | ');
+  } catch {
+    return '';
+  }
+}
+
+// ------------------------------------------------------------------ work
+
+interface Figures {
+  setupMs?: number;
+  seqRps?: number;
+  pipeRps?: number;
+  commitP50?: number;
+  commitP99?: number;
+  largeLoadMs?: number;
+  largeGetMs?: number;
+  largeBytes?: number;
+}
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+const SMALL = `<get-config><source><running/></source><filter type="subtree"><interfaces xmlns="${NS_IF}"><interface><name>bench0</name></interface></interfaces></filter></get-config>`;
+const LARGE = `<get-config><source><running/></source><filter type="subtree"><interfaces xmlns="${NS_IF}"/></filter></get-config>`;
+
+async function measure(peer: Peer, key: Buffer): Promise<Figures> {
+  const f: Figures = {};
+  const phase = (s: string): void => void process.stderr.write(`  ${peer.name}: ${s}\n`);
+  const connect = (): Promise<NetconfClient> => NetconfClient.connect({ port: peer.port, username: peer.user, privateKey: key, timeoutMs: 30000 });
+  // session setup
+  const setups: number[] = [];
+  for (let i = 0; i < N_SESSIONS; i++) {
+    const t = now();
+    const c = await connect();
+    setups.push(now() - t);
+    await closeClient(c);
+  }
+  f.setupMs = pct(setups, 50);
+  phase('sessions done');
+  const c = await connect();
+  try {
+    // a few interfaces to read back
+    await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}">${Array.from({ length: 10 }, (_x, i) => iface(`bench${i}`, 'small')).join('')}</interfaces></config></edit-config>`);
+    await c.rpcOk('<commit/>');
+    const check = await deadline(c.rpcOk(SMALL), 20000, 'get-config');
+    if (!check.includes('<name>bench0</name>')) throw new Error(`${peer.name}: small get-config does not return bench0`);
+    // small get-config, sequential
+    for (let i = 0; i < 50; i++) await c.rpcOk(SMALL); // warm-up
+    let t = now();
+    for (let i = 0; i < N_RPCS; i++) await c.rpcOk(SMALL);
+    f.seqRps = N_RPCS / ((now() - t) / 1000);
+    phase('sequential done');
+    // 64 in flight
+    t = now();
+    let sent = 0;
+    let bad = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (sent < N_RPCS) {
+          sent++;
+          const r = await c.rpc(SMALL);
+          if (!r.includes('bench0')) bad++;
+        }
+      }),
+    );
+    f.pipeRps = N_RPCS / ((now() - t) / 1000);
+    phase('pipelined done');
+    if (bad) throw new Error(`${peer.name}: ${bad} pipelined replies without the data`);
+    // edit-config + commit
+    const lat: number[] = [];
+    for (let i = 0; i < N_COMMITS; i++) {
+      const t0 = now();
+      await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}"><interface><name>bench0</name><description>rev ${i}</description></interface></interfaces></config></edit-config>`);
+      await c.rpcOk('<commit/>');
+      lat.push(now() - t0);
+    }
+    f.commitP50 = pct(lat, 50);
+    f.commitP99 = pct(lat, 99);
+    phase('commits done');
+    // large configuration: load, then read it whole
+    t = now();
+    const parts: string[] = [];
+    for (let i = 0; i < N_LARGE; i++) parts.push(iface(`large${i}`, `interface number ${i} of the large configuration`));
+    await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}">${parts.join('')}</interfaces></config></edit-config>`);
+    await c.rpcOk('<commit/>');
+    f.largeLoadMs = now() - t;
+    const gets: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t1 = now();
+      const r = await c.rpcOk(LARGE);
+      gets.push(now() - t1);
+      f.largeBytes = Buffer.byteLength(r);
+      const n = r.split('<name>large').length - 1;
+      if (n !== N_LARGE) throw new Error(`${peer.name}: large get-config returned ${n} of ${N_LARGE} entries`);
+    }
+    f.largeGetMs = pct(gets, 50);
+  } finally {
+    await closeClient(c);
+  }
+  return f;
+}
+
+// ------------------------------------------------------------------ table
+
+function table(peers: { peer: Peer; f?: Figures; error?: string }[]): string {
+  const [a, b] = peers;
+  type Row = [string, keyof Figures, 'higher' | 'lower', (v: number) => string];
+  const ms = (v: number): string => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+  const rows: Row[] = [
+    ['session setup (median)', 'setupMs', 'lower', ms],
+    ['small get-config, sequential', 'seqRps', 'higher', (v) => `${Math.round(v)} RPC/s`],
+    ['small get-config, 64 pipelined', 'pipeRps', 'higher', (v) => `${Math.round(v)} RPC/s`],
+    ['edit-config+commit p50', 'commitP50', 'lower', ms],
+    ['edit-config+commit p99', 'commitP99', 'lower', ms],
+    [`load ${N_LARGE} interfaces (edit+commit)`, 'largeLoadMs', 'lower', ms],
+    [`large get-config (${N_LARGE} interfaces, median)`, 'largeGetMs', 'lower', ms],
+  ];
+  const cells = rows.map(([label, k, better, fmt]) => {
+    const va = a.f?.[k];
+    const vb = b.f?.[k];
+    const ratio = va !== undefined && vb !== undefined ? (better === 'higher' ? va / vb : vb / va) : undefined;
+    return [label, va === undefined ? '-' : fmt(va), vb === undefined ? '-' : fmt(vb), ratio === undefined ? '-' : `${ratio.toFixed(2)}x`];
+  });
+  const head = ['', a.peer.name, b.peer.name, `${a.peer.name} ahead by`];
+  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ');
+  let out = line(head) + '\n' + cells.map(line).join('\n') + '\n';
+  const bytes = a.f?.largeBytes !== undefined || b.f?.largeBytes !== undefined;
+  if (bytes) out += `(large reply: ${a.peer.name} ${a.f?.largeBytes ?? '-'} bytes, ${b.peer.name} ${b.f?.largeBytes ?? '-'} bytes)\n`;
+  out += `ratio: how many times better ${a.peer.name} is (RPC/s: a/b; times: b/a); above 1.00 means ${a.peer.name} is ahead.\n`;
+  return out;
+}
+
+// ------------------------------------------------------------------ main
+
+async function inner(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-compare-'));
+  const peers: Peer[] = [];
+  try {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bench', '-f', path.join(tmp, 'id')]);
+    const key = fs.readFileSync(path.join(tmp, 'id'));
+    const pub = fs.readFileSync(path.join(tmp, 'id.pub'), 'utf8');
+    const ftd = await startFlowtapd(tmp, key, pub);
+    const ncd = await startNetconfd(tmp, key, pub);
+    peers.push(ftd, ncd);
+    console.log(`host: ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(`work: ${N_SESSIONS} sessions, ${N_RPCS} small get-config, ${N_COMMITS} edit+commit, ${N_LARGE} interfaces; same client (src/netconf/client.ts), Ed25519 key auth, loopback`);
+    const results: { peer: Peer; f?: Figures; error?: string }[] = [];
+    for (const p of peers) {
+      console.log(`${p.name} ${p.version}: ${p.failed ? `NOT SET UP: ${p.failed}` : 'measuring...'}`);
+      if (p.failed) {
+        results.push({ peer: p, error: p.failed });
+        continue;
+      }
+      try {
+        results.push({ peer: p, f: await deadline(measure(p, key), 600000, `${p.name}: the whole measurement`) });
+      } catch (e) {
+        console.log(`${p.name}: measurement failed: ${(e as Error).message}`);
+        results.push({ peer: p, error: (e as Error).message });
+      }
+    }
+    console.log('');
+    process.stdout.write(table(results));
+  } finally {
+    for (const p of peers) {
+      for (const c of p.procs) {
+        if (c.pid && c.exitCode === null && c.signalCode === null) {
+          try {
+            process.kill(c.pid, 'SIGTERM');
+          } catch {
+            /* gone */
+          }
+        }
+      }
+    }
+    await sleep(1500);
+    for (const p of peers) for (const c of p.procs) if (c.pid && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function outer(): void {
+  if (process.getuid?.() !== 0) {
+    console.log('bench/compare: needs root (network namespace, sshd, netconfd as root).');
+    process.exit(1);
+  }
+  const ns = `ftcmp${process.pid % 100000}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    execFileSync('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', __filename, ...process.argv.slice(2)], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, FLOWTAPD_COMPARE_INNER: '1' },
+    });
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+  }
+}
+
+if (process.env.FLOWTAPD_COMPARE_INNER) {
+  inner().then(
+    () => process.exit(0),
+    (e: Error) => {
+      console.error(`bench/compare: ${e.message}`);
+      process.exit(1);
+    },
+  );
+} else outer();
