@@ -82,7 +82,19 @@ export interface Prefix {
   len: number;
 }
 
+/** Parsed prefixes by text (mirrors are re-stated on every reconcile); shared, never mutated. */
+const prefixMemo = new Map<string, Prefix>();
+
 export function parsePrefix(s: string): Prefix {
+  const hit = typeof s === 'string' ? prefixMemo.get(s) : undefined;
+  if (hit) return hit;
+  const p = parsePrefixText(s);
+  if (prefixMemo.size >= 1 << 19) prefixMemo.clear();
+  prefixMemo.set(s, p);
+  return p;
+}
+
+function parsePrefixText(s: string): Prefix {
   const bad = (): never => {
     throw new AgentError('invalid-value', `not an IP address or prefix: ${JSON.stringify(s)}`);
   };
@@ -294,7 +306,9 @@ function keysPrefix(family: 4 | 6, keys: Key[]): { prefix: Prefix; dir: Directio
 }
 
 const prefixKey = (p: Prefix): string => prefixString(p);
-const entryKey = (dir: Direction, p: Prefix): string => `${dir}|${prefixKey(p)}`;
+/** Identity of an entry: a number for IPv4 (direction, length, address), text for IPv6. */
+const entryKey = (dir: Direction, p: Prefix): string | number =>
+  p.family === 4 ? ((dir === 'egress' ? 64 : 0) + p.len) * 0x100000000 + p.addr.readUInt32BE(0) : `${dir}|${prefixKey(p)}`;
 
 export function parseFilterMsg(data: Buffer): InstalledFilter | undefined {
   const handle = data.readUInt32LE(8);
@@ -644,7 +658,7 @@ export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string
   const wantTables = new Set<number>();
   const slots: [4 | 6, Direction][] = [[4, 'ingress'], [4, 'egress'], [6, 'ingress'], [6, 'egress']];
   for (const [fam, dir] of slots) wantTables.add(htL1(fam, dir));
-  const want = new Map<string, { w: WantedFilter; htid: number; bucket: number }>();
+  const want = new Map<string | number, { w: WantedFilter; htid: number; bucket: number }>();
   for (const w of wanted) {
     if (hashed(w.prefix)) {
       const [b1, b2] = buckets(w.prefix);
@@ -691,7 +705,7 @@ export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string
   }
 
   const delEntries: InstalledFilter[] = [];
-  const have = new Map<string, InstalledFilter>();
+  const have = new Map<string | number, InstalledFilter>();
   const used = new Set<number>();
   for (const f of installed) {
     if (f.kind !== 'entry' || !f.prefix) continue;
@@ -728,7 +742,7 @@ export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string
   stats.tablesAdded += addTables.length + addLinks.length;
 
   const puts: Req[] = [];
-  const newHandles = new Map<string, number>();
+  const newHandles = new Map<string | number, number>();
   /** node ids taken by new root entries, per slot */
   const rootNodes = new Map<number, Set<number>>();
   for (const [k, w] of want) {

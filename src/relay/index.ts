@@ -61,6 +61,8 @@ interface Pfx {
 
 interface Session {
   key: string;
+  /** the spec it was compiled from */
+  sig: string;
   flow: JmirrorFlow;
   rules: CompiledRule[];
   v4: Pfx[];
@@ -152,6 +154,9 @@ export class Relay {
   private readonly raw: number;
   private byV4 = new Map<number, Session>();
   private v4Prefixes: Session[] = [];
+  /** sessions with an IPv6 prefix of /64 or longer, by the /64's two words */
+  private byV6 = new Map<number, Map<number, Session[]>>();
+  /** sessions with a shorter IPv6 prefix (searched linearly) */
   private v6: Session[] = [];
   private sessions = new Map<string, Session>();
   private readers = new Map<string, Reader>();
@@ -176,8 +181,22 @@ export class Relay {
     const byV4 = new Map<number, Session>();
     const v4Prefixes: Session[] = [];
     const v6: Session[] = [];
+    const byV6 = new Map<number, Map<number, Session[]>>();
     const sessions = new Map<string, Session>();
+    const rulesText = new Map<DropRule[], string>();
+    const textOf = (r: DropRule[]): string => {
+      let t = rulesText.get(r);
+      if (t === undefined) rulesText.set(r, (t = JSON.stringify(r)));
+      return t;
+    };
     for (const s of cfg.sessions) {
+      // An unchanged session is kept as it is (a reconcile restates every mirror).
+      const old = this.sessions.get(s.key);
+      const sig = `${s.interceptId}|${s.sessionId}|${s.medIp}|${s.medPort}|${s.addresses.join(',')}|${textOf(s.dropRules)}`;
+      if (old && old.sig === sig && old.flow.src === src && old.flow.dscp === cfg.dscp) {
+        this.index(old, sessions, byV4, v4Prefixes, v6, byV6);
+        continue;
+      }
       const flow: JmirrorFlow = {
         src, dst: ipv4ToNumber(s.medIp), srcPort: 49152 | (s.interceptId & 0x3fff), dstPort: s.medPort,
         interceptId: s.interceptId, sessionId: s.sessionId, dscp: cfg.dscp,
@@ -185,21 +204,46 @@ export class Relay {
       checkFlow(flow);
       const prefixes = s.addresses.map(compilePrefix);
       const sess: Session = {
-        key: s.key, flow, rules: s.dropRules.map(compileRule),
+        key: s.key, sig, flow, rules: s.dropRules.map(compileRule),
         v4: prefixes.filter((p) => p.family === 4), v6: prefixes.filter((p) => p.family === 6),
         counters: this.sessions.get(s.key)?.counters ?? { packets: 0, bytes: 0, policyDrops: 0 },
       };
-      sessions.set(s.key, sess);
-      for (const p of sess.v4) {
-        if (p.masks[0] === 0xffffffff) byV4.set(p.words[0], sess);
-        else if (!v4Prefixes.includes(sess)) v4Prefixes.push(sess);
-      }
-      if (sess.v6.length) v6.push(sess);
+      this.index(sess, sessions, byV4, v4Prefixes, v6, byV6);
     }
     this.byV4 = byV4;
     this.v4Prefixes = v4Prefixes;
     this.v6 = v6;
+    this.byV6 = byV6;
     this.sessions = sessions;
+  }
+
+  private index(sess: Session, sessions: Map<string, Session>, byV4: Map<number, Session>, v4Prefixes: Session[], v6: Session[], byV6: Map<number, Map<number, Session[]>>): void {
+    sessions.set(sess.key, sess);
+    let prefixed = false;
+    for (const p of sess.v4) {
+      if (p.masks[0] === 0xffffffff) byV4.set(p.words[0], sess);
+      else prefixed = true;
+    }
+    if (prefixed) v4Prefixes.push(sess);
+    let short = false;
+    for (const p of sess.v6) {
+      if (p.masks[1] !== 0xffffffff) {
+        short = true;
+        continue;
+      }
+      let m = byV6.get(p.words[0]);
+      if (!m) byV6.set(p.words[0], (m = new Map()));
+      const l = m.get(p.words[1]);
+      if (!l) m.set(p.words[1], [sess]);
+      else if (!l.includes(sess)) l.push(sess);
+    }
+    if (short) v6.push(sess);
+  }
+
+  private findV6(b: Buffer, off: number): Session | undefined {
+    const l = this.byV6.get(b.readUInt32BE(off))?.get(b.readUInt32BE(off + 4));
+    if (l) for (let i = 0; i < l.length; i++) for (const p of l[i].v6) if (inPrefix(p, b, off)) return l[i];
+    return undefined;
   }
 
   counters(key: string): SessionCounters | undefined {
@@ -239,6 +283,8 @@ export class Relay {
       return undefined;
     }
     if (v === 6 && len >= 40) {
+      const s = this.findV6(b, off + 8) ?? this.findV6(b, off + 24);
+      if (s) return s;
       for (const c of this.v6) for (const p of c.v6) if (inPrefix(p, b, off + 8) || inPrefix(p, b, off + 24)) return c;
     }
     return undefined;
