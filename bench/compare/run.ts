@@ -98,7 +98,8 @@ async function startNetconfd(tmp: string, key: Buffer, pub: string): Promise<Pee
     peer.version = '?';
   }
   const dir = path.join(tmp, 'netconfd');
-  fs.mkdirSync(dir, { recursive: true });
+  // --yuma-home keeps netconfd's files (the txid file in data/) here
+  fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
   const sock = path.join(dir, 'ncxserver.sock');
   const startup = path.join(dir, 'startup-cfg.xml');
   fs.writeFileSync(startup, '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"/>\n');
@@ -327,6 +328,9 @@ function table(peers: { peer: Peer; f?: Figures; error?: string }[]): string {
 
 async function inner(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-compare-'));
+  // netconfd creates an empty ~/.yuma of its user whatever --yuma-home says: removed again if this run made it
+  const yumaDir = path.join(os.userInfo().homedir, '.yuma');
+  const hadYumaDir = fs.existsSync(yumaDir);
   const peers: Peer[] = [];
   try {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bench', '-f', path.join(tmp, 'id')]);
@@ -368,6 +372,7 @@ async function inner(): Promise<void> {
     await sleep(1500);
     for (const p of peers) for (const c of p.procs) if (c.pid && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     fs.rmSync(tmp, { recursive: true, force: true });
+    if (!hadYumaDir) fs.rmSync(yumaDir, { recursive: true, force: true });
   }
 }
 
