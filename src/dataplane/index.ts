@@ -11,7 +11,8 @@ import { AgentError } from '../errors';
 import { DropRule, Relay, SessionCounters } from '../relay';
 import { checkFlow, ipv4ToNumber } from '../relay/jmirror';
 import { getLinks, LinkEvent, LinkInfo, LinkMonitor, Rtnl, setLinkUp } from './rtnl';
-import { dumpFilters, owned, parsePrefix, reconcileInterface, removeOwned, WantedFilter } from './tc';
+import { routeOifs } from './route';
+import { dumpFilters, forgetInstalled, owned, parsePrefix, reconcileInterface, removeOwned, WantedFilter } from './tc';
 import { checkIfName, ensureTun, openTun, removeTun } from './tun';
 
 export type { DropRule, SessionCounters };
@@ -47,6 +48,27 @@ export interface PreparedChange {
 }
 
 /** 'down': a pool member went down; 'gone': it disappeared; 'up': it came back. */
+/**
+ * multicast-interception on one subscriber interface. The rule: multicast
+ * leaving a subscriber interface (IPv4 224.0.0.0/4, IPv6 ff00::/8, egress) is
+ * not addressed to the subscriber, so it is attributed by interface. When
+ * exactly one mirrored subscriber is behind the interface (by the kernel's
+ * route to its first address: the per-subscriber interface of a BNG), the
+ * multicast it receives is copied into that session. When several are, which
+ * of them joined a group is not known (no IGMP/MLD state), so nothing is
+ * copied ('shared'); likewise when the session's pool member already carries
+ * the multicast of another session, since a copy carries no interface
+ * ('tunnel-shared'). Multicast a mirrored subscriber sends is copied by
+ * address, as all its traffic.
+ */
+export interface MulticastSelection {
+  interface: string;
+  /** the session whose multicast is copied, when one is */
+  key?: string;
+  /** why nothing is copied */
+  reason?: 'no-mirrored-subscriber' | 'shared' | 'tunnel-shared';
+}
+
 export interface MemberEvent {
   name: string;
   state: 'up' | 'down' | 'gone';
@@ -61,6 +83,9 @@ export class Dataplane {
   /** pool member events, for the pool logic */
   readonly linkEvents = new EventEmitter();
   private readonly lastState = new Map<string, 'up' | 'down' | 'gone'>();
+  /** output interface of each mirrored address (multicast-interception), until a link changes */
+  private readonly oifCache = new Map<string, number | undefined>();
+  private multicastSel: MulticastSelection[] = [];
 
   /** Starts following link events. Call once. */
   start(): void {
@@ -71,6 +96,9 @@ export class Dataplane {
   }
 
   private onLink(e: LinkEvent): void {
+    this.oifCache.clear();
+    // a subscriber interface or member that changed: read the kernel again at the next reconcile
+    if (this.current.subscriberInterfaces.includes(e.link.name) || e.kind === 'del') forgetInstalled(this.nl, e.link.index);
     if (!this.current.pool.some((m) => m.name === e.link.name)) return;
     const state: MemberEvent['state'] = e.kind === 'del' ? 'gone' : e.link.up ? 'up' : 'down';
     if (this.lastState.get(e.link.name) === state) return;
@@ -87,6 +115,11 @@ export class Dataplane {
 
   counters(key: string): SessionCounters | undefined {
     return this.relay?.counters(key);
+  }
+
+  /** multicast-interception per subscriber interface, as last applied */
+  multicast(): MulticastSelection[] {
+    return this.multicastSel.map((m) => ({ ...m }));
   }
 
   relayStats(): Relay['stats'] | undefined {
@@ -115,7 +148,11 @@ export class Dataplane {
       if (keys.has(m.key)) throw new AgentError('invalid-value', `mirror ${m.key} is listed twice`);
       keys.add(m.key);
       if (!names.has(m.tunnel)) throw new AgentError('invalid-value', `mirror ${m.key}: tunnel ${m.tunnel} is not a pool member`);
-      for (const a of m.addresses) parsePrefix(a);
+      for (const a of m.addresses) {
+        const p = parsePrefix(a);
+        if (p.family === 4 ? p.addr[0] >= 224 && p.addr[0] < 240 : p.addr[0] === 0xff)
+          throw new AgentError('invalid-value', `mirror ${m.key}: ${a} is a multicast address, not a subscriber's`);
+      }
       checkFlow({ src: 0, dst: ipv4ToNumber(m.medIp), srcPort: 0, dstPort: m.medPort, interceptId: m.interceptId, sessionId: m.sessionId });
     }
   }
@@ -177,10 +214,15 @@ export class Dataplane {
       const want = m.enabled !== false;
       if (l.up !== want) await setLinkUp(this.nl, l.index, want, m.name);
     }
+    const mcast = desired.multicast ? await this.selectMulticast(desired, links) : [];
     // Relay first, so copies have a reader as soon as filters go in.
     if (desired.pool.length && desired.sourceIpv4) {
       this.relay ??= new Relay();
-      this.relay.configure({ sourceIpv4: desired.sourceIpv4, dscp: desired.dscp, sessions: desired.mirrors });
+      const byKey = new Map(desired.mirrors.map((m) => [m.key, m]));
+      this.relay.configure({
+        sourceIpv4: desired.sourceIpv4, dscp: desired.dscp, sessions: desired.mirrors,
+        multicast: mcast.filter((m) => m.key).map((m) => ({ tunnel: byKey.get(m.key!)!.tunnel, key: m.key! })),
+      });
       this.relay.setTunnels(desired.pool.filter((m) => m.manage !== false).map((m) => m.name), openTun);
     } else if (this.relay) {
       this.relay.configure({ sourceIpv4: '0.0.0.0', sessions: [] });
@@ -199,7 +241,13 @@ export class Dataplane {
     for (const name of desired.subscriberInterfaces) {
       const l = links.get(name);
       if (!l) throw new AgentError('operation-failed', `subscriber interface ${name} does not exist in the kernel`, { appTag: 'kernel-refused' });
-      await reconcileInterface(this.nl, l.index, name, wanted);
+      const sel = mcast.find((m) => m.interface === name && m.key);
+      const mirror = sel && desired.mirrors.find((m) => m.key === sel.key);
+      const tun = mirror && links.get(mirror.tunnel);
+      const extra: WantedFilter[] = tun
+        ? [{ dir: 'egress', prefix: parsePrefix('224.0.0.0/4'), tunIfindex: tun.index }, { dir: 'egress', prefix: parsePrefix('ff00::/8'), tunIfindex: tun.index }]
+        : [];
+      await reconcileInterface(this.nl, l.index, name, extra.length ? [...wanted, ...extra] : wanted);
     }
     // Interfaces no longer listed: remove only what the agent owns there.
     for (const name of this.current.subscriberInterfaces) {
@@ -210,10 +258,42 @@ export class Dataplane {
     // Pool members removed from the configuration.
     for (const m of this.current.pool) if (!desired.pool.some((x) => x.name === m.name)) await removeTun(this.nl, m.name);
     this.current = desired;
+    this.multicastSel = mcast;
     for (const m of desired.pool) {
       const l = links.get(m.name);
       this.lastState.set(m.name, !l ? 'gone' : l.up ? 'up' : 'down');
     }
+  }
+
+  /** Which mirrored session's multicast each subscriber interface copies (see MulticastSelection). */
+  private async selectMulticast(desired: DesiredState, links: Map<string, LinkInfo>): Promise<MulticastSelection[]> {
+    const unknown = desired.mirrors.filter((m) => m.addresses.length && !this.oifCache.has(m.addresses[0]));
+    const oifs = await routeOifs(this.nl, unknown.map((m) => parsePrefix(m.addresses[0])));
+    unknown.forEach((m, i) => this.oifCache.set(m.addresses[0], oifs[i]));
+    const byIndex = new Map<number, string>();
+    for (const l of links.values()) byIndex.set(l.index, l.name);
+    const behind = new Map<string, MirrorSpec[]>();
+    for (const m of desired.mirrors) {
+      const oif = m.addresses.length ? this.oifCache.get(m.addresses[0]) : undefined;
+      const name = oif === undefined ? undefined : byIndex.get(oif);
+      if (name === undefined) continue;
+      const l = behind.get(name);
+      if (l) l.push(m);
+      else behind.set(name, [m]);
+    }
+    const out: MulticastSelection[] = [];
+    const tunnelOwner = new Map<string, string>();
+    for (const name of desired.subscriberInterfaces) {
+      const l = behind.get(name) ?? [];
+      if (l.length === 0) out.push({ interface: name, reason: 'no-mirrored-subscriber' });
+      else if (l.length > 1) out.push({ interface: name, reason: 'shared' });
+      else if (tunnelOwner.has(l[0].tunnel) && tunnelOwner.get(l[0].tunnel) !== l[0].key) out.push({ interface: name, reason: 'tunnel-shared' });
+      else {
+        tunnelOwner.set(l[0].tunnel, l[0].key);
+        out.push({ interface: name, key: l[0].key });
+      }
+    }
+    return out;
   }
 
   /** The state last applied. */

@@ -36,6 +36,13 @@ export interface RelayConfig {
   sourceIpv4: string;
   dscp?: number;
   sessions: RelaySessionSpec[];
+  /**
+   * multicast-interception: a multicast copy (IPv4 224.0.0.0/4, IPv6 ff00::/8
+   * destination) read from `tunnel` that no session claims by address belongs
+   * to session `key` (the one mirrored subscriber behind the interface whose
+   * egress multicast goes to that tunnel).
+   */
+  multicast?: { tunnel: string; key: string }[];
 }
 
 export interface SessionCounters {
@@ -144,6 +151,14 @@ function ruleMatches(r: CompiledRule, b: Buffer, off: number, len: number): bool
   return true;
 }
 
+/** Is the packet's destination multicast (IPv4 224.0.0.0/4, IPv6 ff00::/8)? */
+function multicastDst(b: Buffer, off: number, len: number): boolean {
+  const v = b[off] >> 4;
+  if (v === 4) return len >= 20 && (b[off + 16] & 0xf0) === 0xe0;
+  if (v === 6) return len >= 40 && b[off + 24] === 0xff;
+  return false;
+}
+
 interface Reader {
   name: string;
   fd: number;
@@ -160,6 +175,7 @@ export class Relay {
   private v6: Session[] = [];
   private sessions = new Map<string, Session>();
   private readers = new Map<string, Reader>();
+  private mcastByTunnel = new Map<string, Session>();
   private readonly inBuf = Buffer.alloc(READ_BUF + 65536);
   private readonly inOffs = new Uint32Array(BATCH);
   private readonly inLens = new Uint32Array(BATCH);
@@ -214,6 +230,14 @@ export class Relay {
     this.v4Prefixes = v4Prefixes;
     this.v6 = v6;
     this.byV6 = byV6;
+    const mc = new Map<string, Session>();
+    for (const m of cfg.multicast ?? []) {
+      const sess = sessions.get(m.key);
+      if (!sess) throw new AgentError('invalid-value', `multicast: no session ${m.key}`);
+      if (mc.has(m.tunnel) && mc.get(m.tunnel) !== sess) throw new AgentError('invalid-value', `multicast: tunnel ${m.tunnel} would carry the multicast of two sessions`);
+      mc.set(m.tunnel, sess);
+    }
+    this.mcastByTunnel = mc;
     this.sessions = sessions;
   }
 
@@ -301,12 +325,13 @@ export class Relay {
       }
       if (n === 0) return;
       this.stats.received += n;
+      const mc = this.mcastByTunnel.get(r.name);
       let k = 0;
       let o = 0;
       for (let i = 0; i < n; i++) {
         const off = this.inOffs[i];
         const len = this.inLens[i];
-        const s = this.find(this.inBuf, off, len);
+        const s = this.find(this.inBuf, off, len) ?? (mc && multicastDst(this.inBuf, off, len) ? mc : undefined);
         if (!s) {
           this.stats.unmatched++;
           continue;

@@ -233,6 +233,86 @@ for i in range(2):
     for (const p of inner.filter((x) => x[9] === 17)) assert.doesNotMatch(p.toString('latin1'), /dropme/, 'the policy-dropped datagram is not copied');
   });
 
+  it('multicast-interception copies the multicast forwarded to the one mirrored subscriber behind an interface, and only when on', async function () {
+    this.timeout(120000);
+    // bng forwards 239.1.2.3 from core (vif 0, bcore) to the subscriber side (vif 1, bsub): a static MFC entry
+    const mroute = spawn('ip', ['netns', 'exec', NS.bng, '/usr/bin/python3', '-c', `
+import socket,struct,sys,time
+s=socket.socket(socket.AF_INET,socket.SOCK_RAW,socket.IPPROTO_IGMP)
+s.setsockopt(socket.IPPROTO_IP,200,struct.pack('i',1))
+for vifi,name in enumerate(['bcore','bsub']):
+  s.setsockopt(socket.IPPROTO_IP,202,struct.pack('=HBBIi4s',vifi,8,1,0,socket.if_nametoindex(name),bytes(4)))
+ttls=bytearray(32); ttls[1]=1
+s.setsockopt(socket.IPPROTO_IP,204,struct.pack('=4s4sH32s2xIIIi',socket.inet_aton('198.51.100.20'),socket.inet_aton('239.1.2.3'),0,bytes(ttls),0,0,0,0))
+print('ready',flush=True)
+sys.stdin.read()
+`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // md: one line per jmirror copy, the inner packet's destination
+    const md = spawn('ip', ['netns', 'exec', NS.md, '/usr/bin/python3', '-c', `
+import socket
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('0.0.0.0',30030))
+print('ready',flush=True)
+while True:
+  d,a=s.recvfrom(65535)
+  i=d[8:]
+  if len(i)>=20 and i[0]>>4==4: print(socket.inet_ntoa(i[16:20]),flush=True)
+`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    procs.push(mroute, md);
+    const mdLines: string[] = [];
+    let mroutedOut = '';
+    readline.createInterface({ input: md.stdout! }).on('line', (l) => mdLines.push(l));
+    mroute.stdout!.on('data', (d) => (mroutedOut += d));
+    for (let i = 0; i < 50 && !(mroutedOut.includes('ready') && mdLines.includes('ready')); i++) await sleep(100);
+    assert.ok(mroutedOut.includes('ready') && mdLines.includes('ready'), 'helpers started');
+    const txBsub = (): number => Number(sh(NS.bng, 'cat', '/sys/class/net/bsub/statistics/tx_packets'));
+    const groupCopies = (): number => mdLines.filter((l) => l === '239.1.2.3').length;
+    const sendGroup = async (): Promise<{ forwarded: number; copies: number }> => {
+      const tx = txBsub();
+      const c = groupCopies();
+      sh(NS.core, '/usr/bin/python3', '-c', `
+import socket
+u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
+u.setsockopt(socket.IPPROTO_IP,socket.IP_MULTICAST_TTL,8)
+u.setsockopt(socket.IPPROTO_IP,socket.IP_MULTICAST_IF,socket.inet_aton('198.51.100.20'))
+u.bind(('198.51.100.20',0))
+for i in range(5): u.sendto(b'group-data-%d'%i,('239.1.2.3',5000))
+`);
+      await sleep(1200);
+      return { forwarded: txBsub() - tx, copies: groupCopies() - c };
+    };
+    const egress = (): string => sh(NS.bng, 'tc', 'filter', 'show', 'dev', 'bsub', 'egress');
+
+    await apply(state([M1]));
+    let r = await sendGroup();
+    assert.ok(r.forwarded >= 5, `bng forwards the group to the subscriber side (${r.forwarded})`);
+    assert.equal(r.copies, 0, 'multicast-interception off: no multicast copies');
+    assert.doesNotMatch(egress(), /e0000000\/f0000000/);
+
+    await apply(state([M1], { multicast: true }));
+    assert.match(egress(), /match e0000000\/f0000000 at 16/);
+    assert.match(egress(), /match ff000000\/ff000000 at 24/);
+    const before = (await stats('s1')).packets;
+    r = await sendGroup();
+    assert.ok(r.forwarded >= 5);
+    assert.equal(r.copies, 5, 'each datagram to the group copied once');
+    assert.ok((await stats('s1')).packets - before >= 5, 'into the session of the one mirrored subscriber behind bsub');
+
+    // two mirrored subscribers behind bsub: which one joined is unknown, nothing is copied
+    await apply(state([M1, M2], { multicast: true }));
+    assert.doesNotMatch(egress(), /e0000000\/f0000000/);
+    r = await sendGroup();
+    assert.ok(r.forwarded >= 5);
+    assert.equal(r.copies, 0, 'shared interface: no multicast copies');
+
+    await apply(state([M1], { multicast: true }));
+    await apply(state([M1]));
+    assert.doesNotMatch(egress(), /e0000000\/f0000000/, 'off again: the multicast filters are gone');
+    r = await sendGroup();
+    assert.equal(r.copies, 0);
+    mroute.kill('SIGTERM');
+    md.kill('SIGTERM');
+  });
+
   it('65,536 mirrors: installed in seconds, reconcile again changes nothing, removing one removes its filters only, selection still exact', async function () {
     this.timeout(900000);
     // The other subscribers in 198.18.0.0/16 (RFC 2544 benchmarking range), every
