@@ -644,6 +644,17 @@ function deleteReq(ifindex: number, name: string, f: InstalledFilter): Req {
  * deleting hash tables and link nodes as entries need them. Returns what it did.
  */
 export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string, wanted: WantedFilter[], installedIn?: InstalledFilter[]): Promise<ReconcileStats> {
+  const cached = !installedIn && imagesOf(nl).has(ifindex);
+  try {
+    return await reconcileOnce(nl, ifindex, name, wanted, installedIn);
+  } catch (e) {
+    // The kernel changed behind the image (someone else's tc, a lost race): read it and try once more.
+    if (!cached) throw e;
+    return reconcileOnce(nl, ifindex, name, wanted);
+  }
+}
+
+async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: WantedFilter[], installedIn?: InstalledFilter[]): Promise<ReconcileStats> {
   const cache = imagesOf(nl);
   const image = installedIn ? undefined : cache.get(ifindex);
   cache.delete(ifindex); // until this reconcile has succeeded
@@ -841,6 +852,7 @@ export async function deleteFilter(nl: Rtnl, ifindex: number, name: string, f: I
  * priorities on both hooks.
  */
 export async function removeOwned(nl: Rtnl, ifindex: number, name: string): Promise<void> {
+  forgetInstalled(nl, ifindex);
   const installed = (await dumpFilters(nl, ifindex)).filter(owned);
   const roots = new Set(installed.filter((f) => f.kind === 'hashtable' && (f.divisor ?? 1) <= 1 && !tableInfo(htidOf(f.handle))).map((f) => htidOf(f.handle)));
   // root links first, then the tables (L2 before L1; deleting L1 releases its links)

@@ -146,6 +146,17 @@ describe('dataplane in network namespaces', function () {
     assert.deepEqual(filterLines(), after);
   });
 
+  it('an interface no longer listed keeps nothing of the agent (entries, links, hash tables, priorities)', async () => {
+    await apply(state([M1, M2], { multicast: true }));
+    assert.match(sh(NS.bng, 'tc', 'filter', 'show', 'dev', 'bsub', 'ingress'), /pref 61696 u32/);
+    await apply(state([M1, M2], { subscriberInterfaces: [] }));
+    assert.equal(sh(NS.bng, 'tc', 'filter', 'show', 'dev', 'bsub', 'ingress').trim(), '');
+    assert.equal(sh(NS.bng, 'tc', 'filter', 'show', 'dev', 'bsub', 'egress').trim(), '');
+    // and back: a fresh layout
+    await apply(state([M1]));
+    assert.equal(filterLines().filter((l) => /terminal/.test(l)).length, 4);
+  });
+
   it('a refused prepare names the cause', async () => {
     const r = await drv.call({ op: 'apply', state: state([M1], { subscriberInterfaces: ['nosuch0'] }) });
     assert.equal(r.ok, false);
