@@ -753,16 +753,21 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
   stats.tablesAdded += addTables.length + addLinks.length;
 
   const puts: Req[] = [];
-  const newHandles = new Map<string | number, number>();
+  /** new entries and their handles (a bare node id: in the tp's root) */
+  const added: { w: WantedFilter; handle: number }[] = [];
+  const changed = new Map<InstalledFilter, number>();
   /** node ids taken by new root entries, per slot */
   const rootNodes = new Map<number, Set<number>>();
-  for (const [k, w] of want) {
+  let failure: unknown;
+  want.forEach((w, k) => {
+    if (failure) return;
     const f = have.get(k);
-    if (f && f.tunIfindex === w.w.tunIfindex) continue;
+    if (f && f.tunIfindex === w.w.tunIfindex) return;
     if (f) {
       puts.push(entryReq(ifindex, name, w.w, f.handle, false));
+      changed.set(f, w.w.tunIfindex);
       stats.changed++;
-      continue;
+      return;
     }
     let handle = 0;
     if (!w.htid) {
@@ -776,7 +781,10 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
           break;
         }
       }
-      if (!handle) throw new AgentError('resource-denied', `no free u32 handle in the root table on ${name} (at most 4,094 unhashed prefixes per direction and family)`, { appTag: 'resources-unavailable' });
+      if (!handle) {
+        failure = new AgentError('resource-denied', `no free u32 handle in the root table on ${name} (at most 4,094 unhashed prefixes per direction and family)`, { appTag: 'resources-unavailable' });
+        return;
+      }
       if (!rootNodes.has(slot)) rootNodes.set(slot, new Set());
       rootNodes.get(slot)!.add(handle);
     } else {
@@ -787,13 +795,17 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
           break;
         }
       }
-      if (!handle) throw new AgentError('resource-denied', `no free u32 handle in table ${w.htid.toString(16)} bucket ${w.bucket} on ${name}`, { appTag: 'resources-unavailable' });
+      if (!handle) {
+        failure = new AgentError('resource-denied', `no free u32 handle in table ${w.htid.toString(16)} bucket ${w.bucket} on ${name}`, { appTag: 'resources-unavailable' });
+        return;
+      }
       used.add(handle);
     }
     puts.push(entryReq(ifindex, name, w.w, handle, true));
-    newHandles.set(k, handle);
+    added.push({ w: w.w, handle });
     stats.added++;
-  }
+  });
+  if (failure) throw failure;
   await execAll(nl, puts);
   // Root ids of slots where something went into a root not known before.
   for (const [fam, dir] of slots) {
@@ -805,12 +817,9 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
   // The image: what was kept, plus what was created with a known handle.
   const dropped = new Set<InstalledFilter>([...delEntries, ...delLinks, ...delTables]);
   for (const f of installed) {
-    if (dropped.has(f) || (f.kind !== 'hashtable' && inGone(f))) continue;
-    if (f.kind === 'entry' && f.prefix) {
-      const w = want.get(entryKey(f.dir, f.prefix));
-      if (have.get(entryKey(f.dir, f.prefix)) !== f || !w) continue;
-      next.push(w.w.tunIfindex === f.tunIfindex ? f : { ...f, tunIfindex: w.w.tunIfindex });
-    } else next.push(f);
+    if (dropped.has(f) || (gone.size && f.kind !== 'hashtable' && inGone(f))) continue;
+    const t = changed.get(f);
+    next.push(t === undefined ? f : { ...f, tunIfindex: t });
   }
   for (const t of addTables) {
     const i = tableInfo(t)!;
@@ -823,12 +832,10 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
     const handle = i.level === 1 ? mkHandle(rootOf.get(slotOf(i.family, i.dir))!, 0, ROOT_LINK_NODE) : mkHandle(htL1(i.family, i.dir), i.b1!, 1);
     next.push({ parent: parentOf(i.dir), dir: i.dir, prio: prioOf(i.family), protocol: protoOf(i.family), handle, kind: 'link', linkTo: (t << 20) >>> 0, hoff, hmask });
   }
-  for (const [k, w] of want) {
-    if (have.has(k)) continue;
-    const fam = w.w.prefix.family;
-    let h = newHandles.get(k)!;
-    if (!(h >>> 20)) h = mkHandle(rootOf.get(slotOf(fam, w.w.dir))!, 0, h);
-    next.push({ parent: parentOf(w.w.dir), dir: w.w.dir, prio: prioOf(fam), protocol: protoOf(fam), handle: h, kind: 'entry', prefix: w.w.prefix, tunIfindex: w.w.tunIfindex });
+  for (const { w, handle } of added) {
+    const fam = w.prefix.family;
+    const h = handle >>> 20 ? handle : mkHandle(rootOf.get(slotOf(fam, w.dir))!, 0, handle);
+    next.push({ parent: parentOf(w.dir), dir: w.dir, prio: prioOf(fam), protocol: protoOf(fam), handle: h, kind: 'entry', prefix: w.prefix, tunIfindex: w.tunIfindex });
   }
   // roots are part of the image (links and entries are placed by them)
   for (const [slot, r] of rootOf) {
