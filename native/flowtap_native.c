@@ -12,6 +12,11 @@
  *   rawOpen() -> fd                    AF_INET raw socket, IPPROTO_RAW (implies IP_HDRINCL), non-blocking
  *   sendBatch(fd, buf, offs, lens, dsts, n) -> sent   sendmmsg of n IPv4 packets (dst as u32 host order)
  *   netlinkExtAck(port) -> bool        enable NETLINK_EXT_ACK on this process's netlink socket bound to port
+ *   netlinkQuietWatch(port, ownPort) -> bool   on this process's netlink socket bound to port (a
+ *                                      notification listener): NETLINK_NO_ENOBUFS, and a socket
+ *                                      filter that drops the notifications caused by requests from
+ *                                      ownPort (their nlmsg_pid), so the agent's own bulk changes
+ *                                      never reach (or overflow) it
  */
 #define _GNU_SOURCE
 #include <node_api.h>
@@ -29,6 +34,7 @@
 #include <net/if.h>
 #include <linux/if_tun.h>
 #include <linux/netlink.h>
+#include <linux/filter.h>
 
 #define MAX_PKT 65536
 
@@ -311,6 +317,57 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
   return res;
 }
 
+/* The fd of this process's netlink socket bound to port, or -1. */
+static int netlink_fd_by_port(uint32_t port) {
+  int found = -1;
+  DIR *d = opendir("/proc/self/fd");
+  if (!d) return -1;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (de->d_name[0] < '0' || de->d_name[0] > '9') continue;
+    int fd = atoi(de->d_name);
+    struct sockaddr_nl nl;
+    socklen_t len = sizeof nl;
+    memset(&nl, 0, sizeof nl);
+    if (getsockname(fd, (struct sockaddr *)&nl, &len) == 0 && nl.nl_family == AF_NETLINK && nl.nl_pid == port) {
+      found = fd;
+      break;
+    }
+  }
+  closedir(d);
+  return found;
+}
+
+static napi_value netlink_quiet_watch(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  uint32_t port, own;
+  if (argc < 2 || napi_get_value_uint32(env, argv[0], &port) != napi_ok || napi_get_value_uint32(env, argv[1], &own) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "netlinkQuietWatch(port, ownPort)");
+    return NULL;
+  }
+  int fd = netlink_fd_by_port(port);
+  bool ok = false;
+  if (fd >= 0) {
+    int one = 1;
+    ok = setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof one) == 0;
+    /* nlmsg_pid is at offset 12, host order (little-endian here); BPF loads big-endian */
+    uint32_t be = __builtin_bswap32(own);
+    struct sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 12),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, be, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, 0),
+      BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+    };
+    struct sock_fprog prog = { .len = sizeof code / sizeof code[0], .filter = code };
+    ok = ok && setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) == 0;
+  }
+  napi_value res;
+  napi_get_boolean(env, ok, &res);
+  return res;
+}
+
 static napi_value netlink_ext_ack(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -355,6 +412,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"rawOpen", NULL, raw_open, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sendBatch", NULL, send_batch, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkExtAck", NULL, netlink_ext_ack, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"netlinkQuietWatch", NULL, netlink_quiet_watch, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -12,7 +12,7 @@ import { DropRule, Relay, SessionCounters } from '../relay';
 import { checkFlow, ipv4ToNumber } from '../relay/jmirror';
 import { getLinks, LinkEvent, LinkInfo, LinkMonitor, Rtnl, setLinkUp } from './rtnl';
 import { routeOifs } from './route';
-import { dumpFilters, forgetInstalled, owned, parsePrefix, reconcileInterface, removeOwned, WantedFilter } from './tc';
+import { dumpFilters, forgetInstalled, owned, parsePrefix, reconcileInterface, removeOwned, unwatch, WantedFilter } from './tc';
 import { checkIfName, ensureTun, openTun, removeTun } from './tun';
 
 export type { DropRule, SessionCounters };
@@ -110,6 +110,7 @@ export class Dataplane {
     this.monitor?.close();
     this.relay?.close();
     this.relay = undefined;
+    unwatch(this.nl);
     this.nl.close();
   }
 

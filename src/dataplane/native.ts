@@ -13,6 +13,7 @@ export interface NativeBinding {
   rawOpen(): number;
   sendBatch(fd: number, buf: Buffer, offsets: Uint32Array, lengths: Uint32Array, dsts: Uint32Array, count: number): number;
   netlinkExtAck(port: number): boolean;
+  netlinkQuietWatch(port: number, ownPort: number): boolean;
 }
 
 let cached: NativeBinding | undefined;

@@ -46,8 +46,10 @@
 import { AgentError } from '../errors';
 import {
   attr, attrString, listAttrs, nested, NLM_F_CREATE, NLM_F_EXCL, parseAttrs, RTM_DELTFILTER, RTM_GETQDISC, RTM_GETTFILTER, RTM_NEWQDISC,
-  RTM_NEWTFILTER, KernelError, Rtnl, strattr, u32attr,
+  RTM_DELQDISC, RTM_NEWTFILTER, KernelError, Rtnl, strattr, u32attr,
 } from './rtnl';
+import { createNetlink, NetlinkSocket } from 'netlink';
+import { native } from './native';
 
 export const TC_H_CLSACT = 0xfffffff1;
 export const PARENT_INGRESS = 0xfffffff2;
@@ -418,11 +420,80 @@ function imagesOf(nl: Rtnl): Map<number, InstalledFilter[]> {
   return m;
 }
 
+/**
+ * Keeps the images honest: a socket in the rtnetlink TC group hears every
+ * qdisc and filter change on the machine's namespace; a change made by
+ * anyone but this agent's request socket (another port) drops the image of
+ * that interface. The agent's own changes are filtered out in the kernel (a
+ * socket filter on nlmsg_pid, native addon), so its bulk changes cost the
+ * watch nothing; a foreign flood that overflows the socket loses
+ * notifications silently (NETLINK_NO_ENOBUFS).
+ */
+interface Watch {
+  /** undefined: no watch possible (the images are then trusted until a link event or restart) */
+  sock?: NetlinkSocket;
+}
+const watches = new WeakMap<Rtnl, Watch>();
+
+function watch(nl: Rtnl): Watch {
+  let w = watches.get(nl);
+  if (w) return w;
+  const sock = createNetlink(0 /* NETLINK_ROUTE */, { ref: false, recvBufferSize: 1 << 20 } as never);
+  const port = nl.sock.address().port;
+  // The netlink package aborts the process on a receive overflow (ENOBUFS): the
+  // socket must never report one, and the agent's own changes never reach it.
+  let quiet = false;
+  try {
+    quiet = native().netlinkQuietWatch(sock.address().port, port);
+  } catch {
+    /* addon without it */
+  }
+  if (!quiet) {
+    sock.close();
+    const none: Watch = { sock: undefined };
+    watches.set(nl, none);
+    return none;
+  }
+  sock.addMembership(4 /* RTNLGRP_TC */);
+  const watchNow: Watch = { sock };
+  sock.on('message', (msgs) => {
+    for (const m of msgs) {
+      if (m.port === port || m.data.length < 8) continue;
+      if (m.type === RTM_NEWTFILTER || m.type === RTM_DELTFILTER || m.type === RTM_NEWQDISC || m.type === RTM_DELQDISC) forgetInstalled(nl, m.data.readInt32LE(4));
+    }
+  });
+  sock.on('error', () => forgetInstalled(nl));
+  watches.set(nl, (w = watchNow));
+  return w;
+}
+
+/** Stops hearing TC changes for this socket's images (Dataplane.close). */
+export function unwatch(nl: Rtnl): void {
+  const w = watches.get(nl);
+  if (!w) return;
+  watches.delete(nl);
+  images.delete(nl);
+  try {
+    w.sock?.close();
+  } catch {
+    /* closed */
+  }
+}
+
 /** Forgets the image of one interface (or all): the next reconcile dumps. */
 export function forgetInstalled(nl: Rtnl, ifindex?: number): void {
-  if (ifindex === undefined) images.delete(nl);
-  else images.get(nl)?.delete(ifindex);
+  if (ifindex === undefined) {
+    forgottenAll++;
+    images.delete(nl);
+  } else {
+    forgotten.set(ifindex, (forgotten.get(ifindex) ?? 0) + 1);
+    images.get(nl)?.delete(ifindex);
+  }
 }
+/** forgets counted, so that a reconcile does not store an image that a change made stale while it ran */
+let forgottenAll = 0;
+const forgotten = new Map<number, number>();
+const generationOf = (ifindex: number): string => `${forgottenAll}/${forgotten.get(ifindex) ?? 0}`;
 
 interface Req {
   what: string;
@@ -656,6 +727,7 @@ export async function reconcileInterface(nl: Rtnl, ifindex: number, name: string
 
 async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: WantedFilter[], installedIn?: InstalledFilter[]): Promise<ReconcileStats> {
   const cache = imagesOf(nl);
+  const generation = generationOf(ifindex);
   const image = installedIn ? undefined : cache.get(ifindex);
   cache.delete(ifindex); // until this reconcile has succeeded
   const stats: ReconcileStats = { added: 0, changed: 0, removed: 0, tablesAdded: 0, tablesRemoved: 0, dumped: false };
@@ -843,7 +915,8 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
     const [fam, dir] = [slotFamily(slot), slotDir(slot)];
     next.push({ parent: parentOf(dir), dir, prio: prioOf(fam), protocol: protoOf(fam), handle: (r << 20) >>> 0, kind: 'hashtable', divisor: 1 });
   }
-  cache.set(ifindex, next);
+  watch(nl);
+  if (generationOf(ifindex) === generation) imagesOf(nl).set(ifindex, next);
   return stats;
 }
 

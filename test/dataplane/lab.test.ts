@@ -31,6 +31,10 @@ class Driver {
       if (w) w(l);
       else this.lines.push(l);
     });
+    // a driver that dies answers every waiting call with its death (no hung test)
+    this.proc.on('exit', (code, sig) => {
+      for (const w of this.waiters.splice(0)) w(JSON.stringify({ ok: false, error: `driver exited (${code ?? sig})` }));
+    });
   }
   next(): Promise<Record<string, unknown>> {
     const l = this.lines.shift();
@@ -155,6 +159,17 @@ describe('dataplane in network namespaces', function () {
     // and back: a fresh layout
     await apply(state([M1]));
     assert.equal(filterLines().filter((l) => /terminal/.test(l)).length, 4);
+  });
+
+  it('a filter someone else deletes is put back by the next reconcile', async () => {
+    await apply(state([M1, M2]));
+    const entry = [...filterBlocks()].find(([, b]) => /c000024d\/ffffffff at 12/.test(b));
+    assert.ok(entry, 'the ingress entry of 192.0.2.77');
+    sh(NS.bng, 'tc', 'filter', 'del', 'dev', 'bsub', 'ingress', 'pref', String(0xf100), 'protocol', 'ip', 'handle', entry[0], 'u32');
+    assert.ok(![...filterBlocks().values()].some((b) => /c000024d\/ffffffff at 12/.test(b)), 'deleted with tc');
+    await sleep(300);
+    await apply(state([M1, M2]));
+    assert.ok([...filterBlocks().values()].some((b) => /c000024d\/ffffffff at 12/.test(b)), 'back after the reconcile');
   });
 
   it('a refused prepare names the cause', async () => {
