@@ -17,6 +17,8 @@
  *                                      filter that drops the notifications caused by requests from
  *                                      ownPort (their nlmsg_pid), so the agent's own bulk changes
  *                                      never reach (or overflow) it
+ *   netlinkNoEnobufs(port) -> bool     NETLINK_NO_ENOBUFS on this process's netlink socket bound to port
+ *                                      (the netlink package aborts the process on a receive overflow)
  */
 #define _GNU_SOURCE
 #include <node_api.h>
@@ -368,6 +370,23 @@ static napi_value netlink_quiet_watch(napi_env env, napi_callback_info info) {
   return res;
 }
 
+static napi_value netlink_no_enobufs(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  uint32_t port;
+  if (argc < 1 || napi_get_value_uint32(env, argv[0], &port) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "netlinkNoEnobufs(port)");
+    return NULL;
+  }
+  int fd = netlink_fd_by_port(port);
+  int one = 1;
+  bool ok = fd >= 0 && setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof one) == 0;
+  napi_value res;
+  napi_get_boolean(env, ok, &res);
+  return res;
+}
+
 static napi_value netlink_ext_ack(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -413,6 +432,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"sendBatch", NULL, send_batch, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkExtAck", NULL, netlink_ext_ack, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkQuietWatch", NULL, netlink_quiet_watch, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"netlinkNoEnobufs", NULL, netlink_no_enobufs, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

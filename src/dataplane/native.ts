@@ -14,6 +14,7 @@ export interface NativeBinding {
   sendBatch(fd: number, buf: Buffer, offsets: Uint32Array, lengths: Uint32Array, dsts: Uint32Array, count: number): number;
   netlinkExtAck(port: number): boolean;
   netlinkQuietWatch(port: number, ownPort: number): boolean;
+  netlinkNoEnobufs(port: number): boolean;
 }
 
 let cached: NativeBinding | undefined;
