@@ -207,3 +207,26 @@ describe('yang/types: typedefs with libyang plugins (inet addresses and prefixes
     valid.forEach(([leaf], i) => assert.equal(valueOf(fromJson, i + 1, leaf), valueOf(r.root, i + 1, leaf), `JSON ${leaf} #${i + 1}`));
   });
 });
+
+describe('yang/types: IPv6 text forms (inet_pton / inet_ntop as glibc)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { parseIpv6, formatIpv6 } = require('../../src/yang/types/inet') as typeof import('../../src/yang/types/inet');
+  it('every written form of random addresses reads back to the same words and one canonical text', () => {
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    for (let k = 0; k < 3000; k++) {
+      const w = Array.from({ length: 8 }, () => (rnd(3) === 0 ? 0 : rnd(0x10000)));
+      const full = w.map((x) => x.toString(16).toUpperCase().padStart(rnd(2) ? 4 : 1, '0')).join(':');
+      const canon = formatIpv6(w);
+      assert.deepEqual(parseIpv6(full), w, full);
+      assert.deepEqual(parseIpv6(canon), w, canon);
+      assert.equal(formatIpv6(parseIpv6(canon)!), canon);
+      assert.equal(canon, canon.toLowerCase());
+      assert.ok(!/(^|:)0+[0-9a-f]/.test(canon.replace(/\d+\.\d+\.\d+\.\d+$/, '')), `no leading zeros: ${canon}`);
+      assert.ok((canon.match(/::/g) ?? []).length <= 1, canon);
+    }
+    for (const bad of ['', ':', ':1::', '1:', '1::2::3', '1:2:3:4:5:6:7:8:9', '12345::', '1:2:3:4:5:6:7::8', '::1.2.3.04', '::256.0.0.1', 'g::1']) {
+      assert.equal(parseIpv6(bad), null, bad);
+    }
+  });
+});

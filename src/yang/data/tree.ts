@@ -122,14 +122,15 @@ export function markExplicit(n: DataNode | null): void {
 /**
  * Insert `child` under `parent`, at `at` (index into children) or at the
  * end. Keeps the index; an explicit child makes default ancestors explicit.
- * List entries must already carry their keys.
+ * List entries must already carry their keys. `key`: indexKey(child), when the
+ * caller has it already.
  */
-export function insertChild(parent: DataNode, child: DataNode, at?: number): DataNode {
+export function insertChild(parent: DataNode, child: DataNode, at?: number, key?: string): DataNode {
   child.parent = parent;
   if (at === undefined || at >= parent.children.length) parent.children.push(child);
   else parent.children.splice(Math.max(0, at), 0, child);
   if (parent.index) {
-    const k = indexKey(child);
+    const k = key ?? indexKey(child);
     if (!parent.index.has(k)) parent.index.set(k, child);
     else if (at !== undefined) buildIndex(parent); // keep "first instance" semantics
   }

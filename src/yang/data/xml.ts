@@ -355,11 +355,16 @@ class XmlReader {
     throw new AgentError(tag, text, { path: at.xml, pathNs: at.ns, info, appTag });
   }
 
+  private scope: Record<string, string> = {};
+  private readonly scopePrefixes = (p: string): Module | undefined => {
+    const uri = this.scope[p];
+    return uri === undefined ? undefined : this.ctx.byNamespace.get(uri);
+  };
+
+  /** the prefixes in scope of an element, for a call that uses them at once (one resolver, reused) */
   private prefixes(el: XmlElementLike): (p: string) => Module | undefined {
-    return (p: string) => {
-      const uri = el.nsScope[p];
-      return uri === undefined ? undefined : this.ctx.byNamespace.get(uri);
-    };
+    this.scope = el.nsScope;
+    return this.scopePrefixes;
   }
 
   private resolve(el: XmlElementLike, parent: DataNode): SchemaNode | null {
@@ -384,7 +389,7 @@ class XmlReader {
         'bad-namespace': el.ns,
       });
     }
-    const s = childSchema(this.ctx, ps, mod, el.local, reply);
+    const s = (reply ? undefined : childByName(ps, mod, el.local)) ?? childSchema(this.ctx, ps, mod, el.local, reply);
     const where = ps.kind === 'root' ? 'at the top level' : `in "${ps.name}"`;
     if (!s) {
       if (this.filter) return null;
@@ -544,12 +549,15 @@ class XmlReader {
         n.children = keyNodes.concat(rest);
         n.index = undefined;
       }
-      if (lookup(parent, indexKey(n))) {
+      const key = indexKey(n);
+      if (lookup(parent, key)) {
         n.parent = parent;
         const at = pathOf(n);
         n.parent = null;
         this.fail('invalid-value', `duplicate instance of list "${s.name}" entry`, at, line, { 'bad-element': s.name });
       }
+      insertChild(parent, n, undefined, key);
+      return;
     }
     insertChild(parent, n);
   }
@@ -620,6 +628,30 @@ class XmlReader {
     }
     n.meta = m;
   }
+}
+
+const byLocalName = new WeakMap<Map<string, SchemaNode>, Map<string, SchemaNode | SchemaNode[]>>();
+
+/** dataChildren by local name then module, without building "module:name" keys (for the element readers) */
+function childByName(parent: SchemaNode, mod: Module, local: string): SchemaNode | undefined {
+  if (parent.kind === 'rpc' || parent.kind === 'action') return undefined;
+  const dc = parent.dataChildren;
+  let idx = byLocalName.get(dc);
+  if (!idx) {
+    idx = new Map();
+    for (const c of dc.values()) {
+      const had = idx.get(c.name);
+      if (had === undefined) idx.set(c.name, c);
+      else if (Array.isArray(had)) had.push(c);
+      else idx.set(c.name, [had, c]);
+    }
+    byLocalName.set(dc, idx);
+  }
+  const hit = idx.get(local);
+  if (hit === undefined) return undefined;
+  if (!Array.isArray(hit)) return hit.module.name === mod.name ? hit : undefined;
+  for (const c of hit) if (c.module.name === mod.name) return c;
+  return undefined;
 }
 
 /** config false nodes are fine inside rpc input/output and notifications. */

@@ -20,12 +20,6 @@ const NO_ATTRS: Map<string, string> = new Map();
 /** characters XML 1.0 forbids (and surrogates: left to saxes), ']]>' */
 const BAD_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]|\]\]>/;
 
-/**
- * a start or end tag: 1 '/' for an end tag, 2 the name, 3 what follows the
- * name (attributes), 4 '/' for an empty element; names ASCII, at most one
- * colon; a '>' or '<' inside an attribute value makes it fail (saxes then)
- */
-const TAG = /<(\/?)([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)([ \t\n][^<>]*?)?[ \t\n]*(\/?)>/y;
 /** one attribute (value without '<', '&' or control characters) */
 const ATTR = /[ \t\n]+([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)[ \t\n]*=[ \t\n]*(?:"([^"<&\x00-\x1F\uD800-\uDFFF\uFFFE\uFFFF]*)"|'([^'<&\x00-\x1F\uD800-\uDFFF\uFFFE\uFFFF]*)')/y;
 /** XML white space only (String.prototype.trim knows more) */
@@ -82,25 +76,68 @@ export function scanXml(body: string, lineShift: number, maxDepth: number, b: Bu
     }
     return line;
   };
+  /** end of the name at i (0: none): ASCII name characters, at most one colon inside */
+  const nameEnd = (i: number): number => {
+    const c0 = body.charCodeAt(i);
+    if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95)) return 0;
+    let j = i + 1;
+    let colon = false;
+    for (; j < n; j++) {
+      const c = body.charCodeAt(j);
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46) continue;
+      if (c === 58) {
+        const d = body.charCodeAt(j + 1);
+        if (colon || !((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || d === 95)) return 0;
+        colon = true;
+        continue;
+      }
+      if (c >= 128) return 0;
+      break;
+    }
+    return j;
+  };
+  const space = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09;
   let i = 0;
   while (i < n) {
     const lt = body.indexOf('<', i);
     const end = lt < 0 ? n : lt;
     if (end > i) {
+      // text: characters XML allows (surrogates left to saxes), no "]]>"; references decoded
+      let amp = false;
+      for (let k = i; k < end; k++) {
+        const c = body.charCodeAt(k);
+        if (c < 0x20) {
+          if (c !== 0x0a && c !== 0x09) return false;
+        } else if (c === 0x26) amp = true;
+        else if (c === 0x5d) {
+          if (body.charCodeAt(k + 1) === 0x5d && body.charCodeAt(k + 2) === 0x3e) return false;
+        } else if (c >= 0xd800 && (c <= 0xdfff || c >= 0xfffe)) return false;
+      }
       const raw = body.slice(i, end);
-      if (BAD_TEXT.test(raw)) return false;
       if (open.length === 0) {
         if (!BLANK.test(raw)) return false;
       } else {
-        const t = raw.indexOf('&') < 0 ? raw : decode(raw);
+        const t = amp ? decode(raw) : raw;
         if (t === null) return false;
         b.text(t);
       }
     }
     if (lt < 0) break;
-    TAG.lastIndex = lt;
-    const m = TAG.exec(body);
-    if (!m) {
+    let j = lt + 1;
+    const c1 = body.charCodeAt(j);
+    if (c1 === 0x2f) {
+      // end tag: the name of the open element, white space, '>'
+      const top = open.length ? open[open.length - 1] : '';
+      if (top === '' || !body.startsWith(top, lt + 2)) return false;
+      j = lt + 2 + top.length;
+      while (space(body.charCodeAt(j))) j++;
+      if (body.charCodeAt(j) !== 0x3e) return false;
+      open.pop();
+      b.end();
+      i = j + 1;
+      continue;
+    }
+    if (c1 === 0x21) {
       // only comments: <!-- ... --> without "--" inside
       if (!body.startsWith('<!--', lt)) return false;
       const close = body.indexOf('-->', lt + 4);
@@ -110,34 +147,40 @@ export function scanXml(body: string, lineShift: number, maxDepth: number, b: Bu
       i = close + 3;
       continue;
     }
-    const qname = m[2];
-    const rest = m[3];
-    if (m[1] === '/') {
-      // end tag
-      if (m[4] === '/' || (rest !== undefined && !BLANK.test(rest))) return false;
-      if (open.length === 0 || open[open.length - 1] !== qname) return false;
-      open.pop();
-      b.end();
-      i = TAG.lastIndex;
-      continue;
-    }
-    const selfClose = m[4] === '/';
+    // start tag
+    const ne = nameEnd(j);
+    if (ne === 0) return false;
+    const qname = body.slice(j, ne);
+    j = ne;
+    let selfClose = false;
     let attrNames: string[] | null = null;
     let attrValues: string[] | null = null;
-    if (rest !== undefined && !BLANK.test(rest)) {
-      attrNames = [];
-      attrValues = [];
+    const c = body.charCodeAt(j);
+    if (c === 0x3e) j++;
+    else if (c === 0x2f && body.charCodeAt(j + 1) === 0x3e) {
+      selfClose = true;
+      j += 2;
+    } else {
+      // attributes (each after white space), then '>' or '/>'
+      const gt = body.indexOf('>', j);
+      if (gt < 0) return false;
+      selfClose = body.charCodeAt(gt - 1) === 0x2f;
+      const rest = body.slice(j, selfClose ? gt - 1 : gt);
+      if (rest.includes('<')) return false;
       ATTR.lastIndex = 0;
       let at = 0;
       for (let a = ATTR.exec(rest); a; a = ATTR.exec(rest)) {
-        if (attrNames.includes(a[1])) return false;
+        if (!attrNames) {
+          attrNames = [];
+          attrValues = [];
+        } else if (attrNames.includes(a[1])) return false;
         attrNames.push(a[1]);
-        attrValues.push(a[2] ?? a[3]);
+        attrValues!.push(a[2] ?? a[3]);
         at = ATTR.lastIndex;
       }
       if (!BLANK.test(rest.slice(at))) return false;
+      j = gt + 1;
     }
-    const j = TAG.lastIndex;
     if (open.length + 1 > maxDepth) return false;
     // namespaces
     let scope = b.scope();

@@ -9,30 +9,43 @@
  * zeroed.
  */
 
-/** inet_pton(AF_INET): four decimal octets, no leading zeros. */
-export function parseIpv4(s: string): number[] | null {
-  const out: number[] = [];
+/**
+ * inet_pton(AF_INET) of s[from, to): four decimal octets, no leading zeros;
+ * the octets go to out[at..at+3]. false: not an address.
+ */
+function ipv4Into(s: string, from: number, to: number, out: number[], at: number): boolean {
+  let k = 0;
   let cur = -1;
-  let digits = 0;
-  for (let i = 0; i < s.length; i++) {
+  let lead0 = false;
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) {
-      if (digits > 0 && cur === 0) return null;
-      cur = (cur < 0 ? 0 : cur * 10) + (c - 0x30);
-      digits++;
-      if (cur > 255) return null;
+      if (lead0) return false;
+      if (cur < 0) {
+        cur = c - 0x30;
+        lead0 = cur === 0;
+      } else {
+        cur = cur * 10 + (c - 0x30);
+        if (cur > 255) return false;
+      }
     } else if (c === 0x2e) {
-      if (digits === 0 || out.length === 3) return null;
-      out.push(cur);
+      if (cur < 0 || k === 3) return false;
+      out[at + k++] = cur;
       cur = -1;
-      digits = 0;
+      lead0 = false;
     } else {
-      return null;
+      return false;
     }
   }
-  if (digits === 0 || out.length !== 3) return null;
-  out.push(cur);
-  return out;
+  if (cur < 0 || k !== 3) return false;
+  out[at + 3] = cur;
+  return true;
+}
+
+/** inet_pton(AF_INET): four decimal octets, no leading zeros. */
+export function parseIpv4(s: string): number[] | null {
+  const out = [0, 0, 0, 0];
+  return ipv4Into(s, 0, s.length, out, 0) ? out : null;
 }
 
 function hexVal(c: number): number {
@@ -42,20 +55,23 @@ function hexVal(c: number): number {
   return -1;
 }
 
-/** inet_pton(AF_INET6): eight 16-bit words, or null. */
-export function parseIpv6(s: string): number[] | null {
-  const words: number[] = [];
+const v4tmp = [0, 0, 0, 0];
+
+/** inet_pton(AF_INET6) of s[0, to): eight 16-bit words, or null. */
+export function parseIpv6(s: string, to = s.length): number[] | null {
+  const w = [0, 0, 0, 0, 0, 0, 0, 0];
+  let nw = 0;
   let gap = -1;
   let i = 0;
-  const n = s.length;
-  if (n === 0) return null;
+  if (to === 0) return null;
   if (s.charCodeAt(0) === 0x3a) {
-    if (n < 2 || s.charCodeAt(1) !== 0x3a) return null;
+    if (to < 2 || s.charCodeAt(1) !== 0x3a) return null;
+    i = 1;
   }
-  let tokStart = 0;
+  let tokStart = i;
   let val = 0;
   let digits = 0;
-  while (i < n) {
+  while (i < to) {
     const c = s.charCodeAt(i++);
     const h = hexVal(c);
     if (h >= 0) {
@@ -67,38 +83,39 @@ export function parseIpv6(s: string): number[] | null {
     if (c === 0x3a) {
       tokStart = i;
       if (digits === 0) {
-        if (i === 1) continue; // leading "::": the second colon opens the gap
         if (gap >= 0) return null;
-        gap = words.length;
+        gap = nw;
         continue;
       }
-      if (i === n) return null; // trailing single colon
-      if (words.length === 8) return null;
-      words.push(val);
+      if (i === to || nw === 8) return null; // trailing single colon
+      w[nw++] = val;
       val = 0;
       digits = 0;
       continue;
     }
-    if (c === 0x2e && words.length <= 6) {
-      const v4 = parseIpv4(s.slice(tokStart));
-      if (!v4) return null;
-      words.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
+    if (c === 0x2e && nw <= 6) {
+      if (!ipv4Into(s, tokStart, to, v4tmp, 0)) return null;
+      w[nw++] = (v4tmp[0] << 8) | v4tmp[1];
+      w[nw++] = (v4tmp[2] << 8) | v4tmp[3];
       digits = 0;
-      i = n;
+      i = to;
       break;
     }
     return null;
   }
   if (digits > 0) {
-    if (words.length === 8) return null;
-    words.push(val);
+    if (nw === 8) return null;
+    w[nw++] = val;
   }
   if (gap >= 0) {
-    if (words.length === 8) return null;
-    const fill = 8 - words.length;
-    words.splice(gap, 0, ...new Array<number>(fill).fill(0));
+    if (nw === 8) return null;
+    // move the words after the gap to the end, zeros in between
+    const tail = nw - gap;
+    for (let k = 0; k < tail; k++) w[7 - k] = w[nw - 1 - k];
+    for (let k = gap; k < 8 - tail; k++) w[k] = 0;
+    nw = 8;
   }
-  return words.length === 8 ? words : null;
+  return nw === 8 ? w : null;
 }
 
 /** inet_ntop(AF_INET6) */
@@ -138,53 +155,53 @@ export function formatIpv6(w: number[]): string {
 
 export type InetResult = { ok: true; value: string } | { ok: false; message: string };
 
-/** ipv4-address(-no-zone): the value after its patterns matched */
+/** ipv4-address(-no-zone): the value after its patterns matched (canonical: as written) */
 export function canonIpv4Address(s: string): InetResult {
   const pc = s.indexOf('%');
-  const addr = pc < 0 ? s : s.slice(0, pc);
-  const v4 = parseIpv4(addr);
-  if (!v4) return { ok: false, message: `Failed to convert IPv4 address "${s}".` };
-  return { ok: true, value: v4.join('.') + (pc < 0 ? '' : s.slice(pc)) };
+  if (!ipv4Into(s, 0, pc < 0 ? s.length : pc, v4tmp, 0)) return { ok: false, message: `Failed to convert IPv4 address "${s}".` };
+  return { ok: true, value: s };
 }
 
 /** ipv6-address(-no-zone): the value after its patterns matched */
 export function canonIpv6Address(s: string): InetResult {
   const pc = s.indexOf('%');
-  const addr = pc < 0 ? s : s.slice(0, pc);
-  const w = parseIpv6(addr);
+  const w = parseIpv6(s, pc < 0 ? s.length : pc);
   if (!w) return { ok: false, message: `Failed to convert IPv6 address "${s}".` };
-  return { ok: true, value: formatIpv6(w) + (pc < 0 ? '' : s.slice(pc)) };
+  return { ok: true, value: pc < 0 ? formatIpv6(w) : formatIpv6(w) + s.slice(pc) };
 }
 
-function prefixLength(s: string, max: number): number {
-  if (!/^[0-9]{1,3}$/.test(s)) return -1;
-  const n = Number(s);
-  return n <= max ? n : -1;
+/** a prefix length: 1 to 3 digits, at most max; -1: not one */
+function prefixLength(s: string, from: number, max: number): number {
+  const len = s.length - from;
+  if (len < 1 || len > 3) return -1;
+  let v = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    v = v * 10 + (c - 0x30);
+  }
+  return v <= max ? v : -1;
 }
 
 /** ipv4-prefix: address/length with the host bits zeroed */
 export function canonIpv4Prefix(s: string): InetResult {
   const sl = s.indexOf('/');
-  const bad: InetResult = { ok: false, message: `Failed to convert IPv4 address "${s}".` };
-  if (sl < 0) return bad;
-  const v4 = parseIpv4(s.slice(0, sl));
-  const len = prefixLength(s.slice(sl + 1), 32);
-  if (!v4 || len < 0) return bad;
+  const v4 = [0, 0, 0, 0];
+  const len = sl < 0 ? -1 : prefixLength(s, sl + 1, 32);
+  if (len < 0 || !ipv4Into(s, 0, sl, v4, 0)) return { ok: false, message: `Failed to convert IPv4 address "${s}".` };
   for (let i = 0; i < 4; i++) {
     const keep = Math.max(0, Math.min(8, len - i * 8));
     v4[i] &= (0xff << (8 - keep)) & 0xff;
   }
-  return { ok: true, value: `${v4.join('.')}/${len}` };
+  return { ok: true, value: `${v4[0]}.${v4[1]}.${v4[2]}.${v4[3]}/${len}` };
 }
 
 /** ipv6-prefix: address/length with the host bits zeroed */
 export function canonIpv6Prefix(s: string): InetResult {
   const sl = s.indexOf('/');
-  const bad: InetResult = { ok: false, message: `Failed to convert IPv6 address "${s}".` };
-  if (sl < 0) return bad;
-  const w = parseIpv6(s.slice(0, sl));
-  const len = prefixLength(s.slice(sl + 1), 128);
-  if (!w || len < 0) return bad;
+  const len = sl < 0 ? -1 : prefixLength(s, sl + 1, 128);
+  const w = len < 0 ? null : parseIpv6(s, sl);
+  if (!w) return { ok: false, message: `Failed to convert IPv6 address "${s}".` };
   for (let i = 0; i < 8; i++) {
     const keep = Math.max(0, Math.min(16, len - i * 16));
     w[i] &= (0xffff << (16 - keep)) & 0xffff;
