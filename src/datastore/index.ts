@@ -10,7 +10,7 @@ import { AgentError, ErrorList } from '../errors';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { clone, diff, newTree, parseXml, toXml, validate } from '../yang/data';
-import { readIfExists, writeFileAtomic, writeFileAtomicAsync } from './persist';
+import { readIfExists, writeFileAtomic, writeFileAtomicAsync, writeFileDurable } from './persist';
 import { SerialQueue } from './queue';
 import { transformForWrite } from './transform';
 import { Applier, ChangeSet, Origin, runTransaction } from './transaction';
@@ -39,6 +39,12 @@ export interface DatastoreEvents {
   onConfirmedCommit?(event: 'start' | 'cancel' | 'timeout' | 'extend' | 'complete', info: { sessionId?: number; timeout?: number }): void;
 }
 
+/**
+ * Trees held here are never changed in place once stored: every writer
+ * (edit-config, copy-config, commit, validate) works on a clone and stores
+ * the result. So an unchanged candidate is the running tree itself, not a
+ * copy, and a commit or discard-changes costs no clone of the configuration.
+ */
 export class Datastore {
   readonly ctx: SchemaContext;
   readonly dir: string;
@@ -90,7 +96,7 @@ export class Datastore {
     }
     this.trees.running = running;
     this.trees.startup = startupText !== undefined ? this.parseFile(startupText, this.startupFile) : clone(running);
-    this.trees.candidate = clone(running);
+    this.trees.candidate = running;
     this.candidateDirty = false;
     const seqs = this.historyFiles();
     this.historySeq = seqs.length ? seqs[seqs.length - 1] : 0;
@@ -131,7 +137,7 @@ export class Datastore {
   }
 
   discardChanges(): void {
-    this.trees.candidate = clone(this.trees.running);
+    this.trees.candidate = this.trees.running;
     this.candidateDirty = false;
   }
 
@@ -219,10 +225,11 @@ export class Datastore {
     const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
     if (cs.changes.length === 0) return cs;
     const text = this.serialise(next);
-    await runTransaction(this.appliers, cs, () => writeFileAtomicAsync(this.runningFile, text));
+    await runTransaction(this.appliers, cs, () => writeFileDurable(this.runningFile, text));
     this.trees.running = next;
-    this.writeHistory(next, false, text);
+    const pruned = this.writeHistory(next, false, text);
     this.events.onCommitted?.(cs);
+    await pruned;
     return cs;
   }
 
@@ -253,7 +260,7 @@ export class Datastore {
     const rollbackTo = pending ? pending.rollbackTo : this.trees.running;
     await this.commitTree(next, origin);
     this.candidateDirty = false;
-    this.trees.candidate = clone(this.trees.running);
+    this.trees.candidate = this.trees.running;
     if (pending) clearTimeout(pending.timer);
     if (opts.confirmed) {
       const timeoutSec = opts.timeoutSec ?? 600;
@@ -295,7 +302,7 @@ export class Datastore {
     clearTimeout(pending.timer);
     this.confirmed = null;
     await this.commitTree(clone(pending.rollbackTo), { kind: 'timer', sessionId });
-    this.trees.candidate = clone(this.trees.running);
+    this.trees.candidate = this.trees.running;
     this.candidateDirty = false;
     this.events.onConfirmedCommit?.(why === 'cancel' ? 'cancel' : 'timeout', { sessionId });
   }
@@ -334,39 +341,47 @@ export class Datastore {
    * by rename, so the linked inode never changes), which costs no second
    * data write. The oldest entries beyond HISTORY_DEPTH are unlinked.
    */
-  private writeHistory(tree: DataNode, sync: boolean, text = this.serialise(tree)): void {
+  private writeHistory(tree: DataNode, sync: boolean, text = this.serialise(tree)): Promise<void> | undefined {
     const seqs = this.historyFiles();
     const seq = ++this.historySeq;
     const file = this.historyFile(seq);
     this.historySeqs = [...seqs, seq];
-    const prune = (): void => {
+    /**
+     * Forget the entries beyond HISTORY_DEPTH. Without `sync` their files
+     * are unlinked on the thread pool (an unlink costs a journal write):
+     * the returned promise settles when they are gone, and the commit
+     * awaits it after its other work, before the reply.
+     */
+    const prune = (): Promise<void> | undefined => {
       const all = this.historySeqs ?? [];
       const drop = all.slice(0, Math.max(0, all.length - HISTORY_DEPTH));
       this.historySeqs = all.slice(drop.length);
+      const gone: Promise<void>[] = [];
       for (const old of drop) {
         this.historyPending.delete(old);
-        fs.rmSync(this.historyFile(old), { force: true });
+        if (sync) fs.rmSync(this.historyFile(old), { force: true });
+        else gone.push(new Promise<void>((resolve) => fs.unlink(this.historyFile(old), () => resolve())));
       }
+      return gone.length === 0 ? undefined : gone.length === 1 ? gone[0] : Promise.all(gone).then(() => undefined);
     };
     if (sync) {
       writeFileAtomic(file, text);
-      prune();
-      return;
+      return prune();
     }
     try {
       fs.linkSync(this.runningFile, file);
-      prune();
-      return;
+      return prune();
     } catch {
       /* no hard links here (or a stale file): write a copy */
     }
     // readable from memory until the copy is on disk
     this.historyPending.set(seq, text);
-    prune();
+    const pruned = prune();
     const settle = (): void => {
       this.historyPending.delete(seq);
     };
     writeFileAtomicAsync(file, text).then(settle, settle);
+    return pruned;
   }
 
   /** Committed configurations, newest first: index 0 is the active one. */

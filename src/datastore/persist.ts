@@ -39,6 +39,29 @@ export async function writeFileAtomicAsync(file: string, data: string | Buffer, 
   }
 }
 
+/**
+ * writeFileAtomic for the commit path: the same steps and guarantees, but
+ * the data fsync (the one wait that matters, ~0.5 ms) runs on the thread
+ * pool so other sessions are served meanwhile; the short steps (open,
+ * write into the page cache, close, rename, directory fsync) are made
+ * synchronously, which costs less than a thread-pool round trip each.
+ */
+export async function writeFileDurable(file: string, data: string | Buffer, mode = 0o600): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const fd = fs.openSync(tmp, 'w', mode);
+  try {
+    let off = 0;
+    while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+    await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(dir);
+}
+
 export function fsyncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');
   try {
