@@ -4,7 +4,7 @@
  */
 import type { SchemaNode } from '../schema';
 import { DataNode } from './node';
-import { indexKey, pathOf } from './tree';
+import { keyValues, pathOf } from './tree';
 
 export interface Change {
   op: 'create' | 'delete' | 'modify' | 'move';
@@ -52,13 +52,48 @@ function keep(n: DataNode, opts: DiffOptions): boolean {
   return !(opts.ignoreDefaults && n.dflt);
 }
 
-function childMap(n: DataNode, opts: DiffOptions): Map<string, DataNode> {
-  const m = new Map<string, DataNode>();
-  for (const c of n.children) if (keep(c, opts)) {
-    const k = indexKey(c);
-    if (!m.has(k)) m.set(k, c);
+/**
+ * Children by key, without building indexKey strings: per schema node, the
+ * key within it (single instances: '', leaf-list entries: the value, list
+ * entries: the key values joined as listKey joins them, keyless list
+ * entries: the node itself, equal to no other). Two children have the same
+ * entry here exactly when their indexKey is the same. First instance wins.
+ */
+type KeyMap = Map<SchemaNode, Map<unknown, DataNode>>;
+
+const SEP = '\u0001';
+
+function innerKey(c: DataNode): unknown {
+  const s = c.schema;
+  if (s.kind === 'leaf-list') return c.value ?? '';
+  if (s.kind !== 'list') return '';
+  const keys = s.keys;
+  if (!keys.length) return c;
+  if (keys.length === 1) {
+    const k = keys[0];
+    const ch = c.children;
+    for (let i = 0; i < ch.length; i++) if (ch[i].schema === k) return ch[i].value ?? '';
+    return '';
+  }
+  return keyValues(c).join(SEP);
+}
+
+function keyMap(n: DataNode, opts: DiffOptions): KeyMap {
+  const m: KeyMap = new Map();
+  const ch = n.children;
+  for (let i = 0; i < ch.length; i++) {
+    const c = ch[i];
+    if (!keep(c, opts)) continue;
+    let inner = m.get(c.schema);
+    if (!inner) m.set(c.schema, (inner = new Map()));
+    const k = innerKey(c);
+    if (!inner.has(k)) inner.set(k, c);
   }
   return m;
+}
+
+function keyed(m: KeyMap, c: DataNode, k: unknown): DataNode | undefined {
+  return m.get(c.schema)?.get(k);
 }
 
 function emitSubtree(n: DataNode, op: 'create' | 'delete', into: Change[], opts: DiffOptions): void {
@@ -75,50 +110,137 @@ function emitSubtree(n: DataNode, op: 'create' | 'delete', into: Change[], opts:
   if (opts.expand) for (const k of n.children) if (keep(k, opts)) emitSubtree(k, op, into, opts);
 }
 
-function walkPair(o: DataNode, n: DataNode, deletes: Change[], others: Change[], opts: DiffOptions): void {
-  const om = childMap(o, opts);
-  const nm = childMap(n, opts);
-  for (const [k, oc] of om) if (!nm.has(k)) emitSubtree(oc, 'delete', deletes, opts);
-  const userOrdered = new Set<SchemaNode>();
-  for (const nc of n.children) {
-    if (!keep(nc, opts)) continue;
-    const k = indexKey(nc);
-    const oc = om.get(k);
-    if (!oc) {
-      emitSubtree(nc, 'create', others, opts);
-      continue;
-    }
-    if (nm.get(k) !== nc) continue; // duplicate in new tree
-    const s = nc.schema;
-    if (s.kind === 'leaf') {
-      if (oc.value !== nc.value) {
-        others.push({ op: 'modify', path: pathOf(nc).json, schema: s, node: nc, oldNode: oc, newNode: nc, old: oc.value, new: nc.value });
-      }
-    } else if (s.kind === 'anydata' || s.kind === 'anyxml') {
-      if (oc.raw !== nc.raw || oc.rawJson !== nc.rawJson) {
-        others.push({ op: 'modify', path: pathOf(nc).json, schema: s, node: nc, oldNode: oc, newNode: nc });
-      }
-    } else if (s.kind !== 'leaf-list') {
-      walkPair(oc, nc, deletes, others, opts);
-    }
-    if ((s.kind === 'list' || s.kind === 'leaf-list') && s.orderedBy === 'user') userOrdered.add(s);
-  }
-  for (const s of userOrdered) moves(o, n, s, om, others, opts);
+/** Children count up to which a pair of nodes is matched by linear search instead of key maps. */
+const SMALL = 8;
+
+/**
+ * indexKey(a) === indexKey(b) for two children of the same parent, without
+ * building the key strings: single instances match by schema, leaf-list
+ * entries by value, list entries by innerKey.
+ */
+function sameKey(a: DataNode, b: DataNode): boolean {
+  const s = a.schema;
+  if (s !== b.schema) return false;
+  if (s.kind === 'leaf-list') return (a.value ?? '') === (b.value ?? '');
+  if (s.kind === 'list') return a === b || innerKey(a) === innerKey(b);
+  return true;
 }
 
-function moves(o: DataNode, n: DataNode, s: SchemaNode, om: Map<string, DataNode>, out: Change[], opts: DiffOptions): void {
-  const nkeys: string[] = [];
+function walkPair(o: DataNode, n: DataNode, deletes: Change[], others: Change[], opts: DiffOptions): void {
+  if (o.children.length <= SMALL && n.children.length <= SMALL) {
+    walkSmall(o, n, deletes, others, opts);
+    return;
+  }
+  const om = keyMap(o, opts);
+  const nm = keyMap(n, opts);
+  const oc = o.children;
+  for (let i = 0; i < oc.length; i++) {
+    const c = oc[i];
+    if (!keep(c, opts)) continue;
+    const k = innerKey(c);
+    if (keyed(om, c, k) === c && !keyed(nm, c, k)) emitSubtree(c, 'delete', deletes, opts);
+  }
+  let userOrdered: Set<SchemaNode> | undefined;
+  const nc = n.children;
+  for (let i = 0; i < nc.length; i++) {
+    const c = nc[i];
+    if (!keep(c, opts)) continue;
+    const k = innerKey(c);
+    const old = keyed(om, c, k);
+    if (!old) {
+      emitSubtree(c, 'create', others, opts);
+      continue;
+    }
+    if (keyed(nm, c, k) !== c) continue; // duplicate in new tree
+    const s = pairChanges(old, c, deletes, others, opts);
+    if (s) (userOrdered ??= new Set()).add(s);
+  }
+  if (userOrdered) for (const s of userOrdered) moves(o, n, s, om.get(s)!, others, opts);
+}
+
+/**
+ * walkPair for nodes with few children: the same result (first instance of
+ * a key wins, deletes in the old order, then the new children in order)
+ * by linear search, without a map per node.
+ */
+function walkSmall(o: DataNode, n: DataNode, deletes: Change[], others: Change[], opts: DiffOptions): void {
+  const oc = o.children;
+  const nc = n.children;
+  for (let i = 0; i < oc.length; i++) {
+    const c = oc[i];
+    if (!keep(c, opts)) continue;
+    if (firstIn(oc, c, i, opts)) continue; // not the first instance of its key
+    if (!firstIn(nc, c, nc.length, opts)) emitSubtree(c, 'delete', deletes, opts);
+  }
+  let userOrdered: SchemaNode[] | undefined;
+  for (let i = 0; i < nc.length; i++) {
+    const c = nc[i];
+    if (!keep(c, opts)) continue;
+    const old = firstIn(oc, c, oc.length, opts);
+    if (!old) {
+      emitSubtree(c, 'create', others, opts);
+      continue;
+    }
+    if (firstIn(nc, c, i, opts)) continue; // duplicate in new tree
+    const s = pairChanges(old, c, deletes, others, opts);
+    if (s && !(userOrdered ??= []).includes(s)) userOrdered.push(s);
+  }
+  if (userOrdered) {
+    const om = keyMap(o, opts);
+    for (const s of userOrdered) moves(o, n, s, om.get(s)!, others, opts);
+  }
+}
+
+/** The first kept node of arr[0..upTo) with the key of `x`. */
+function firstIn(arr: DataNode[], x: DataNode, upTo: number, opts: DiffOptions): DataNode | undefined {
+  for (let j = 0; j < upTo; j++) {
+    const c = arr[j];
+    if (keep(c, opts) && sameKey(c, x)) return c;
+  }
+  return undefined;
+}
+
+/** Changes between two matched nodes; returns the schema when it is a user-ordered list or leaf-list. */
+function pairChanges(oc: DataNode, nc: DataNode, deletes: Change[], others: Change[], opts: DiffOptions): SchemaNode | undefined {
+  const s = nc.schema;
+  if (s.kind === 'leaf') {
+    if (oc.value !== nc.value) {
+      others.push({ op: 'modify', path: pathOf(nc).json, schema: s, node: nc, oldNode: oc, newNode: nc, old: oc.value, new: nc.value });
+    }
+  } else if (s.kind === 'anydata' || s.kind === 'anyxml') {
+    if (oc.raw !== nc.raw || oc.rawJson !== nc.rawJson) {
+      others.push({ op: 'modify', path: pathOf(nc).json, schema: s, node: nc, oldNode: oc, newNode: nc });
+    }
+  } else if (s.kind !== 'leaf-list') {
+    walkPair(oc, nc, deletes, others, opts);
+  }
+  if ((s.kind === 'list' || s.kind === 'leaf-list') && s.orderedBy === 'user') return s;
+  return undefined;
+}
+
+/** Moves among the entries of user-ordered `s` (om: the old entries of `s` by innerKey). */
+function moves(o: DataNode, n: DataNode, s: SchemaNode, om: Map<unknown, DataNode>, out: Change[], opts: DiffOptions): void {
+  const nkeys: unknown[] = [];
   const nnodes: DataNode[] = [];
-  for (const c of n.children) if (c.schema === s && keep(c, opts) && om.has(indexKey(c))) {
-    nkeys.push(indexKey(c));
+  for (const c of n.children) {
+    if (c.schema !== s || !keep(c, opts)) continue;
+    const k = innerKey(c);
+    if (!om.has(k)) continue;
+    nkeys.push(k);
     nnodes.push(c);
   }
   const nset = new Set(nkeys);
-  const okeys: string[] = [];
-  for (const c of o.children) if (c.schema === s && keep(c, opts) && nset.has(indexKey(c))) okeys.push(indexKey(c));
+  const okeys: unknown[] = [];
+  for (const c of o.children) {
+    if (c.schema !== s || !keep(c, opts)) continue;
+    const k = innerKey(c);
+    if (nset.has(k)) okeys.push(k);
+  }
   // entries not on the longest common (increasing) subsequence moved
-  const pos = new Map(okeys.map((k, i) => [k, i]));
-  const seq = nkeys.map((k) => pos.get(k)!);
+  const pos = new Map<unknown, number>();
+  for (let i = 0; i < okeys.length; i++) pos.set(okeys[i], i);
+  const seq = new Array<number>(nkeys.length);
+  for (let i = 0; i < nkeys.length; i++) seq[i] = pos.get(nkeys[i])!;
   const stay = lisMembers(seq);
   // creates of new entries in a user-ordered list also need a place: report it through `after` on moves only
   for (let i = 0; i < nnodes.length; i++) {
