@@ -12,7 +12,7 @@ import { DropRule, Relay, SessionCounters } from '../relay';
 import { checkFlow, ipv4ToNumber } from '../relay/jmirror';
 import { getLinks, LinkEvent, LinkInfo, LinkMonitor, Rtnl, setLinkUp } from './rtnl';
 import { routeOifs } from './route';
-import { dumpFilters, forgetInstalled, owned, parsePrefix, reconcileInterface, removeOwned, unwatch, WantedFilter } from './tc';
+import { changeFilters, dumpFilters, FilterChange, forgetInstalled, owned, parsePrefix, Prefix, prefixString, reconcileInterface, removeOwned, unwatch, WantedFilter } from './tc';
 import { checkIfName, ensureTun, openTun, removeTun } from './tun';
 
 export type { DropRule, SessionCounters };
@@ -86,6 +86,12 @@ export class Dataplane {
   /** output interface of each mirrored address (multicast-interception), until a link changes */
   private readonly oifCache = new Map<string, number | undefined>();
   private multicastSel: MulticastSelection[] = [];
+  /** the mirrors applied, by key (current.mirrors is not kept up to date by setMirror) */
+  private mirrors = new Map<string, MirrorSpec>();
+  /** keys of the mirrors that name each prefix (prefixString), in order: the last one's tunnel is installed */
+  private owners = new Map<string, string[]>();
+  /** links as last read; undefined once a link event or a reconcile may have changed them */
+  private linkCache?: Map<string, LinkInfo>;
 
   /** Starts following link events. Call once. */
   start(): void {
@@ -97,6 +103,7 @@ export class Dataplane {
 
   private onLink(e: LinkEvent): void {
     this.oifCache.clear();
+    this.linkCache = undefined;
     // a subscriber interface or member that changed: read the kernel again at the next reconcile
     if (this.current.subscriberInterfaces.includes(e.link.name) || e.kind === 'del') forgetInstalled(this.nl, e.link.index);
     if (!this.current.pool.some((m) => m.name === e.link.name)) return;
@@ -148,14 +155,142 @@ export class Dataplane {
     for (const m of d.mirrors) {
       if (keys.has(m.key)) throw new AgentError('invalid-value', `mirror ${m.key} is listed twice`);
       keys.add(m.key);
-      if (!names.has(m.tunnel)) throw new AgentError('invalid-value', `mirror ${m.key}: tunnel ${m.tunnel} is not a pool member`);
-      for (const a of m.addresses) {
-        const p = parsePrefix(a);
-        if (p.family === 4 ? p.addr[0] >= 224 && p.addr[0] < 240 : p.addr[0] === 0xff)
-          throw new AgentError('invalid-value', `mirror ${m.key}: ${a} is a multicast address, not a subscriber's`);
-      }
-      checkFlow({ src: 0, dst: ipv4ToNumber(m.medIp), srcPort: 0, dstPort: m.medPort, interceptId: m.interceptId, sessionId: m.sessionId });
+      Dataplane.checkMirror(m, names);
     }
+  }
+
+  private static checkMirror(m: MirrorSpec, poolNames: { has(n: string): boolean }): void {
+    if (!poolNames.has(m.tunnel)) throw new AgentError('invalid-value', `mirror ${m.key}: tunnel ${m.tunnel} is not a pool member`);
+    for (const a of m.addresses) {
+      const p = parsePrefix(a);
+      if (p.family === 4 ? p.addr[0] >= 224 && p.addr[0] < 240 : p.addr[0] === 0xff)
+        throw new AgentError('invalid-value', `mirror ${m.key}: ${a} is a multicast address, not a subscriber's`);
+    }
+    checkFlow({ src: 0, dst: ipv4ToNumber(m.medIp), srcPort: 0, dstPort: m.medPort, interceptId: m.interceptId, sessionId: m.sessionId });
+  }
+
+  /**
+   * The incremental path: installs, changes or (spec undefined) removes one
+   * mirror against what was last applied, at a cost that does not depend on
+   * how many other mirrors there are: the relay gains or loses one session,
+   * and each subscriber interface gets the difference for this mirror's
+   * prefixes, worked out from the image of the last reconcile (tc
+   * changeFilters). The pool, interfaces, source address and the other
+   * mirrors stay as they are; configuration changes, start-up adoption and
+   * link events go through prepare/apply (the full reconcile). With
+   * multicast-interception on, the selection depends on every mirror, so the
+   * change is applied in full. On failure nothing of the change remains: the
+   * affected interfaces are reconciled back in full (from a dump) and the
+   * error is thrown.
+   */
+  setMirror(key: string, spec: MirrorSpec | undefined): Promise<void> {
+    const run = this.busy.then(() => this.doSetMirror(key, spec));
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doSetMirror(key: string, spec: MirrorSpec | undefined): Promise<void> {
+    const cur = this.current;
+    if (spec) {
+      if (spec.key !== key) throw new AgentError('invalid-value', `mirror ${spec.key} given as ${key}`);
+      if (cur.sourceIpv4 === undefined) throw new AgentError('missing-element', 'source-ipv4-address is required for mirroring', { info: { 'bad-element': 'source-ipv4-address' } });
+      Dataplane.checkMirror(spec, new Set(cur.pool.map((m) => m.name)));
+    }
+    const old = this.mirrors.get(key);
+    if (!old && !spec) return;
+    if (cur.multicast) {
+      const mirrors = new Map(this.mirrors);
+      if (spec) mirrors.set(key, spec);
+      else mirrors.delete(key);
+      await this.doApply({ ...cur, mirrors: [...mirrors.values()] });
+      return;
+    }
+    const links = await this.linkMap();
+    // the prefixes this change touches, and the mirror that will own each
+    const touched = new Map<string, Prefix>();
+    for (const a of [...(old?.addresses ?? []), ...(spec?.addresses ?? [])]) {
+      const p = parsePrefix(a);
+      touched.set(prefixString(p), p);
+    }
+    const undo = this.own(key, old, spec);
+    const changes: FilterChange[] = [];
+    for (const [text, p] of touched) {
+      const o = this.owners.get(text);
+      const owner = o && this.mirrors.get(o[o.length - 1]);
+      const tunIfindex = owner ? links.get(owner.tunnel)?.index : undefined;
+      changes.push({ dir: 'ingress', prefix: p, tunIfindex }, { dir: 'egress', prefix: p, tunIfindex });
+    }
+    const done: { index: number; name: string }[] = [];
+    try {
+      // relay first on a start, so that copies have a session as soon as filters go in
+      if (spec && this.relay) this.relay.upsert(spec);
+      for (const name of cur.subscriberInterfaces) {
+        const l = links.get(name);
+        if (!l) throw new AgentError('operation-failed', `subscriber interface ${name} does not exist in the kernel`, { appTag: 'kernel-refused' });
+        done.push({ index: l.index, name });
+        if (!(await changeFilters(this.nl, l.index, name, changes))) await reconcileInterface(this.nl, l.index, name, this.wanted(links));
+      }
+      if (!spec) this.relay?.remove(key);
+    } catch (e) {
+      undo();
+      if (this.relay) {
+        if (old) this.relay.upsert(old);
+        else this.relay.remove(key);
+      }
+      // put back what the change touched, reading the kernel
+      for (const d of done) {
+        forgetInstalled(this.nl, d.index);
+        await reconcileInterface(this.nl, d.index, d.name, this.wanted(links)).catch(() => undefined);
+      }
+      throw e;
+    }
+  }
+
+  /** Records `spec` (or nothing) as mirror `key`, with prefix ownership; returns how to undo it. */
+  private own(key: string, old: MirrorSpec | undefined, spec: MirrorSpec | undefined): () => void {
+    const texts = (m: MirrorSpec | undefined): string[] => (m ? m.addresses.map((a) => prefixString(parsePrefix(a))) : []);
+    const drop = (m: MirrorSpec | undefined): void => {
+      for (const t of texts(m)) {
+        const l = this.owners.get(t)?.filter((k) => k !== key);
+        if (l?.length) this.owners.set(t, l);
+        else this.owners.delete(t);
+      }
+    };
+    const add = (m: MirrorSpec | undefined): void => {
+      for (const t of texts(m)) {
+        const l = this.owners.get(t);
+        if (!l) this.owners.set(t, [key]);
+        else if (!l.includes(key)) l.push(key);
+      }
+    };
+    drop(old);
+    add(spec);
+    if (spec) this.mirrors.set(key, spec);
+    else this.mirrors.delete(key);
+    return () => {
+      drop(spec);
+      add(old);
+      if (old) this.mirrors.set(key, old);
+      else this.mirrors.delete(key);
+    };
+  }
+
+  private async linkMap(): Promise<Map<string, LinkInfo>> {
+    if (!this.linkCache) this.linkCache = new Map((await getLinks(this.nl)).map((l) => [l.name, l]));
+    return this.linkCache;
+  }
+
+  /** Every mirror's filters (the full reconcile's wanted set), by prefix owner. */
+  private wanted(links: Map<string, LinkInfo>): WantedFilter[] {
+    const wanted: WantedFilter[] = [];
+    for (const [text, keys] of this.owners) {
+      const m = this.mirrors.get(keys[keys.length - 1]);
+      const tun = m && links.get(m.tunnel);
+      if (!tun) continue;
+      const prefix = parsePrefix(text);
+      wanted.push({ dir: 'ingress', prefix, tunIfindex: tun.index }, { dir: 'egress', prefix, tunIfindex: tun.index });
+    }
+    return wanted;
   }
 
   /**
@@ -229,15 +364,28 @@ export class Dataplane {
       this.relay.configure({ sourceIpv4: '0.0.0.0', sessions: [] });
       this.relay.setTunnels([], openTun);
     }
-    // Selection on each subscriber interface.
-    const wanted: WantedFilter[] = [];
+    // Selection on each subscriber interface: the mirrors and who owns each prefix (the last mirror naming it).
+    const mirrors = new Map<string, MirrorSpec>();
+    const owners = new Map<string, string[]>();
     for (const m of desired.mirrors) {
-      const tun = links.get(m.tunnel);
-      if (!tun) continue;
+      mirrors.set(m.key, m);
       for (const a of m.addresses) {
-        const prefix = parsePrefix(a);
-        wanted.push({ dir: 'ingress', prefix, tunIfindex: tun.index }, { dir: 'egress', prefix, tunIfindex: tun.index });
+        const t = prefixString(parsePrefix(a));
+        const l = owners.get(t);
+        if (!l) owners.set(t, [m.key]);
+        else if (!l.includes(m.key)) l.push(m.key);
       }
+    }
+    const prevMirrors = this.mirrors;
+    const prevOwners = this.owners;
+    this.mirrors = mirrors;
+    this.owners = owners;
+    let wanted: WantedFilter[];
+    try {
+      wanted = this.wanted(links);
+    } finally {
+      this.mirrors = prevMirrors;
+      this.owners = prevOwners;
     }
     for (const name of desired.subscriberInterfaces) {
       const l = links.get(name);
@@ -259,6 +407,9 @@ export class Dataplane {
     // Pool members removed from the configuration.
     for (const m of this.current.pool) if (!desired.pool.some((x) => x.name === m.name)) await removeTun(this.nl, m.name);
     this.current = desired;
+    this.mirrors = mirrors;
+    this.owners = owners;
+    this.linkCache = undefined; // members may have been created or removed since `links` was read
     this.multicastSel = mcast;
     for (const m of desired.pool) {
       const l = links.get(m.name);
@@ -299,6 +450,6 @@ export class Dataplane {
 
   /** The state last applied. */
   get applied(): DesiredState {
-    return this.current;
+    return { ...this.current, mirrors: [...this.mirrors.values()] };
   }
 }

@@ -413,8 +413,28 @@ export interface ReconcileStats {
  * dump of every filter. Dropped on any failure, and by forgetInstalled() (link
  * events, restarts): the next reconcile then reads the kernel again.
  */
-const images = new WeakMap<Rtnl, Map<number, InstalledFilter[]>>();
-function imagesOf(nl: Rtnl): Map<number, InstalledFilter[]> {
+interface Image {
+  /** the objects, in no particular order (a Set: an incremental change adds and deletes in O(1)) */
+  filters: Set<InstalledFilter>;
+  /** lookup structures for incremental changes, built on first use and kept up to date by them */
+  index?: ImageIndex;
+}
+
+interface ImageIndex {
+  /** entries by entryKey() */
+  entries: Map<string | number, InstalledFilter>;
+  /** reserved hash tables (L1, L2) by table id */
+  tables: Map<number, InstalledFilter>;
+  /** link nodes: `root|<L1 id>` and `l1|<L2 id>` */
+  links: Map<string, InstalledFilter>;
+  /** tp root table id per slot */
+  roots: Map<number, number>;
+  /** handles of entries */
+  used: Set<number>;
+}
+
+const images = new WeakMap<Rtnl, Map<number, Image>>();
+function imagesOf(nl: Rtnl): Map<number, Image> {
   let m = images.get(nl);
   if (!m) images.set(nl, (m = new Map()));
   return m;
@@ -733,7 +753,7 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
   const stats: ReconcileStats = { added: 0, changed: 0, removed: 0, tablesAdded: 0, tablesRemoved: 0, dumped: false };
   if (!image) await ensureClsact(nl, ifindex, name);
   if (!image && !installedIn) stats.dumped = true;
-  const installed = image ?? (installedIn ?? (await dumpFilters(nl, ifindex))).filter(owned);
+  const installed = image ? [...image.filters] : (installedIn ?? (await dumpFilters(nl, ifindex))).filter(owned);
   // the image of what will be installed (objects whose handle the kernel chooses make it incomplete)
   const next: InstalledFilter[] = [];
 
@@ -916,8 +936,159 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
     next.push({ parent: parentOf(dir), dir, prio: prioOf(fam), protocol: protoOf(fam), handle: (r << 20) >>> 0, kind: 'hashtable', divisor: 1 });
   }
   watch(nl);
-  if (generationOf(ifindex) === generation) imagesOf(nl).set(ifindex, next);
+  if (generationOf(ifindex) === generation) {
+    const image: Image = { filters: new Set(next) };
+    indexImage(image); // now, so that the next CoA does not pay for it
+    imagesOf(nl).set(ifindex, image);
+  }
   return stats;
+}
+
+function indexImage(image: Image): ImageIndex {
+  if (image.index) return image.index;
+  const ix: ImageIndex = { entries: new Map(), tables: new Map(), links: new Map(), roots: new Map(), used: new Set() };
+  for (const f of image.filters) {
+    if (f.kind === 'hashtable') {
+      if (tableInfo(htidOf(f.handle))) ix.tables.set(htidOf(f.handle), f);
+    } else if (f.kind === 'link' && f.linkTo !== undefined) {
+      const to = tableInfo(htidOf(f.linkTo));
+      if (!to) continue;
+      if (to.level === 1) {
+        ix.links.set(`root|${htidOf(f.linkTo)}`, f);
+        ix.roots.set(slotOf(to.family, to.dir), htidOf(f.handle));
+      } else ix.links.set(`l1|${htidOf(f.linkTo)}`, f);
+    } else if (f.kind === 'entry' && f.prefix) {
+      ix.entries.set(entryKey(f.dir, f.prefix), f);
+      ix.used.add(f.handle);
+    }
+  }
+  return (image.index = ix);
+}
+
+/** One filter to set (tunIfindex) or remove (tunIfindex undefined). */
+export interface FilterChange {
+  dir: Direction;
+  prefix: Prefix;
+  tunIfindex?: number;
+}
+
+/**
+ * The incremental path (a CoA, a Stop): changes only the named entries on one
+ * interface, against the image of the last reconcile, without looking at any
+ * other mirror. Creates the L2 table and its link when an entry is the first
+ * of its table; an L2 table emptied by a removal is left in place (empty, it
+ * costs a lookup nothing) for the next full reconcile to delete. Returns
+ * false, having changed nothing, when there is no image of the interface (the
+ * caller reconciles it in full). On a refusal the image is dropped and the
+ * error thrown: the caller puts the interface back by a full reconcile.
+ */
+export async function changeFilters(nl: Rtnl, ifindex: number, name: string, changes: FilterChange[]): Promise<boolean> {
+  const cache = imagesOf(nl);
+  const image = cache.get(ifindex);
+  if (!image) return false;
+  const ix = indexImage(image);
+  // every slot's root link must be known (it is, after any successful reconcile)
+  for (const slot of [0, 1, 2, 3]) if (!ix.roots.has(slot)) return false;
+  const generation = generationOf(ifindex);
+  const reqs: Req[] = [];
+  const adds: InstalledFilter[] = [];
+  const dels: InstalledFilter[] = [];
+  const replaced = new Map<InstalledFilter, InstalledFilter>();
+  const newHandles = new Set<number>();
+  const newTables = new Set<number>();
+  for (const c of changes) {
+    const k = entryKey(c.dir, c.prefix);
+    const have = ix.entries.get(k);
+    const fam = c.prefix.family;
+    if (c.tunIfindex === undefined) {
+      if (!have || dels.includes(have)) continue;
+      reqs.push(deleteReq(ifindex, name, have));
+      dels.push(have);
+      continue;
+    }
+    const w: WantedFilter = { dir: c.dir, prefix: c.prefix, tunIfindex: c.tunIfindex };
+    if (have) {
+      if (have.tunIfindex === c.tunIfindex || replaced.has(have)) continue;
+      reqs.push(entryReq(ifindex, name, w, have.handle, false));
+      replaced.set(have, { ...have, tunIfindex: c.tunIfindex });
+      continue;
+    }
+    let handle = 0;
+    if (hashed(c.prefix)) {
+      const [b1, b2] = buckets(c.prefix);
+      const htid = htL2(fam, c.dir, b1);
+      if (!ix.tables.has(htid) && !newTables.has(htid)) {
+        reqs.push(tableReq(ifindex, name, htid));
+        adds.push({ parent: parentOf(c.dir), dir: c.dir, prio: prioOf(fam), protocol: protoOf(fam), handle: (htid << 20) >>> 0, kind: 'hashtable', divisor: HASH_DIVISOR });
+        newTables.add(htid);
+      }
+      if (!ix.links.has(`l1|${htid}`) && !adds.some((f) => f.kind === 'link' && f.linkTo === (htid << 20) >>> 0)) {
+        reqs.push(linkReq(ifindex, name, fam, c.dir, 2, b1));
+        const { hoff, hmask } = hashSpec(fam, c.dir, 2);
+        adds.push({ parent: parentOf(c.dir), dir: c.dir, prio: prioOf(fam), protocol: protoOf(fam), handle: mkHandle(htL1(fam, c.dir), b1, 1), kind: 'link', linkTo: (htid << 20) >>> 0, hoff, hmask });
+      }
+      for (let n = 1; n <= 0xfff; n++) {
+        const h = mkHandle(htid, b2, n);
+        if (!ix.used.has(h) && !newHandles.has(h)) {
+          handle = h;
+          break;
+        }
+      }
+      if (!handle) throw new AgentError('resource-denied', `no free u32 handle in table ${htid.toString(16)} bucket ${b2} on ${name}`, { appTag: 'resources-unavailable' });
+      reqs.push(entryReq(ifindex, name, w, handle, true));
+    } else {
+      const root = ix.roots.get(slotOf(fam, c.dir))!;
+      for (let n = ROOT_ENTRY_NODES; n <= 0xfff + ROOT_ENTRY_NODES - 2; n++) {
+        const node = n > 0xfff ? n - 0xfff + 1 : n;
+        const h = mkHandle(root, 0, node);
+        if (!ix.used.has(h) && !newHandles.has(h)) {
+          handle = h;
+          break;
+        }
+      }
+      if (!handle) throw new AgentError('resource-denied', `no free u32 handle in the root table on ${name} (at most 4,094 unhashed prefixes per direction and family)`, { appTag: 'resources-unavailable' });
+      reqs.push(entryReq(ifindex, name, w, nodeOf(handle), true));
+    }
+    newHandles.add(handle);
+    adds.push({ parent: parentOf(c.dir), dir: c.dir, prio: prioOf(fam), protocol: protoOf(fam), handle, kind: 'entry', prefix: c.prefix, tunIfindex: c.tunIfindex });
+  }
+  if (!reqs.length) return true;
+  try {
+    await execAll(nl, reqs);
+  } catch (e) {
+    forgetInstalled(nl, ifindex);
+    throw e;
+  }
+  if (generationOf(ifindex) !== generation || cache.get(ifindex) !== image) {
+    // someone else changed the interface meanwhile: the next change reads the kernel
+    cache.delete(ifindex);
+    return true;
+  }
+  for (const f of dels) {
+    image.filters.delete(f);
+    ix.entries.delete(entryKey(f.dir, f.prefix!));
+    ix.used.delete(f.handle);
+  }
+  for (const [was, now] of replaced) {
+    image.filters.delete(was);
+    image.filters.add(now);
+    ix.entries.set(entryKey(now.dir, now.prefix!), now);
+  }
+  for (const f of adds) {
+    image.filters.add(f);
+    if (f.kind === 'hashtable') ix.tables.set(htidOf(f.handle), f);
+    else if (f.kind === 'link') ix.links.set(`l1|${htidOf(f.linkTo!)}`, f);
+    else {
+      ix.entries.set(entryKey(f.dir, f.prefix!), f);
+      ix.used.add(f.handle);
+    }
+  }
+  return true;
+}
+
+/** Is there an image of the interface (a change can be incremental)? */
+export function hasImage(nl: Rtnl, ifindex: number): boolean {
+  return imagesOf(nl).has(ifindex);
 }
 
 export async function deleteFilter(nl: Rtnl, ifindex: number, name: string, f: InstalledFilter): Promise<void> {

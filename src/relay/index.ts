@@ -198,9 +198,15 @@ export class Relay {
     this.raw = native().rawOpen();
   }
 
+  /** source address and DSCP of the last configure() */
+  private src = 0;
+  private dscp?: number;
+
   /** Replaces the session table (counters of kept sessions carry over). */
   configure(cfg: RelayConfig): void {
     const src = ipv4ToNumber(cfg.sourceIpv4);
+    this.src = src;
+    this.dscp = cfg.dscp;
     const byV4 = new Map<number, Session>();
     const v4Prefixes: Session[] = [];
     const v6: Session[] = [];
@@ -246,6 +252,57 @@ export class Relay {
     }
     this.mcastByTunnel = mc;
     this.sessions = sessions;
+  }
+
+  /**
+   * Adds or replaces one session (a CoA start) without rebuilding the table:
+   * source address and DSCP as last configured. Counters of a replaced
+   * session carry over. Throws, changing nothing, on a bad spec.
+   */
+  upsert(s: RelaySessionSpec): void {
+    const old = this.sessions.get(s.key);
+    const flow: JmirrorFlow = {
+      src: this.src, dst: ipv4ToNumber(s.medIp), srcPort: 49152 | (s.interceptId & 0x3fff), dstPort: s.medPort,
+      interceptId: s.interceptId, sessionId: s.sessionId, dscp: this.dscp,
+    };
+    checkFlow(flow);
+    const prefixes = s.addresses.map(compilePrefix);
+    const sess: Session = {
+      key: s.key, sig: `${s.interceptId}|${s.sessionId}|${s.medIp}|${s.medPort}|${s.addresses.join(',')}|${JSON.stringify(s.dropRules)}`, flow,
+      rules: s.dropRules.map(compileRule), v4: prefixes.filter((p) => p.family === 4), v6: prefixes.filter((p) => p.family === 6),
+      counters: old?.counters ?? { packets: 0, bytes: 0, policyDrops: 0 },
+    };
+    if (old) this.unindex(old);
+    this.index(sess, this.sessions, this.byV4, this.v4Prefixes, this.v6, this.byV6);
+    if (old) for (const [t, m] of this.mcastByTunnel) if (m === old) this.mcastByTunnel.set(t, sess);
+  }
+
+  /** Removes one session (a CoA stop); its multicast attribution goes with it. */
+  remove(key: string): void {
+    const old = this.sessions.get(key);
+    if (!old) return;
+    this.unindex(old);
+    this.sessions.delete(key);
+    for (const [t, m] of this.mcastByTunnel) if (m === old) this.mcastByTunnel.delete(t);
+  }
+
+  /** Takes a session out of the lookup structures (not out of `sessions`). */
+  private unindex(sess: Session): void {
+    for (const p of sess.v4) if (p.masks[0] === 0xffffffff && this.byV4.get(p.words[0]) === sess) this.byV4.delete(p.words[0]);
+    if (this.v4Prefixes.includes(sess)) this.v4Prefixes = this.v4Prefixes.filter((x) => x !== sess);
+    for (const p of sess.v6) {
+      if (p.masks[1] !== 0xffffffff) continue;
+      const m = this.byV6.get(p.words[0]);
+      const l = m?.get(p.words[1]);
+      if (!m || !l) continue;
+      const rest = l.filter((x) => x !== sess);
+      if (rest.length) m.set(p.words[1], rest);
+      else {
+        m.delete(p.words[1]);
+        if (!m.size) this.byV6.delete(p.words[0]);
+      }
+    }
+    if (this.v6.includes(sess)) this.v6 = this.v6.filter((x) => x !== sess);
   }
 
   private index(sess: Session, sessions: Map<string, Session>, byV4: Map<number, Session>, v4Prefixes: Session[], v6: Session[], byV6: Map<number, Map<number, Session[]>>): void {

@@ -3,12 +3,13 @@
  * under `ip netns exec`). Reads one JSON command per line on stdin:
  *   {"op":"apply","state":DesiredState}  -> {"ok":true,"ms":N} | {"ok":false,"error":"..."}
  *   {"op":"prepare-abort","state":DesiredState} -> {"ok":true}
+ *   {"op":"set","key":"...","spec":MirrorSpec|null} -> {"ok":true,"ms":N} (Dataplane.setMirror, the incremental path)
  *   {"op":"counters","key":"..."}        -> {"ok":true,"counters":{...},"stats":{...}}
  *   {"op":"exit"}
  * (mocha loads every .ts under test/dataplane: it runs only as a program.)
  */
 import * as readline from 'readline';
-import { Dataplane, DesiredState } from '../../src/dataplane';
+import { Dataplane, DesiredState, MirrorSpec } from '../../src/dataplane';
 
 function main(): void {
   const dp = new Dataplane();
@@ -22,12 +23,16 @@ function main(): void {
   let queue = Promise.resolve();
   rl.on('line', (line) => {
     queue = queue.then(async () => {
-      const cmd = JSON.parse(line) as { op: string; state?: DesiredState; key?: string };
+      const cmd = JSON.parse(line) as { op: string; state?: DesiredState; key?: string; spec?: MirrorSpec | null };
       try {
         if (cmd.op === 'apply') {
           const t0 = process.hrtime.bigint();
           const p = await dp.prepare(cmd.state!);
           await p.apply();
+          out({ ok: true, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+        } else if (cmd.op === 'set') {
+          const t0 = process.hrtime.bigint();
+          await dp.setMirror(cmd.key!, cmd.spec ?? undefined);
           out({ ok: true, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
         } else if (cmd.op === 'prepare-abort') {
           const p = await dp.prepare(cmd.state!);

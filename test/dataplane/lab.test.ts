@@ -407,6 +407,56 @@ for i in range(5): u.sendto(b'group-data-%d'%i,('239.1.2.3',5000))
     assert.equal(r1.unmatched, r0.unmatched, 'nothing of unmirrored addresses is copied');
     assert.equal(r1.received - r0.received, r1.packets - r0.packets, 'every copy belongs to a session');
 
+    // The incremental path (a CoA against 65,536 installed): one mirror added,
+    // changed and removed without walking the others; the full reconcile of
+    // the same state afterwards finds nothing to change.
+    const set = async (key: string, spec: unknown): Promise<number> => {
+      const r = await drv.call({ op: 'set', key, spec });
+      assert.equal(r.ok, true, String(r.error));
+      return r.ms as number;
+    };
+    const o1001 = others.find((o) => o.key === 'o1001')!;
+    const ta = await set('o1001', o1001);
+    const withOne = filterBlocks();
+    const added = [...withOne.keys()].filter((k) => !after.has(k));
+    assert.equal(added.length, 2, added.join(' '));
+    for (const k of added) assert.match(withOne.get(k)!, /c61203e9\/ffffffff/);
+    assert.ok([...after].every(([k, v]) => withOne.get(k) === v), 'nothing else changed');
+    const c0 = await stats('o1001');
+    sendFrom(['198.18.3.233']);
+    await sleep(1000);
+    assert.ok((await stats('o1001')).packets - c0.packets >= 5, 'copies of 198.18.3.233 after the incremental start');
+    const tr = await set('o1001', null);
+    assert.deepEqual([...filterBlocks()].sort(), [...after].sort(), 'the incremental stop leaves exactly what was there');
+    const c1 = await stats('o1001');
+    assert.equal(c1.packets, 0, 'the relay session is gone');
+    const starts: number[] = [];
+    const stops: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      starts.push(await set('o1001', o1001));
+      stops.push(await set('o1001', null));
+    }
+    const med = (a: number[]): string => [...a].sort((x, y) => x - y)[a.length >> 1].toFixed(1);
+    console.log(`      incremental start of one mirror with 65,535 installed: first ${ta.toFixed(1)} ms, then median ${med(starts)} ms; stop: first ${tr.toFixed(1)} ms, then median ${med(stops)} ms`);
+    // a new L2 table (IPv6 bucket nobody used), a linear root entry, a change of member, dual-stack
+    const n1 = { key: 'n1', addresses: ['2001:db8:9999:abcd::/64', '198.19.7.7'], tunnel: 'vt0', interceptId: 7, sessionId: 7, medIp: '203.0.113.99', medPort: 30030, dropRules: [] };
+    const n2 = { key: 'n2', addresses: ['198.19.0.0/24'], tunnel: 'vt1', interceptId: 8, sessionId: 8, medIp: '203.0.113.99', medPort: 30030, dropRules: [] };
+    const o775 = { ...others.find((o) => o.key === 'o775')!, tunnel: 'vt0' };
+    await set('n1', n1);
+    await set('n2', n2);
+    await set('o775', o775);
+    const incremental = filterBlocks();
+    assert.equal([...incremental.values()].filter((b) => /terminal/.test(b)).length, 2 * (65535 + 4095 + 1) + 6);
+    const same = big.filter((m) => m.key !== 'o1001').map((m) => (m.key === 'o775' ? o775 : m));
+    await apply(state([...same, n1, n2]));
+    const full = filterBlocks();
+    assert.deepEqual([...full.keys()].sort(), [...incremental.keys()].sort(), 'the full reconcile of the same state adds and removes nothing');
+    assert.ok([...full].every(([k, v]) => incremental.get(k) === v), 'and changes nothing');
+    // removing n1 leaves its (now empty) L2 tables for the next full reconcile; selection is exact meanwhile
+    await set('n1', null);
+    await set('n2', null);
+    assert.equal([...filterBlocks().values()].filter((b) => /terminal/.test(b)).length, 2 * (65535 + 4095 + 1));
+
     const t4 = await apply(state([M1]));
     console.log(`      back to one mirror: ${(t4 / 1000).toFixed(1)} s`);
     assert.equal([...filterBlocks().values()].filter((b) => /terminal/.test(b)).length, 4);
