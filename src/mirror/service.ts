@@ -24,12 +24,18 @@ import {
 } from '../radius';
 import { errorCauseOf } from '../radius';
 import { MirrorConfig, readMirrorConfig } from './config';
-import { pickMember, rebalance, Move } from './pool';
-import { MirrorSession, StateStore, Subscriber } from './store';
+import { rebalance, Move } from './pool';
+import { JournalOp, MirrorSession, StateStore, Subscriber } from './store';
 import type { Logger } from '../log';
 
 export interface DataplanePort {
   prepare(d: DesiredState): Promise<{ apply(): Promise<void>; abort(): Promise<void> }>;
+  /**
+   * The incremental path (Dataplane.setMirror): installs, changes or removes
+   * one mirror against what was last applied. Without it, every change is a
+   * prepare/apply of the whole desired state.
+   */
+  setMirror?(key: string, spec: MirrorSpec | undefined): Promise<void>;
   readonly linkEvents: EventEmitter;
   counters(key: string): SessionCounters | undefined;
   start(): void;
@@ -61,8 +67,16 @@ export class MirrorService implements Applier {
   /** pool members whose kernel link went down or disappeared */
   private failed = new Set<string>();
 
+  /** mirrors per pool member; undefined when it must be counted again (after a rebalance) */
+  private load?: Map<string, number>;
+
   constructor(private deps: MirrorServiceDeps) {
     this.cfg = readMirrorConfig(deps.ds.get('running'));
+    deps.store.attach({
+      subscribers: () => [...this.subscribers.values()],
+      mirrors: () => [...this.mirrors.values()],
+      size: (t) => (t === 'subscribers' ? this.subscribers.size : this.mirrors.size),
+    });
   }
 
   /** Restore the saved tables and install running + mirrors (the kernel adopts what is there). */
@@ -82,6 +96,7 @@ export class MirrorService implements Applier {
   async stop(): Promise<void> {
     await this.deps.radius.close();
     await this.deps.dataplane.close();
+    await this.deps.store.close();
   }
 
   // ---------------------------------------------------------------- commit applier
@@ -115,6 +130,7 @@ export class MirrorService implements Applier {
         this.cfg = next;
         this.failed = failed;
         for (const s of sessions) this.mirrors.set(s.acctSessionId, s);
+        this.load = undefined;
         if (moves.length) await this.save();
         this.announce(moves, 'member left the pool');
       },
@@ -156,10 +172,85 @@ export class MirrorService implements Applier {
     };
   }
 
-  /** Make the dataplane match the current tables (after a CoA, a Stop, a link event). */
+  /** Make the dataplane match the current tables in full (a link event, several mirrors at once). */
   private async install(sessions: Iterable<MirrorSession> = this.mirrors.values()): Promise<void> {
     const p = await this.deps.dataplane.prepare(this.desired(this.cfg, sessions, this.failed));
     await p.apply();
+  }
+
+  /**
+   * Make the dataplane match the tables for one mirror (a CoA, a Stop, a
+   * Disconnect, clear-mirror-session): the incremental path, whose cost does
+   * not depend on how many other mirrors there are.
+   */
+  private async installOne(key: string): Promise<void> {
+    const dp = this.deps.dataplane;
+    if (!dp.setMirror) return this.install();
+    const m = this.mirrors.get(key);
+    await dp.setMirror(key, m && m.tunnel !== null && this.cfg.sourceIpv4 !== undefined ? this.spec(m) : undefined);
+  }
+
+  private spec(m: MirrorSession): MirrorSpec {
+    return {
+      key: m.acctSessionId,
+      addresses: m.addresses,
+      tunnel: m.tunnel!,
+      interceptId: m.interceptId,
+      sessionId: m.sessionId,
+      medIp: m.medIp,
+      medPort: m.medPort,
+      dropRules: this.cfg.dropRules,
+    };
+  }
+
+  /** mirrors per pool member, counted once and then kept by putMirror/dropMirror */
+  private tunnelLoad(): Map<string, number> {
+    if (!this.load) {
+      this.load = new Map();
+      for (const m of this.mirrors.values()) if (m.tunnel !== null) this.load.set(m.tunnel, (this.load.get(m.tunnel) ?? 0) + 1);
+    }
+    return this.load;
+  }
+
+  private putMirror(m: MirrorSession): void {
+    const old = this.mirrors.get(m.acctSessionId);
+    if (this.load) {
+      if (old?.tunnel) this.load.set(old.tunnel, this.load.get(old.tunnel)! - 1);
+      if (m.tunnel) this.load.set(m.tunnel, (this.load.get(m.tunnel) ?? 0) + 1);
+    }
+    this.mirrors.set(m.acctSessionId, m);
+  }
+
+  private dropMirror(key: string): MirrorSession | undefined {
+    const old = this.mirrors.get(key);
+    if (!old) return undefined;
+    if (this.load && old.tunnel) this.load.set(old.tunnel, this.load.get(old.tunnel)! - 1);
+    this.mirrors.delete(key);
+    return old;
+  }
+
+  /** The usable member with the fewest mirrors (ties: pool order), or null. */
+  private pickMember(usable: string[]): string | null {
+    const load = this.tunnelLoad();
+    let best: string | null = null;
+    let bestLoad = Infinity;
+    for (const u of usable) {
+      const l = load.get(u) ?? 0;
+      if (l < bestLoad) {
+        best = u;
+        bestLoad = l;
+      }
+    }
+    return best;
+  }
+
+  /** Journals row changes (one line each) for the queue item that is running (see runAndSave). */
+  private record(ops: { subscribers?: JournalOp<Subscriber>[]; mirrors?: JournalOp<MirrorSession>[] }): Promise<void> {
+    const p = this.deps.store.record(ops);
+    p.catch(() => undefined);
+    this.toSave = this.toSave ? Promise.all([this.toSave, p]).then(() => undefined) : p;
+    this.toSave.catch(() => undefined);
+    return p;
   }
 
   /** The save asked for by the queue item that is running (see runAndSave). */
@@ -169,7 +260,8 @@ export class MirrorService implements Applier {
   private save(which: { subscribers?: boolean; mirrors?: boolean } = { subscribers: true, mirrors: true }): Promise<void> {
     const p = this.deps.store.save(() => [...this.subscribers.values()], () => [...this.mirrors.values()], which);
     p.catch(() => undefined); // awaited by runAndSave or the caller
-    this.toSave = p;
+    this.toSave = this.toSave ? Promise.all([this.toSave, p]).then(() => undefined) : p;
+    this.toSave.catch(() => undefined);
     return p;
   }
 
@@ -217,6 +309,7 @@ export class MirrorService implements Applier {
     }
     const sessions = [...this.mirrors.values()];
     const moves = rebalance(this.usable(this.cfg, this.failed), sessions);
+    this.load = undefined;
     this.deps.log.info('pool-member', { member: e.name, state: e.state, moved: moves.length });
     try {
       await this.install();
@@ -258,21 +351,33 @@ export class MirrorService implements Applier {
       const addrs = addressesOf(sub);
       if (m && addrs.join() !== m.addresses.join()) {
         m.addresses = addrs;
-        await this.install();
-        void this.save();
-      } else void this.save({ subscribers: true });
+        await this.installOne(id);
+        void this.record({ subscribers: [{ set: sub }], mirrors: [{ set: m }] });
+      } else void this.record({ subscribers: [{ set: sub }] });
     });
   }
 
+  /** Forgets the subscribers and ends their mirrors; on a dataplane failure nothing is forgotten, and it throws. */
   private async endSubscribers(ids: string[], reason: string): Promise<void> {
-    const ended: string[] = [];
+    const ended: MirrorSession[] = [];
+    const forgotten: Subscriber[] = [];
     for (const id of ids) {
+      const s = this.subscribers.get(id);
+      if (s) forgotten.push(s);
       this.subscribers.delete(id);
-      if (this.mirrors.delete(id)) ended.push(id);
+      const m = this.dropMirror(id);
+      if (m) ended.push(m);
     }
-    if (ended.length) await this.install();
-    void this.save();
-    for (const id of ended) this.event('stopped', id, null, reason);
+    try {
+      if (ended.length === 1) await this.installOne(ended[0].acctSessionId);
+      else if (ended.length) await this.install();
+    } catch (e) {
+      for (const s of forgotten) this.subscribers.set(s.acctSessionId, s);
+      for (const m of ended) this.putMirror(m);
+      throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+    }
+    void this.record({ subscribers: forgotten.map((s) => ({ del: s.acctSessionId })), mirrors: ended.map((m) => ({ del: m.acctSessionId })) });
+    for (const m of ended) this.event('stopped', m.acctSessionId, null, reason);
   }
 
   async onCoa(req: DynamicAuthRequest): Promise<CoaAnswer> {
@@ -322,14 +427,14 @@ export class MirrorService implements Applier {
       if (current.handle !== handle.toString('hex') || current.medIp !== req.medIp || current.medPort !== req.medPort) {
         throw new CoaError(ErrorCause.InvalidRequest, 'stop does not match the running mirror');
       }
-      this.mirrors.delete(sub.acctSessionId);
+      this.dropMirror(sub.acctSessionId);
       try {
-        await this.install();
+        await this.installOne(sub.acctSessionId);
       } catch (e) {
-        this.mirrors.set(sub.acctSessionId, current);
+        this.putMirror(current);
         throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
       }
-      void this.save({ mirrors: true });
+      void this.record({ mirrors: [{ del: sub.acctSessionId }] });
       this.event('stopped', sub.acctSessionId, current.tunnel, 'RADIUS stop');
       return;
     }
@@ -339,8 +444,8 @@ export class MirrorService implements Applier {
     const addresses = addressesOf(sub);
     if (!addresses.length) throw new CoaError(ErrorCause.MissingAttribute, 'the subscriber has no known address');
     if (!current && this.mirrors.size >= this.cfg.maximumSessions) throw new CoaError(ErrorCause.ResourcesUnavailable, 'maximum-sessions reached');
-    const others = [...this.mirrors.values()].filter((m) => m.acctSessionId !== sub.acctSessionId);
-    const tunnel = current?.tunnel && this.usable(this.cfg, this.failed).includes(current.tunnel) ? current.tunnel : pickMember(this.usable(this.cfg, this.failed), others);
+    const usable = this.usable(this.cfg, this.failed);
+    const tunnel = current?.tunnel && usable.includes(current.tunnel) ? current.tunnel : this.pickMember(usable);
     if (tunnel === null) throw new CoaError(ErrorCause.ResourcesUnavailable, 'no usable tunnel');
     const m: MirrorSession = {
       acctSessionId: sub.acctSessionId,
@@ -354,26 +459,30 @@ export class MirrorService implements Applier {
       tunnel,
       startTime: current?.startTime ?? new Date().toISOString(),
     };
-    this.mirrors.set(m.acctSessionId, m);
+    this.putMirror(m);
     try {
-      await this.install();
+      await this.installOne(m.acctSessionId);
     } catch (e) {
-      if (current) this.mirrors.set(m.acctSessionId, current);
-      else this.mirrors.delete(m.acctSessionId);
+      if (current) this.putMirror(current);
+      else this.dropMirror(m.acctSessionId);
       throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
     }
-    void this.save({ mirrors: true });
+    void this.record({ mirrors: [{ set: m }] });
     if (!current) this.event('started', m.acctSessionId, tunnel, 'RADIUS start');
   }
 
   /** clear-mirror-session: the operator ends one mirror. */
   clear(acctSessionId: string): Promise<boolean> {
     return this.runAndSave(async () => {
-      const m = this.mirrors.get(acctSessionId);
+      const m = this.dropMirror(acctSessionId);
       if (!m) return false;
-      this.mirrors.delete(acctSessionId);
-      await this.install();
-      void this.save({ mirrors: true });
+      try {
+        await this.installOne(acctSessionId);
+      } catch (e) {
+        this.putMirror(m);
+        throw e;
+      }
+      void this.record({ mirrors: [{ del: acctSessionId }] });
       this.event('stopped', acctSessionId, m.tunnel, 'cleared by operator');
       return true;
     });

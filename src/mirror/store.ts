@@ -32,6 +32,37 @@ export interface MirrorSession {
   startTime: string;
 }
 
+/** One change to a table, as journalled: a whole record set, or a key deleted. */
+export type JournalOp<T> = { set: T } | { del: string };
+
+type Table = 'subscribers' | 'mirrors';
+const TABLES: Table[] = ['subscribers', 'mirrors'];
+
+/** The tables as the service holds them, for snapshots. */
+export interface StateTables {
+  subscribers(): Subscriber[];
+  mirrors(): MirrorSession[];
+  /** rows in each table (cheap: decides when a journal is folded into its snapshot) */
+  size(t: Table): number;
+}
+
+interface Job {
+  promise: Promise<void>;
+  snapshot: Record<Table, boolean>;
+  lines: Record<Table, string[]>;
+}
+
+/**
+ * Each table is a snapshot (state/<table>.json, written atomically) and a
+ * journal of the changes since (state/<table>.journal, one JSON line per
+ * change, appended and fdatasynced). A CoA or an accounting record appends
+ * one line instead of rewriting a table of 65,536 rows; once a journal holds
+ * more lines than max(1024, 2 x rows), the next write folds it into a new
+ * snapshot. Loading applies the journal to the snapshot; a torn last line
+ * (a crash mid-append) is ignored. Replaying a journal over a snapshot that
+ * already holds its changes gives the same tables (sets and deletes of whole
+ * rows), so a crash between a snapshot and the journal's truncation is safe.
+ */
 export class StateStore {
   readonly dir: string;
   constructor(dataDir: string) {
@@ -40,53 +71,148 @@ export class StateStore {
 
   load(): { subscribers: Subscriber[]; mirrors: MirrorSession[] } {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    return { subscribers: this.read<Subscriber>('subscribers.json'), mirrors: this.read<MirrorSession>('mirrors.json') };
+    return { subscribers: this.read<Subscriber>('subscribers'), mirrors: this.read<MirrorSession>('mirrors') };
   }
 
-  private read<T>(name: string): T[] {
-    const file = path.join(this.dir, name);
+  private read<T extends { acctSessionId: string }>(table: Table): T[] {
+    const file = path.join(this.dir, `${table}.json`);
     const text = readIfExists(file);
-    if (text === undefined) return [];
-    try {
-      const v = JSON.parse(text) as unknown;
-      if (!Array.isArray(v)) throw new Error('not a JSON array');
-      return v as T[];
-    } catch (e) {
-      throw new Error(`${file}: ${(e as Error).message}`);
+    let rows: T[] = [];
+    if (text !== undefined) {
+      try {
+        const v = JSON.parse(text) as unknown;
+        if (!Array.isArray(v)) throw new Error('not a JSON array');
+        rows = v as T[];
+      } catch (e) {
+        throw new Error(`${file}: ${(e as Error).message}`);
+      }
     }
+    const jfile = path.join(this.dir, `${table}.journal`);
+    const journal = readIfExists(jfile);
+    if (!journal) return rows;
+    if (!journal.endsWith('\n')) {
+      // a crash mid-append: cut the torn line, or the next append would continue it
+      fs.truncateSync(jfile, Buffer.byteLength(journal.slice(0, journal.lastIndexOf('\n') + 1)));
+    }
+    const byKey = new Map(rows.map((r) => [r.acctSessionId, r]));
+    const lines = journal.split('\n');
+    let n = 0;
+    lines.forEach((line, i) => {
+      if (!line) return;
+      let op: JournalOp<T>;
+      try {
+        op = JSON.parse(line) as JournalOp<T>;
+      } catch (e) {
+        if (i === lines.length - 1) return; // torn last line (cut above)
+        throw new Error(`${jfile} line ${i + 1}: ${(e as Error).message}`);
+      }
+      n++;
+      if ('set' in op) byKey.set(op.set.acctSessionId, op.set);
+      else byKey.delete(op.del);
+    });
+    this.journalLines[table] = n;
+    return [...byKey.values()];
   }
 
   private writing: Promise<void> = Promise.resolve();
-  private next?: { promise: Promise<void>; subscribers: boolean; mirrors: boolean };
+  private next?: Job;
+  private journalLines: Record<Table, number> = { subscribers: 0, mirrors: 0 };
+  private journals: Partial<Record<Table, fs.promises.FileHandle>> = {};
+  private tables?: StateTables;
+
+  /** The service's tables, for snapshots of journalled changes. */
+  attach(tables: StateTables): void {
+    this.tables = tables;
+  }
+
+  private job(): Job {
+    if (this.next) return this.next;
+    const job: Job = { promise: Promise.resolve(), snapshot: { subscribers: false, mirrors: false }, lines: { subscribers: [], mirrors: [] } };
+    job.promise = this.writing.then(() => this.run(job));
+    this.next = job;
+    this.writing = job.promise.catch(() => undefined);
+    return job;
+  }
+
+  private async run(job: Job): Promise<void> {
+    if (this.next === job) this.next = undefined;
+    for (const t of TABLES) {
+      const lines = job.lines[t];
+      const fold = lines.length > 0 && this.tables !== undefined && this.journalLines[t] + lines.length > Math.max(1024, 2 * this.tables.size(t));
+      if (job.snapshot[t] || fold) {
+        // the table as it is now holds every change recorded before this write began
+        const rows = t === 'subscribers' ? this.snapshotRows.subscribers?.() ?? this.tables?.subscribers() : this.snapshotRows.mirrors?.() ?? this.tables?.mirrors();
+        if (rows === undefined) continue;
+        await writeFileAtomicAsync(path.join(this.dir, `${t}.json`), JSON.stringify(rows));
+        if (this.journalLines[t] > 0 || this.journals[t]) {
+          const fh = await this.journal(t);
+          await fh.truncate(0);
+          await fh.datasync();
+        }
+        this.journalLines[t] = 0;
+      } else if (lines.length) {
+        const fh = await this.journal(t);
+        await fh.appendFile(lines.join('\n') + '\n');
+        await fh.datasync();
+        this.journalLines[t] += lines.length;
+      }
+    }
+  }
+
+  private async journal(t: Table): Promise<fs.promises.FileHandle> {
+    let fh = this.journals[t];
+    if (fh) return fh;
+    const file = path.join(this.dir, `${t}.journal`);
+    const existed = fs.existsSync(file);
+    fh = await fs.promises.open(file, 'a', 0o600);
+    if (!existed) {
+      const dh = await fs.promises.open(this.dir, 'r');
+      try {
+        await dh.sync();
+      } finally {
+        await dh.close();
+      }
+    }
+    return (this.journals[t] = fh);
+  }
+
+  /** the row sources of the last save() call (callers that do not attach()) */
+  private snapshotRows: { subscribers?: () => Subscriber[]; mirrors?: () => MirrorSession[] } = {};
 
   /**
-   * Saves the tables named in `which`; resolves once they are on disk.
-   * Group commit: writes are serialised, and every save asked for while a
-   * write is under way shares the one write that follows it. The tables are
-   * read (through the callbacks) when that write starts, so it carries every
-   * change made before any of its callers asked. Only the tables that
-   * changed are rewritten (a CoA does not rewrite 65,536 subscribers).
+   * Rewrites the named tables in full (and empties their journals); resolves
+   * once they are on disk. Group commit: writes are serialised, and every
+   * save or record asked for while a write is under way shares the one write
+   * that follows it. The tables are read (through the callbacks) when that
+   * write starts, so it carries every change made before any of its callers
+   * asked.
    */
   save(
     subscribers: () => Subscriber[],
     mirrors: () => MirrorSession[],
     which: { subscribers?: boolean; mirrors?: boolean } = { subscribers: true, mirrors: true },
   ): Promise<void> {
-    if (this.next) {
-      this.next.subscribers ||= !!which.subscribers;
-      this.next.mirrors ||= !!which.mirrors;
-      return this.next.promise;
-    }
-    const job = { promise: Promise.resolve(), subscribers: !!which.subscribers, mirrors: !!which.mirrors };
-    job.promise = this.writing.then(async () => {
-      if (this.next === job) this.next = undefined;
-      const s = job.subscribers ? JSON.stringify(subscribers()) : undefined;
-      const m = job.mirrors ? JSON.stringify(mirrors()) : undefined;
-      if (s !== undefined) await writeFileAtomicAsync(path.join(this.dir, 'subscribers.json'), s);
-      if (m !== undefined) await writeFileAtomicAsync(path.join(this.dir, 'mirrors.json'), m);
-    });
-    this.next = job;
-    this.writing = job.promise.catch(() => undefined);
+    this.snapshotRows = { subscribers, mirrors };
+    const job = this.job();
+    job.snapshot.subscribers ||= !!which.subscribers;
+    job.snapshot.mirrors ||= !!which.mirrors;
     return job.promise;
+  }
+
+  /** Journals changes to rows (a CoA, an accounting record): one line each, no table rewritten. */
+  record(ops: { subscribers?: JournalOp<Subscriber>[]; mirrors?: JournalOp<MirrorSession>[] }): Promise<void> {
+    const job = this.job();
+    for (const t of TABLES) for (const op of ops[t] ?? []) job.lines[t].push(JSON.stringify(op));
+    return job.promise;
+  }
+
+  /** Closes the journals (the agent stops). */
+  async close(): Promise<void> {
+    await this.writing;
+    for (const t of TABLES) {
+      const fh = this.journals[t];
+      delete this.journals[t];
+      await fh?.close().catch(() => undefined);
+    }
   }
 }

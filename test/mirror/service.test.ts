@@ -1,0 +1,184 @@
+/**
+ * MirrorService with an in-memory dataplane double (no kernel): a CoA, a
+ * Stop, a Disconnect and clear-mirror-session change exactly one mirror
+ * through the incremental path (setMirror), never the whole desired state; a
+ * refused change is a CoA-NAK that leaves the tables as they were; the
+ * journalled tables come back after a restart.
+ */
+import { strict as assert } from 'assert';
+import { EventEmitter } from 'events';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadContext } from '../../src/yang/context';
+import { parseXml } from '../../src/yang/data';
+import { IMPLEMENTED_MODULES, searchPath } from '../../src/daemon/modules';
+import { SerialQueue } from '../../src/datastore';
+import type { DesiredState, MirrorSpec } from '../../src/dataplane';
+import { MirrorService, StateStore } from '../../src/mirror';
+import type { DynamicAuthRequest } from '../../src/radius';
+import { silentLogger } from '../../src/log';
+
+const CONFIG = `
+<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces" xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">
+  <interface><name>vt0</name><type>ianaift:tunnel</type></interface>
+  <interface><name>vt1</name><type>ianaift:tunnel</type></interface>
+</interfaces>
+<services xmlns="urn:flowtapd:yang:services">
+  <flow-tap/>
+  <radius-flow-tap>
+    <interfaces>vt0</interfaces><interfaces>vt1</interfaces>
+    <source-ipv4-address>192.0.2.1</source-ipv4-address>
+    <maximum-sessions>100</maximum-sessions>
+    <subscriber-interfaces>eth1</subscriber-interfaces>
+  </radius-flow-tap>
+</services>`;
+
+class Double {
+  readonly linkEvents = new EventEmitter();
+  full: DesiredState[] = [];
+  one: { key: string; spec?: MirrorSpec }[] = [];
+  failNext = false;
+  mirrors = new Map<string, MirrorSpec>();
+  async prepare(d: DesiredState) {
+    return {
+      apply: async () => {
+        this.full.push(d);
+        this.mirrors = new Map(d.mirrors.map((m) => [m.key, m]));
+      },
+      abort: async () => undefined,
+    };
+  }
+  async setMirror(key: string, spec: MirrorSpec | undefined) {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('RTNETLINK answers: No buffer space available');
+    }
+    this.one.push({ key, spec });
+    if (spec) this.mirrors.set(key, spec);
+    else this.mirrors.delete(key);
+  }
+  counters() {
+    return undefined;
+  }
+  start() {}
+  async close() {}
+}
+
+const handle = Buffer.from('0000000100000002', 'hex');
+const coa = (id: string, action: 'start' | 'stop' | undefined, kind: 'coa' | 'disconnect' = 'coa'): DynamicAuthRequest => ({
+  kind, client: '127.0.0.1', identifier: 1, acctSessionId: id, unsupported: [],
+  ...(action ? { liAction: action, medDevHandle: handle, medIp: '203.0.113.99', medPort: 30030 } : {}),
+});
+
+describe('mirror service: one mirror per CoA (incremental dataplane path)', () => {
+  const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+  const running = parseXml(ctx, CONFIG, { type: 'config' });
+  let dir: string;
+  let dp: Double;
+  let svc: MirrorService;
+  const make = async (): Promise<MirrorService> => {
+    dp = new Double();
+    const ds = { get: () => running, queue: new SerialQueue() };
+    const s = new MirrorService({
+      ds: ds as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
+      store: new StateStore(dir), log: silentLogger, publish: () => undefined,
+    });
+    await s.start();
+    return s;
+  };
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-'));
+    svc = await make();
+    for (let i = 0; i < 5; i++) await svc.onAccounting({ client: '127.0.0.1', identifier: i, status: 'start', acctSessionId: `s${i}`, framedIp: `192.0.2.${10 + i}` });
+  });
+  afterEach(async () => {
+    await svc.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('start and stop change one mirror each, spread over the pool, without a full desired state', async () => {
+    const fulls = dp.full.length;
+    assert.deepEqual(await svc.onCoa(coa('s0', 'start')), { ok: true });
+    assert.deepEqual(await svc.onCoa(coa('s1', 'start')), { ok: true });
+    assert.deepEqual(await svc.onCoa(coa('s2', 'start')), { ok: true });
+    assert.equal(dp.full.length, fulls, 'no full reconcile for a CoA');
+    assert.deepEqual(dp.one.map((c) => [c.key, c.spec?.tunnel]), [['s0', 'vt0'], ['s1', 'vt1'], ['s2', 'vt0']]);
+    assert.deepEqual(dp.one[0].spec!.addresses, ['192.0.2.10']);
+    assert.deepEqual(await svc.onCoa(coa('s1', 'stop')), { ok: true });
+    assert.deepEqual(dp.one[3], { key: 's1', spec: undefined });
+    // the freed member takes the next one
+    assert.deepEqual(await svc.onCoa(coa('s3', 'start')), { ok: true });
+    assert.equal(dp.one[4].spec!.tunnel, 'vt1');
+  });
+
+  it('Accounting Stop, Disconnect and clear-mirror-session remove one mirror each', async () => {
+    for (const id of ['s0', 's1', 's2']) await svc.onCoa(coa(id, 'start'));
+    const fulls = dp.full.length;
+    await svc.onAccounting({ client: '127.0.0.1', identifier: 9, status: 'stop', acctSessionId: 's0' });
+    assert.deepEqual(await svc.onCoa(coa('s1', undefined, 'disconnect')), { ok: true });
+    assert.equal(await svc.clear('s2'), true);
+    assert.equal(dp.full.length, fulls);
+    assert.deepEqual(dp.one.slice(3), [{ key: 's0', spec: undefined }, { key: 's1', spec: undefined }, { key: 's2', spec: undefined }]);
+    assert.equal(svc.sessionsState().length, 0);
+    assert.deepEqual(svc.subscribersState().map((s) => s['acct-session-id']), ['s2', 's3', 's4']);
+  });
+
+  it('a refused dataplane change: CoA-NAK 506, the tables and the dataplane as before', async () => {
+    await svc.onCoa(coa('s0', 'start'));
+    dp.failNext = true;
+    assert.deepEqual(await svc.onCoa(coa('s1', 'start')), { ok: false, cause: 506 });
+    assert.deepEqual(svc.sessionsState().map((s) => s['acct-session-id']), ['s0']);
+    dp.failNext = true;
+    assert.deepEqual(await svc.onCoa(coa('s0', 'stop')), { ok: false, cause: 506 });
+    assert.deepEqual(svc.sessionsState().map((s) => s['acct-session-id']), ['s0']);
+    dp.failNext = true;
+    assert.deepEqual(await svc.onCoa(coa('s0', undefined, 'disconnect')), { ok: false, cause: 506 });
+    assert.deepEqual(svc.sessionsState().map((s) => s['acct-session-id']), ['s0']);
+    assert.equal(svc.subscribersState().length, 5, 'the subscriber is kept');
+    assert.deepEqual([...dp.mirrors.keys()], ['s0']);
+    // the load count was restored too: the next start goes to the other member
+    assert.deepEqual(await svc.onCoa(coa('s1', 'start')), { ok: true });
+    assert.equal(dp.mirrors.get('s1')!.tunnel, 'vt1');
+  });
+
+  it('what was acknowledged is journalled and comes back after a restart', async () => {
+    await svc.onCoa(coa('s0', 'start'));
+    await svc.onCoa(coa('s1', 'start'));
+    await svc.onCoa(coa('s0', 'stop'));
+    await svc.onAccounting({ client: '127.0.0.1', identifier: 9, status: 'stop', acctSessionId: 's4' });
+    assert.ok(fs.existsSync(path.join(dir, 'state', 'mirrors.journal')));
+    await svc.stop();
+    svc = await make();
+    assert.deepEqual(svc.sessionsState().map((s) => [s['acct-session-id'], s['tunnel-interface']]), [['s1', 'vt1']]);
+    assert.deepEqual(svc.subscribersState().map((s) => s['acct-session-id']), ['s0', 's1', 's2', 's3']);
+    // start-up installs in full
+    assert.deepEqual(dp.full[dp.full.length - 1].mirrors.map((m) => m.key), ['s1']);
+  });
+
+  it('a torn last journal line (a crash mid-append) is ignored', async () => {
+    await svc.onCoa(coa('s0', 'start'));
+    await svc.stop();
+    fs.appendFileSync(path.join(dir, 'state', 'mirrors.journal'), '{"set":{"acctSess');
+    svc = await make();
+    assert.deepEqual(svc.sessionsState().map((s) => s['acct-session-id']), ['s0']);
+    // and the next change appends cleanly after the cut
+    await svc.onCoa(coa('s1', 'start'));
+    await svc.stop();
+    svc = await make();
+    assert.deepEqual(svc.sessionsState().map((s) => s['acct-session-id']), ['s0', 's1']);
+  });
+
+  it('a long journal is folded into a new snapshot', async () => {
+    for (let i = 0; i < 600; i++) {
+      await svc.onCoa(coa('s0', 'start'));
+      await svc.onCoa(coa('s0', 'stop'));
+    }
+    await svc.onCoa(coa('s2', 'start'));
+    const journal = fs.readFileSync(path.join(dir, 'state', 'mirrors.journal'), 'utf8');
+    assert.ok(journal.split('\n').length < 1100, `${journal.split('\n').length} lines`);
+    await svc.stop();
+    svc = await make();
+    assert.deepEqual(svc.sessionsState().map((s) => s['acct-session-id']), ['s2']);
+  });
+});
