@@ -14,74 +14,135 @@ import type { XmlElement } from '../xml/dom';
 
 // ---------------------------------------------------------------- subtree
 
-/** Apply a subtree filter (the children of <filter type="subtree">) to `root`. */
+/**
+ * Apply a subtree filter (the children of <filter type="subtree">) to `root`.
+ *
+ * The result is a view for output (toXml): the nodes created for containment
+ * are new, but every selected subtree (selection nodes, content-match
+ * leaves, list keys) is the node of `root` itself, whose `parent` still
+ * points into `root`. Nothing is copied, so a filter selecting a big list
+ * costs no more than the list's serialisation. Callers that change the
+ * result must clone it first.
+ */
 export function subtreeFilter(root: DataNode, filter: XmlElement[]): DataNode {
   const out = new DataNode(root.schema);
   if (filter.length === 0) return out; // an empty filter selects nothing (RFC 6241 6.4.2)
-  selectChildren(root, filter, out);
+  selectChildren(root, level(filter), out);
   return out;
 }
 
-function matchesName(n: DataNode, f: XmlElement): boolean {
+/** One filter element, analysed once per request. */
+interface FilterNode extends FilterLevel {
+  el: XmlElement;
+  local: string;
+  ns: string;
+  /** no child elements: a selection node (or a content-match node) */
+  leaf: boolean;
+  /** the trimmed text of a content-match node */
+  want: string;
+  /** every child is a content-match node */
+  allContentMatches: boolean;
+}
+
+/** The filter elements at one level, split into content-match nodes and the others. */
+interface FilterLevel {
+  contentMatches: FilterNode[];
+  others: FilterNode[];
+}
+
+function compile(el: XmlElement): FilterNode {
+  const kids = level(el.children);
+  return {
+    el,
+    local: el.local,
+    ns: el.ns,
+    leaf: el.children.length === 0,
+    want: el.text.trim(),
+    allContentMatches: kids.others.length === 0,
+    ...kids,
+  };
+}
+
+function level(els: XmlElement[]): FilterLevel {
+  const contentMatches: FilterNode[] = [];
+  const others: FilterNode[] = [];
+  for (const e of els) {
+    const f = compile(e);
+    if (isContentMatch(f)) contentMatches.push(f);
+    else others.push(f);
+  }
+  return { contentMatches, others };
+}
+
+function matchesName(n: DataNode, f: FilterNode): boolean {
   if (n.schema.name !== f.local) return false;
   return f.ns === '' || n.schema.module.namespace === f.ns;
 }
 
-function isContentMatch(f: XmlElement): boolean {
-  return f.children.length === 0 && f.text.trim() !== '';
+function isContentMatch(f: FilterNode): boolean {
+  return f.leaf && f.want !== '';
+}
+
+/** `c` joins the view under `dst` as it is (shared, its parent unchanged). */
+function share(dst: DataNode, c: DataNode): void {
+  dst.children.push(c);
 }
 
 /**
- * For one data parent and the filter elements at that level, copy the
+ * For one data parent and the filter elements at that level, put the
  * selected children of `src` into `dst`. Returns false when a content-match
  * node at this level fails (the parent instance is then not selected).
  */
-function selectChildren(src: DataNode, fs: XmlElement[], dst: DataNode): boolean {
-  const contentMatches = fs.filter(isContentMatch);
+function selectChildren(src: DataNode, fl: FilterLevel, dst: DataNode): boolean {
+  const { contentMatches, others } = fl;
   for (const cm of contentMatches) {
-    const want = cm.text.trim();
-    const ok = src.children.some((c) => matchesName(c, cm) && (c.value ?? '') === valueForMatch(c, cm, want));
+    let ok = false;
+    for (const c of src.children) {
+      if (matchesName(c, cm) && (c.value ?? '') === valueForMatch(c, cm.el, cm.want)) {
+        ok = true;
+        break;
+      }
+    }
     if (!ok) return false;
   }
-  const others = fs.filter((f) => !isContentMatch(f));
-  // list keys already copied with the entry are not copied twice
-  const isCopiedKey = (c: DataNode): boolean => src.schema.kind === 'list' && src.schema.keys.includes(c.schema) && dst.children.some((d) => d.schema === c.schema);
+  const keys = src.schema.kind === 'list' ? src.schema.keys : null;
+  // list keys already put in with the entry are not put in twice
+  const isCopiedKey = (c: DataNode): boolean => keys !== null && keys.includes(c.schema) && dst.children.some((d) => d.schema === c.schema);
   if (others.length === 0) {
     // only content matches: the whole instance is selected
-    for (const c of src.children) if (!isCopiedKey(c)) insertChild(dst, clone(c));
+    for (const c of src.children) if (!isCopiedKey(c)) share(dst, c);
     return true;
   }
   // content-match leaves are part of the output (RFC 6241 6.2.5)
   for (const c of src.children) {
     if (isCopiedKey(c)) continue;
-    const cmMatch = contentMatches.some((cm) => matchesName(c, cm));
-    if (cmMatch) {
-      insertChild(dst, clone(c));
+    if (contentMatches.length && contentMatches.some((cm) => matchesName(c, cm))) {
+      share(dst, c);
       continue;
     }
-    const sel = others.filter((f) => matchesName(c, f));
-    if (sel.length === 0) {
-      // list keys are always returned with a selected entry
-      if (src.schema.kind === 'list' && src.schema.keys.includes(c.schema)) insertChild(dst, clone(c));
-      continue;
-    }
-    for (const f of sel) {
-      if (f.children.length === 0) {
+    let selected = false;
+    for (const f of others) {
+      if (!matchesName(c, f)) continue;
+      selected = true;
+      if (f.leaf) {
         // selection node: the whole subtree
-        insertChild(dst, clone(c));
+        share(dst, c);
         break;
       }
       // containment node
       const copy = new DataNode(c.schema, c.value);
-      if (c.schema.kind === 'list') for (const k of c.children) if (c.schema.keys.includes(k.schema)) insertChild(copy, clone(k));
-      if (selectChildren(c, f.children, copy)) {
-        const hasContent = copy.children.some((k) => !(c.schema.kind === 'list' && c.schema.keys.includes(k.schema)));
-        if (hasContent || c.schema.kind === 'list' || f.children.every(isContentMatch)) {
+      const ckeys = c.schema.kind === 'list' ? c.schema.keys : null;
+      if (ckeys) for (const k of c.children) if (ckeys.includes(k.schema)) share(copy, k);
+      if (selectChildren(c, f, copy)) {
+        const hasContent = ckeys === null ? copy.children.length > 0 : copy.children.some((k) => !ckeys.includes(k.schema));
+        if (hasContent || ckeys !== null || f.allContentMatches) {
           insertChild(dst, copy);
           break;
         }
       }
     }
+    // list keys are always returned with a selected entry
+    if (!selected && keys !== null && keys.includes(c.schema)) share(dst, c);
   }
   return true;
 }
