@@ -21,9 +21,11 @@ export interface RpcCall {
 
 /**
  * An operation handler returns the reply body: '' for <ok/>, or the XML
- * of the reply content (e.g. '<data>...</data>').
+ * of the reply content (e.g. '<data>...</data>'), as a string or, for a
+ * large one, as its UTF-8 bytes in pieces (never joined: see OutMessage).
  */
-export type OpHandler = (call: RpcCall) => Promise<string> | string;
+export type ReplyBody = string | Buffer[];
+export type OpHandler = (call: RpcCall) => Promise<ReplyBody> | ReplyBody;
 
 /** An RPC of a YANG module other than ietf-netconf: input parsed by the engine, output as a data tree or nothing. */
 export interface ModuleRpc {

@@ -7,8 +7,8 @@
 import { AgentError } from '../errors';
 import { parseXmlDocument, XmlElement, escapeAttr } from '../xml/dom';
 import { parseXml, toXml } from '../yang/data';
-import type { AgentCore, OpHandler, RpcCall } from './core';
-import type { NetconfSession } from './transport';
+import type { AgentCore, OpHandler, ReplyBody, RpcCall } from './core';
+import type { NetconfSession, OutMessage } from './transport';
 import { NC_NS, rpcReplyErrors, toAgentErrors } from './rpc-error';
 import { BASE_OPS } from './ops';
 import { NOTIF_NS } from './notify';
@@ -28,7 +28,7 @@ export class Dispatcher {
   constructor(private core: AgentCore) {}
 
   /** Handle one framed message; returns the reply text (null: nothing to send). */
-  async handle(session: NetconfSession, text: string): Promise<string | null> {
+  async handle(session: NetconfSession, text: string): Promise<OutMessage | null> {
     let rpc: XmlElement;
     try {
       rpc = parseXmlDocument(text);
@@ -65,6 +65,7 @@ export class Dispatcher {
     this.core.stats.inRpcs++;
     try {
       const body = await this.run(call, el);
+      if (typeof body !== 'string') return [Buffer.from(`<rpc-reply xmlns="${NC_NS}"${attrs}>`), ...body, Buffer.from('</rpc-reply>')];
       return `<rpc-reply xmlns="${NC_NS}"${attrs}>${body === '' ? '<ok/>' : body}</rpc-reply>`;
     } catch (e) {
       // NACM: an error never names a node the user may not read
@@ -72,7 +73,7 @@ export class Dispatcher {
     }
   }
 
-  private async run(call: RpcCall, el: XmlElement): Promise<string> {
+  private async run(call: RpcCall, el: XmlElement): Promise<ReplyBody> {
     const { access } = call;
     if (el.ns === NC_NS) {
       const op: OpHandler | undefined = BASE_OPS[el.local];

@@ -368,6 +368,35 @@ export function encodeMessage(
   return out;
 }
 
+/**
+ * Frame one message given as UTF-8 pieces (never copied). With chunked
+ * framing, consecutive pieces share a chunk up to `chunkBytes`; a bigger
+ * piece is one chunk of its own.
+ */
+export function encodeParts(parts: Buffer[], mode: FramingMode, chunkBytes: number = DEFAULT_CHUNK_BYTES): Buffer[] {
+  if (mode === 'eom') return [...parts, EOM];
+  const out: Buffer[] = [];
+  let group: Buffer[] = [];
+  let glen = 0;
+  const close = (): void => {
+    if (glen === 0) return;
+    out.push(Buffer.from(`\n#${glen}\n`, 'latin1'), ...group);
+    group = [];
+    glen = 0;
+  };
+  for (const p of parts) {
+    if (p.length === 0) continue;
+    if (glen > 0 && glen + p.length > chunkBytes) close();
+    group.push(p);
+    glen += p.length;
+    if (glen > MAX_CHUNK_SIZE) throw new Error('a piece larger than the largest chunk');
+  }
+  close();
+  if (out.length === 0) throw new Error('chunked framing cannot carry an empty message');
+  out.push(EOC);
+  return out;
+}
+
 /** Frame one message into a single Buffer (small messages, tests). */
 export function encodeMessageBuffer(msg: string | Buffer, mode: FramingMode, chunkBytes?: number): Buffer {
   return Buffer.concat(encodeMessage(msg, mode, chunkBytes));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { FrameDecoder, FramingError, encodeMessage, encodeMessageBuffer } from '../../src/netconf/framing';
+import { FrameDecoder, FramingError, encodeMessage, encodeMessageBuffer, encodeParts } from '../../src/netconf/framing';
 
 function decodeAll(dec: FrameDecoder, bytes: Buffer[]): string[] {
   const out: string[] = [];
@@ -248,6 +248,31 @@ describe('netconf/framing', () => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       assert.equal(got?.length, body.length);
       assert.ok(ms < 10000, `decoding took ${ms} ms`);
+    });
+  });
+
+  describe('encodeParts (a message in pieces)', () => {
+    const pieces = ['<rpc-reply>', '', 'é€😀'.repeat(1000), 'x'.repeat(70000), '<a/>', '</rpc-reply>'].map((p) => Buffer.from(p));
+    const whole = Buffer.concat(pieces).toString();
+
+    it('frames the pieces as one message in both framings, without copying them', () => {
+      for (const mode of ['eom', 'chunked'] as const) {
+        const framed = encodeParts(pieces, mode, 16384);
+        for (const p of pieces) if (p.length) assert.ok(framed.includes(p), 'a piece is written as it is');
+        const d = new FrameDecoder({ mode });
+        assert.deepEqual(decodeAll(d, [Buffer.concat(framed)]), [whole]);
+      }
+    });
+
+    it('small pieces share a chunk up to the chunk size, a big piece is a chunk of its own', () => {
+      const framed = Buffer.concat(encodeParts(pieces, 'chunked', 16384)).toString('latin1');
+      const sizes = [...framed.matchAll(/\n#(\d+)\n/g)].map((m) => Number(m[1]));
+      assert.deepEqual(sizes, [pieces[0].length + pieces[2].length, 70000, pieces[4].length + pieces[5].length]);
+      assert.ok(framed.endsWith('\n##\n'));
+    });
+
+    it('refuses an empty message in chunked framing', () => {
+      assert.throws(() => encodeParts([Buffer.alloc(0)], 'chunked'), /empty message/);
     });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { NetconfClient } from '../../src/netconf/client';
-import { startAgent, Harness, assertOk, errorOf, dataOf, editConfig, getConfig, cos, klass, COS, ACC, NACM, WD } from './agent-harness';
+import { NetconfClient, parseReply } from '../../src/netconf/client';
+import { startAgent, Harness, assertOk, errorOf, dataOf, editConfig, getConfig, cos, klass, COS, ACC, NACM, WD, IF } from './agent-harness';
 
 describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpath, with-defaults RFC 6243)', function () {
   this.timeout(30000);
@@ -135,5 +135,37 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
     it('an unknown mode is invalid-value', async () => {
       assert.equal(errorOf(await wd('everything')).tag, 'invalid-value');
     });
+  });
+
+  it('a large reply (written in pieces) is whole and identical over base:1.1 and base:1.0', async () => {
+    const n = 6000;
+    const descr = (i: number) => `interface ${i}: é€😀 & <x>`;
+    const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const ifs = Array.from(
+      { length: n },
+      (_x, i) => `<interface><name>big${i}</name><description>${esc(descr(i))}</description><type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">ianaift:ethernetCsmacd</type></interface>`,
+    );
+    assertOk(await c.rpc(editConfig('candidate', `<interfaces xmlns="${IF}">${ifs.join('')}</interfaces>`)));
+    try {
+      const filter = `<interfaces xmlns="${IF}"/>`;
+      const r11 = await c.rpc(getConfig('candidate', filter));
+      assert.ok(Buffer.byteLength(r11) > 256 * 1024, 'several pieces');
+      const got = [...dataOf(r11).matchAll(/<description>([^<]*)<\/description>/g)].map((m) => m[1]);
+      assert.deepEqual(got, Array.from({ length: n }, (_x, i) => esc(descr(i))));
+      assert.equal(parseReply(r11).children[0].children[0].children.length, n);
+      const c10 = await NetconfClient.connect({ port: h.port, username: 'admin', password: 'pw', base: '1.0' });
+      try {
+        assert.equal(c10.base, '1.0');
+        const r10 = await c10.rpc(getConfig('candidate', filter));
+        assert.equal(dataOf(r10), dataOf(r11));
+        // unfiltered: the same entries
+        assert.ok(dataOf(await c10.rpc(getConfig('candidate'))).includes(dataOf(r11)));
+      } finally {
+        c10.destroy();
+      }
+    } finally {
+      assertOk(await c.rpc('<discard-changes/>'));
+      assertOk(await c.rpc(editConfig('candidate', cos(klass('cand-only', 2)))));
+    }
   });
 });

@@ -2,7 +2,8 @@
 import { AgentError } from '../../errors';
 import { toXml } from '../../yang/data';
 import { clone } from '../../yang/data/tree';
-import type { RpcCall } from '../core';
+import type { ReplyBody, RpcCall } from '../core';
+import type { WithDefaults } from '../../yang/data';
 import { applyFilter, datastoreParam, param, withDefaultsParam } from './common';
 import type { DataNode } from '../../yang/data/node';
 import { NC_NS } from '../rpc-error';
@@ -19,20 +20,43 @@ function readable(call: RpcCall, tree: DataNode): DataNode {
   return type === 'xpath' ? call.access.pruneRead(tree) : call.access.readView(tree);
 }
 
-export function getConfig(call: RpcCall): string {
+/**
+ * `<data>` with the tree in it: one string when small; otherwise the UTF-8
+ * bytes of each piece toXml hands over (about 64 KiB), so that a big reply
+ * is neither one string nor a long-lived heap object (the pieces die young,
+ * the bytes live outside the heap until written).
+ */
+function dataReply(tree: DataNode, wd: WithDefaults): ReplyBody {
+  let first: string | null = null;
+  let parts: Buffer[] | null = null;
+  toXml(tree, {
+    withDefaults: wd,
+    sink: (piece) => {
+      if (parts) parts.push(Buffer.from(piece, 'utf8'));
+      else if (first === null) first = piece;
+      else parts = [Buffer.from(`<data>${first}`, 'utf8'), Buffer.from(piece, 'utf8')];
+    },
+  });
+  if (parts === null) return `<data>${first ?? ''}</data>`;
+  const p: Buffer[] = parts;
+  p.push(Buffer.from('</data>', 'latin1'));
+  return p;
+}
+
+export function getConfig(call: RpcCall): ReplyBody {
   const src = datastoreParam(call.el, 'source');
   if (typeof src !== 'string') throw new AgentError('bad-element', 'get-config needs a datastore as source.', { type: 'protocol' });
   const wd = withDefaultsParam(call.el);
   let tree = readable(call, call.core.ds.get(src));
   tree = applyFilter(call, tree);
-  return `<data>${toXml(tree, { withDefaults: wd ?? 'explicit' })}</data>`;
+  return dataReply(tree, wd ?? 'explicit');
 }
 
-export function get(call: RpcCall): string {
+export function get(call: RpcCall): ReplyBody {
   const wd = withDefaultsParam(call.el);
   const root = clone(call.core.ds.get('running'));
   for (const p of call.core.stateProviders) p(root, call.access);
   let tree = readable(call, root);
   tree = applyFilter(call, tree);
-  return `<data>${toXml(tree, { withDefaults: wd ?? 'explicit' })}</data>`;
+  return dataReply(tree, wd ?? 'explicit');
 }

@@ -5,16 +5,16 @@
  * client only ever ends its own session.
  */
 import type { ServerChannel } from 'ssh2';
-import { FrameDecoder, FramingError, encodeMessage, type FramingMode } from '../framing';
+import { FrameDecoder, FramingError, encodeMessage, encodeParts, type FramingMode } from '../framing';
 import { buildServerHello, parseClientHello, negotiateBase, type BaseVersion } from '../hello';
 import { rpcReplyErrors } from '../rpc-error';
 import { AgentError } from '../../errors';
-import type { NetconfSession, SessionStats, TerminationReason } from './types';
+import type { NetconfSession, OutMessage, SessionStats, TerminationReason } from './types';
 
 /** What the session needs from the server that owns it. */
 export interface SessionHost {
   capabilities(): string[];
-  onMessage(s: NetconfSession, xml: string): Promise<string | null>;
+  onMessage(s: NetconfSession, xml: string): Promise<OutMessage | null>;
   /** hello completed */
   started(s: SshNetconfSession): void;
   /** session over; `established` tells whether started() had been called */
@@ -246,7 +246,7 @@ export class SshNetconfSession implements NetconfSession {
           this.paused = false;
           this.channel.resume();
         }
-        let reply: string | null;
+        let reply: OutMessage | null;
         try {
           reply = await this.host.onMessage(this, item.xml);
         } catch (e) {
@@ -298,9 +298,9 @@ export class SshNetconfSession implements NetconfSession {
    * data and the replies of pipelined requests that complete in the same
    * event-loop turn are coalesced into writes of about WRITE_BATCH bytes.
    */
-  private writeFramed(xml: string): void {
+  private writeFramed(msg: OutMessage): void {
     if (!this.channel.writable) return;
-    for (const piece of encodeMessage(xml, this.mode)) {
+    for (const piece of typeof msg === 'string' ? encodeMessage(msg, this.mode) : encodeParts(msg, this.mode)) {
       this.out.push(piece);
       this.outSize += piece.length;
       if (this.outSize >= WRITE_BATCH) this.flush();

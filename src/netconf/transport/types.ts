@@ -38,6 +38,13 @@ export interface NetconfSession {
   stats: SessionStats;
 }
 
+/**
+ * An outgoing message: its text, or (a large reply) its UTF-8 bytes in
+ * pieces, in order, never joined into one string; each piece is framed as
+ * it is (base:1.1 chunks of at least the pieces' size).
+ */
+export type OutMessage = string | Buffer[];
+
 export interface AuthRequest {
   username: string;
   method: 'password' | 'publickey';
@@ -67,7 +74,7 @@ export interface ServerOptions {
    * queued meanwhile (pipelining). A thrown error is logged and answered
    * with an operation-failed rpc-error.
    */
-  onMessage(session: NetconfSession, xml: string): Promise<string | null>;
+  onMessage(session: NetconfSession, xml: string): Promise<OutMessage | null>;
   onSessionStart?(s: NetconfSession): void;
   onSessionEnd?(s: NetconfSession, reason: string, killedBy?: number): void;
   /** default 60 s; also bounds SSH login */

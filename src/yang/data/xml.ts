@@ -669,18 +669,47 @@ export interface ToXmlOptions {
   withDefaults?: WithDefaults;
   /** pretty-print with two-space indentation */
   indent?: boolean;
+  /**
+   * receive the text in pieces (about 64 KiB each, in order) instead of as
+   * one string; toXml then returns ''. A big reply is then never one string.
+   */
+  sink?: (piece: string) => void;
 }
 
 interface TagStrings {
   name: string;
   ns: string;
   xmlns: string;
+  /** `<name>`, `<name xmlns="ns">`, `</name>`, `<name/>`, `<name xmlns="ns"/>` */
+  open: string;
+  openNs: string;
+  close: string;
+  empty: string;
+  emptyNs: string;
+  /** a leaf or leaf-list whose values are written as they are (no namespace prefixes in them) */
+  plain: boolean;
+  /** a node with child nodes (container, list entry, notification, rpc output ...) */
+  inner: boolean;
 }
 const tagCache = new WeakMap<SchemaNode, TagStrings>();
 function tagOf(s: SchemaNode): TagStrings {
   let t = tagCache.get(s);
   if (!t) {
-    t = { name: s.name, ns: s.module.namespace, xmlns: ` xmlns="${escapeAttr(s.module.namespace)}"` };
+    const xmlns = ` xmlns="${escapeAttr(s.module.namespace)}"`;
+    const k = s.kind;
+    const leafy = k === 'leaf' || k === 'leaf-list';
+    t = {
+      name: s.name,
+      ns: s.module.namespace,
+      xmlns,
+      open: `<${s.name}>`,
+      openNs: `<${s.name}${xmlns}>`,
+      close: `</${s.name}>`,
+      empty: `<${s.name}/>`,
+      emptyNs: `<${s.name}${xmlns}/>`,
+      plain: leafy && (!s.type || !hasPrefixedValues(s.type)),
+      inner: !leafy && k !== 'anydata' && k !== 'anyxml',
+    };
     tagCache.set(s, t);
   }
   return t;
@@ -693,9 +722,20 @@ function tagOf(s: SchemaNode): TagStrings {
  * instance-identifier values use are declared on the leaf.
  */
 export function toXml(node: DataNode, opts: ToXmlOptions = {}): string {
-  const w = new XmlWriter(opts.withDefaults ?? 'report-all', !!opts.indent);
-  if (node.schema.kind === 'root') for (const c of node.children) w.node(c, '', 0);
-  else w.node(node, node.parent && node.parent.schema.kind !== 'root' ? node.parent.schema.module.namespace : '', 0);
+  const wd = opts.withDefaults ?? 'report-all';
+  const w = new XmlWriter(wd, !!opts.indent, opts.sink);
+  // the common case (not indented, no per-leaf default checks) has its own lean walk
+  const fast = !opts.indent && (wd === 'explicit' || wd === 'report-all');
+  if (node.schema.kind === 'root') {
+    for (const c of node.children) {
+      if (fast) w.plain(c, '');
+      else w.node(c, '', 0);
+    }
+  } else {
+    const parentNs = node.parent && node.parent.schema.kind !== 'root' ? node.parent.schema.module.namespace : '';
+    if (fast) w.plain(node, parentNs);
+    else w.node(node, parentNs, 0);
+  }
   return w.finish();
 }
 
@@ -703,12 +743,20 @@ class XmlWriter {
   /** finished chunks; `buf` collects the current one (string concatenation is cheapest in V8) */
   out: string[] = [];
   private buf = '';
+  /** a piece went to the sink already */
+  private sank = false;
   constructor(
     private wd: WithDefaults,
     private indent: boolean,
+    private sink?: (piece: string) => void,
   ) {}
 
   finish(): string {
+    if (this.sink) {
+      if (this.buf) this.sink(this.buf);
+      this.buf = '';
+      return '';
+    }
     if (this.buf) this.out.push(this.buf);
     this.buf = '';
     return this.out.length === 1 ? this.out[0] : this.out.join('');
@@ -721,7 +769,40 @@ class XmlWriter {
 
   private padOf(depth: number): string {
     if (!this.indent) return '';
-    return depth ? '\n' + '  '.repeat(depth) : this.out.length || this.buf ? '\n' : '';
+    return depth ? '\n' + '  '.repeat(depth) : this.out.length || this.buf || this.sank ? '\n' : '';
+  }
+
+  /**
+   * node() for output without indentation in the modes 'explicit' and
+   * 'report-all' (no default-value checks): the same text, with the tag
+   * strings made once per schema node.
+   */
+  plain(n: DataNode, parentNs: string): void {
+    if (n.dflt && this.wd === 'explicit') return;
+    const t = tagOf(n.schema);
+    const same = t.ns === parentNs;
+    if (t.plain) {
+      const v = n.value;
+      if (v === null || v === '') this.buf += same ? t.empty : t.emptyNs;
+      else this.buf += (same ? t.open : t.openNs) + escapeText(v) + t.close;
+      if (this.buf.length > 65536) this.flush();
+      return;
+    }
+    if (!t.inner) {
+      // prefixed values, anydata, anyxml
+      this.node(n, parentNs, 0);
+      return;
+    }
+    if (!this.anyChildEmits(n)) {
+      if (!n.dflt) this.buf += same ? t.empty : t.emptyNs;
+      return;
+    }
+    this.buf += same ? t.open : t.openNs;
+    const ch = n.children;
+    const ns = t.ns;
+    for (let i = 0; i < ch.length; i++) this.plain(ch[i], ns);
+    this.buf += t.close;
+    if (this.buf.length > 65536) this.flush();
   }
 
   node(n: DataNode, parentNs: string, depth: number): void {
@@ -793,7 +874,10 @@ class XmlWriter {
     if (this.buf) {
       // character access flattens the rope now, while its pieces are still young garbage
       this.buf.charCodeAt(0);
-      this.out.push(this.buf);
+      if (this.sink) {
+        this.sink(this.buf);
+        this.sank = true;
+      } else this.out.push(this.buf);
       this.buf = '';
     }
   }
