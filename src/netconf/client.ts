@@ -245,9 +245,36 @@ export class NetconfClient extends EventEmitter {
     this.emit('close');
   }
 
+  /** framed messages not yet written: the RPCs sent in one turn leave in one channel write */
+  private outQ: Buffer[] = [];
+  private outLen = 0;
+  private flushQueued = false;
+
   private writeMessage(xml: string): void {
-    const parts = encodeMessage(xml, this.mode);
-    this.channel.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    for (const p of encodeMessage(xml, this.mode)) {
+      this.outQ.push(p);
+      this.outLen += p.length;
+    }
+    // after the current turn's microtasks: every RPC a batch of replies
+    // triggered is sent with the others (pipelining), a lone RPC without delay
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      process.nextTick(() => this.flushOut());
+    }
+  }
+
+  private flushOut(): void {
+    this.flushQueued = false;
+    if (this.outLen === 0) return;
+    const buf = this.outQ.length === 1 ? this.outQ[0] : Buffer.concat(this.outQ, this.outLen);
+    this.outQ = [];
+    this.outLen = 0;
+    if (this.closed) return;
+    try {
+      this.channel.write(buf);
+    } catch (e) {
+      this.fail(new NetconfClientError(`could not send: ${(e as Error).message}`));
+    }
   }
 
   /**
@@ -292,6 +319,7 @@ export class NetconfClient extends EventEmitter {
 
   /** Write bytes to the channel as they are (framing tests). */
   writeRaw(bytes: string | Buffer): void {
+    this.flushOut();
     this.channel.write(bytes);
   }
 
