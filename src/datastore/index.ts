@@ -10,7 +10,7 @@ import { AgentError, ErrorList } from '../errors';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { clone, diff, newTree, parseXml, toXml, validate } from '../yang/data';
-import { readIfExists, writeFileAtomic, writeFileAtomicAsync, writeFileDurable } from './persist';
+import { readIfExists, stageFile, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
 import { transformForWrite } from './transform';
 import { Applier, ChangeSet, Origin, runTransaction } from './transaction';
@@ -222,15 +222,28 @@ export class Datastore {
     const errors = validate(this.ctx, next, { type: 'config' });
     if (errors.length) throw errors.length === 1 ? errors[0] : new ErrorList(errors);
     const before = this.trees.running;
-    const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
-    if (cs.changes.length === 0) return cs;
+    // the new running.xml is written and its fsync started first: the diff and the appliers'
+    // validate and prepare run while the disk works; the rename is still the commit point
     const text = this.serialise(next);
-    await runTransaction(this.appliers, cs, () => writeFileDurable(this.runningFile, text));
-    this.trees.running = next;
-    const pruned = this.writeHistory(next, false, text);
-    this.events.onCommitted?.(cs);
-    await pruned;
-    return cs;
+    let staged: StagedFile | undefined;
+    let stageError: unknown;
+    try {
+      staged = stageFile(this.runningFile, text);
+    } catch (e) {
+      stageError = e; // reported at the commit point, after the appliers prepared, as before
+    }
+    try {
+      const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
+      if (cs.changes.length === 0) return cs;
+      await runTransaction(this.appliers, cs, () => (staged ? staged.install() : Promise.reject(stageError)));
+      this.trees.running = next;
+      const pruned = this.writeHistory(next, false, text);
+      this.events.onCommitted?.(cs);
+      await pruned;
+      return cs;
+    } finally {
+      staged?.discard(); // unless installed
+    }
   }
 
   /** <commit> of the candidate (with the confirmed-commit options). */
