@@ -17,7 +17,7 @@
 import type { AgentCore } from '../netconf/core';
 import type { DataNode } from '../yang/data/node';
 import { DataNode as Node } from '../yang/data/node';
-import { findChild, insertChild } from '../yang/data/tree';
+import { clone, findChild, findChildByName, insertChild, sameSubtree } from '../yang/data/tree';
 import type { SchemaContext } from '../yang/schema';
 import type { Access } from './access';
 import { NacmConfig, readConfig } from './config';
@@ -30,6 +30,8 @@ export { hiddenDenied, nodeFromPath, NacmAccess } from './policy';
 export type { Counters } from './policy';
 export { readConfig } from './config';
 export { Table } from './engine';
+
+const NACM_MODULE = 'ietf-netconf-acm';
 
 export type NacmPolicy = ((user: string, groups: string[]) => Access) & { counters: Counters };
 
@@ -44,10 +46,18 @@ interface Version {
  */
 export function nacmPolicy(ctx: SchemaContext, running: () => DataNode, counters: Counters = { operations: 0, writes: 0, notifications: 0 }): NacmPolicy {
   const versions = new WeakMap<DataNode, Version>();
+  // the /nacm subtree (a detached copy) the last version was read from: a commit that leaves it
+  // as it was keeps the rules and their memoised tables instead of reading and compiling them again
+  let last: { nacm: DataNode | undefined; v: Version } | undefined;
   const versionOf = (tree: DataNode): Version => {
     let v = versions.get(tree);
     if (!v) {
-      v = { cfg: readConfig(ctx, tree), tables: new Map() };
+      const nacm = findChildByName(tree, NACM_MODULE, 'nacm');
+      if (last && sameSubtree(last.nacm, nacm)) v = last.v;
+      else {
+        v = { cfg: readConfig(ctx, tree), tables: new Map() };
+        last = { nacm: nacm && clone(nacm), v };
+      }
       versions.set(tree, v);
     }
     return v;

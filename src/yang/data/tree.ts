@@ -201,6 +201,22 @@ export function clone(node: DataNode): DataNode {
   return c;
 }
 
+/**
+ * True when two subtrees (either may be absent) hold the same data: same
+ * schema nodes, values, default flags and anydata content, children in the
+ * same order. Parents and XML attributes are not compared.
+ */
+export function sameSubtree(a: DataNode | undefined, b: DataNode | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  if (a.schema !== b.schema || a.value !== b.value || a.dflt !== b.dflt || a.raw !== b.raw || a.rawJson !== b.rawJson) return false;
+  const ac = a.children;
+  const bc = b.children;
+  if (ac.length !== bc.length) return false;
+  for (let i = 0; i < ac.length; i++) if (!sameSubtree(ac[i], bc[i])) return false;
+  return true;
+}
+
 /** An XPath string literal. */
 export function quote(v: string): string {
   if (!v.includes("'")) return `'${v}'`;
