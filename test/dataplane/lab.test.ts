@@ -261,8 +261,12 @@ for i in range(2):
 
   it('multicast-interception copies the multicast forwarded to the one mirrored subscriber behind an interface, and only when on', async function () {
     this.timeout(120000);
-    // bng forwards 239.1.2.3 from core (vif 0, bcore) to the subscriber side (vif 1, bsub): a static MFC entry
-    const mroute = spawn('ip', ['netns', 'exec', NS.bng, '/usr/bin/python3', '-c', `
+    // bng forwards 239.1.2.3 from core (vif 0, bcore) to the subscriber side
+    // (vif 1, bsub): a static MFC entry. A kernel without multicast routing
+    // (CONFIG_IP_MROUTE off, no /proc/net/ip_mr_vif) cannot forward it; there
+    // bng itself sends the group out of bsub, which takes the same egress hook.
+    const viaMfc = fs.existsSync('/proc/net/ip_mr_vif');
+    const mroute = spawn('ip', ['netns', 'exec', NS.bng, '/usr/bin/python3', '-c', viaMfc ? `
 import socket,struct,sys,time
 s=socket.socket(socket.AF_INET,socket.SOCK_RAW,socket.IPPROTO_IGMP)
 s.setsockopt(socket.IPPROTO_IP,200,struct.pack('i',1))
@@ -272,7 +276,7 @@ ttls=bytearray(32); ttls[1]=1
 s.setsockopt(socket.IPPROTO_IP,204,struct.pack('=4s4sH32s2xIIIi',socket.inet_aton('198.51.100.20'),socket.inet_aton('239.1.2.3'),0,bytes(ttls),0,0,0,0))
 print('ready',flush=True)
 sys.stdin.read()
-`], { stdio: ['pipe', 'pipe', 'inherit'] });
+` : `print('ready',flush=True)`], { stdio: ['pipe', 'pipe', 'inherit'] });
     // md: one line per jmirror copy, the inner packet's destination
     const md = spawn('ip', ['netns', 'exec', NS.md, '/usr/bin/python3', '-c', `
 import socket
@@ -295,12 +299,13 @@ while True:
     const sendGroup = async (): Promise<{ forwarded: number; copies: number }> => {
       const tx = txBsub();
       const c = groupCopies();
-      sh(NS.core, '/usr/bin/python3', '-c', `
+      const [from, src] = viaMfc ? [NS.core, '198.51.100.20'] : [NS.bng, '192.0.2.1'];
+      sh(from, '/usr/bin/python3', '-c', `
 import socket
 u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
 u.setsockopt(socket.IPPROTO_IP,socket.IP_MULTICAST_TTL,8)
-u.setsockopt(socket.IPPROTO_IP,socket.IP_MULTICAST_IF,socket.inet_aton('198.51.100.20'))
-u.bind(('198.51.100.20',0))
+u.setsockopt(socket.IPPROTO_IP,socket.IP_MULTICAST_IF,socket.inet_aton('${src}'))
+u.bind(('${src}',0))
 for i in range(5): u.sendto(b'group-data-%d'%i,('239.1.2.3',5000))
 `);
       await sleep(1200);
@@ -310,7 +315,7 @@ for i in range(5): u.sendto(b'group-data-%d'%i,('239.1.2.3',5000))
 
     await apply(state([M1]));
     let r = await sendGroup();
-    assert.ok(r.forwarded >= 5, `bng forwards the group to the subscriber side (${r.forwarded})`);
+    assert.ok(r.forwarded >= 5, `the group leaves bng on the subscriber side (${r.forwarded})`);
     assert.equal(r.copies, 0, 'multicast-interception off: no multicast copies');
     assert.doesNotMatch(egress(), /e0000000\/f0000000/);
 
