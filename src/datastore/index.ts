@@ -10,7 +10,7 @@ import { AgentError, ErrorList } from '../errors';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { clone, diff, newTree, parseXml, toXml, validate } from '../yang/data';
-import { readIfExists, stageFile, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
+import { readIfExists, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
 import { transformForWrite } from './transform';
 import { Applier, ChangeSet, Origin, runTransaction } from './transaction';
@@ -218,31 +218,27 @@ export class Datastore {
    * transaction. Must be called from inside `queue.run`.
    */
   async commitTree(next: DataNode, origin: Origin): Promise<ChangeSet> {
-    transformForWrite(next);
-    const errors = validate(this.ctx, next, { type: 'config' });
-    if (errors.length) throw errors.length === 1 ? errors[0] : new ErrorList(errors);
-    const before = this.trees.running;
-    // the new running.xml is written and its fsync started first: the diff and the appliers'
-    // validate and prepare run while the disk works; the rename is still the commit point
-    const text = this.serialise(next);
-    let staged: StagedFile | undefined;
-    let stageError: unknown;
+    // the new running.xml is created now and written as soon as it is serialised: validation,
+    // the diff and the appliers' validate and prepare run while the disk works; the rename
+    // after prepare is still the commit point, and a refused or empty commit drops the file
+    const staged = new StagedFile(this.runningFile);
     try {
-      staged = stageFile(this.runningFile, text);
-    } catch (e) {
-      stageError = e; // reported at the commit point, after the appliers prepared, as before
-    }
-    try {
+      transformForWrite(next);
+      const errors = validate(this.ctx, next, { type: 'config' });
+      if (errors.length) throw errors.length === 1 ? errors[0] : new ErrorList(errors);
+      const before = this.trees.running;
+      const text = this.serialise(next);
+      staged.write(text);
       const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
       if (cs.changes.length === 0) return cs;
-      await runTransaction(this.appliers, cs, () => (staged ? staged.install() : Promise.reject(stageError)));
+      await runTransaction(this.appliers, cs, () => staged.install());
       this.trees.running = next;
       const pruned = this.writeHistory(next, false, text);
       this.events.onCommitted?.(cs);
       await pruned;
       return cs;
     } finally {
-      staged?.discard(); // unless installed
+      staged.discard(); // unless installed
     }
   }
 

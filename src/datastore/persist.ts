@@ -41,67 +41,84 @@ export async function writeFileAtomicAsync(file: string, data: string | Buffer, 
 
 let stagedSeq = 0;
 
-/** A file written and fsynced under a temporary name, not yet in place (see stageFile). */
-export interface StagedFile {
-  /** rename it over the target and fsync the directory (waits for the data fsync first) */
-  install(): Promise<void>;
-  /** remove the temporary file (in the background) */
-  discard(): void;
-}
+const openP = (file: string, mode: number): Promise<number> =>
+  new Promise((resolve, reject) => fs.open(file, 'w', mode, (e, fd) => (e ? reject(e) : resolve(fd))));
+const writeP = (fd: number, buf: Buffer, off: number): Promise<number> =>
+  new Promise((resolve, reject) => fs.write(fd, buf, off, buf.length - off, null, (e, n) => (e ? reject(e) : resolve(n))));
+const fdatasyncP = (fd: number): Promise<void> => new Promise((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
 
 /**
- * The first half of writeFileAtomic, started now and finished later: the
- * data goes into a new temporary file in the target's directory and its
- * fsync runs on the thread pool while the caller goes on (a commit diffs
- * and prepares its appliers meanwhile). install() is the commit point:
- * after the fsync, rename over the target, then fsync the directory. The
- * short steps (open, write into the page cache, close, rename) are
- * synchronous, which costs less than a thread-pool round trip each.
+ * The first half of writeFileAtomic, started early and finished later, all
+ * on the thread pool: a new temporary file in the target's directory is
+ * created as soon as the StagedFile exists (a commit validates and
+ * serialises meanwhile), write() fills and fsyncs it (the commit diffs and
+ * prepares its appliers meanwhile), install() is the commit point: after
+ * the fsync, rename over the target, then fsync the directory. discard()
+ * removes the temporary file in the background.
  */
-export function stageFile(file: string, data: string | Buffer, mode = 0o600): StagedFile {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++stagedSeq}.tmp`);
-  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const fd = fs.openSync(tmp, 'w', mode);
-  let synced: Promise<void>;
-  try {
-    let off = 0;
-    while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
-    synced = new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
-  } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-  // the fd is closed once the fsync is over, whatever happens to the file
-  const closed = synced.finally(() => fs.closeSync(fd));
-  closed.catch(() => undefined);
-  let used = false;
-  return {
-    install: async () => {
-      if (used) throw new Error('staged file used twice');
-      used = true;
-      try {
-        await closed;
-        fs.renameSync(tmp, file);
-      } catch (e) {
-        fs.rmSync(tmp, { force: true });
-        throw e;
-      }
-      await fsyncDirAsync(dir);
-    },
-    discard: () => {
-      if (used) return;
-      used = true;
-      const rm = (): void => fs.unlink(tmp, () => undefined);
-      closed.then(rm, rm);
-    },
-  };
-}
+export class StagedFile {
+  readonly tmp: string;
+  private opened: Promise<number>;
+  private synced?: Promise<void>;
+  private used = false;
 
-/** writeFileAtomic with the data and directory fsyncs on the thread pool. */
-export async function writeFileDurable(file: string, data: string | Buffer, mode = 0o600): Promise<void> {
-  await stageFile(file, data, mode).install();
+  constructor(
+    readonly file: string,
+    mode = 0o600,
+  ) {
+    this.tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++stagedSeq}.tmp`);
+    this.opened = openP(this.tmp, mode);
+    this.opened.catch(() => undefined);
+  }
+
+  /** Write the content and start its fsync. */
+  write(data: string | Buffer): void {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.synced = this.opened.then(async (fd) => {
+      let off = 0;
+      while (off < buf.length) off += await writeP(fd, buf, off);
+      await fdatasyncP(fd);
+    });
+    this.synced.catch(() => undefined);
+  }
+
+  /** Rename over the target once the data is on disk, then fsync the directory. */
+  async install(): Promise<void> {
+    if (this.used || !this.synced) throw new Error('staged file installed twice or never written');
+    this.used = true;
+    try {
+      await this.synced;
+    } catch (e) {
+      this.cleanup();
+      throw e;
+    }
+    fs.closeSync(await this.opened);
+    try {
+      fs.renameSync(this.tmp, this.file);
+    } catch (e) {
+      fs.rmSync(this.tmp, { force: true });
+      throw e;
+    }
+    await fsyncDirAsync(path.dirname(this.file));
+  }
+
+  /** Drop the temporary file (no-op once installed). */
+  discard(): void {
+    if (this.used) return;
+    this.used = true;
+    this.cleanup();
+  }
+
+  private cleanup(): void {
+    const done = this.synced ?? this.opened;
+    const rm = (): void => {
+      this.opened.then(
+        (fd) => fs.close(fd, () => fs.unlink(this.tmp, () => undefined)),
+        () => undefined,
+      );
+    };
+    done.then(rm, rm);
+  }
 }
 
 async function fsyncDirAsync(dir: string): Promise<void> {
