@@ -8,7 +8,9 @@
  *     RADIUS secret): the view get-config uses (readable subtrees shared),
  *     and the self-contained copy an XPath filter gets,
  *   - a user in no LI group (the 5,000 policies are hidden).
- * Prints the median ms of each and the overhead over admin (target < 30%).
+ * Prints the fastest and the median ms of each (40 interleaved rounds) and
+ * the overhead over admin of the fastest runs (target < 30%): on a machine
+ * shared with other work the fastest run is the one least disturbed.
  *
  *   npx tsx bench/nacm.ts [entries]
  */
@@ -22,6 +24,8 @@ import { nacmPolicy } from '../src/nacm';
 const N = Number(process.argv[2] ?? 10000);
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fastest = (xs: number[]): number => Math.min(...xs);
+const ROUNDS = 40;
 
 function buildConfig(): string {
   const half = Math.floor(N / 2);
@@ -58,21 +62,22 @@ function main(): void {
   };
   const sizes = new Map(users.map(([u]) => [u, getConfig(u)]));
   const times = new Map<string, number[]>(users.map(([u]) => [u, []]));
-  for (let round = 0; round < 15; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     for (const [u] of users) {
       const t0 = now();
       getConfig(u);
       times.get(u)!.push(now() - t0);
     }
   }
-  const base = median(times.get('admin')!);
-  console.log(`get-config of a ${N}-entry configuration (median of 15, in process: pruneRead + XML)`);
+  const base = fastest(times.get('admin')!);
+  console.log(`get-config of a ${N}-entry configuration (${ROUNDS} interleaved rounds, in process: pruneRead + XML)`);
+  console.log(`  ${'user'.padEnd(32)} ${'fastest'.padStart(10)} ${'median'.padStart(10)}  ${'bytes'.padStart(9)}        overhead`);
   for (const [u, label] of users) {
-    const m = median(times.get(u)!);
-    const over = ((m / base - 1) * 100).toFixed(1);
-    console.log(`  ${label.padEnd(32)} ${m.toFixed(1).padStart(7)} ms  ${String(sizes.get(u)).padStart(9)} bytes  overhead ${u === 'admin' ? '  -' : over + '%'}`);
+    const f = fastest(times.get(u)!);
+    const over = ((f / base - 1) * 100).toFixed(1);
+    console.log(`  ${label.padEnd(32)} ${f.toFixed(1).padStart(7)} ms ${median(times.get(u)!).toFixed(1).padStart(7)} ms  ${String(sizes.get(u)).padStart(9)} bytes  ${u === 'admin' ? '  -' : over + '%'}`);
   }
-  const tapOver = median(times.get('tap')!) / base - 1;
+  const tapOver = fastest(times.get('tap')!) / base - 1;
   console.log(`NACM overhead for a restricted user that reads it all: ${(tapOver * 100).toFixed(1)}% (target < 30%)`);
 }
 
