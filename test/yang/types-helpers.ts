@@ -1,26 +1,11 @@
 /** Hand-built Module / Identity / SchemaNode / Statement objects for the type-system tests. */
 import type { Identity, Module, NodeKind, SchemaNode, SourceLoc, Statement, YangType } from '../../src/yang/schema';
 import { types } from '../../src/yang/types';
+import { emptyModule, newNode } from '../../src/yang/compile';
 import type { TypeScope } from '../../src/yang/types/api';
 
 export function mkModule(name: string, prefix = name, yangVersion: '1' | '1.1' = '1.1'): Module {
-  const m: Module = {
-    name,
-    namespace: `urn:test:${name}`,
-    prefix,
-    yangVersion,
-    file: `${name}.yang`,
-    implemented: true,
-    imports: new Map(),
-    submodules: [],
-    features: new Map(),
-    identities: new Map(),
-    deviatedBy: [],
-    data: [],
-    rpcs: [],
-    notifications: [],
-    source: '',
-  };
+  const m: Module = { ...emptyModule(name, `${name}.yang`), namespace: `urn:test:${name}`, prefix, yangVersion, implemented: true };
   m.imports.set(prefix, m);
   return m;
 }
@@ -84,30 +69,7 @@ export function mkNode(
   module: Module,
   opts: { type?: YangType; config?: boolean; parent?: SchemaNode | null } = {},
 ): SchemaNode {
-  const n: SchemaNode = {
-    kind,
-    name,
-    module,
-    parent: opts.parent ?? null,
-    children: [],
-    dataChildren: new Map(),
-    config: opts.config ?? true,
-    status: 'current',
-    mandatory: false,
-    presence: false,
-    keys: [],
-    minElements: 0,
-    maxElements: Infinity,
-    orderedBy: 'system',
-    unique: [],
-    type: opts.type,
-    defaults: [],
-    must: [],
-    when: [],
-    extensions: [],
-    nacm: null,
-    loc: loc(),
-  };
+  const n: SchemaNode = { ...newNode(kind, name, module, opts.parent ?? null, loc()), config: opts.config ?? true, type: opts.type };
   if (n.parent) {
     n.parent.children.push(n);
     n.parent.dataChildren.set(`${module.name}:${name}`, n);

@@ -5,26 +5,11 @@
 import { DataNode } from '../../src/yang/data/node';
 import type { Identity, Module, NodeKind, SchemaContext, SchemaNode, YangType } from '../../src/yang/schema';
 import { xpath } from '../../src/yang/xpath';
+import { emptyModule, newNode } from '../../src/yang/compile';
 import type { XPathValue } from '../../src/yang/xpath/api';
 
 export function mkModule(name: string, prefix: string): Module {
-  const m: Module = {
-    name,
-    namespace: `urn:test:${name}`,
-    prefix,
-    yangVersion: '1.1',
-    file: `${name}.yang`,
-    implemented: true,
-    imports: new Map(),
-    submodules: [],
-    features: new Map(),
-    identities: new Map(),
-    deviatedBy: [],
-    data: [],
-    rpcs: [],
-    notifications: [],
-    source: '',
-  };
+  const m: Module = { ...emptyModule(name, `${name}.yang`), namespace: `urn:test:${name}`, prefix, yangVersion: '1.1', implemented: true };
   m.imports.set(prefix, m);
   return m;
 }
@@ -40,30 +25,7 @@ export function sn(
   children: SchemaNode[] = [],
   extra: Partial<SchemaNode> = {},
 ): SchemaNode {
-  const n: SchemaNode = {
-    kind,
-    name,
-    module,
-    parent: null,
-    children,
-    dataChildren: new Map(),
-    config: true,
-    status: 'current',
-    mandatory: false,
-    presence: false,
-    keys: [],
-    minElements: 0,
-    maxElements: Infinity,
-    orderedBy: 'system',
-    unique: [],
-    defaults: [],
-    must: [],
-    when: [],
-    extensions: [],
-    nacm: null,
-    loc: { file: `${module.name}.yang`, line: 1, col: 1 },
-    ...extra,
-  };
+  const n: SchemaNode = { ...newNode(kind, name, module, null, { file: `${module.name}.yang`, line: 1, col: 1 }), children, ...extra };
   for (const c of children) c.parent = n;
   const add = (list: SchemaNode[]): void => {
     for (const c of list) {

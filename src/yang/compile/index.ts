@@ -158,7 +158,8 @@ export function newNode(kind: NodeKind, name: string, module: Module, parent: Sc
   };
 }
 
-function emptyModule(name: string, file: string): Module {
+/** a module with nothing in it yet (the compiler fills it; tests build schemas by hand from it) */
+export function emptyModule(name: string, file: string): Module {
   return {
     name,
     namespace: '',
