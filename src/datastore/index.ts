@@ -349,6 +349,9 @@ export class Datastore {
    * the history entry is a hard link to it (running.xml is always replaced
    * by rename, so the linked inode never changes), which costs no second
    * data write. The oldest entries beyond HISTORY_DEPTH are unlinked.
+   * Without `sync`, link and unlinks run on the thread pool: the returned
+   * promise settles when they are done (the commit awaits it before its
+   * reply, after its other work).
    */
   private writeHistory(tree: DataNode, sync: boolean, text = this.serialise(tree)): Promise<void> | undefined {
     const seqs = this.historyFiles();
@@ -377,20 +380,21 @@ export class Datastore {
       writeFileAtomic(file, text);
       return prune();
     }
-    try {
-      fs.linkSync(this.runningFile, file);
-      return prune();
-    } catch {
-      /* no hard links here (or a stale file): write a copy */
-    }
-    // readable from memory until the copy is on disk
+    // readable from memory until the link (or copy) is there
     this.historyPending.set(seq, text);
-    const pruned = prune();
     const settle = (): void => {
       this.historyPending.delete(seq);
     };
-    writeFileAtomicAsync(file, text).then(settle, settle);
-    return pruned;
+    const linked = new Promise<void>((resolve) =>
+      fs.link(this.runningFile, file, (e) => {
+        if (!e) settle();
+        // no hard links here (or a stale file): write a copy
+        else writeFileAtomicAsync(file, text).then(settle, settle);
+        resolve();
+      }),
+    );
+    const pruned = prune();
+    return pruned ? Promise.all([linked, pruned]).then(() => undefined) : linked;
   }
 
   /** Committed configurations, newest first: index 0 is the active one. */
