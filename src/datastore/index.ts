@@ -218,17 +218,19 @@ export class Datastore {
    * transaction. Must be called from inside `queue.run`.
    */
   async commitTree(next: DataNode, origin: Origin): Promise<ChangeSet> {
-    // the new running.xml is created now and written as soon as it is serialised: validation,
-    // the diff and the appliers' validate and prepare run while the disk works; the rename
-    // after prepare is still the commit point, and a refused or empty commit drops the file
+    // The new running.xml is created, written and fsynced on the thread pool while validation,
+    // the diff and the appliers' validate and prepare run here; the rename after prepare is
+    // still the commit point, and a refused or empty commit drops the file. It can be
+    // serialised before validation: validation only adds and removes default nodes (no
+    // auto-deletion of explicit ones here), which the file (with-defaults explicit) leaves out.
     const staged = new StagedFile(this.runningFile);
     try {
       transformForWrite(next);
+      const text = this.serialise(next);
+      staged.write(text);
       const errors = validate(this.ctx, next, { type: 'config' });
       if (errors.length) throw errors.length === 1 ? errors[0] : new ErrorList(errors);
       const before = this.trees.running;
-      const text = this.serialise(next);
-      staged.write(text);
       const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
       if (cs.changes.length === 0) return cs;
       await runTransaction(this.appliers, cs, () => staged.install());
