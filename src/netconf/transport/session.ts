@@ -266,6 +266,9 @@ export class SshNetconfSession implements NetconfSession {
         // a client that does not read its replies is not buffered for without bound
         if (this.channel.writableNeedDrain) await this.waitDrain();
       }
+      // every reply of this batch is framed: send them now (one write for a
+      // pipelined batch), not a loop turn later
+      this.flush();
       if (this.inputDead && this.state === 'open' && this.queue.length === 0) {
         // client EOF after its last message
         this.terminate('dropped');
