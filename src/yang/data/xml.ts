@@ -688,9 +688,15 @@ interface TagStrings {
   emptyNs: string;
   /** a leaf or leaf-list whose values are written as they are (no namespace prefixes in them) */
   plain: boolean;
+  /** a leaf or leaf-list whose values use namespace prefixes (identityref, instance-identifier ...) */
+  prefixed: boolean;
+  /** prefixed: the element written for a value, without and with the xmlns attribute (at most PREFIXED_CACHE each) */
+  byValue: Map<string, string>;
+  byValueNs: Map<string, string>;
   /** a node with child nodes (container, list entry, notification, rpc output ...) */
   inner: boolean;
 }
+const PREFIXED_CACHE = 256;
 const tagCache = new WeakMap<SchemaNode, TagStrings>();
 function tagOf(s: SchemaNode): TagStrings {
   let t = tagCache.get(s);
@@ -708,6 +714,9 @@ function tagOf(s: SchemaNode): TagStrings {
       empty: `<${s.name}/>`,
       emptyNs: `<${s.name}${xmlns}/>`,
       plain: leafy && (!s.type || !hasPrefixedValues(s.type)),
+      prefixed: leafy && !!s.type && hasPrefixedValues(s.type),
+      byValue: new Map(),
+      byValueNs: new Map(),
       inner: !leafy && k !== 'anydata' && k !== 'anyxml',
     };
     tagCache.set(s, t);
@@ -737,6 +746,18 @@ export function toXml(node: DataNode, opts: ToXmlOptions = {}): string {
     else w.node(node, parentNs, 0);
   }
   return w.finish();
+}
+
+/** A leaf whose value uses namespace prefixes, each prefix declared on it. */
+function prefixedLeaf(t: TagStrings, s: SchemaNode, v: string, attrs: string): string {
+  const x = valueToXml(s.type, v);
+  const seen = new Set<string>();
+  for (const m of x.modules) {
+    if (seen.has(m.prefix)) continue;
+    seen.add(m.prefix);
+    attrs += ` xmlns:${m.prefix}="${escapeAttr(m.namespace)}"`;
+  }
+  return `<${t.name}${attrs}>${escapeText(x.text)}</${t.name}>`;
 }
 
 class XmlWriter {
@@ -788,8 +809,24 @@ class XmlWriter {
       if (this.buf.length > 65536) this.flush();
       return;
     }
+    if (t.prefixed) {
+      // the same few identities over and over: each element made once
+      const v = n.value;
+      if (v === null || v === '') this.buf += same ? t.empty : t.emptyNs;
+      else {
+        const cache = same ? t.byValue : t.byValueNs;
+        let el = cache.get(v);
+        if (el === undefined) {
+          el = prefixedLeaf(t, n.schema, v, same ? '' : t.xmlns);
+          if (cache.size < PREFIXED_CACHE) cache.set(v, el);
+        }
+        this.buf += el;
+      }
+      if (this.buf.length > 65536) this.flush();
+      return;
+    }
     if (!t.inner) {
-      // prefixed values, anydata, anyxml
+      // anydata, anyxml
       this.node(n, parentNs, 0);
       return;
     }
@@ -825,14 +862,7 @@ class XmlWriter {
       } else if (!s.type || !hasPrefixedValues(s.type)) {
         this.buf += `${pad}<${t.name}${attrs}>${escapeText(v)}</${t.name}>`;
       } else {
-        const x = valueToXml(s.type, v);
-        const seen = new Set<string>();
-        for (const m of x.modules) {
-          if (seen.has(m.prefix)) continue;
-          seen.add(m.prefix);
-          attrs += ` xmlns:${m.prefix}="${escapeAttr(m.namespace)}"`;
-        }
-        this.buf += `${pad}<${t.name}${attrs}>${escapeText(x.text)}</${t.name}>`;
+        this.buf += pad + prefixedLeaf(t, s, v, attrs);
       }
       if (this.buf.length > 65536) this.flush();
       return;
