@@ -10,7 +10,7 @@
  *   edit-config+commit one leaf changed in candidate, then commit (p50, p99)
  *   large get-config   the whole running ietf-interfaces list (--large entries)
  *
- * As root:  npx tsx bench/compare/run.ts [--sessions 20] [--rpcs 2000] [--commits 200] [--large 5000]
+ * As root:  npx tsx bench/compare/run.ts [--sessions 20] [--rpcs 2000] [--warmup 3000] [--commits 200] [--large 5000]
  * It creates one network namespace (ftcmp<PID>) with only loopback, reruns
  * itself inside, starts both peers there (by PID: sshd, netconfd, flowtapd),
  * and removes everything at the end. A peer that cannot be set up is
@@ -35,6 +35,13 @@ const N_SESSIONS = arg('--sessions', 20);
 const N_RPCS = arg('--rpcs', 2000);
 const N_COMMITS = arg('--commits', 200);
 const N_LARGE = arg('--large', 5000);
+/**
+ * small get-config sent to each peer before the timed ones, one at a time
+ * and 64 in flight: the same for both, so that the one Node client (and a
+ * JIT-compiled agent) is measured in its steady state, and not cold for the
+ * peer measured first
+ */
+const N_WARMUP = arg('--warmup', 3000);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -238,7 +245,18 @@ async function measure(peer: Peer, key: Buffer): Promise<Figures> {
     const check = await deadline(c.rpcOk(SMALL), 20000, 'get-config');
     if (!check.includes('<name>bench0</name>')) throw new Error(`${peer.name}: small get-config does not return bench0`);
     // small get-config, sequential
-    for (let i = 0; i < 50; i++) await c.rpcOk(SMALL); // warm-up
+    // warm-up (N_WARMUP): sequential, then pipelined
+    for (let i = 0; i < N_WARMUP; i++) await c.rpcOk(SMALL);
+    let warm = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (warm < N_WARMUP) {
+          warm++;
+          await c.rpcOk(SMALL);
+        }
+      }),
+    );
+    phase('warm-up done');
     let t = now();
     for (let i = 0; i < N_RPCS; i++) await c.rpcOk(SMALL);
     f.seqRps = N_RPCS / ((now() - t) / 1000);
@@ -340,7 +358,7 @@ async function inner(): Promise<void> {
     const ncd = await startNetconfd(tmp, key, pub);
     peers.push(ftd, ncd);
     console.log(`host: ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-    console.log(`work: ${N_SESSIONS} sessions, ${N_RPCS} small get-config, ${N_COMMITS} edit+commit, ${N_LARGE} interfaces; same client (src/netconf/client.ts), Ed25519 key auth, loopback`);
+    console.log(`work: ${N_SESSIONS} sessions, ${N_RPCS} small get-config (after ${N_WARMUP} + ${N_WARMUP} pipelined to warm up), ${N_COMMITS} edit+commit, ${N_LARGE} interfaces; same client (src/netconf/client.ts), Ed25519 key auth, loopback`);
     const results: { peer: Peer; f?: Figures; error?: string }[] = [];
     for (const p of peers) {
       console.log(`${p.name} ${p.version}: ${p.failed ? `NOT SET UP: ${p.failed}` : 'measuring...'}`);
