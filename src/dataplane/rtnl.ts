@@ -33,6 +33,7 @@ const NLMSG_DONE = 3;
 
 const IFLA_IFNAME = 3;
 const IFLA_MTU = 4;
+const IFLA_TXQLEN = 13;
 const IFLA_OPERSTATE = 16;
 const IFF_UP = 0x1;
 const IFF_LOWER_UP = 0x10000;
@@ -177,6 +178,8 @@ export interface LinkInfo {
   lowerUp: boolean;
   operstate: number;
   mtu?: number;
+  /** transmit queue length (packets) */
+  txqlen?: number;
 }
 
 export function ifinfomsg(index: number, flags = 0, change = 0): Buffer {
@@ -195,6 +198,7 @@ export function parseLink(data: Buffer): LinkInfo {
   const a = parseAttrs(data.subarray(16));
   const op = a.get(IFLA_OPERSTATE);
   const mtu = a.get(IFLA_MTU);
+  const txq = a.get(IFLA_TXQLEN);
   return {
     index,
     name: attrString(a.get(IFLA_IFNAME)) ?? '',
@@ -202,6 +206,7 @@ export function parseLink(data: Buffer): LinkInfo {
     lowerUp: (flags & IFF_LOWER_UP) !== 0,
     operstate: op ? op[0] : 0,
     mtu: mtu ? mtu.readUInt32LE(0) : undefined,
+    txqlen: txq && txq.length >= 4 ? txq.readUInt32LE(0) : undefined,
   };
 }
 
@@ -216,6 +221,10 @@ export async function getLink(nl: Rtnl, name: string): Promise<LinkInfo | undefi
 
 export async function setLinkUp(nl: Rtnl, index: number, up: boolean, name = String(index)): Promise<void> {
   await nl.exec(`set link ${name} ${up ? 'up' : 'down'}`, RTM_NEWLINK, 0, ifinfomsg(index, up ? IFF_UP : 0, IFF_UP));
+}
+
+export async function setLinkTxqlen(nl: Rtnl, index: number, txqlen: number, name = String(index)): Promise<void> {
+  await nl.exec(`set link ${name} txqueuelen ${txqlen}`, RTM_NEWLINK, 0, Buffer.concat([ifinfomsg(index), u32attr(IFLA_TXQLEN, txqlen)]));
 }
 
 export async function deleteLink(nl: Rtnl, index: number, name = String(index)): Promise<void> {

@@ -4,6 +4,7 @@
  *   {"op":"apply","state":DesiredState}  -> {"ok":true,"ms":N} | {"ok":false,"error":"..."}
  *   {"op":"prepare-abort","state":DesiredState} -> {"ok":true}
  *   {"op":"set","key":"...","spec":MirrorSpec|null} -> {"ok":true,"ms":N} (Dataplane.setMirror, the incremental path)
+ *   {"op":"stale-link","key":NAME}      -> {"ok":true} (tests: the dataplane's remembered ifindex of NAME becomes wrong)
  *   {"op":"counters","key":"..."}        -> {"ok":true,"counters":{...},"stats":{...}}
  *   {"op":"exit"}
  * (mocha loads every .ts under test/dataplane: it runs only as a program.)
@@ -34,6 +35,11 @@ function main(): void {
           const t0 = process.hrtime.bigint();
           await dp.setMirror(cmd.key!, cmd.spec ?? undefined);
           out({ ok: true, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+        } else if (cmd.op === 'stale-link') {
+          const cache = (dp as unknown as { linkCache?: Map<string, { index: number }> }).linkCache;
+          const l = cache?.get(cmd.key!);
+          if (l) cache!.set(cmd.key!, { ...l, index: 0x7ffffff0 });
+          out({ ok: !!l });
         } else if (cmd.op === 'prepare-abort') {
           const p = await dp.prepare(cmd.state!);
           await p.abort();

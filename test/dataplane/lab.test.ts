@@ -172,6 +172,29 @@ describe('dataplane in network namespaces', function () {
     assert.ok([...filterBlocks().values()].some((b) => /c000024d\/ffffffff at 12/.test(b)), 'back after the reconcile');
   });
 
+  it('a refused incremental change (kernel error) throws and leaves the filters and the relay as they were', async () => {
+    await apply(state([M1]));
+    // the selection: entries (an L2 table emptied by an incremental removal stays until the next full reconcile)
+    const entries = (): string[] => [...filterBlocks()].filter(([, b]) => /terminal/.test(b)).map(([k, b]) => `${k} ${b}`).sort();
+    const before = entries();
+    const n1 = { key: 'n1', addresses: ['192.0.2.11'], tunnel: 'vt1', interceptId: 9, sessionId: 9, medIp: '203.0.113.99', medPort: 30030, dropRules: [] };
+    // first a change that works, so the dataplane has read the links
+    assert.equal((await drv.call({ op: 'set', key: 'n1', spec: n1 })).ok, true);
+    assert.equal((await drv.call({ op: 'set', key: 'n1', spec: null })).ok, true);
+    assert.deepEqual(entries(), before);
+    assert.equal((await drv.call({ op: 'stale-link', key: 'vt1' })).ok, true);
+    const r = await drv.call({ op: 'set', key: 'n1', spec: n1 });
+    assert.equal(r.ok, false);
+    assert.match(String(r.error), /mirror filter 192\.0\.2\.11\/32/);
+    assert.deepEqual(entries(), before, 'nothing of the refused change remains');
+    assert.equal((await drv.call({ op: 'counters', key: 'n1' })).counters, undefined, 'no relay session');
+    // the links are read again: the same change now goes through, and its removal restores the start
+    assert.equal((await drv.call({ op: 'set', key: 'n1', spec: n1 })).ok, true);
+    assert.equal(entries().length, before.length + 2);
+    assert.equal((await drv.call({ op: 'set', key: 'n1', spec: null })).ok, true);
+    assert.deepEqual(entries(), before);
+  });
+
   it('a refused prepare names the cause', async () => {
     const r = await drv.call({ op: 'apply', state: state([M1], { subscriberInterfaces: ['nosuch0'] }) });
     assert.equal(r.ok, false);
