@@ -11,7 +11,6 @@ import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { parseJson } from '../yang/data';
 import { Datastore } from '../datastore';
-import type { ChangeSet } from '../datastore';
 import { NetconfSshServer, NetconfSession } from '../netconf/transport';
 import { Dispatcher } from '../netconf/dispatch';
 import type { AgentCore, ModuleRpc, StateProvider } from '../netconf/core';
@@ -83,8 +82,16 @@ export class Agent implements AgentCore {
     this.stateProviders.push(monitoringState(this));
     this.registerRollback();
     await this.startMirroring();
+    // netconf-config-change: built while the commit's file is being written (prepare),
+    // published once the commit took effect (apply), after the other appliers
+    this.ds.register({
+      name: 'config-change-notification',
+      prepare: (cs) => {
+        const tree = this.buildEvent(configChangeEvent(cs, this.sessionById(cs.origin.sessionId)));
+        return tree ? { apply: () => this.notifications.publish(tree), abort: () => undefined } : null;
+      },
+    });
     this.ds.events = {
-      onCommitted: (cs) => this.committed(cs),
       onConfirmedCommit: (event, info) => this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId))),
     };
     this.server = new NetconfSshServer({
@@ -203,23 +210,22 @@ export class Agent implements AgentCore {
 
   /** Publish a notification given as RFC 7951 JSON ({"module:name": {...}}). */
   publish(event: Record<string, unknown> | null): void {
-    if (!event) return;
-    let tree: DataNode;
+    const tree = event && this.buildEvent(event);
+    if (tree) this.notifications.publish(tree);
+  }
+
+  /** The notification tree of an RFC 7951 JSON event (null, logged, when it does not fit the model). */
+  private buildEvent(event: Record<string, unknown>): DataNode | null {
     try {
-      tree = parseJson(this.ctx, JSON.stringify(event), { type: 'notification' });
+      return parseJson(this.ctx, JSON.stringify(event), { type: 'notification' });
     } catch (e) {
       this.opts.log.error('notification-build-failed', { error: (e as Error).message });
-      return;
+      return null;
     }
-    this.notifications.publish(tree);
   }
 
   private sessionById(id: number | undefined): NetconfSession | undefined {
     return id === undefined ? undefined : this.server.sessions().find((s) => s.id === id);
-  }
-
-  private committed(cs: ChangeSet): void {
-    this.publish(configChangeEvent(cs, this.sessionById(cs.origin.sessionId)));
   }
 
   private registerRollback(): void {
