@@ -233,11 +233,15 @@ export class Datastore {
       const before = this.trees.running;
       const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
       if (cs.changes.length === 0) return cs;
-      await runTransaction(this.appliers, cs, () => staged.install());
+      let history: Promise<void> | undefined;
+      await runTransaction(this.appliers, cs, async () => {
+        await staged.install();
+        // the history link and unlinks go on while the appliers apply
+        history = this.writeHistory(next, false, text);
+      });
       this.trees.running = next;
-      const pruned = this.writeHistory(next, false, text);
       this.events.onCommitted?.(cs);
-      await pruned;
+      await history;
       return cs;
     } finally {
       staged.discard(); // unless installed
