@@ -38,6 +38,7 @@ class NullDataplane {
   async prepare(d: DesiredState) {
     return { apply: async () => void (this.last = d), abort: async () => undefined };
   }
+  async setMirror() {}
   counters() {
     return undefined;
   }

@@ -15,7 +15,8 @@
  * Sender: the kernel here has no pktgen (CONFIG_NET_PKTGEN is off) and scapy
  * is far too slow, so the sender is this file itself (--sender), in sub or
  * core: crafted IPv4/UDP packets through the native addon's raw socket,
- * sendmmsg 256 at a time, for a fixed time. Counted at the receiver's veth
+ * sendmmsg 256 at a time, for a fixed time (or paced with --pps, for
+ * bench/relay.ts). Counted at the receiver's veth
  * (/sys/class/net/X/statistics/rx_packets), i.e. what bng forwarded.
  *   upstream:   sub 192.0.2.11 -> core 198.51.100.20 (bsub ingress hook, source hashed)
  *   downstream: core 198.51.100.20 -> sub 192.0.2.11 (bsub egress hook, destination hashed)
@@ -70,12 +71,22 @@ function sender(): void {
     buf.writeUInt16BE(size - 20, o + 24);
     buf.writeUInt16BE(0, o + 26); // no UDP checksum
   }
+  // --pps R: paced at R packets/s (sleeping a millisecond between bursts), else as fast as it can
+  const pps = Number(arg('--pps', '0'));
   const fd = native().rawOpen();
   let sent = 0;
-  const end = Date.now() + ms;
-  while (Date.now() < end) for (let k = 0; k < 16; k++) sent += native().sendBatch(fd, buf, offs, lens, dsts, N);
+  const t0 = Date.now();
+  const end = t0 + ms;
+  if (pps > 0) {
+    const tick = new Int32Array(new SharedArrayBuffer(4));
+    for (let t = Date.now(); t < end; t = Date.now()) {
+      const due = Math.floor(((t - t0) * pps) / 1000);
+      while (sent < due) sent += Math.max(1, native().sendBatch(fd, buf, offs, lens, dsts, Math.min(N, due - sent)));
+      Atomics.wait(tick, 0, 0, 1);
+    }
+  } else while (Date.now() < end) for (let k = 0; k < 16; k++) sent += native().sendBatch(fd, buf, offs, lens, dsts, N);
   native().close(fd);
-  process.stdout.write(JSON.stringify({ sent }) + '\n');
+  process.stdout.write(JSON.stringify({ sent, ms: Date.now() - t0 }) + '\n');
 }
 
 // ---- benchmark mode ----
