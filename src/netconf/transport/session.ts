@@ -304,6 +304,13 @@ export class SshNetconfSession implements NetconfSession {
   private writeFramed(msg: OutMessage): void {
     if (!this.channel.writable) return;
     for (const piece of typeof msg === 'string' ? encodeMessage(msg, this.mode) : encodeParts(msg, this.mode)) {
+      if (piece.length >= WRITE_BATCH && typeof msg !== 'string') {
+        // a big piece of a big reply goes out as it is (ssh2 copies it into
+        // its packets anyway), after what is batched before it
+        this.flush();
+        this.writeOut(piece);
+        continue;
+      }
       this.out.push(piece);
       this.outSize += piece.length;
       if (this.outSize >= WRITE_BATCH) this.flush();
@@ -322,6 +329,10 @@ export class SshNetconfSession implements NetconfSession {
     const buf = this.out.length === 1 ? this.out[0] : Buffer.concat(this.out, this.outSize);
     this.out = [];
     this.outSize = 0;
+    this.writeOut(buf);
+  }
+
+  private writeOut(buf: Buffer): void {
     try {
       if (this.channel.writable) this.channel.write(buf);
     } catch (e) {
