@@ -218,16 +218,21 @@ export class Datastore {
    * transaction. Must be called from inside `queue.run`.
    */
   async commitTree(next: DataNode, origin: Origin): Promise<ChangeSet> {
-    // The new running.xml is created, written and fsynced on the thread pool while validation,
+    // The new running.xml is written first and fsynced on the thread pool while validation,
     // the diff and the appliers' validate and prepare run here; the rename after prepare is
     // still the commit point, and a refused or empty commit drops the file. It can be
     // serialised before validation: validation only adds and removes default nodes (no
     // auto-deletion of explicit ones here), which the file (with-defaults explicit) leaves out.
-    const staged = new StagedFile(this.runningFile);
+    transformForWrite(next);
+    const text = this.serialise(next);
+    let staged: StagedFile | undefined;
+    let stageError: unknown;
     try {
-      transformForWrite(next);
-      const text = this.serialise(next);
-      staged.write(text);
+      staged = new StagedFile(this.runningFile, text);
+    } catch (e) {
+      stageError = e; // reported at the commit point, after the appliers prepared, as before
+    }
+    try {
       const errors = validate(this.ctx, next, { type: 'config' });
       if (errors.length) throw errors.length === 1 ? errors[0] : new ErrorList(errors);
       const before = this.trees.running;
@@ -235,6 +240,7 @@ export class Datastore {
       if (cs.changes.length === 0) return cs;
       let history: Promise<void> | undefined;
       await runTransaction(this.appliers, cs, async () => {
+        if (!staged) throw stageError;
         await staged.install();
         // the history link and unlinks go on while the appliers apply
         history = this.writeHistory(next, false, text);
@@ -244,7 +250,7 @@ export class Datastore {
       await history;
       return cs;
     } finally {
-      staged.discard(); // unless installed
+      staged?.discard(); // unless installed
     }
   }
 

@@ -41,50 +41,46 @@ export async function writeFileAtomicAsync(file: string, data: string | Buffer, 
 
 let stagedSeq = 0;
 
-const openP = (file: string, mode: number): Promise<number> =>
-  new Promise((resolve, reject) => fs.open(file, 'w', mode, (e, fd) => (e ? reject(e) : resolve(fd))));
-const writeP = (fd: number, buf: Buffer, off: number): Promise<number> =>
-  new Promise((resolve, reject) => fs.write(fd, buf, off, buf.length - off, null, (e, n) => (e ? reject(e) : resolve(n))));
-const fdatasyncP = (fd: number): Promise<void> => new Promise((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
-
 /**
- * The first half of writeFileAtomic, started early and finished later, all
- * on the thread pool: a new temporary file in the target's directory is
- * created as soon as the StagedFile exists (a commit validates and
- * serialises meanwhile), write() fills and fsyncs it (the commit diffs and
- * prepares its appliers meanwhile), install() is the commit point: after
- * the fsync, rename over the target, then fsync the directory. discard()
- * removes the temporary file in the background.
+ * The first half of writeFileAtomic, started now and finished later: the
+ * data goes into a new temporary file in the target's directory and its
+ * fsync is handed to the thread pool at once, so it proceeds while the
+ * caller goes on without yielding (a commit validates, diffs and prepares
+ * its appliers meanwhile). install() is the commit point: after the fsync,
+ * rename over the target, then fsync the directory. discard() removes the
+ * temporary file in the background. The short steps (open, write into the
+ * page cache, close, rename) are synchronous: a thread-pool round trip
+ * would cost more, and would only start once the caller yields.
  */
 export class StagedFile {
   readonly tmp: string;
-  private opened: Promise<number>;
-  private synced?: Promise<void>;
+  private fd: number;
+  private synced: Promise<void>;
   private used = false;
 
   constructor(
     readonly file: string,
+    data: string | Buffer,
     mode = 0o600,
   ) {
     this.tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++stagedSeq}.tmp`);
-    this.opened = openP(this.tmp, mode);
-    this.opened.catch(() => undefined);
-  }
-
-  /** Write the content and start its fsync. */
-  write(data: string | Buffer): void {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    this.synced = this.opened.then(async (fd) => {
+    const fd = (this.fd = fs.openSync(this.tmp, 'w', mode));
+    try {
       let off = 0;
-      while (off < buf.length) off += await writeP(fd, buf, off);
-      await fdatasyncP(fd);
-    });
+      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      fs.closeSync(fd);
+      fs.rmSync(this.tmp, { force: true });
+      throw e;
+    }
+    this.synced = new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
     this.synced.catch(() => undefined);
   }
 
   /** Rename over the target once the data is on disk, then fsync the directory. */
   async install(): Promise<void> {
-    if (this.used || !this.synced) throw new Error('staged file installed twice or never written');
+    if (this.used) throw new Error('staged file installed twice');
     this.used = true;
     try {
       await this.synced;
@@ -92,7 +88,7 @@ export class StagedFile {
       this.cleanup();
       throw e;
     }
-    fs.closeSync(await this.opened);
+    fs.closeSync(this.fd);
     try {
       fs.renameSync(this.tmp, this.file);
     } catch (e) {
@@ -110,14 +106,8 @@ export class StagedFile {
   }
 
   private cleanup(): void {
-    const done = this.synced ?? this.opened;
-    const rm = (): void => {
-      this.opened.then(
-        (fd) => fs.close(fd, () => fs.unlink(this.tmp, () => undefined)),
-        () => undefined,
-      );
-    };
-    done.then(rm, rm);
+    const rm = (): void => fs.close(this.fd, () => fs.unlink(this.tmp, () => undefined));
+    this.synced.then(rm, rm);
   }
 }
 
