@@ -40,27 +40,81 @@ export class AuditLog implements Applier {
     this.liFile = path.join(dataDir, 'li-audit.log');
   }
 
+  /**
+   * The lines are made and their files opened here (while the commit's
+   * file is being written); apply only appends and closes.
+   */
   prepare(cs: ChangeSet): Prepared | null {
     if (cs.changes.length === 0) return null;
-    const time = new Date().toISOString();
-    return { apply: () => this.record(cs, time), abort: () => undefined };
+    const lines = this.lines(cs, new Date().toISOString());
+    // Files are not created here (a refused commit leaves none behind): a missing one is
+    // created in apply. An open that fails is reported then, as a failed write.
+    const open = lines.map(([file, line]) => {
+      try {
+        return { file, line, fd: this.open(file, false) };
+      } catch (e) {
+        return { file, line, fd: null, error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (e as Error) };
+      }
+    });
+    const close = (): void => {
+      for (const o of open) if (o.fd !== null) fs.closeSync(o.fd);
+    };
+    return {
+      apply: () => {
+        for (const o of open) {
+          if (o.fd !== null) this.write(o.file, o.fd, o.line);
+          else if (o.error) this.onError?.(o.file, o.error);
+          else this.appendLine(o.file, o.line);
+        }
+        close();
+      },
+      abort: close,
+    };
   }
 
   /** Write the records of one committed change set. */
   record(cs: ChangeSet, time = new Date().toISOString()): void {
+    for (const [file, line] of this.lines(cs, time)) this.appendLine(file, line);
+  }
+
+  private appendLine(file: string, line: string): void {
+    let fd: number;
+    try {
+      fd = this.open(file, true);
+    } catch (e) {
+      this.onError?.(file, e as Error);
+      return;
+    }
+    this.write(file, fd, line);
+    fs.closeSync(fd);
+  }
+
+  private lines(cs: ChangeSet, time: string): [string, string][] {
     const base = { time, user: cs.origin.user ?? null, session: cs.origin.sessionId ?? null, origin: cs.origin.kind };
     const li: AuditRecord['changes'] = [];
     const other: AuditRecord['changes'] = [];
     for (const c of cs.changes) (isLiPath(c.path) ? li : other).push({ op: c.op, path: c.path });
-    if (other.length) this.append(this.file, { ...base, changes: other });
-    if (li.length) this.append(this.liFile, { ...base, changes: li });
+    const out: [string, string][] = [];
+    if (other.length) out.push([this.file, JSON.stringify({ ...base, changes: other } satisfies AuditRecord) + '\n']);
+    if (li.length) out.push([this.liFile, JSON.stringify({ ...base, changes: li } satisfies AuditRecord) + '\n']);
+    return out;
   }
 
-  private append(file: string, rec: AuditRecord): void {
+  /** Open for appending (created 0600); a group- or world-accessible file is made 0600 again. */
+  private open(file: string, create: boolean): number {
+    const fd = create ? fs.openSync(file, 'a', 0o600) : fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND);
     try {
-      fs.appendFileSync(file, JSON.stringify(rec) + '\n', { mode: 0o600 });
-      const st = fs.statSync(file);
-      if ((st.mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
+      if ((fs.fstatSync(fd).mode & 0o077) !== 0) fs.fchmodSync(fd, 0o600);
+    } catch (e) {
+      fs.closeSync(fd);
+      throw e;
+    }
+    return fd;
+  }
+
+  private write(file: string, fd: number, line: string): void {
+    try {
+      fs.writeSync(fd, line);
     } catch (e) {
       this.onError?.(file, e as Error);
     }

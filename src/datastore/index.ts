@@ -241,9 +241,10 @@ export class Datastore {
       let history: Promise<void> | undefined;
       await runTransaction(this.appliers, cs, async () => {
         if (!staged) throw stageError;
-        await staged.install();
-        // the history link and unlinks go on while the appliers apply
+        const { dirSynced } = await staged.install();
+        // the history link and unlinks run alongside the directory fsync, and on while the appliers apply
         history = this.writeHistory(next, false, text);
+        await dirSynced;
       });
       this.trees.running = next;
       this.events.onCommitted?.(cs);

@@ -78,8 +78,11 @@ export class StagedFile {
     this.synced.catch(() => undefined);
   }
 
-  /** Rename over the target once the data is on disk, then fsync the directory. */
-  async install(): Promise<void> {
+  /**
+   * Rename over the target once the data is on disk; the returned promise
+   * (the directory fsync) settles when the rename is durable.
+   */
+  async install(): Promise<{ dirSynced: Promise<void> }> {
     if (this.used) throw new Error('staged file installed twice');
     this.used = true;
     try {
@@ -95,7 +98,7 @@ export class StagedFile {
       fs.rmSync(this.tmp, { force: true });
       throw e;
     }
-    await fsyncDirAsync(path.dirname(this.file));
+    return { dirSynced: fsyncDirAsync(path.dirname(this.file)) };
   }
 
   /** Drop the temporary file (no-op once installed). */
