@@ -10,7 +10,7 @@
  *   edit-config+commit one leaf changed in candidate, then commit (p50, p99)
  *   large get-config   the whole running ietf-interfaces list (--large entries)
  *
- * As root:  npx tsx bench/compare/run.ts [--sessions 20] [--rpcs 2000] [--warmup 3000] [--commits 200] [--large 5000]
+ * As root:  npx tsx bench/compare/run.ts [--sessions 20] [--rpcs 10000] [--warmup 3000] [--commits 200] [--large 5000] [--large-gets 9]
  * It creates one network namespace (ftcmp<PID>) with only loopback, reruns
  * itself inside, starts both peers there (by PID: sshd, netconfd, flowtapd),
  * and removes everything at the end. A peer that cannot be set up is
@@ -32,7 +32,7 @@ function arg(name: string, def: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 }
 const N_SESSIONS = arg('--sessions', 20);
-const N_RPCS = arg('--rpcs', 2000);
+const N_RPCS = arg('--rpcs', 10000);
 const N_COMMITS = arg('--commits', 200);
 const N_LARGE = arg('--large', 5000);
 /**
@@ -42,6 +42,8 @@ const N_LARGE = arg('--large', 5000);
  * peer measured first
  */
 const N_WARMUP = arg('--warmup', 3000);
+/** large get-configs per peer (the median is reported) */
+const N_LARGE_GETS = arg('--large-gets', 9);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -296,7 +298,7 @@ async function measure(peer: Peer, key: Buffer): Promise<Figures> {
     await c.rpcOk('<commit/>');
     f.largeLoadMs = now() - t;
     const gets: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < N_LARGE_GETS; i++) {
       const t1 = now();
       const r = await c.rpcOk(LARGE);
       gets.push(now() - t1);
@@ -324,7 +326,7 @@ function table(peers: { peer: Peer; f?: Figures; error?: string }[]): string {
     ['edit-config+commit p50', 'commitP50', 'lower', ms],
     ['edit-config+commit p99', 'commitP99', 'lower', ms],
     [`load ${N_LARGE} interfaces (edit+commit)`, 'largeLoadMs', 'lower', ms],
-    [`large get-config (${N_LARGE} interfaces, median)`, 'largeGetMs', 'lower', ms],
+    [`large get-config (${N_LARGE} interfaces, median of ${N_LARGE_GETS})`, 'largeGetMs', 'lower', ms],
   ];
   const cells = rows.map(([label, k, better, fmt]) => {
     const va = a.f?.[k];
