@@ -11,6 +11,7 @@ import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { parseJson } from '../yang/data';
 import { Datastore } from '../datastore';
+import type { ChangeSet } from '../datastore';
 import { NetconfSshServer, NetconfSession } from '../netconf/transport';
 import { Dispatcher } from '../netconf/dispatch';
 import type { AgentCore, ModuleRpc, StateProvider } from '../netconf/core';
@@ -82,16 +83,23 @@ export class Agent implements AgentCore {
     this.stateProviders.push(monitoringState(this));
     this.registerRollback();
     await this.startMirroring();
-    // netconf-config-change: built while the commit's file is being written (prepare),
-    // published once the commit took effect (apply), after the other appliers
+    // netconf-config-change: built by an applier's prepare, while the commit's file is being
+    // written; published when the commit took effect and running is the new tree
+    let built: { cs: ChangeSet; tree: DataNode | null } | undefined;
+    const changeEvent = (cs: ChangeSet): DataNode | null => this.buildEvent(configChangeEvent(cs, this.sessionById(cs.origin.sessionId)));
     this.ds.register({
       name: 'config-change-notification',
       prepare: (cs) => {
-        const tree = this.buildEvent(configChangeEvent(cs, this.sessionById(cs.origin.sessionId)));
-        return tree ? { apply: () => this.notifications.publish(tree), abort: () => undefined } : null;
+        built = { cs, tree: changeEvent(cs) };
+        return { apply: () => undefined, abort: () => void (built = undefined) };
       },
     });
     this.ds.events = {
+      onCommitted: (cs) => {
+        const tree = built && built.cs === cs ? built.tree : changeEvent(cs);
+        built = undefined;
+        if (tree) this.notifications.publish(tree);
+      },
       onConfirmedCommit: (event, info) => this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId))),
     };
     this.server = new NetconfSshServer({
