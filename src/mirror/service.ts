@@ -82,7 +82,7 @@ export class MirrorService implements Applier {
   /** Restore the saved tables and install running + mirrors (the kernel adopts what is there). */
   async start(): Promise<void> {
     const saved = this.deps.store.load();
-    for (const s of saved.subscribers) this.subscribers.set(s.acctSessionId, s);
+    for (const s of saved.subscribers) this.setSubscriber(s);
     for (const m of saved.mirrors) this.mirrors.set(m.acctSessionId, m);
     this.deps.dataplane.start();
     this.deps.dataplane.linkEvents.on('member', (e: MemberEvent) => void this.deps.ds.queue.run(() => this.onMember(e)));
@@ -346,7 +346,7 @@ export class MirrorService implements Applier {
         client: req.client,
         startTime: prev?.startTime ?? new Date().toISOString(),
       };
-      this.subscribers.set(id, sub);
+      this.setSubscriber(sub);
       const m = this.mirrors.get(id);
       const addrs = addressesOf(sub);
       if (m && addrs.join() !== m.addresses.join()) {
@@ -364,7 +364,7 @@ export class MirrorService implements Applier {
     for (const id of ids) {
       const s = this.subscribers.get(id);
       if (s) forgotten.push(s);
-      this.subscribers.delete(id);
+      this.deleteSubscriber(id);
       const m = this.dropMirror(id);
       if (m) ended.push(m);
     }
@@ -372,7 +372,7 @@ export class MirrorService implements Applier {
       if (ended.length === 1) await this.installOne(ended[0].acctSessionId);
       else if (ended.length) await this.install();
     } catch (e) {
-      for (const s of forgotten) this.subscribers.set(s.acctSessionId, s);
+      for (const s of forgotten) this.setSubscriber(s);
       for (const m of ended) this.putMirror(m);
       throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
     }
@@ -398,13 +398,53 @@ export class MirrorService implements Applier {
     }
   }
 
+  /** Subscribers by User-Name and by Framed-IP-Address (acct-session-ids), and the order they entered the table. */
+  private byUser = new Map<string, Set<string>>();
+  private byIp = new Map<string, Set<string>>();
+  private order = new Map<string, number>();
+  private nextOrder = 0;
+
+  private setSubscriber(s: Subscriber): void {
+    const prev = this.subscribers.get(s.acctSessionId);
+    if (prev) this.unindexSubscriber(prev);
+    else this.order.set(s.acctSessionId, this.nextOrder++);
+    this.subscribers.set(s.acctSessionId, s);
+    const add = (m: Map<string, Set<string>>, k: string | undefined): void => {
+      if (k === undefined) return;
+      const ids = m.get(k);
+      if (ids) ids.add(s.acctSessionId);
+      else m.set(k, new Set([s.acctSessionId]));
+    };
+    add(this.byUser, s.userName);
+    add(this.byIp, s.framedIp);
+  }
+
+  private deleteSubscriber(id: string): void {
+    const s = this.subscribers.get(id);
+    if (!s) return;
+    this.unindexSubscriber(s);
+    this.subscribers.delete(id);
+    this.order.delete(id);
+  }
+
+  private unindexSubscriber(s: Subscriber): void {
+    const drop = (m: Map<string, Set<string>>, k: string | undefined): void => {
+      if (k === undefined) return;
+      const ids = m.get(k);
+      ids?.delete(s.acctSessionId);
+      if (ids && !ids.size) m.delete(k);
+    };
+    drop(this.byUser, s.userName);
+    drop(this.byIp, s.framedIp);
+  }
+
+  /** By Acct-Session-Id; else the first subscriber (in table order) with the User-Name or the Framed-IP-Address. */
   private findSubscriber(req: DynamicAuthRequest): Subscriber | undefined {
     if (req.acctSessionId !== undefined) return this.subscribers.get(req.acctSessionId);
-    for (const s of this.subscribers.values()) {
-      if (req.userName !== undefined && s.userName === req.userName) return s;
-      if (req.framedIp !== undefined && s.framedIp === req.framedIp) return s;
-    }
-    return undefined;
+    let best: string | undefined;
+    for (const ids of [req.userName !== undefined ? this.byUser.get(req.userName) : undefined, req.framedIp !== undefined ? this.byIp.get(req.framedIp) : undefined])
+      for (const id of ids ?? []) if (best === undefined || this.order.get(id)! < this.order.get(best)!) best = id;
+    return best === undefined ? undefined : this.subscribers.get(best);
   }
 
   private async coa(req: DynamicAuthRequest): Promise<void> {

@@ -156,6 +156,23 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
     assert.deepEqual(dp.full[dp.full.length - 1].mirrors.map((m) => m.key), ['s1']);
   });
 
+  it('a CoA may name the subscriber by User-Name or Framed-IP-Address (indexed; the first in table order wins)', async () => {
+    await svc.onAccounting({ client: '127.0.0.1', identifier: 20, status: 'interim-update', acctSessionId: 's1', userName: 'bob' });
+    await svc.onAccounting({ client: '127.0.0.1', identifier: 21, status: 'start', acctSessionId: 's9', userName: 'bob', framedIp: '192.0.2.99' });
+    const by = (x: Partial<DynamicAuthRequest>): DynamicAuthRequest => ({ ...coa('', 'start'), acctSessionId: undefined, ...x });
+    assert.deepEqual(await svc.onCoa(by({ userName: 'bob' })), { ok: true });
+    assert.equal(dp.one[dp.one.length - 1].key, 's1');
+    assert.deepEqual(await svc.onCoa(by({ framedIp: '192.0.2.99' })), { ok: true });
+    assert.equal(dp.one[dp.one.length - 1].key, 's9');
+    // a new User-Name replaces the old one in the index; a Stop removes it
+    await svc.onAccounting({ client: '127.0.0.1', identifier: 22, status: 'interim-update', acctSessionId: 's1', userName: 'robert' });
+    assert.deepEqual(await svc.onCoa(by({ userName: 'bob', liAction: 'none' })), { ok: true });
+    await svc.onAccounting({ client: '127.0.0.1', identifier: 23, status: 'stop', acctSessionId: 's9' });
+    assert.deepEqual(await svc.onCoa(by({ userName: 'bob' })), { ok: false, cause: 503 });
+    assert.deepEqual(await svc.onCoa(by({ framedIp: '192.0.2.99' })), { ok: false, cause: 503 });
+    assert.deepEqual(await svc.onCoa(by({ userName: 'robert', liAction: 'none' })), { ok: true });
+  });
+
   it('a torn last journal line (a crash mid-append) is ignored', async () => {
     await svc.onCoa(coa('s0', 'start'));
     await svc.stop();
