@@ -83,21 +83,29 @@ export class Agent implements AgentCore {
     this.stateProviders.push(monitoringState(this));
     this.registerRollback();
     await this.startMirroring();
-    // netconf-config-change: built by an applier's prepare, while the commit's file is being
-    // written; published when the commit took effect and running is the new tree
-    let built: { cs: ChangeSet; tree: DataNode | null } | undefined;
+    // netconf-config-change: published when the commit took effect and running is the new
+    // tree; built ahead, in the first turn of the event loop after the appliers prepared
+    // (the main thread is then waiting for the disk), when there is one
+    let built: { cs: ChangeSet; tree?: DataNode | null; timer: NodeJS.Immediate } | undefined;
     const changeEvent = (cs: ChangeSet): DataNode | null => this.buildEvent(configChangeEvent(cs, this.sessionById(cs.origin.sessionId)));
     this.ds.register({
       name: 'config-change-notification',
       prepare: (cs) => {
-        built = { cs, tree: changeEvent(cs) };
-        return { apply: () => undefined, abort: () => void (built = undefined) };
+        const b: NonNullable<typeof built> = { cs, timer: setImmediate(() => void (b.tree = changeEvent(cs))) };
+        built = b;
+        const drop = (): void => {
+          clearImmediate(b.timer);
+          if (built === b) built = undefined;
+        };
+        return { apply: () => undefined, abort: drop };
       },
     });
     this.ds.events = {
       onCommitted: (cs) => {
-        const tree = built && built.cs === cs ? built.tree : changeEvent(cs);
+        const b = built && built.cs === cs ? built : undefined;
         built = undefined;
+        if (b) clearImmediate(b.timer);
+        const tree = b && b.tree !== undefined ? b.tree : changeEvent(cs);
         if (tree) this.notifications.publish(tree);
       },
       onConfirmedCommit: (event, info) => this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId))),
