@@ -7,7 +7,7 @@ import type { SchemaContext, SchemaNode } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import type { Datastore } from '../datastore';
 import type { Access } from '../nacm/access';
-import type { NetconfSession } from './transport';
+import type { MessageProducer, NetconfSession } from './transport';
 import type { XmlElement } from '../xml/dom';
 
 /** A running operation: the session, its access context and the parsed request. */
@@ -22,9 +22,11 @@ export interface RpcCall {
 /**
  * An operation handler returns the reply body: '' for <ok/>, or the XML
  * of the reply content (e.g. '<data>...</data>'), as a string or, for a
- * large one, as its UTF-8 bytes in pieces (never joined: see OutMessage).
+ * large one, as a producer that writes it while it is sent (see
+ * MessageProducer; a handler that answers without a promise has its
+ * producer read at once, before any other RPC runs).
  */
-export type ReplyBody = string | Buffer[];
+export type ReplyBody = string | MessageProducer;
 export type OpHandler = (call: RpcCall) => Promise<ReplyBody> | ReplyBody;
 
 /** An RPC of a YANG module other than ietf-netconf: input parsed by the engine, output as a data tree or nothing. */

@@ -7,7 +7,7 @@
 import { AgentError } from '../errors';
 import { parseXmlDocument, XmlElement, escapeAttr } from '../xml/dom';
 import { parseXml, toXml } from '../yang/data';
-import type { AgentCore, OpHandler, ReplyBody, RpcCall } from './core';
+import type { AgentCore, ModuleRpc, OpHandler, ReplyBody, RpcCall } from './core';
 import type { NetconfSession, OutMessage } from './transport';
 import { NC_NS, rpcReplyErrors, toAgentErrors } from './rpc-error';
 import { BASE_OPS } from './ops';
@@ -27,8 +27,11 @@ const SPECIAL: Record<string, { module: string; name: string }> = {
 export class Dispatcher {
   constructor(private core: AgentCore) {}
 
-  /** Handle one framed message; returns the reply text (null: nothing to send). */
-  async handle(session: NetconfSession, text: string): Promise<OutMessage | null> {
+  /**
+   * Handle one framed message; returns the reply (null: nothing to send),
+   * without a promise when the operation answers at once.
+   */
+  handle(session: NetconfSession, text: string): OutMessage | null | Promise<OutMessage | null> {
     let rpc: XmlElement;
     try {
       rpc = parseXmlDocument(text);
@@ -63,17 +66,18 @@ export class Dispatcher {
     const call: RpcCall = { session, access, core: this.core, el };
     session.stats.inRpcs++;
     this.core.stats.inRpcs++;
+    // NACM: an error never names a node the user may not read
+    const failed = (e: unknown): string => this.errors(session, sanitizeErrors(access, toAgentErrors(e)), attrs, false);
     try {
-      const body = await this.run(call, el);
-      if (typeof body !== 'string') return [Buffer.from(`<rpc-reply xmlns="${NC_NS}"${attrs}>`), ...body, Buffer.from('</rpc-reply>')];
-      return `<rpc-reply xmlns="${NC_NS}"${attrs}>${body === '' ? '<ok/>' : body}</rpc-reply>`;
+      const body = this.run(call, el);
+      if (typeof body === 'string' || !('then' in body)) return reply(body, attrs);
+      return body.then((b) => reply(b, attrs), failed);
     } catch (e) {
-      // NACM: an error never names a node the user may not read
-      return this.errors(session, sanitizeErrors(access, toAgentErrors(e)), attrs, false);
+      return failed(e);
     }
   }
 
-  private async run(call: RpcCall, el: XmlElement): Promise<ReplyBody> {
+  private run(call: RpcCall, el: XmlElement): ReplyBody | Promise<ReplyBody> {
     const { access } = call;
     if (el.ns === NC_NS) {
       const op: OpHandler | undefined = BASE_OPS[el.local];
@@ -95,6 +99,10 @@ export class Dispatcher {
       throw unknownOperation(el);
     }
     if (!access.canExec(mod.schema.module.name, mod.schema.name)) throw denied(el.local);
+    return this.runModuleRpc(call, el, mod);
+  }
+
+  private async runModuleRpc(call: RpcCall, el: XmlElement, mod: ModuleRpc): Promise<ReplyBody> {
     const input = parseXml(this.core.ctx, { ...el, children: [el], local: '', ns: '', attrs: new Map(), text: '', prefix: '' }, { type: 'rpc' });
     const rpcNode = input.children[0];
     checkMandatoryInput(mod.schema, rpcNode);
@@ -116,6 +124,19 @@ export class Dispatcher {
     this.core.stats.outRpcErrors++;
     return rpcReplyErrors(errors, attrs);
   }
+}
+
+/** The <rpc-reply> around a body ('' is <ok/>); a produced body stays produced. */
+function reply(body: ReplyBody, attrs: string): OutMessage {
+  const head = `<rpc-reply xmlns="${NC_NS}"${attrs}>`;
+  if (typeof body === 'string') return `${head}${body === '' ? '<ok/>' : body}</rpc-reply>`;
+  return {
+    produce(emit) {
+      emit(head);
+      body.produce(emit);
+      emit('</rpc-reply>');
+    },
+  };
 }
 
 /** RFC 7950 7.14.2: a mandatory input leaf that is missing is a missing-element protocol error. */

@@ -385,31 +385,62 @@ export function encodeMessage(
 }
 
 /**
- * Frame one message given as UTF-8 pieces (never copied). With chunked
- * framing, consecutive pieces share a chunk up to `chunkBytes`; a bigger
- * piece is one chunk of its own.
+ * Frames one message that arrives in pieces (its UTF-8 bytes, in order),
+ * handing the framed bytes to `out` as it goes: pieces are never copied;
+ * with chunked framing, consecutive pieces share a chunk up to
+ * `chunkBytes`, a bigger piece is one chunk of its own. A piece is held
+ * back only until the next one shows whether it still fits its chunk.
  */
-export function encodeParts(parts: Buffer[], mode: FramingMode, chunkBytes: number = DEFAULT_CHUNK_BYTES): Buffer[] {
-  if (mode === 'eom') return [...parts, EOM];
-  const out: Buffer[] = [];
-  let group: Buffer[] = [];
-  let glen = 0;
-  const close = (): void => {
-    if (glen === 0) return;
-    out.push(Buffer.from(`\n#${glen}\n`, 'latin1'), ...group);
-    group = [];
-    glen = 0;
-  };
-  for (const p of parts) {
-    if (p.length === 0) continue;
-    if (glen > 0 && glen + p.length > chunkBytes) close();
-    group.push(p);
-    glen += p.length;
-    if (glen > MAX_CHUNK_SIZE) throw new Error('a piece larger than the largest chunk');
+export class PieceFramer {
+  private group: Buffer[] = [];
+  private glen = 0;
+  private total = 0;
+
+  constructor(
+    private readonly mode: FramingMode,
+    private readonly out: (framed: Buffer) => void,
+    private readonly chunkBytes: number = DEFAULT_CHUNK_BYTES,
+  ) {}
+
+  push(piece: Buffer): void {
+    if (piece.length === 0) return;
+    this.total += piece.length;
+    if (this.mode === 'eom') {
+      this.out(piece);
+      return;
+    }
+    if (this.glen > 0 && this.glen + piece.length > this.chunkBytes) this.closeChunk();
+    if (piece.length > MAX_CHUNK_SIZE) throw new Error('a piece larger than the largest chunk');
+    this.group.push(piece);
+    this.glen += piece.length;
   }
-  close();
-  if (out.length === 0) throw new Error('chunked framing cannot carry an empty message');
-  out.push(EOC);
+
+  /** The message is complete: the last chunk and the end-of-message mark. */
+  end(): void {
+    if (this.mode === 'eom') {
+      this.out(EOM);
+      return;
+    }
+    this.closeChunk();
+    if (this.total === 0) throw new Error('chunked framing cannot carry an empty message');
+    this.out(EOC);
+  }
+
+  private closeChunk(): void {
+    if (this.glen === 0) return;
+    this.out(Buffer.from(`\n#${this.glen}\n`, 'latin1'));
+    for (const b of this.group) this.out(b);
+    this.group = [];
+    this.glen = 0;
+  }
+}
+
+/** Frame one message given as UTF-8 pieces (never copied), as PieceFramer does. */
+export function encodeParts(parts: Buffer[], mode: FramingMode, chunkBytes: number = DEFAULT_CHUNK_BYTES): Buffer[] {
+  const out: Buffer[] = [];
+  const f = new PieceFramer(mode, (b) => out.push(b), chunkBytes);
+  for (const p of parts) f.push(p);
+  f.end();
   return out;
 }
 

@@ -516,4 +516,45 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     assert.equal(r.length, big.length);
     assert.equal(r, big);
   });
+
+  it('a produced reply (pieces of any size, strings and bytes) arrives whole over 1.1 and 1.0, answered without a promise', async () => {
+    const pieces: (string | Buffer)[] = [];
+    for (let i = 0; i < 200; i++) pieces.push(i % 3 === 0 ? Buffer.from(`<e n="${i}">é€😀</e>`) : `<e n="${i}">${'z'.repeat(i * 97)}</e>`);
+    const text = (id: string) => `<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>` + pieces.map((p) => p.toString()).join('') + '</data></rpc-reply>';
+    h = await startServer({
+      onMessage: (_s, xml) => {
+        const id = /message-id="([^"]*)"/.exec(xml)![1];
+        return {
+          produce(emit) {
+            emit(`<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>`);
+            for (const p of pieces) emit(p);
+            emit('</data></rpc-reply>');
+          },
+        };
+      },
+    });
+    for (const base of ['1.1', '1.0'] as const) {
+      const a = track(await openNetconf(h.port, base));
+      // pipelined: the answers come back whole and in order
+      a.s.send(rpc(1));
+      a.s.send(rpc(2));
+      assert.equal((await a.s.next(30000))!, text('1'));
+      assert.equal((await a.s.next(30000))!, text('2'));
+    }
+  });
+
+  it('a producer that fails half-way ends the session instead of sending a broken message', async () => {
+    h = await startServer({
+      onMessage: () => ({
+        produce(emit) {
+          emit('<rpc-reply');
+          throw new Error('boom');
+        },
+      }),
+    });
+    const a = track(await openNetconf(h.port, '1.1'));
+    a.s.send(rpc(1));
+    await until(() => h.ended.length === 1);
+    assert.equal(h.ended[0].reason, 'other');
+  });
 });

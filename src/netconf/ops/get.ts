@@ -21,26 +21,27 @@ function readable(call: RpcCall, tree: DataNode): DataNode {
 }
 
 /**
- * `<data>` with the tree in it: one string when small; otherwise the UTF-8
- * bytes of each piece toXml hands over (about 64 KiB), so that a big reply
- * is neither one string nor a long-lived heap object (the pieces die young,
- * the bytes live outside the heap until written).
+ * `<data>` with the tree in it, made while the reply is sent: toXml hands
+ * over pieces of about 64 KiB, each written out at once, so a big reply is
+ * never one string and the client reads its first bytes while the rest is
+ * being made. The transport runs it right after this handler returns, before
+ * any other RPC (the handler answers without a promise); datastore trees are
+ * replaced, never changed, once installed.
  */
 function dataReply(tree: DataNode, wd: WithDefaults): ReplyBody {
-  let first: string | null = null;
-  let parts: Buffer[] | null = null;
-  toXml(tree, {
-    withDefaults: wd,
-    sink: (piece) => {
-      if (parts) parts.push(Buffer.from(piece, 'utf8'));
-      else if (first === null) first = piece;
-      else parts = [Buffer.from(`<data>${first}`, 'utf8'), Buffer.from(piece, 'utf8')];
+  return {
+    produce(emit) {
+      let first = true;
+      toXml(tree, {
+        withDefaults: wd,
+        sink: (piece) => {
+          emit(first ? `<data>${piece}` : piece);
+          first = false;
+        },
+      });
+      emit(first ? '<data></data>' : '</data>');
     },
-  });
-  if (parts === null) return `<data>${first ?? ''}</data>`;
-  const p: Buffer[] = parts;
-  p.push(Buffer.from('</data>', 'latin1'));
-  return p;
+  };
 }
 
 export function getConfig(call: RpcCall): ReplyBody {

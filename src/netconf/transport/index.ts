@@ -3,6 +3,7 @@ export { NetconfSshServer, TransportStartError } from './server';
 export { HostKeyError, loadOrCreateHostKeys } from './hostkeys';
 export type {
   NetconfSession,
+  MessageProducer,
   OutMessage,
   ServerOptions,
   AuthRequest,

@@ -5,16 +5,16 @@
  * client only ever ends its own session.
  */
 import type { ServerChannel } from 'ssh2';
-import { FrameDecoder, FramingError, encodeMessage, encodeParts, type FramingMode } from '../framing';
+import { FrameDecoder, FramingError, PieceFramer, encodeMessage, type FramingMode } from '../framing';
 import { buildServerHello, parseClientHello, negotiateBase, type BaseVersion } from '../hello';
 import { rpcReplyErrors } from '../rpc-error';
 import { AgentError } from '../../errors';
-import type { NetconfSession, OutMessage, SessionStats, TerminationReason } from './types';
+import type { MessageProducer, NetconfSession, OutMessage, SessionStats, TerminationReason } from './types';
 
 /** What the session needs from the server that owns it. */
 export interface SessionHost {
   capabilities(): string[];
-  onMessage(s: NetconfSession, xml: string): Promise<OutMessage | null>;
+  onMessage(s: NetconfSession, xml: string): OutMessage | null | Promise<OutMessage | null>;
   /** hello completed */
   started(s: SshNetconfSession): void;
   /** session over; `established` tells whether started() had been called */
@@ -145,6 +145,9 @@ export class SshNetconfSession implements NetconfSession {
     try {
       this.decoder.push(d);
       this.drainDecoder();
+      // every message of this read is queued first, so that the replies of a
+      // pipelined batch leave together (answers are often given at once)
+      if (!this.processing && this.queue.length > 0) void this.process();
     } catch (e) {
       // never let client input escape as an exception
       this.host.log('warn', `session ${this.id}: ${(e as Error).message}`);
@@ -219,7 +222,7 @@ export class SshNetconfSession implements NetconfSession {
       this.paused = true;
       this.channel.pause();
     }
-    if (!this.processing) void this.process();
+
   }
 
   // ---- processing, in order ----
@@ -248,7 +251,9 @@ export class SshNetconfSession implements NetconfSession {
         }
         let reply: OutMessage | null;
         try {
-          reply = await this.host.onMessage(this, item.xml);
+          const r = this.host.onMessage(this, item.xml);
+          // an answer given at once is sent at once (no promise hop per message)
+          reply = r !== null && typeof r === 'object' && 'then' in r ? await r : r;
         } catch (e) {
           this.host.log('warn', `session ${this.id}: onMessage failed: ${(e as Error).stack ?? e}`);
           this.stats.outRpcErrors++;
@@ -303,18 +308,45 @@ export class SshNetconfSession implements NetconfSession {
    */
   private writeFramed(msg: OutMessage): void {
     if (!this.channel.writable) return;
-    for (const piece of typeof msg === 'string' ? encodeMessage(msg, this.mode) : encodeParts(msg, this.mode)) {
-      if (piece.length >= WRITE_BATCH && typeof msg !== 'string') {
-        // a big piece of a big reply goes out as it is (ssh2 copies it into
-        // its packets anyway), after what is batched before it
-        this.flush();
-        this.writeOut(piece);
-        continue;
-      }
-      this.out.push(piece);
-      this.outSize += piece.length;
-      if (this.outSize >= WRITE_BATCH) this.flush();
+    if (typeof msg !== 'string') {
+      this.writeProduced(msg);
+      return;
     }
+    for (const piece of encodeMessage(msg, this.mode)) this.queueOut(piece);
+    this.scheduleFlush();
+  }
+
+  /**
+   * A produced message: each piece framed and queued as it comes, a big one
+   * handed to the channel as it is (ssh2 copies it into its packets anyway)
+   * after what was batched before it.
+   */
+  private writeProduced(msg: MessageProducer): void {
+    const framer = new PieceFramer(this.mode, (b) => this.queueOut(b));
+    try {
+      msg.produce((piece) => framer.push(typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece));
+      framer.end();
+    } catch (e) {
+      // part of the message may be out: the stream can no longer be trusted
+      this.host.log('warn', `session ${this.id}: a reply failed while it was sent: ${(e as Error).stack ?? e}`);
+      this.terminate('other');
+      return;
+    }
+    this.scheduleFlush();
+  }
+
+  private queueOut(piece: Buffer): void {
+    if (piece.length >= WRITE_BATCH) {
+      this.flush();
+      this.writeOut(piece);
+      return;
+    }
+    this.out.push(piece);
+    this.outSize += piece.length;
+    if (this.outSize >= WRITE_BATCH) this.flush();
+  }
+
+  private scheduleFlush(): void {
     if (this.outSize > 0 && !this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {

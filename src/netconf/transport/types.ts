@@ -39,11 +39,19 @@ export interface NetconfSession {
 }
 
 /**
- * An outgoing message: its text, or (a large reply) its UTF-8 bytes in
- * pieces, in order, never joined into one string; each piece is framed as
- * it is (base:1.1 chunks of at least the pieces' size).
+ * A message made while it is sent (a large reply): produce() hands its
+ * text, in order, to `emit` in pieces (strings or UTF-8 bytes) and returns
+ * when the message is complete. The transport calls it synchronously and
+ * frames and writes each piece as it comes (base:1.1 chunks of at least the
+ * pieces' size), so the whole message never exists as one string and the
+ * peer can read the first bytes while the rest is being made.
  */
-export type OutMessage = string | Buffer[];
+export interface MessageProducer {
+  produce(emit: (piece: string | Buffer) => void): void;
+}
+
+/** An outgoing message: its text, or a producer of it. */
+export type OutMessage = string | MessageProducer;
 
 export interface AuthRequest {
   username: string;
@@ -72,9 +80,10 @@ export interface ServerOptions {
    * per session, one at a time: the next call starts after the previous
    * promise settled and its reply (if any) was sent. Messages are framed and
    * queued meanwhile (pipelining). A thrown error is logged and answered
-   * with an operation-failed rpc-error.
+   * with an operation-failed rpc-error. An answer given without a promise
+   * is sent at once, a producer's text read there and then.
    */
-  onMessage(session: NetconfSession, xml: string): Promise<OutMessage | null>;
+  onMessage(session: NetconfSession, xml: string): OutMessage | null | Promise<OutMessage | null>;
   onSessionStart?(s: NetconfSession): void;
   onSessionEnd?(s: NetconfSession, reason: string, killedBy?: number): void;
   /** default 60 s; also bounds SSH login */
