@@ -222,8 +222,9 @@ async function firstCopy(lab: Lab, others: number, iterations: number, move: boo
   try {
     await md.next();
     await coa.next();
-    // warm-up: ARP, the first CoA after start (it waits for the start-up install)
-    for (let i = 0; i < 3; i++) await cycle(coa, md);
+    // warm-up: ARP, the first CoA after start (it waits for the start-up install), the JIT
+    const warm: number[] = [];
+    for (let i = 0; i < 20; i++) warm.push((await cycle(coa, md)).copy);
     const ready = Date.now();
     const copies: number[] = [];
     const acks: number[] = [];
@@ -234,7 +235,7 @@ async function firstCopy(lab: Lab, others: number, iterations: number, move: boo
     }
     console.log(
       `first-copy  others=${String(others).padStart(6)}  n=${iterations}  CoA->first copy p50 ${q(copies, 0.5).toFixed(2).padStart(6)} ms  p99 ${q(copies, 0.99).toFixed(2).padStart(6)} ms  max ${Math.max(...copies).toFixed(2).padStart(6)} ms` +
-        `  over 20 ms: ${copies.filter((c) => c > 20).length}   (CoA->ACK seen p50 ${q(acks, 0.5).toFixed(2)} ms p99 ${q(acks, 0.99).toFixed(2)} ms)   target p99 <= 20 ms: ${q(copies, 0.99) <= 20 ? 'met' : 'NOT met'}`,
+        `  over 20 ms: ${copies.filter((c) => c > 20).length}   (20 warm-up cycles before, not counted: max ${Math.max(...warm.slice(1)).toFixed(1)} ms after the first)   (CoA->ACK seen p50 ${q(acks, 0.5).toFixed(2)} ms p99 ${q(acks, 0.99).toFixed(2)} ms)   target p99 <= 20 ms: ${q(copies, 0.99) <= 20 ? 'met' : 'NOT met'}`,
     );
     if (move) await memberMove(lab, coa, md, others);
     return ready;
@@ -274,18 +275,9 @@ async function memberMove(lab: Lab, coa: Helper, md: Helper, others: number): Pr
   const after = times.filter((t) => t > t0);
   let gap = 0;
   for (let i = 1; i < times.length; i++) gap = Math.max(gap, Number(times[i] - times[i - 1]) / 1e6);
-  // the first copy after a gap of more than 20 ms following the deletion: when mirroring resumed
-  let resumed = NaN;
-  for (let i = 0; i < times.length; i++) {
-    if (times[i] <= t0) continue;
-    if (i > 0 && Number(times[i] - times[i - 1]) / 1e6 > 20) {
-      resumed = Number(times[i] - t0) / 1e6;
-      break;
-    }
-  }
   console.log(
-    `member-move others=${String(others).padStart(6)}  ip link del ${carrier} (the measured session's member): longest gap between copies ${gap.toFixed(1)} ms, ` +
-      `copies back ${Number.isNaN(resumed) ? 'without a gap over 20 ms' : `${resumed.toFixed(1)} ms after the deletion`}, ${after.length} copies in the 5 s after   target: within 1 s: ${gap <= 1000 ? 'met' : 'NOT met'}`,
+    `member-move others=${String(others).padStart(6)}  ip link del ${carrier} (the measured session's member): longest gap between its copies at md ${gap.toFixed(1)} ms ` +
+      `(0.2 s before to 5 s after the deletion; ${after.length} copies in the 5 s after)   target: within 1 s: ${gap <= 1000 ? 'met' : 'NOT met'}`,
   );
 }
 
