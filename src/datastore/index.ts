@@ -278,9 +278,9 @@ export class Datastore {
         info: { 'session-id': String(pending.sessionId ?? 0) },
       });
     }
-    const next = clone(this.trees.candidate);
     const rollbackTo = pending ? pending.rollbackTo : this.trees.running;
-    await this.commitTree(next, origin);
+    // a candidate that is the running tree itself (nothing edited since) changes nothing
+    if (this.trees.candidate !== this.trees.running) await this.commitTree(clone(this.trees.candidate), origin);
     this.candidateDirty = false;
     this.trees.candidate = this.trees.running;
     if (pending) clearTimeout(pending.timer);
