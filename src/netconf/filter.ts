@@ -88,14 +88,9 @@ function share(dst: DataNode, c: DataNode): void {
   dst.children.push(c);
 }
 
-/**
- * For one data parent and the filter elements at that level, put the
- * selected children of `src` into `dst`. Returns false when a content-match
- * node at this level fails (the parent instance is then not selected).
- */
-function selectChildren(src: DataNode, fl: FilterLevel, dst: DataNode): boolean {
-  const { contentMatches, others } = fl;
-  for (const cm of contentMatches) {
+/** Whether every content-match node of a level has its value among the children of `src`. */
+function contentMatches(src: DataNode, cms: FilterNode[]): boolean {
+  for (const cm of cms) {
     let ok = false;
     for (const c of src.children) {
       if (matchesName(c, cm) && (c.value ?? '') === valueForMatch(c, cm.el, cm.want)) {
@@ -105,18 +100,36 @@ function selectChildren(src: DataNode, fl: FilterLevel, dst: DataNode): boolean 
     }
     if (!ok) return false;
   }
+  return true;
+}
+
+/** Whether `c` is a key of list entry `src` that `dst` (its copy) already holds. */
+function isCopiedKey(src: DataNode, c: DataNode, dst: DataNode): boolean {
+  if (src.schema.kind !== 'list' || !src.schema.keys.includes(c.schema)) return false;
+  for (const d of dst.children) if (d.schema === c.schema) return true;
+  return false;
+}
+
+/**
+ * For one data parent and the filter elements at that level, put the
+ * selected children of `src` into `dst`. Returns false when a content-match
+ * node at this level fails (the parent instance is then not selected);
+ * `checked`: the caller has already checked them.
+ */
+function selectChildren(src: DataNode, fl: FilterLevel, dst: DataNode, checked = false): boolean {
+  const { others } = fl;
+  const cms = fl.contentMatches;
+  if (!checked && cms.length > 0 && !contentMatches(src, cms)) return false;
   const keys = src.schema.kind === 'list' ? src.schema.keys : null;
-  // list keys already put in with the entry are not put in twice
-  const isCopiedKey = (c: DataNode): boolean => keys !== null && keys.includes(c.schema) && dst.children.some((d) => d.schema === c.schema);
   if (others.length === 0) {
     // only content matches: the whole instance is selected
-    for (const c of src.children) if (!isCopiedKey(c)) share(dst, c);
+    for (const c of src.children) if (!isCopiedKey(src, c, dst)) share(dst, c);
     return true;
   }
   // content-match leaves are part of the output (RFC 6241 6.2.5)
   for (const c of src.children) {
-    if (isCopiedKey(c)) continue;
-    if (contentMatches.length && contentMatches.some((cm) => matchesName(c, cm))) {
+    if (keys !== null && isCopiedKey(src, c, dst)) continue;
+    if (cms.length && cms.some((cm) => matchesName(c, cm))) {
       share(dst, c);
       continue;
     }
@@ -129,11 +142,12 @@ function selectChildren(src: DataNode, fl: FilterLevel, dst: DataNode): boolean 
         share(dst, c);
         break;
       }
-      // containment node
+      // containment node; an instance its content matches reject is not copied at all
+      if (f.contentMatches.length > 0 && !contentMatches(c, f.contentMatches)) continue;
       const copy = new DataNode(c.schema, c.value);
       const ckeys = c.schema.kind === 'list' ? c.schema.keys : null;
       if (ckeys) for (const k of c.children) if (ckeys.includes(k.schema)) share(copy, k);
-      if (selectChildren(c, f, copy)) {
+      if (selectChildren(c, f, copy, true)) {
         const hasContent = ckeys === null ? copy.children.length > 0 : copy.children.some((k) => !ckeys.includes(k.schema));
         if (hasContent || ckeys !== null || f.allContentMatches) {
           insertChild(dst, copy);
