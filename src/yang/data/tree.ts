@@ -97,8 +97,35 @@ export function findChildByName(parent: DataNode, module: string, name: string):
   return undefined;
 }
 
+/** parents searched once without an index (see findEntry) */
+const scannedOnce = new WeakSet<DataNode>();
+
 /** A list entry by its key values (canonical, in key order). */
 export function findEntry(parent: DataNode, list: SchemaNode, keys: string[]): DataNode | undefined {
+  // The first look-up in a big parent without an index compares key leaves in place (one
+  // pass, no key strings built): a single edit of a fresh copy needs no more. A second
+  // look-up builds the index, so many look-ups stay linear in all.
+  if (!parent.index && keys.length === 1 && list.keys.length === 1 && parent.children.length >= INDEX_FROM && !scannedOnce.has(parent)) {
+    scannedOnce.add(parent);
+    const k = list.keys[0];
+    const want = keys[0];
+    const ch = parent.children;
+    for (let i = 0; i < ch.length; i++) {
+      const c = ch[i];
+      if (c.schema !== list) continue;
+      // the entry's key: its first child of the key leaf's schema (keyValues)
+      const kc = c.children;
+      let v: string | null = null;
+      for (let j = 0; j < kc.length; j++) {
+        if (kc[j].schema === k) {
+          v = kc[j].value;
+          break;
+        }
+      }
+      if ((v ?? '') === want) return c;
+    }
+    return undefined;
+  }
   return lookup(parent, listKey(list, keys));
 }
 
