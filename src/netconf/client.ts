@@ -97,7 +97,8 @@ export class NetconfClient extends EventEmitter {
   private constructor(private opts: NetconfClientOptions) {
     super();
     this.ssh = new Client();
-    this.decoder = new FrameDecoder({ maxMessageBytes: opts.maxMessageBytes ?? 2 * 1024 * 1024 * 1024 - 1 });
+    // replies of up to 32 MiB are assembled in one kept buffer (no fresh memory per big reply)
+    this.decoder = new FrameDecoder({ maxMessageBytes: opts.maxMessageBytes ?? 2 * 1024 * 1024 * 1024 - 1, reuseBytes: 32 * 1024 * 1024 });
   }
 
   /** Connect, authenticate, open the netconf subsystem and exchange hellos. */

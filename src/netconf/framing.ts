@@ -51,6 +51,13 @@ export interface DecoderOptions {
   maxChunkHeaderBytes?: number;
   /** Initial framing (default 'eom', as every session starts with the hello). */
   mode?: FramingMode;
+  /**
+   * Assemble messages of up to this many bytes in one buffer kept from
+   * message to message (default 0: a new buffer per message). Fresh memory
+   * costs page faults on every big message; a client that reads big replies
+   * saves them, a server with many sessions would rather not hold the memory.
+   */
+  reuseBytes?: number;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -98,6 +105,10 @@ export class FrameDecoder {
   private chunkLeft = 0;
   private chunks = 0;
 
+  private readonly reuseBytes: number;
+  /** the kept assembly buffer (reuseBytes) */
+  private scratch: Buffer | null = null;
+
   /** set once a non-recoverable error was raised: the stream is dead */
   private failed: FramingError | null = null;
 
@@ -105,6 +116,7 @@ export class FrameDecoder {
     this.mode = opts.mode ?? 'eom';
     this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.maxChunkHeaderBytes = opts.maxChunkHeaderBytes ?? 13;
+    this.reuseBytes = opts.reuseBytes ?? 0;
   }
 
   get framing(): FramingMode {
@@ -328,7 +340,21 @@ export class FrameDecoder {
 
   private finish(sizeChecked = false): Buffer {
     if (!sizeChecked && this.partsLen > this.maxMessageBytes) throw tooBig(this.maxMessageBytes);
-    const out = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partsLen);
+    const n = this.partsLen;
+    let out: Buffer;
+    if (this.parts.length === 1) out = this.parts[0];
+    else if (n <= this.reuseBytes) {
+      // decoded into a string before the next message: the buffer can be kept
+      if (this.scratch === null || this.scratch.length < n) {
+        this.scratch = Buffer.allocUnsafe(Math.min(this.reuseBytes, Math.max(n, 2 * (this.scratch?.length ?? 0), 64 * 1024)));
+      }
+      let off = 0;
+      for (const p of this.parts) {
+        this.scratch.set(p, off);
+        off += p.length;
+      }
+      out = this.scratch.subarray(0, n);
+    } else out = Buffer.concat(this.parts, n);
     this.parts = [];
     this.partsLen = 0;
     return out;

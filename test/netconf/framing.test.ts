@@ -275,4 +275,16 @@ describe('netconf/framing', () => {
       assert.throws(() => encodeParts([Buffer.alloc(0)], 'chunked'), /empty message/);
     });
   });
+
+  it('reuseBytes: messages assembled in a kept buffer decode exactly as without it', () => {
+    const msgs = ['a'.repeat(70000), 'é'.repeat(50000), '<b/>', 'c'.repeat(300000), 'd'.repeat(1000)];
+    for (const mode of ['eom', 'chunked'] as const) {
+      const stream = Buffer.concat(msgs.map((m) => encodeMessageBuffer(m, mode, 4096)));
+      const reads: Buffer[] = [];
+      for (let o = 0; o < stream.length; o += 8191) reads.push(stream.subarray(o, o + 8191));
+      for (const reuseBytes of [0, 100000, 1 << 20]) {
+        assert.deepEqual(decodeAll(new FrameDecoder({ mode, reuseBytes }), reads), msgs, `${mode} ${reuseBytes}`);
+      }
+    }
+  });
 });
