@@ -452,7 +452,8 @@ export class PieceFramer {
     this.out(EOC);
   }
 
-  private closeChunk(): void {
+  /** Frame what is held back now, as a chunk of its own (the pieces may then be reused). */
+  closeChunk(): void {
     if (this.glen === 0) return;
     this.out(Buffer.from(`\n#${this.glen}\n`, 'latin1'));
     for (const b of this.group) this.out(b);

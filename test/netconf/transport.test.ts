@@ -543,6 +543,31 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     }
   });
 
+  it('big produced pieces (encoded into a buffer the session keeps) stay intact past the SSH window, pipelined', async () => {
+    // 300 distinct pieces of 20,000 characters: 6 MB, three times the client's window
+    const piece = (i: number) => `<p>${String(i).padEnd(20000, 'abcdefghij'[i % 10])}</p>`;
+    const text = (id: string) => `<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>` + Array.from({ length: 300 }, (_x, i) => piece(i)).join('') + '</data></rpc-reply>';
+    h = await startServer({
+      onMessage: (_s, xml) => {
+        const id = /message-id="([^"]*)"/.exec(xml)![1];
+        return {
+          produce(emit) {
+            emit(`<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>`);
+            for (let i = 0; i < 300; i++) emit(piece(i));
+            emit('</data></rpc-reply>');
+          },
+        };
+      },
+    });
+    for (const base of ['1.1', '1.0'] as const) {
+      const a = track(await openNetconf(h.port, base));
+      a.s.send(rpc(1));
+      a.s.send(rpc(2));
+      assert.ok((await a.s.next(30000)) === text('1'), `${base}: first reply intact`);
+      assert.ok((await a.s.next(30000)) === text('2'), `${base}: second reply intact`);
+    }
+  });
+
   it('a producer that fails half-way ends the session instead of sending a broken message', async () => {
     h = await startServer({
       onMessage: () => ({

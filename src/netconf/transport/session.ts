@@ -33,6 +33,9 @@ type Queued = { xml: string } | { error: FramingError };
 /** Pause reading when this much input waits to be processed. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const MAX_QUEUED_MESSAGES = 1024;
+/** Reply pieces of at least this many characters are encoded into the session's kept buffer of POOL_BYTES. */
+const POOL_MIN_CHARS = 16 * 1024;
+const POOL_BYTES = 256 * 1024;
 /** Target size of one channel write. */
 const WRITE_BATCH = 32 * 1024;
 
@@ -63,6 +66,8 @@ export class SshNetconfSession implements NetconfSession {
   /** capabilities sent in our hello */
   private serverCaps: string[] = [];
   private out: Buffer[] = [];
+  /** the buffer big reply pieces are encoded into (see writeProduced) */
+  private pool: Buffer | null = null;
   private outSize = 0;
   private flushScheduled = false;
   private helloTimer: NodeJS.Timeout | null = null;
@@ -323,14 +328,33 @@ export class SshNetconfSession implements NetconfSession {
    */
   private writeProduced(msg: MessageProducer): void {
     const framer = new PieceFramer(this.mode, (b) => this.queueOut(b));
+    let pooled = false;
+    const encode = (piece: string): Buffer => {
+      if (piece.length < POOL_MIN_CHARS || piece.length > POOL_BYTES / 3) return Buffer.from(piece, 'utf8');
+      // Big pieces are encoded into one buffer kept by the session: fresh
+      // memory for every piece costs page faults. The previous piece in it
+      // must be out and copied (ssh2 copies what the window lets it send at
+      // once; what it has to keep is in writableLength).
+      framer.closeChunk();
+      this.flush();
+      if (this.channel.writableLength > 0) this.pool = null;
+      this.pool ??= Buffer.allocUnsafeSlow(POOL_BYTES);
+      pooled = true;
+      return this.pool.subarray(0, this.pool.write(piece, 0, 'utf8'));
+    };
     try {
-      msg.produce((piece) => framer.push(typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece));
+      msg.produce((piece) => framer.push(typeof piece === 'string' ? encode(piece) : piece));
       framer.end();
     } catch (e) {
       // part of the message may be out: the stream can no longer be trusted
       this.host.log('warn', `session ${this.id}: a reply failed while it was sent: ${(e as Error).stack ?? e}`);
       this.terminate('other');
       return;
+    }
+    if (pooled) {
+      // nothing may wait in the batch on the kept buffer, which the next message reuses
+      this.flush();
+      if (this.channel.writableLength > 0) this.pool = null;
     }
     this.scheduleFlush();
   }
