@@ -66,15 +66,21 @@ export class Dispatcher {
     const call: RpcCall = { session, access, core: this.core, el };
     session.stats.inRpcs++;
     this.core.stats.inRpcs++;
-    // NACM: an error never names a node the user may not read
-    const failed = (e: unknown): string => this.errors(session, sanitizeErrors(access, toAgentErrors(e)), attrs, false);
     try {
       const body = this.run(call, el);
       if (typeof body === 'string' || !('then' in body)) return reply(body, attrs);
-      return body.then((b) => reply(b, attrs), failed);
+      return body.then(
+        (b) => reply(b, attrs),
+        (e) => this.failed(session, access, e, attrs),
+      );
     } catch (e) {
-      return failed(e);
+      return this.failed(session, access, e, attrs);
     }
+  }
+
+  /** NACM: an error never names a node the user may not read */
+  private failed(session: NetconfSession, access: RpcCall['access'], e: unknown, attrs: string): string {
+    return this.errors(session, sanitizeErrors(access, toAgentErrors(e)), attrs, false);
   }
 
   private run(call: RpcCall, el: XmlElement): ReplyBody | Promise<ReplyBody> {

@@ -29,19 +29,29 @@ function readable(call: RpcCall, tree: DataNode): DataNode {
  * replaced, never changed, once installed.
  */
 function dataReply(tree: DataNode, wd: WithDefaults): ReplyBody {
-  return {
-    produce(emit) {
-      let first = true;
-      toXml(tree, {
-        withDefaults: wd,
-        sink: (piece) => {
-          emit(first ? `<data>${piece}` : piece);
-          first = false;
-        },
-      });
-      emit(first ? '<data></data>' : '</data>');
-    },
-  };
+  return new DataReply(tree, wd);
+}
+
+class DataReply {
+  private emit: ((piece: string) => void) | null = null;
+  private first = true;
+
+  constructor(
+    private readonly tree: DataNode,
+    private readonly wd: WithDefaults,
+  ) {}
+
+  produce(emit: (piece: string) => void): void {
+    this.emit = emit;
+    this.first = true;
+    toXml(this.tree, { withDefaults: this.wd, sink: this.piece.bind(this) });
+    emit(this.first ? '<data></data>' : '</data>');
+  }
+
+  private piece(piece: string): void {
+    this.emit!(this.first ? `<data>${piece}` : piece);
+    this.first = false;
+  }
 }
 
 export function getConfig(call: RpcCall): ReplyBody {

@@ -68,6 +68,11 @@ export class SshNetconfSession implements NetconfSession {
   private out: Buffer[] = [];
   /** the buffer big reply pieces are encoded into (see writeProduced) */
   private pool: Buffer | null = null;
+  /** the message being produced, and whether the kept buffer was used for it */
+  private framer: PieceFramer | null = null;
+  private pooled = false;
+  private readonly queueOutFn = this.queueOut.bind(this);
+  private readonly emitFn = this.emitProduced.bind(this);
   private outSize = 0;
   private flushScheduled = false;
   private helloTimer: NodeJS.Timeout | null = null;
@@ -327,36 +332,47 @@ export class SshNetconfSession implements NetconfSession {
    * after what was batched before it.
    */
   private writeProduced(msg: MessageProducer): void {
-    const framer = new PieceFramer(this.mode, (b) => this.queueOut(b));
-    let pooled = false;
-    const encode = (piece: string): Buffer => {
-      if (piece.length < POOL_MIN_CHARS || piece.length > POOL_BYTES / 3) return Buffer.from(piece, 'utf8');
-      // Big pieces are encoded into one buffer kept by the session: fresh
-      // memory for every piece costs page faults. The previous piece in it
-      // must be out and copied (ssh2 copies what the window lets it send at
-      // once; what it has to keep is in writableLength).
-      framer.closeChunk();
-      this.flush();
-      if (this.channel.writableLength > 0) this.pool = null;
-      this.pool ??= Buffer.allocUnsafeSlow(POOL_BYTES);
-      pooled = true;
-      return this.pool.subarray(0, this.pool.write(piece, 0, 'utf8'));
-    };
+    const framer = new PieceFramer(this.mode, this.queueOutFn);
+    this.framer = framer;
+    this.pooled = false;
     try {
-      msg.produce((piece) => framer.push(typeof piece === 'string' ? encode(piece) : piece));
+      msg.produce(this.emitFn);
       framer.end();
     } catch (e) {
       // part of the message may be out: the stream can no longer be trusted
       this.host.log('warn', `session ${this.id}: a reply failed while it was sent: ${(e as Error).stack ?? e}`);
       this.terminate('other');
       return;
+    } finally {
+      this.framer = null;
     }
-    if (pooled) {
+    if (this.pooled) {
       // nothing may wait in the batch on the kept buffer, which the next message reuses
       this.flush();
       if (this.channel.writableLength > 0) this.pool = null;
     }
     this.scheduleFlush();
+  }
+
+  /** A piece of the message being produced (bound once: no closure per message). */
+  private emitProduced(piece: string | Buffer): void {
+    const framer = this.framer;
+    if (!framer) throw new Error('a producer emitted outside produce()');
+    framer.push(typeof piece === 'string' ? this.encode(framer, piece) : piece);
+  }
+
+  private encode(framer: PieceFramer, piece: string): Buffer {
+    if (piece.length < POOL_MIN_CHARS || piece.length > POOL_BYTES / 3) return Buffer.from(piece, 'utf8');
+    // Big pieces are encoded into one buffer kept by the session: fresh
+    // memory for every piece costs page faults. The previous piece in it
+    // must be out and copied (ssh2 copies what the window lets it send at
+    // once; what it has to keep is in writableLength).
+    framer.closeChunk();
+    this.flush();
+    if (this.channel.writableLength > 0) this.pool = null;
+    this.pool ??= Buffer.allocUnsafeSlow(POOL_BYTES);
+    this.pooled = true;
+    return this.pool.subarray(0, this.pool.write(piece, 0, 'utf8'));
   }
 
   private queueOut(piece: Buffer): void {
