@@ -74,15 +74,50 @@ export function nacmPolicy(ctx: SchemaContext, running: () => DataNode, counters
     }
     return t;
   };
+  const resolve = (tree: DataNode, user: string, given: readonly string[]): Table => tableFor(versionOf(tree), user, given);
+  // current() is asked several times per request: same tree, same answer; one
+  // such function per user and transport groups, not one (or more) per request
+  const currents = new Map<string, () => Snapshot>();
   const fn = (user: string, groups: string[]): Access => {
-    const given = [...groups];
-    const current = () => {
-      const tree = running();
-      return { version: tree, table: () => tableFor(versionOf(tree), user, given) };
-    };
+    const key = groups.length ? `${user}\u0000${groups.join('\u0001')}` : user;
+    let current = currents.get(key);
+    if (!current) {
+      if (currents.size >= 1024) currents.clear();
+      const src: Source = { running, resolve, user, given: [...groups], last: null };
+      current = currentOf.bind(src);
+      currents.set(key, current);
+    }
     return new NacmAccess(ctx, current, user, groups, counters);
   };
   return Object.assign(fn, { counters });
+}
+
+/** What an access context reads its rules from: the running tree of the moment, and its table. */
+interface Source {
+  running: () => DataNode;
+  resolve: (tree: DataNode, user: string, given: readonly string[]) => Table;
+  user: string;
+  given: readonly string[];
+  last: Snapshot | null;
+}
+
+class Snapshot {
+  constructor(
+    readonly version: DataNode,
+    private readonly src: Source,
+  ) {}
+
+  table(): Table {
+    const s = this.src;
+    return s.resolve(this.version, s.user, s.given);
+  }
+}
+
+function currentOf(this: Source): Snapshot {
+  const tree = this.running();
+  const last = this.last;
+  if (last !== null && last.version === tree) return last;
+  return (this.last = new Snapshot(tree, this));
 }
 
 /** The policy the agent asks for each request's access context; also registers the counters' state. */
