@@ -4,13 +4,17 @@
  *
  *   npx tsx bench/netconf.ts [--quick]
  *
+ * As root it runs in a network namespace of its own (only loopback), so
+ * that an agent already running on the machine (RADIUS port 3799, NETCONF
+ * ports) neither collides with it nor shares its loopback.
+ *
  * Measures get-config RPC/s one at a time and with 64 in flight,
  * edit-config+commit latency (p50/p90/p99, every commit fsynced), get-config
  * of a 100,000-entry list (MB/s, the agent's peak RSS) and the setup time
  * of 100 concurrent sessions, next to yuma123 netconfd's figures on the
  * same machine (issue 3).
  */
-import { spawn, type ChildProcess } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -78,7 +82,14 @@ async function rate(c: NetconfClient, inflight: number, ms: number): Promise<num
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-bench-'));
-  const { child, port } = await startAgent(dir);
+  let started: { child: ChildProcess; port: number };
+  try {
+    started = await startAgent(dir);
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const { child, port } = started;
   const rows: [string, string, string, string][] = [];
   try {
     const c = await NetconfClient.connect({ port, username: 'bench', password: 'bench' });
@@ -152,7 +163,16 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(line(r));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (process.getuid?.() === 0 && !process.env.FLOWTAPD_BENCH_NETNS) {
+  // rerun inside a new network namespace with loopback up
+  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, FLOWTAPD_BENCH_NETNS: '1' },
+  });
+  process.exit(r.status ?? 1);
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
