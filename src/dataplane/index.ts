@@ -12,7 +12,10 @@ import { DropRule, Relay, SessionCounters } from '../relay';
 import { checkFlow, ipv4ToNumber } from '../relay/jmirror';
 import { getLinks, LinkEvent, LinkInfo, LinkMonitor, Rtnl, setLinkTxqlen, setLinkUp } from './rtnl';
 import { routeOifs } from './route';
-import { changeFilters, dumpFilters, FilterChange, forgetInstalled, owned, parsePrefix, Prefix, prefixString, reconcileInterface, removeOwned, unwatch, WantedFilter } from './tc';
+import {
+  ACT_GROUPS, ACT_INDEX_BASE, changeFilters, actionGeneration, allGroupActions, deleteActions, dumpFilters, getActions, FilterChange, forgetInstalled, groupAction, owned, parsePrefix, Prefix, prefixString,
+  reconcileInterface, removeOwned, setActions, unwatch, WantedFilter,
+} from './tc';
 import { checkIfName, ensureTun, openTun, removeTun } from './tun';
 
 export type { DropRule, SessionCounters };
@@ -29,6 +32,20 @@ export interface MirrorSpec {
   medIp: string;
   medPort: number;
   dropRules: DropRule[];
+  /**
+   * Mirror group: the mirror's filters bind to the group's shared mirred
+   * action (tc.ts groupAction), which points at the group's member; every
+   * mirror of a group has the same tunnel, and moveGroups() re-points a
+   * whole group with one request. Undefined: the filters carry their own
+   * action (a move rewrites them).
+   */
+  group?: number;
+}
+
+/** A mirror group re-pointed at another pool member (Dataplane.moveGroups). */
+export interface GroupMove {
+  group: number;
+  tunnel: string;
 }
 
 export interface DesiredState {
@@ -101,6 +118,14 @@ export class Dataplane {
   private owners = new Map<string, string[]>();
   /** links as last read; undefined once a link event or a reconcile may have changed them */
   private linkCache?: Map<string, LinkInfo>;
+  /** the mirror groups of `mirrors`: member and keys */
+  private groups = new Map<number, { tunnel: string; keys: Set<string> }>();
+  /** image of the reserved shared actions in the kernel: group -> member ifindex (0: its device is gone) */
+  private actions = new Map<number, number>();
+  /** actionGeneration() when the image was read; undefined: not read yet (the first full reconcile asks the kernel) */
+  private actionsRead?: number;
+  /** multicast-interception: the mirrored sessions behind each subscriber interface, as last looked up */
+  private mcastBehind = new Map<string, string[]>();
 
   /** Starts following link events. Call once. */
   start(): void {
@@ -161,15 +186,21 @@ export class Dataplane {
     if (d.sourceIpv4 !== undefined) ipv4ToNumber(d.sourceIpv4);
     if (d.mirrors.length && d.sourceIpv4 === undefined) throw new AgentError('missing-element', 'source-ipv4-address is required for mirroring', { info: { 'bad-element': 'source-ipv4-address' } });
     const keys = new Set<string>();
+    const groupTunnel = new Map<number, string>();
     for (const m of d.mirrors) {
       if (keys.has(m.key)) throw new AgentError('invalid-value', `mirror ${m.key} is listed twice`);
       keys.add(m.key);
       Dataplane.checkMirror(m, names);
+      if (m.group === undefined) continue;
+      const t = groupTunnel.get(m.group);
+      if (t === undefined) groupTunnel.set(m.group, m.tunnel);
+      else if (t !== m.tunnel) throw new AgentError('invalid-value', `mirror ${m.key}: group ${m.group} is on ${t}, not ${m.tunnel}`);
     }
   }
 
   private static checkMirror(m: MirrorSpec, poolNames: { has(n: string): boolean }): void {
     if (!poolNames.has(m.tunnel)) throw new AgentError('invalid-value', `mirror ${m.key}: tunnel ${m.tunnel} is not a pool member`);
+    if (m.group !== undefined && (!Number.isInteger(m.group) || m.group < 0 || m.group >= ACT_GROUPS)) throw new AgentError('invalid-value', `mirror ${m.key}: group ${m.group} is out of range (0-${ACT_GROUPS - 1})`);
     for (const a of m.addresses) {
       const p = parsePrefix(a);
       if (p.family === 4 ? p.addr[0] >= 224 && p.addr[0] < 240 : p.addr[0] === 0xff)
@@ -207,6 +238,11 @@ export class Dataplane {
     }
     const old = this.mirrors.get(key);
     if (!old && !spec) return;
+    if (spec?.group !== undefined) {
+      const g = this.groups.get(spec.group);
+      if (g && g.tunnel !== spec.tunnel && !(g.keys.size === 1 && g.keys.has(key)))
+        throw new AgentError('invalid-value', `mirror ${key}: group ${spec.group} is on ${g.tunnel}, not ${spec.tunnel}`);
+    }
     if (cur.multicast) {
       const mirrors = new Map(this.mirrors);
       if (spec) mirrors.set(key, spec);
@@ -227,10 +263,20 @@ export class Dataplane {
       const o = this.owners.get(text);
       const owner = o && this.mirrors.get(o[o.length - 1]);
       const tunIfindex = owner ? links.get(owner.tunnel)?.index : undefined;
-      changes.push({ dir: 'ingress', prefix: p, tunIfindex }, { dir: 'egress', prefix: p, tunIfindex });
+      const action = owner?.group !== undefined && tunIfindex !== undefined ? groupAction(owner.group) : undefined;
+      changes.push({ dir: 'ingress', prefix: p, tunIfindex, action }, { dir: 'egress', prefix: p, tunIfindex, action });
     }
     const done: { index: number; name: string }[] = [];
+    // a group's first mirror (or one re-using a free group elsewhere): its shared action first
+    const tunNow = spec ? links.get(spec.tunnel)?.index : undefined;
+    const actionBefore = spec?.group !== undefined ? this.actions.get(spec.group) : undefined;
+    const newAction = spec?.group !== undefined && tunNow !== undefined && actionBefore !== tunNow;
     try {
+      if (newAction) {
+        this.actions.delete(spec.group!);
+        await setActions(this.nl, [{ index: groupAction(spec.group!), tunIfindex: tunNow }]);
+        this.actions.set(spec.group!, tunNow);
+      }
       // relay first on a start, so that copies have a session as soon as filters go in
       if (spec && this.relay) this.relay.upsert(spec);
       for (const name of cur.subscriberInterfaces) {
@@ -249,12 +295,102 @@ export class Dataplane {
       // put back what the change touched, reading the kernel (and the links: a stale index is one way to fail)
       this.linkCache = undefined;
       const now = await this.linkMap().catch(() => links);
+      if (newAction && old?.group === spec!.group && actionBefore !== undefined) {
+        await setActions(this.nl, [{ index: groupAction(spec!.group!), tunIfindex: actionBefore }]).then(() => this.actions.set(spec!.group!, actionBefore)).catch(() => undefined);
+      }
       for (const d of done) {
         forgetInstalled(this.nl, d.index);
         await reconcileInterface(this.nl, d.index, d.name, this.wanted(now)).catch(() => undefined);
       }
       throw e;
     }
+  }
+
+  /**
+   * Moves whole mirror groups to other pool members (a member failed or left
+   * the pool): each group's shared action is re-pointed (one request per
+   * group, pipelined), so every filter bound to it mirrors into the new member
+   * at once; no filter is rewritten. The mirrors of the groups take the new
+   * tunnel; `pool`, when given, replaces the pool of the state last applied
+   * (a failed member: manage false), and the relay reads the members to
+   * manage. With multicast-interception on, the selection is worked out again
+   * from the sessions behind each interface as last looked up, and only
+   * interfaces whose selection changed get their multicast entries changed.
+   * A group the kernel has no action for (its filters were not installed)
+   * makes it a full reconcile. On a refusal nothing is recorded and the error
+   * is thrown: the caller reconciles in full.
+   */
+  moveGroups(moves: GroupMove[], pool?: DesiredState['pool']): Promise<void> {
+    const run = this.busy.then(() => this.doMoveGroups(moves, pool));
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doMoveGroups(moves: GroupMove[], pool?: DesiredState['pool']): Promise<void> {
+    const cur = this.current;
+    const nextPool = pool ?? cur.pool;
+    const names = new Set(nextPool.map((m) => m.name));
+    for (const mv of moves) if (!names.has(mv.tunnel)) throw new AgentError('invalid-value', `group ${mv.group}: tunnel ${mv.tunnel} is not a pool member`);
+    this.linkCache = undefined; // a link event is why groups move
+    const links = await this.linkMap();
+    const set: { index: number; tunIfindex: number; what: string }[] = [];
+    let full = false;
+    for (const mv of moves) {
+      const g = this.groups.get(mv.group);
+      if (!g) continue;
+      const l = links.get(mv.tunnel);
+      if (!l) throw new AgentError('operation-failed', `tunnel ${mv.tunnel} does not exist in the kernel`, { appTag: 'kernel-refused' });
+      if (!this.actions.has(mv.group)) full = true;
+      set.push({ index: groupAction(mv.group), tunIfindex: l.index, what: `move mirror group ${mv.group} to ${mv.tunnel}` });
+    }
+    const moved = (): Map<string, MirrorSpec> => {
+      const mirrors = new Map(this.mirrors);
+      for (const mv of moves) for (const k of this.groups.get(mv.group)?.keys ?? []) mirrors.set(k, { ...mirrors.get(k)!, tunnel: mv.tunnel });
+      return mirrors;
+    };
+    if (full) {
+      await this.doApply({ ...cur, pool: nextPool, mirrors: [...moved().values()] });
+      return;
+    }
+    for (const a of set) this.actions.delete(a.index - ACT_INDEX_BASE); // unknown until acknowledged
+    await setActions(this.nl, set);
+    for (const a of set) this.actions.set(a.index - ACT_INDEX_BASE, a.tunIfindex);
+    this.mirrors = moved();
+    for (const mv of moves) {
+      const g = this.groups.get(mv.group);
+      if (g) g.tunnel = mv.tunnel;
+    }
+    this.current = { ...cur, pool: nextPool };
+    if (this.relay && nextPool.length && cur.sourceIpv4) this.relay.setTunnels(nextPool.filter((m) => m.manage !== false).map((m) => m.name), openTun);
+    for (const m of nextPool) {
+      const l = links.get(m.name);
+      this.lastState.set(m.name, !l ? 'gone' : l.up ? 'up' : 'down');
+    }
+    if (cur.multicast) await this.remulticast(links);
+  }
+
+  /** multicast-interception after members changed: the selection again, entries changed where it changed. */
+  private async remulticast(links: Map<string, LinkInfo>): Promise<void> {
+    const cur = this.current;
+    const sel = Dataplane.pickMulticast(cur.subscriberInterfaces, this.mcastBehind, (k) => this.mirrors.get(k)?.tunnel);
+    const before = new Map(this.multicastSel.map((m) => [m.interface, m.key]));
+    const mc = parsePrefix('224.0.0.0/4');
+    const mc6 = parsePrefix('ff00::/8');
+    for (const m of sel) {
+      const was = before.get(m.interface);
+      if (was === m.key) continue; // same session: its entries follow its group
+      const l = links.get(m.interface);
+      if (!l) continue;
+      const entries = this.multicastEntries(m.key !== undefined ? this.mirrors.get(m.key) : undefined, links);
+      const changes: FilterChange[] = entries.length
+        ? entries.map((e) => ({ dir: e.dir, prefix: e.prefix, tunIfindex: e.tunIfindex, action: e.action }))
+        : [{ dir: 'egress', prefix: mc }, { dir: 'egress', prefix: mc6 }];
+      if (!(await changeFilters(this.nl, l.index, m.interface, changes))) {
+        await reconcileInterface(this.nl, l.index, m.interface, [...this.wanted(links), ...entries]);
+      }
+    }
+    this.multicastSel = sel;
+    this.relay?.setMulticast(sel.filter((m) => m.key !== undefined).map((m) => ({ tunnel: this.mirrors.get(m.key!)!.tunnel, key: m.key! })));
   }
 
   /** Records `spec` (or nothing) as mirror `key`, with prefix ownership; returns how to undo it. */
@@ -276,14 +412,35 @@ export class Dataplane {
     };
     drop(old);
     add(spec);
+    this.leaveGroup(old);
+    this.joinGroup(spec);
     if (spec) this.mirrors.set(key, spec);
     else this.mirrors.delete(key);
     return () => {
       drop(spec);
       add(old);
+      this.leaveGroup(spec);
+      this.joinGroup(old);
       if (old) this.mirrors.set(key, old);
       else this.mirrors.delete(key);
     };
+  }
+
+  private joinGroup(m: MirrorSpec | undefined, groups = this.groups): void {
+    if (m?.group === undefined) return;
+    const g = groups.get(m.group);
+    if (g) {
+      g.keys.add(m.key);
+      g.tunnel = m.tunnel;
+    } else groups.set(m.group, { tunnel: m.tunnel, keys: new Set([m.key]) });
+  }
+
+  private leaveGroup(m: MirrorSpec | undefined): void {
+    if (m?.group === undefined) return;
+    const g = this.groups.get(m.group);
+    if (!g) return;
+    g.keys.delete(m.key);
+    if (!g.keys.size) this.groups.delete(m.group);
   }
 
   private async linkMap(): Promise<Map<string, LinkInfo>> {
@@ -299,7 +456,8 @@ export class Dataplane {
       const tun = m && links.get(m.tunnel);
       if (!tun) continue;
       const prefix = parsePrefix(text);
-      wanted.push({ dir: 'ingress', prefix, tunIfindex: tun.index }, { dir: 'egress', prefix, tunIfindex: tun.index });
+      const action = m.group !== undefined ? groupAction(m.group) : undefined;
+      wanted.push({ dir: 'ingress', prefix, tunIfindex: tun.index, action }, { dir: 'egress', prefix, tunIfindex: tun.index, action });
     }
     return wanted;
   }
@@ -399,15 +557,31 @@ export class Dataplane {
       this.mirrors = prevMirrors;
       this.owners = prevOwners;
     }
+    // Mirror groups: their shared actions, pointing at their members, before any filter binds to them.
+    const groups = new Map<number, { tunnel: string; keys: Set<string> }>();
+    for (const m of desired.mirrors) this.joinGroup(m, groups);
+    const wantActions = new Map<number, number>();
+    for (const [g, { tunnel }] of groups) {
+      const l = links.get(tunnel);
+      if (l) wantActions.set(g, l.index);
+    }
+    if (this.actionsRead === undefined || this.actionsRead !== actionGeneration(this.nl)) {
+      // what a previous run (or someone else) left at the reserved indexes
+      const gen = actionGeneration(this.nl);
+      const have = await getActions(this.nl, allGroupActions());
+      this.actions = new Map([...have.values()].map((a) => [a.index - ACT_INDEX_BASE, a.plain ? a.tunIfindex : -1]));
+      this.actionsRead = gen;
+    }
+    const setActs: { index: number; tunIfindex: number }[] = [];
+    for (const [g, tunIfindex] of wantActions) if (this.actions.get(g) !== tunIfindex) setActs.push({ index: groupAction(g), tunIfindex });
+    for (const a of setActs) this.actions.delete(a.index - ACT_INDEX_BASE); // unknown until acknowledged
+    await setActions(this.nl, setActs);
+    for (const a of setActs) this.actions.set(a.index - ACT_INDEX_BASE, a.tunIfindex);
     for (const name of desired.subscriberInterfaces) {
       const l = links.get(name);
       if (!l) throw new AgentError('operation-failed', `subscriber interface ${name} does not exist in the kernel`, { appTag: 'kernel-refused' });
       const sel = mcast.find((m) => m.interface === name && m.key);
-      const mirror = sel && desired.mirrors.find((m) => m.key === sel.key);
-      const tun = mirror && links.get(mirror.tunnel);
-      const extra: WantedFilter[] = tun
-        ? [{ dir: 'egress', prefix: parsePrefix('224.0.0.0/4'), tunIfindex: tun.index }, { dir: 'egress', prefix: parsePrefix('ff00::/8'), tunIfindex: tun.index }]
-        : [];
+      const extra = this.multicastEntries(sel && mirrors.get(sel.key!), links);
       await reconcileInterface(this.nl, l.index, name, extra.length ? [...wanted, ...extra] : wanted);
     }
     // Interfaces no longer listed: remove only what the agent owns there.
@@ -416,17 +590,32 @@ export class Dataplane {
       const l = links.get(name);
       if (l && (await dumpFilters(this.nl, l.index)).some(owned)) await removeOwned(this.nl, l.index, name);
     }
+    // Groups no longer used (nothing binds them now; one still held is left for the next time).
+    const unused = [...this.actions.keys()].filter((g) => !wantActions.has(g)).map(groupAction);
+    for (const i of await deleteActions(this.nl, unused)) this.actions.delete(i - ACT_INDEX_BASE);
     // Pool members removed from the configuration.
     for (const m of this.current.pool) if (!desired.pool.some((x) => x.name === m.name)) await removeTun(this.nl, m.name);
     this.current = desired;
     this.mirrors = mirrors;
     this.owners = owners;
+    this.groups = groups;
     this.linkCache = undefined; // members may have been created or removed since `links` was read
     this.multicastSel = mcast;
     for (const m of desired.pool) {
       const l = links.get(m.name);
       this.lastState.set(m.name, !l ? 'gone' : l.up ? 'up' : 'down');
     }
+  }
+
+  /** The egress multicast entries of a subscriber interface whose multicast goes to `m` (none without m). */
+  private multicastEntries(m: MirrorSpec | undefined, links: Map<string, LinkInfo>): WantedFilter[] {
+    const tun = m && links.get(m.tunnel);
+    if (!tun) return [];
+    const action = m.group !== undefined ? groupAction(m.group) : undefined;
+    return [
+      { dir: 'egress', prefix: parsePrefix('224.0.0.0/4'), tunIfindex: tun.index, action },
+      { dir: 'egress', prefix: parsePrefix('ff00::/8'), tunIfindex: tun.index, action },
+    ];
   }
 
   /** Which mirrored session's multicast each subscriber interface copies (see MulticastSelection). */
@@ -445,16 +634,25 @@ export class Dataplane {
       if (l) l.push(m);
       else behind.set(name, [m]);
     }
+    this.mcastBehind = new Map(desired.subscriberInterfaces.map((name) => [name, (behind.get(name) ?? []).map((m) => m.key)]));
+    const byKey = new Map(desired.mirrors.map((m) => [m.key, m]));
+    return Dataplane.pickMulticast(desired.subscriberInterfaces, this.mcastBehind, (k) => byKey.get(k)?.tunnel);
+  }
+
+  /** The selection rule of MulticastSelection, from the sessions behind each interface and their members. */
+  private static pickMulticast(interfaces: string[], behind: Map<string, string[]>, tunnelOf: (key: string) => string | undefined): MulticastSelection[] {
     const out: MulticastSelection[] = [];
     const tunnelOwner = new Map<string, string>();
-    for (const name of desired.subscriberInterfaces) {
+    for (const name of interfaces) {
       const l = behind.get(name) ?? [];
+      const tunnel = l.length === 1 ? tunnelOf(l[0]) : undefined;
       if (l.length === 0) out.push({ interface: name, reason: 'no-mirrored-subscriber' });
       else if (l.length > 1) out.push({ interface: name, reason: 'shared' });
-      else if (tunnelOwner.has(l[0].tunnel) && tunnelOwner.get(l[0].tunnel) !== l[0].key) out.push({ interface: name, reason: 'tunnel-shared' });
+      else if (tunnel === undefined) out.push({ interface: name, reason: 'no-mirrored-subscriber' });
+      else if (tunnelOwner.has(tunnel) && tunnelOwner.get(tunnel) !== l[0]) out.push({ interface: name, reason: 'tunnel-shared' });
       else {
-        tunnelOwner.set(l[0].tunnel, l[0].key);
-        out.push({ interface: name, key: l[0].key });
+        tunnelOwner.set(tunnel, l[0]);
+        out.push({ interface: name, key: l[0] });
       }
     }
     return out;

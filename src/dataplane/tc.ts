@@ -41,11 +41,21 @@
  * Changes go to the kernel as pipelined netlink requests (many in flight on
  * one socket, acknowledged in order), so tens of thousands of filters
  * install in seconds.
+ *
+ * Shared actions: an entry's mirred action is normally one of the agent's
+ * shared actions in the kernel's action table (mirror groups), at the
+ * reserved indexes ACT_INDEX_BASE .. ACT_INDEX_BASE + ACT_GROUPS - 1; the
+ * entry binds to it by index. Re-pointing one action (RTM_NEWACTION with
+ * NLM_F_REPLACE) moves every entry bound to it to another pool member at
+ * once, so moving the sessions of a failed member costs a request per group,
+ * not one per filter. An entry without a group carries its own action (index
+ * given by the kernel, outside the reserved range). Actions outside the
+ * reserved range are never touched.
  */
 
 import { AgentError } from '../errors';
 import {
-  attr, attrString, listAttrs, nested, NLM_F_CREATE, NLM_F_EXCL, parseAttrs, RTM_DELTFILTER, RTM_GETQDISC, RTM_GETTFILTER, RTM_NEWQDISC,
+  attr, attrString, listAttrs, nested, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, parseAttrs, RTM_DELTFILTER, RTM_GETQDISC, RTM_GETTFILTER, RTM_NEWQDISC,
   RTM_DELQDISC, RTM_NEWTFILTER, KernelError, Rtnl, strattr, u32attr,
 } from './rtnl';
 import { createNetlink, NetlinkSocket } from 'netlink';
@@ -75,6 +85,14 @@ const TCA_EGRESS_MIRROR = 2;
 const TC_U32_TERMINAL = 1;
 
 export type Direction = 'ingress' | 'egress';
+
+/** The reserved mirred action indexes (mirror groups): ACT_INDEX_BASE + group, group < ACT_GROUPS. */
+export const ACT_INDEX_BASE = 0x7f100000;
+export const ACT_GROUPS = 4096;
+/** The shared action index of a mirror group. */
+export const groupAction = (group: number): number => ACT_INDEX_BASE + group;
+/** Is this action index one of the agent's (reserved)? */
+export const ownedAction = (index: number | undefined): boolean => index !== undefined && index >= ACT_INDEX_BASE && index < ACT_INDEX_BASE + ACT_GROUPS;
 
 /** An address prefix, IPv4 or IPv6. */
 export interface Prefix {
@@ -143,8 +161,15 @@ export function prefixString(p: Prefix): string {
 export interface WantedFilter {
   dir: Direction;
   prefix: Prefix;
+  /** the pool member (a new shared action is created pointing there if the kernel has none at `action`) */
   tunIfindex: number;
+  /** shared action index (groupAction) to bind to; undefined: the entry carries its own action */
+  action?: number;
 }
+
+/** Does the installed entry send where the wanted one should (same shared action, or its own action to the same member)? */
+export const sameTarget = (f: { action?: number; tunIfindex?: number }, w: { action?: number; tunIfindex?: number }): boolean =>
+  w.action !== undefined ? f.action === w.action : !ownedAction(f.action) && f.tunIfindex === w.tunIfindex;
 
 export type InstalledKind = 'hashtable' | 'link' | 'entry' | 'other';
 
@@ -161,6 +186,8 @@ export interface InstalledFilter {
   hmask?: number;
   prefix?: Prefix;
   tunIfindex?: number;
+  /** index of the entry's mirred action (a reserved one: a shared group action) */
+  action?: number;
 }
 
 
@@ -273,13 +300,23 @@ function parseSel(b: Buffer): { flags: number; keys: Key[]; hoff: number; hmask:
   return { flags: b[0], keys, hoff: b.readInt16LE(10), hmask: b.readUInt32BE(12) };
 }
 
-function mirredAction(tunIfindex: number): Buffer {
+/** tc_mirred: tc_gen (index, capab, action, refcnt, bindcnt), eaction, ifindex. */
+function mirredParms(tunIfindex: number, index: number): Buffer {
   const parms = Buffer.alloc(28);
-  parms.writeUInt32LE(0, 0); // index: kernel allocates
+  parms.writeUInt32LE(index >>> 0, 0); // 0: the kernel allocates
   parms.writeInt32LE(TC_ACT_PIPE, 8);
   parms.writeInt32LE(TCA_EGRESS_MIRROR, 20);
   parms.writeUInt32LE(tunIfindex, 24);
-  return nested(TCA_U32_ACT, [nested(1, [strattr(TCA_ACT_KIND, 'mirred'), nested(TCA_ACT_OPTIONS, [attr(TCA_MIRRED_PARMS, parms)])])]);
+  return parms;
+}
+
+/**
+ * The u32 action list of an entry: mirred to the member. With a shared
+ * index, the kernel binds the entry to that action when it exists (the
+ * parameters are then ignored) and creates it otherwise.
+ */
+function mirredAction(tunIfindex: number, index = 0): Buffer {
+  return nested(TCA_U32_ACT, [nested(1, [strattr(TCA_ACT_KIND, 'mirred'), nested(TCA_ACT_OPTIONS, [attr(TCA_MIRRED_PARMS, mirredParms(tunIfindex, index))])])]);
 }
 
 function keysPrefix(family: 4 | 6, keys: Key[]): { prefix: Prefix; dir: Direction } | undefined {
@@ -342,6 +379,7 @@ export function parseFilterMsg(data: Buffer): InstalledFilter | undefined {
   const family: 4 | 6 = protocol === ETH_P_IPV6 ? 6 : 4;
   const kp = keysPrefix(family, parseSel(s).keys);
   let tunIfindex: number | undefined;
+  let action: number | undefined;
   const act = o.get(TCA_U32_ACT);
   if (act) {
     for (const one of listAttrs(act)) {
@@ -349,11 +387,14 @@ export function parseFilterMsg(data: Buffer): InstalledFilter | undefined {
       if (attrString(aa.get(TCA_ACT_KIND)) !== 'mirred') continue;
       const ao = aa.get(TCA_ACT_OPTIONS);
       const parms = ao ? parseAttrs(ao).get(TCA_MIRRED_PARMS) : undefined;
-      if (parms && parms.length >= 28) tunIfindex = parms.readUInt32LE(24);
+      if (parms && parms.length >= 28) {
+        action = parms.readUInt32LE(0);
+        tunIfindex = parms.readUInt32LE(24);
+      }
     }
   }
   if (!kp) return base;
-  return withDir({ ...base, kind: 'entry', prefix: kp.prefix, tunIfindex }, kp.dir);
+  return withDir({ ...base, kind: 'entry', prefix: kp.prefix, tunIfindex, action }, kp.dir);
 }
 
 /** Is this installed object one of the agent's? */
@@ -480,9 +521,13 @@ function watch(nl: Rtnl): Watch {
     for (const m of msgs) {
       if (m.port === port || m.data.length < 8) continue;
       if (m.type === RTM_NEWTFILTER || m.type === RTM_DELTFILTER || m.type === RTM_NEWQDISC || m.type === RTM_DELQDISC) forgetInstalled(nl, m.data.readInt32LE(4));
+      else if (m.type === RTM_NEWACTION || m.type === RTM_DELACTION) actionChanges.set(nl, actionGeneration(nl) + 1);
     }
   });
-  sock.on('error', () => forgetInstalled(nl));
+  sock.on('error', () => {
+    forgetInstalled(nl);
+    actionChanges.set(nl, actionGeneration(nl) + 1);
+  });
   watches.set(nl, (w = watchNow));
   return w;
 }
@@ -515,7 +560,7 @@ let forgottenAll = 0;
 const forgotten = new Map<number, number>();
 const generationOf = (ifindex: number): string => `${forgottenAll}/${forgotten.get(ifindex) ?? 0}`;
 
-interface Req {
+export interface Req {
   what: string;
   type: number;
   flags: number;
@@ -714,7 +759,7 @@ function entryReq(ifindex: number, name: string, w: WantedFilter, handle: number
   const fam = w.prefix.family;
   const opts: Buffer[] = [u32attr(TCA_U32_HASH, handle >>> 20 ? (handle & 0xfffff000) >>> 0 : TC_U32_ROOT)];
   opts.push(attr(TCA_U32_SEL, sel(prefixKeys(w.prefix, w.dir), TC_U32_TERMINAL)));
-  opts.push(mirredAction(w.tunIfindex));
+  opts.push(mirredAction(w.tunIfindex, w.action));
   return {
     what: `${create ? 'add' : 'change'} mirror filter ${prefixString(w.prefix)} ${w.dir} on ${name}`, type: RTM_NEWTFILTER, flags: create ? NLM_F_CREATE | NLM_F_EXCL : 0,
     payload: Buffer.concat([tcmsg(ifindex, handle, parentOf(w.dir), prioOf(fam), protoOf(fam)), strattr(TCA_KIND, 'u32'), nested(TCA_OPTIONS, opts)]),
@@ -847,17 +892,17 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
   const puts: Req[] = [];
   /** new entries and their handles (a bare node id: in the tp's root) */
   const added: { w: WantedFilter; handle: number }[] = [];
-  const changed = new Map<InstalledFilter, number>();
+  const changed = new Map<InstalledFilter, WantedFilter>();
   /** node ids taken by new root entries, per slot */
   const rootNodes = new Map<number, Set<number>>();
   let failure: unknown;
   want.forEach((w, k) => {
     if (failure) return;
     const f = have.get(k);
-    if (f && f.tunIfindex === w.w.tunIfindex) return;
+    if (f && sameTarget(f, w.w)) return;
     if (f) {
       puts.push(entryReq(ifindex, name, w.w, f.handle, false));
-      changed.set(f, w.w.tunIfindex);
+      changed.set(f, w.w);
       stats.changed++;
       return;
     }
@@ -911,7 +956,7 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
   for (const f of installed) {
     if (dropped.has(f) || (gone.size && f.kind !== 'hashtable' && inGone(f))) continue;
     const t = changed.get(f);
-    next.push(t === undefined ? f : { ...f, tunIfindex: t });
+    next.push(t === undefined ? f : { ...f, tunIfindex: t.tunIfindex, action: t.action });
   }
   for (const t of addTables) {
     const i = tableInfo(t)!;
@@ -927,7 +972,7 @@ async function reconcileOnce(nl: Rtnl, ifindex: number, name: string, wanted: Wa
   for (const { w, handle } of added) {
     const fam = w.prefix.family;
     const h = handle >>> 20 ? handle : mkHandle(rootOf.get(slotOf(fam, w.dir))!, 0, handle);
-    next.push({ parent: parentOf(w.dir), dir: w.dir, prio: prioOf(fam), protocol: protoOf(fam), handle: h, kind: 'entry', prefix: w.prefix, tunIfindex: w.tunIfindex });
+    next.push({ parent: parentOf(w.dir), dir: w.dir, prio: prioOf(fam), protocol: protoOf(fam), handle: h, kind: 'entry', prefix: w.prefix, tunIfindex: w.tunIfindex, action: w.action });
   }
   // roots are part of the image (links and entries are placed by them)
   for (const [slot, r] of rootOf) {
@@ -970,6 +1015,8 @@ export interface FilterChange {
   dir: Direction;
   prefix: Prefix;
   tunIfindex?: number;
+  /** shared action index to bind to (with tunIfindex) */
+  action?: number;
 }
 
 /**
@@ -1006,11 +1053,11 @@ export async function changeFilters(nl: Rtnl, ifindex: number, name: string, cha
       dels.push(have);
       continue;
     }
-    const w: WantedFilter = { dir: c.dir, prefix: c.prefix, tunIfindex: c.tunIfindex };
+    const w: WantedFilter = { dir: c.dir, prefix: c.prefix, tunIfindex: c.tunIfindex, action: c.action };
     if (have) {
-      if (have.tunIfindex === c.tunIfindex || replaced.has(have)) continue;
+      if (sameTarget(have, w) || replaced.has(have)) continue;
       reqs.push(entryReq(ifindex, name, w, have.handle, false));
-      replaced.set(have, { ...have, tunIfindex: c.tunIfindex });
+      replaced.set(have, { ...have, tunIfindex: c.tunIfindex, action: c.action });
       continue;
     }
     let handle = 0;
@@ -1050,7 +1097,7 @@ export async function changeFilters(nl: Rtnl, ifindex: number, name: string, cha
       reqs.push(entryReq(ifindex, name, w, nodeOf(handle), true));
     }
     newHandles.add(handle);
-    adds.push({ parent: parentOf(c.dir), dir: c.dir, prio: prioOf(fam), protocol: protoOf(fam), handle, kind: 'entry', prefix: c.prefix, tunIfindex: c.tunIfindex });
+    adds.push({ parent: parentOf(c.dir), dir: c.dir, prio: prioOf(fam), protocol: protoOf(fam), handle, kind: 'entry', prefix: c.prefix, tunIfindex: c.tunIfindex, action: c.action });
   }
   if (!reqs.length) return true;
   try {
@@ -1121,3 +1168,154 @@ export async function removeOwned(nl: Rtnl, ifindex: number, name: string): Prom
       }
     }
 }
+
+// ---------------------------------------------------------------- shared actions (mirror groups)
+
+const RTM_NEWACTION = 48;
+const RTM_DELACTION = 49;
+const RTM_GETACTION = 50;
+const TCA_ACT_TAB = 1;
+const TCA_ACT_INDEX = 3;
+
+/** struct tcamsg: family and padding. */
+const tcamsg = (): Buffer => Buffer.alloc(4);
+
+/** One of the agent's shared mirred actions as the kernel has it. */
+export interface InstalledAction {
+  index: number;
+  /** the member it mirrors to; 0 once that device is gone */
+  tunIfindex: number;
+  /** mirred egress mirror, pipe: as the agent makes them */
+  plain: boolean;
+}
+
+/**
+ * The reserved mirred actions that exist among `indexes`, asked one by one
+ * (RTM_GETACTION, pipelined, many per datagram). Not a dump: a dump of the
+ * action table marks every action it lists (used_hw_stats, shown by tc), the
+ * agent's or not, and would list every action of every filter.
+ */
+export async function getActions(nl: Rtnl, indexes: number[]): Promise<Map<number, InstalledAction>> {
+  const out = new Map<number, InstalledAction>();
+  if (!indexes.length) return out;
+  const sock = rawSock(nl);
+  const pending = new Map<number, () => void>();
+  let failure: KernelError | undefined;
+  const wanted = new Set<number>();
+  const onMessage: MessageListener = (msgs) => {
+    for (const m of msgs) {
+      if (!wanted.has(m.seq)) continue;
+      if (m.type === RTM_NEWACTION) {
+        const tab = parseAttrs(m.data.subarray(4)).get(TCA_ACT_TAB);
+        for (const one of tab ? listAttrs(tab) : []) {
+          const a = parseAttrs(one.data);
+          const opts = a.get(TCA_ACT_OPTIONS);
+          const parms = opts ? parseAttrs(opts).get(TCA_MIRRED_PARMS) : undefined;
+          if (attrString(a.get(TCA_ACT_KIND)) !== 'mirred' || !parms || parms.length < 28) continue;
+          const index = parms.readUInt32LE(0);
+          if (ownedAction(index)) out.set(index, { index, tunIfindex: parms.readUInt32LE(24), plain: parms.readInt32LE(8) === TC_ACT_PIPE && parms.readInt32LE(20) === TCA_EGRESS_MIRROR });
+        }
+      } else if (m.type === NLMSG_ERROR) {
+        const e = kernelError('get mirror group action', m.data, m.flags);
+        if (e && e.code !== 'ENOENT' && e.code !== 'EINVAL') failure ??= e;
+        wanted.delete(m.seq);
+        const done = pending.get(m.seq);
+        if (done) {
+          pending.delete(m.seq);
+          done();
+        }
+      }
+    }
+  };
+  sock.on('message', onMessage);
+  try {
+    let next = 0;
+    const sendOne = (): Promise<void> => {
+      const parts: Buffer[] = [];
+      let lastSeq = 0;
+      for (let n = 0; n < PER_DATAGRAM && next < indexes.length; n++) {
+        const act = nested(1, [strattr(TCA_ACT_KIND, 'mirred'), u32attr(TCA_ACT_INDEX, indexes[next++])]);
+        const payload = Buffer.concat([tcamsg(), nested(TCA_ACT_TAB, [act])]);
+        const seq = (batchSeq = batchSeq >= 0x7fffffff ? 0x40000000 : batchSeq + 1);
+        const h = Buffer.alloc(16);
+        h.writeUInt32LE(16 + payload.length, 0);
+        h.writeUInt16LE(RTM_GETACTION, 4);
+        h.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
+        h.writeUInt32LE(seq, 8);
+        parts.push(h, payload);
+        wanted.add(seq);
+        lastSeq = seq;
+      }
+      return new Promise<void>((resolve, reject) => {
+        pending.set(lastSeq, resolve);
+        sock.socket.send(Buffer.concat(parts), {}, (e) => {
+          if (e) {
+            pending.delete(lastSeq);
+            reject(e);
+          }
+        });
+      });
+    };
+    const lane = async (): Promise<void> => {
+      while (failure === undefined && next < indexes.length) await sendOne();
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  } finally {
+    sock.off('message', onMessage);
+  }
+  if (failure) throw failure;
+  return out;
+}
+
+/** Every reserved index (a probe of what a previous run left). */
+export const allGroupActions = (): number[] => Array.from({ length: ACT_GROUPS }, (_, g) => ACT_INDEX_BASE + g);
+
+/** Creates shared action `index` mirroring to `tunIfindex`, or re-points it there (every entry bound to it follows at once). */
+export function actionReq(index: number, tunIfindex: number, what = `set mirror group action ${index - ACT_INDEX_BASE}`): Req {
+  if (!ownedAction(index)) throw new AgentError('invalid-value', `action index ${index} is not reserved for the agent`);
+  const act = nested(1, [strattr(TCA_ACT_KIND, 'mirred'), nested(TCA_ACT_OPTIONS, [attr(TCA_MIRRED_PARMS, mirredParms(tunIfindex, index))])]);
+  return { what, type: RTM_NEWACTION, flags: NLM_F_CREATE | NLM_F_REPLACE, payload: Buffer.concat([tcamsg(), nested(TCA_ACT_TAB, [act])]) };
+}
+
+function deleteActionReq(index: number): Req {
+  const act = nested(1, [strattr(TCA_ACT_KIND, 'mirred'), u32attr(TCA_ACT_INDEX, index)]);
+  return { what: `delete mirror group action ${index - ACT_INDEX_BASE}`, type: RTM_DELACTION, flags: 0, payload: Buffer.concat([tcamsg(), nested(TCA_ACT_TAB, [act])]) };
+}
+
+/** Sets the shared actions (index -> member ifindex), pipelined: one request each. */
+export async function setActions(nl: Rtnl, set: { index: number; tunIfindex: number; what?: string }[]): Promise<void> {
+  await execAll(nl, set.map((a) => actionReq(a.index, a.tunIfindex, a.what)));
+}
+
+/**
+ * Deletes reserved actions; returns those that are gone. One still bound
+ * (someone else's filter using a reserved index, or a release the kernel
+ * has not finished) is left for the next time (EPERM).
+ */
+export async function deleteActions(nl: Rtnl, indexes: number[]): Promise<number[]> {
+  const gone: number[] = [];
+  let held = indexes;
+  // the kernel releases a deleted filter's hold on its action after an RCU grace period: a few tries
+  for (let attempt = 0; held.length && attempt < 20; attempt++) {
+    if (attempt) await new Promise((r) => setTimeout(r, 10));
+    const again: number[] = [];
+    for (const i of held) {
+      try {
+        const r = deleteActionReq(i);
+        await nl.exec(r.what, r.type, r.flags, r.payload);
+        gone.push(i);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'ENOENT' || code === 'EINVAL') gone.push(i);
+        else if (code === 'EPERM') again.push(i);
+        else throw e;
+      }
+    }
+    held = again;
+  }
+  return gone;
+}
+
+/** Counts changes of the action table made by others (heard by the TC watch): the agent's image of its actions is then stale. */
+const actionChanges = new WeakMap<Rtnl, number>();
+export const actionGeneration = (nl: Rtnl): number => actionChanges.get(nl) ?? 0;

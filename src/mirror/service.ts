@@ -10,7 +10,7 @@
 import type { EventEmitter } from 'events';
 import type { DataNode } from '../yang/data/node';
 import type { Applier, ChangeSet, Datastore, Prepared } from '../datastore';
-import type { DesiredState, MemberEvent, MirrorSpec } from '../dataplane';
+import type { DesiredState, GroupMove as DataplaneGroupMove, MemberEvent, MirrorSpec } from '../dataplane';
 import type { SessionCounters } from '../relay';
 import {
   CoaError,
@@ -24,7 +24,7 @@ import {
 } from '../radius';
 import { errorCauseOf } from '../radius';
 import { MirrorConfig, readMirrorConfig } from './config';
-import { rebalance, Move } from './pool';
+import { GroupLoad, groupLoad, pickGroup, rebalanceGroups, Move } from './pool';
 import { JournalOp, MirrorSession, StateStore, Subscriber } from './store';
 import type { Logger } from '../log';
 
@@ -36,6 +36,12 @@ export interface DataplanePort {
    * prepare/apply of the whole desired state.
    */
   setMirror?(key: string, spec: MirrorSpec | undefined): Promise<void>;
+  /**
+   * Moves whole mirror groups to other members (Dataplane.moveGroups): one
+   * request per group. Without it, a move is a prepare/apply of the whole
+   * desired state.
+   */
+  moveGroups?(moves: DataplaneGroupMove[], pool?: DesiredState['pool']): Promise<void>;
   readonly linkEvents: EventEmitter;
   counters(key: string): SessionCounters | undefined;
   start(): void;
@@ -69,6 +75,8 @@ export class MirrorService implements Applier {
 
   /** mirrors per pool member; undefined when it must be counted again (after a rebalance) */
   private load?: Map<string, number>;
+  /** mirrors per group; undefined when it must be counted again (after a rebalance) */
+  private groupCount?: Map<number, GroupLoad>;
 
   constructor(private deps: MirrorServiceDeps) {
     this.cfg = readMirrorConfig(deps.ds.get('running'));
@@ -114,7 +122,8 @@ export class MirrorService implements Applier {
     // members new to the pool start healthy
     const failed = new Set([...this.failed].filter((f) => next.pool.some((m) => m.name === f)));
     const sessions = [...this.mirrors.values()].map((m) => ({ ...m }));
-    const moves = rebalance(this.usable(next, failed), sessions);
+    const before = sessions.map((s) => s.group);
+    const { moves } = rebalanceGroups(this.usable(next, failed), sessions, MAX_GROUPS);
     const dp = await this.deps.dataplane.prepare(this.desired(next, sessions, failed));
     let rad: PreparedRadiusConfig;
     try {
@@ -131,7 +140,8 @@ export class MirrorService implements Applier {
         this.failed = failed;
         for (const s of sessions) this.mirrors.set(s.acctSessionId, s);
         this.load = undefined;
-        if (moves.length) await this.save();
+        this.groupCount = undefined;
+        if (moves.length || sessions.some((s, i) => s.group !== before[i])) await this.save();
         this.announce(moves, 'member left the pool');
       },
       abort: async () => {
@@ -159,6 +169,7 @@ export class MirrorService implements Applier {
           medIp: m.medIp,
           medPort: m.medPort,
           dropRules: cfg.dropRules,
+          group: m.group,
         });
       }
     }
@@ -200,6 +211,7 @@ export class MirrorService implements Applier {
       medIp: m.medIp,
       medPort: m.medPort,
       dropRules: this.cfg.dropRules,
+      group: m.group,
     };
   }
 
@@ -212,19 +224,38 @@ export class MirrorService implements Applier {
     return this.load;
   }
 
+  /** mirrors per group, counted once and then kept by putMirror/dropMirror */
+  private groups(): Map<number, GroupLoad> {
+    return (this.groupCount ??= groupLoad(this.mirrors.values()));
+  }
+
   private putMirror(m: MirrorSession): void {
     const old = this.mirrors.get(m.acctSessionId);
     if (this.load) {
       if (old?.tunnel) this.load.set(old.tunnel, this.load.get(old.tunnel)! - 1);
       if (m.tunnel) this.load.set(m.tunnel, (this.load.get(m.tunnel) ?? 0) + 1);
     }
+    if (this.groupCount) {
+      if (old) this.ungroup(old);
+      if (m.group !== undefined) {
+        const g = this.groupCount.get(m.group);
+        if (g) g.count++;
+        else this.groupCount.set(m.group, { tunnel: m.tunnel, count: 1 });
+      }
+    }
     this.mirrors.set(m.acctSessionId, m);
+  }
+
+  private ungroup(m: MirrorSession): void {
+    const g = m.group === undefined ? undefined : this.groupCount?.get(m.group);
+    if (g && --g.count <= 0) this.groupCount!.delete(m.group!);
   }
 
   private dropMirror(key: string): MirrorSession | undefined {
     const old = this.mirrors.get(key);
     if (!old) return undefined;
     if (this.load && old.tunnel) this.load.set(old.tunnel, this.load.get(old.tunnel)! - 1);
+    if (this.groupCount) this.ungroup(old);
     this.mirrors.delete(key);
     return old;
   }
@@ -308,11 +339,23 @@ export class MirrorService implements Applier {
       this.failed.add(e.name);
     }
     const sessions = [...this.mirrors.values()];
-    const moves = rebalance(this.usable(this.cfg, this.failed), sessions);
+    const { moves, groupMoves, grouped } = rebalanceGroups(this.usable(this.cfg, this.failed), sessions, MAX_GROUPS);
     this.load = undefined;
-    this.deps.log.info('pool-member', { member: e.name, state: e.state, moved: moves.length });
+    this.groupCount = undefined;
+    this.deps.log.info('pool-member', { member: e.name, state: e.state, moved: moves.length, groups: groupMoves.length });
     try {
-      await this.install();
+      // whole groups from one member to another: re-pointed in the kernel; anything else (sessions regrouped,
+      // sessions without a tunnel, before or after) changes filters: the full reconcile
+      const dp = this.deps.dataplane;
+      const byGroups = groupMoves.reduce((n, g) => n + g.keys.length, 0) === moves.length;
+      if (dp.moveGroups && (groupMoves.length || e.state !== 'up') && !grouped.length && byGroups && groupMoves.every((g) => g.from !== null && g.to !== null) && this.cfg.sourceIpv4 !== undefined) {
+        try {
+          await dp.moveGroups(groupMoves.map((g) => ({ group: g.group, tunnel: g.to! })), this.desired(this.cfg, [], this.failed).pool);
+        } catch (err) {
+          this.deps.log.error('dataplane-failed', { error: (err as Error).message, then: 'full reconcile' });
+          await this.install();
+        }
+      } else await this.install();
     } catch (err) {
       this.deps.log.error('dataplane-failed', { error: (err as Error).message });
     }
@@ -487,6 +530,8 @@ export class MirrorService implements Applier {
     const usable = this.usable(this.cfg, this.failed);
     const tunnel = current?.tunnel && usable.includes(current.tunnel) ? current.tunnel : this.pickMember(usable);
     if (tunnel === null) throw new CoaError(ErrorCause.ResourcesUnavailable, 'no usable tunnel');
+    const group = current?.tunnel === tunnel && current.group !== undefined ? current.group : pickGroup(tunnel, this.groups(), MAX_GROUPS);
+    if (group === null) throw new CoaError(ErrorCause.ResourcesUnavailable, 'no free mirror group');
     const m: MirrorSession = {
       acctSessionId: sub.acctSessionId,
       userName: sub.userName,
@@ -497,6 +542,7 @@ export class MirrorService implements Applier {
       medIp: req.medIp!,
       medPort: req.medPort!,
       tunnel,
+      group,
       startTime: current?.startTime ?? new Date().toISOString(),
     };
     this.putMirror(m);
@@ -573,6 +619,9 @@ export class MirrorService implements Applier {
     }));
   }
 }
+
+/** Mirror groups available (the dataplane's reserved shared actions). */
+const MAX_GROUPS = 4096;
 
 function sameConfig(a: MirrorConfig, b: MirrorConfig): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

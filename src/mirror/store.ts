@@ -29,6 +29,8 @@ export interface MirrorSession {
   medIp: string;
   medPort: number;
   tunnel: string | null;
+  /** mirror group on the member (shared kernel action, see pool.ts); absent in tables written before groups */
+  group?: number;
   startTime: string;
 }
 

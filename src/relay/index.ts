@@ -277,6 +277,22 @@ export class Relay {
     if (old) for (const [t, m] of this.mcastByTunnel) if (m === old) this.mcastByTunnel.set(t, sess);
   }
 
+  /**
+   * Replaces the multicast attribution only (RelayConfig.multicast): the
+   * sessions' pool members changed (a move). Throws, changing nothing, on a
+   * bad list.
+   */
+  setMulticast(list: { tunnel: string; key: string }[]): void {
+    const mc = new Map<string, Session>();
+    for (const m of list) {
+      const sess = this.sessions.get(m.key);
+      if (!sess) throw new AgentError('invalid-value', `multicast: no session ${m.key}`);
+      if (mc.has(m.tunnel) && mc.get(m.tunnel) !== sess) throw new AgentError('invalid-value', `multicast: tunnel ${m.tunnel} would carry the multicast of two sessions`);
+      mc.set(m.tunnel, sess);
+    }
+    this.mcastByTunnel = mc;
+  }
+
   /** Removes one session (a CoA stop); its multicast attribution goes with it. */
   remove(key: string): void {
     const old = this.sessions.get(key);

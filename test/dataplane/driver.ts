@@ -4,13 +4,14 @@
  *   {"op":"apply","state":DesiredState}  -> {"ok":true,"ms":N} | {"ok":false,"error":"..."}
  *   {"op":"prepare-abort","state":DesiredState} -> {"ok":true}
  *   {"op":"set","key":"...","spec":MirrorSpec|null} -> {"ok":true,"ms":N} (Dataplane.setMirror, the incremental path)
+ *   {"op":"move","moves":GroupMove[],"pool"?:...} -> {"ok":true,"ms":N} (Dataplane.moveGroups)
  *   {"op":"stale-link","key":NAME}      -> {"ok":true} (tests: the dataplane's remembered ifindex of NAME becomes wrong)
  *   {"op":"counters","key":"..."}        -> {"ok":true,"counters":{...},"stats":{...}}
  *   {"op":"exit"}
  * (mocha loads every .ts under test/dataplane: it runs only as a program.)
  */
 import * as readline from 'readline';
-import { Dataplane, DesiredState, MirrorSpec } from '../../src/dataplane';
+import { Dataplane, DesiredState, GroupMove, MirrorSpec } from '../../src/dataplane';
 
 function main(): void {
   const dp = new Dataplane();
@@ -24,7 +25,7 @@ function main(): void {
   let queue = Promise.resolve();
   rl.on('line', (line) => {
     queue = queue.then(async () => {
-      const cmd = JSON.parse(line) as { op: string; state?: DesiredState; key?: string; spec?: MirrorSpec | null };
+      const cmd = JSON.parse(line) as { op: string; state?: DesiredState; key?: string; spec?: MirrorSpec | null; moves?: GroupMove[]; pool?: DesiredState['pool'] };
       try {
         if (cmd.op === 'apply') {
           const t0 = process.hrtime.bigint();
@@ -34,6 +35,10 @@ function main(): void {
         } else if (cmd.op === 'set') {
           const t0 = process.hrtime.bigint();
           await dp.setMirror(cmd.key!, cmd.spec ?? undefined);
+          out({ ok: true, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+        } else if (cmd.op === 'move') {
+          const t0 = process.hrtime.bigint();
+          await dp.moveGroups(cmd.moves!, cmd.pool);
           out({ ok: true, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
         } else if (cmd.op === 'stale-link') {
           const cache = (dp as unknown as { linkCache?: Map<string, { index: number }> }).linkCache;

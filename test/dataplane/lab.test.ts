@@ -367,6 +367,50 @@ for i in range(5): u.sendto(b'group-data-%d'%i,('239.1.2.3',5000))
     md.kill('SIGTERM');
   });
 
+  it('mirror groups: filters bind to shared actions; a move re-points whole groups without rewriting filters; copies follow; the full reconcile of the moved state changes nothing', async () => {
+    const mirrors = [{ ...M1, group: 0 }];
+    for (let i = 1; i < 2048; i++)
+      mirrors.push({ key: `g${i}`, addresses: [`198.18.${i >> 8}.${i & 255}`], tunnel: i & 1 ? 'vt1' : 'vt0', interceptId: i, sessionId: i, medIp: '203.0.113.99', medPort: 30030, dropRules: [], group: i % 32 } as never);
+    await apply(state(mirrors));
+    const before = filterBlocks();
+    const terminal = [...before.values()].filter((b) => /terminal/.test(b));
+    assert.equal(terminal.length, 2 * 2048 + 2);
+    const actionOf = (b: string): number => Number(/index (\d+)/.exec(b)![1]);
+    assert.ok(terminal.every((b) => actionOf(b) >= 0x7f100000 && actionOf(b) < 0x7f100000 + 32), 'every entry is bound to a group action');
+    assert.ok(terminal.every((b) => /bind (\d+)/.exec(b)![1] !== '1'), 'shared, not one action per filter');
+    // the listing of the action table is not read (a dump marks every action, the agent's or not)
+    assert.doesNotMatch([...before.values()].join('\n'), /used_hw_stats/);
+    const c0 = await stats('s1');
+    // vt0's groups (even ids) go to vt1: 16 requests
+    const moves = Array.from({ length: 16 }, (_, k) => ({ group: 2 * k, tunnel: 'vt1' }));
+    const r = await drv.call({ op: 'move', moves });
+    assert.equal(r.ok, true, String(r.error));
+    console.log(`      move of 16 groups (1,024 mirrors, 2,048 entries): ${(r.ms as number).toFixed(1)} ms`);
+    const after = filterBlocks();
+    assert.deepEqual([...after.keys()], [...before.keys()], 'no filter added or removed');
+    for (const [k, v] of after) assert.equal(v.replace(/device vt[01]/g, 'device X'), before.get(k)!.replace(/device vt[01]/g, 'device X'), 'filters unchanged but for the member they mirror to');
+    assert.ok([...after.values()].filter((b) => /terminal/.test(b)).every((b) => /device vt1/.test(b)), 'everything mirrors into vt1 now');
+    sendFrom(['192.0.2.10']);
+    await sleep(1000);
+    assert.ok((await stats('s1')).packets - c0.packets >= 5, 'copies of the moved session still arrive');
+    // the full reconcile of the moved state: nothing to do
+    const moved = mirrors.map((m) => ({ ...m, tunnel: 'vt1' }));
+    await apply(state(moved));
+    const full = filterBlocks();
+    assert.ok([...full].every(([k, v]) => after.get(k) === v) && full.size === after.size, 'the full reconcile changed nothing');
+    // groups no longer used are deleted with their last filter
+    await apply(state([M1]));
+    const left = Array.from({ length: 32 }, (_, g) => 0x7f100000 + g).filter((i) => {
+      try {
+        execFileSync('ip', ['netns', 'exec', NS.bng, 'tc', 'actions', 'get', 'action', 'mirred', 'index', String(i)], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(left, [], 'no reserved action is left');
+  });
+
   it('65,536 mirrors: installed in seconds, reconcile again changes nothing, removing one removes its filters only, selection still exact', async function () {
     this.timeout(900000);
     // The other subscribers in 198.18.0.0/16 (RFC 2544 benchmarking range), every

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { pickMember, rebalance } from '../../src/mirror/pool';
+import { GROUPS_PER_MEMBER, groupLoad, pickGroup, pickMember, rebalance, rebalanceGroups } from '../../src/mirror/pool';
 
 const s = (acctSessionId: string, tunnel: string | null) => ({ acctSessionId, tunnel });
 
@@ -43,5 +43,63 @@ describe('mirror: tunnel pool assignment (DESIGN.md section 6)', () => {
     const sessions = [s('a', 'vt0'), s('b', 'vt0')];
     assert.deepEqual(rebalance(['vt0', 'vt1'], sessions), []);
     assert.ok(sessions.every((x) => x.tunnel === 'vt0'));
+  });
+
+  describe('mirror groups (one shared kernel action each)', () => {
+    const g = (acctSessionId: string, tunnel: string | null, group?: number) => ({ acctSessionId, tunnel, group });
+
+    it('a member spreads new sessions over new groups up to GROUPS_PER_MEMBER, then joins its least-loaded group', () => {
+      const sessions: { acctSessionId: string; tunnel: string | null; group?: number }[] = [];
+      for (let i = 0; i < GROUPS_PER_MEMBER * 3 + 1; i++) {
+        const group = pickGroup('vt0', groupLoad(sessions), 4096)!;
+        sessions.push(g(`s${i}`, 'vt0', group));
+      }
+      const load = groupLoad(sessions);
+      assert.equal(load.size, GROUPS_PER_MEMBER);
+      const counts = [...load.values()].map((x) => x.count);
+      assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, counts.join());
+      // another member gets groups of its own
+      const other = pickGroup('vt1', load, 4096)!;
+      assert.ok(!load.has(other));
+      // no free id and no group of its own: none
+      assert.equal(pickGroup('vt2', load, GROUPS_PER_MEMBER), null);
+    });
+
+    it('a failed member moves group by group to the least-loaded members; healthy sessions stay', () => {
+      const sessions = [
+        ...Array.from({ length: 40 }, (_, i) => g(`a${i}`, 'vt0', i % 4)), // 4 groups of 10 on vt0
+        ...Array.from({ length: 10 }, (_, i) => g(`b${i}`, 'vt1', 10)),
+        ...Array.from({ length: 30 }, (_, i) => g(`c${i}`, 'vt2', 20)),
+      ];
+      const { moves, groupMoves, grouped } = rebalanceGroups(['vt1', 'vt2'], sessions, 4096);
+      assert.deepEqual(grouped, []);
+      assert.equal(moves.length, 40);
+      assert.deepEqual(groupMoves.map((m) => [m.group, m.from, m.to, m.keys.length]), [[0, 'vt0', 'vt1', 10], [1, 'vt0', 'vt1', 10], [2, 'vt0', 'vt1', 10], [3, 'vt0', 'vt2', 10]]);
+      assert.ok(sessions.filter((x) => x.acctSessionId.startsWith('b')).every((x) => x.tunnel === 'vt1' && x.group === 10));
+      assert.ok(sessions.filter((x) => x.acctSessionId.startsWith('c')).every((x) => x.tunnel === 'vt2' && x.group === 20));
+      const load = (t: string) => sessions.filter((x) => x.tunnel === t).length;
+      assert.deepEqual([load('vt1'), load('vt2')], [40, 40]);
+      for (const m of groupMoves) assert.ok(sessions.filter((x) => x.group === m.group).every((x) => x.tunnel === m.to));
+    });
+
+    it('no usable member: groups keep their ids without a tunnel; a returning member takes them whole', () => {
+      const sessions = [g('a', 'vt0', 1), g('b', 'vt0', 1), g('c', 'vt0', 2)];
+      const gone = rebalanceGroups([], sessions, 4096);
+      assert.deepEqual(gone.groupMoves.map((m) => [m.group, m.to]), [[1, null], [2, null]]);
+      assert.ok(sessions.every((x) => x.tunnel === null));
+      const back = rebalanceGroups(['vt3'], sessions, 4096);
+      assert.deepEqual(back.groupMoves.map((m) => [m.group, m.from, m.to]), [[1, null, 'vt3'], [2, null, 'vt3']]);
+      assert.deepEqual(sessions.map((x) => [x.tunnel, x.group]), [['vt3', 1], ['vt3', 1], ['vt3', 2]]);
+    });
+
+    it('sessions saved before groups are given groups on their member without moving; a group id shared by two members is split', () => {
+      const sessions = [g('a', 'vt0'), g('b', 'vt1'), g('c', 'vt0', 5), g('d', 'vt1', 5)];
+      const r = rebalanceGroups(['vt0', 'vt1'], sessions, 4096);
+      assert.deepEqual(r.moves, []);
+      assert.deepEqual(r.grouped.sort(), ['a', 'b', 'd']);
+      assert.ok(sessions.every((x) => x.group !== undefined));
+      const load = groupLoad(sessions);
+      for (const s of sessions) assert.equal(load.get(s.group!)!.tunnel, s.tunnel);
+    });
   });
 });

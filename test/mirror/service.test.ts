@@ -14,7 +14,7 @@ import { loadContext } from '../../src/yang/context';
 import { parseXml } from '../../src/yang/data';
 import { IMPLEMENTED_MODULES, searchPath } from '../../src/daemon/modules';
 import { SerialQueue } from '../../src/datastore';
-import type { DesiredState, MirrorSpec } from '../../src/dataplane';
+import type { DesiredState, GroupMove, MirrorSpec } from '../../src/dataplane';
 import { MirrorService, StateStore } from '../../src/mirror';
 import type { DynamicAuthRequest } from '../../src/radius';
 import { silentLogger } from '../../src/log';
@@ -58,6 +58,14 @@ class Double {
     if (spec) this.mirrors.set(key, spec);
     else this.mirrors.delete(key);
   }
+  moved: { moves: GroupMove[]; pool?: DesiredState['pool'] }[] = [];
+  async moveGroups(moves: GroupMove[], pool?: DesiredState['pool']) {
+    this.moved.push({ moves, pool });
+    for (const [k, m] of this.mirrors) {
+      const mv = moves.find((x) => x.group === m.group);
+      if (mv) this.mirrors.set(k, { ...m, tunnel: mv.tunnel });
+    }
+  }
   counters() {
     return undefined;
   }
@@ -77,18 +85,20 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
   let dir: string;
   let dp: Double;
   let svc: MirrorService;
+  let published: Record<string, unknown>[] = [];
   const make = async (): Promise<MirrorService> => {
     dp = new Double();
     const ds = { get: () => running, queue: new SerialQueue() };
     const s = new MirrorService({
       ds: ds as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
-      store: new StateStore(dir), log: silentLogger, publish: () => undefined,
+      store: new StateStore(dir), log: silentLogger, publish: (e) => void published.push(e),
     });
     await s.start();
     return s;
   };
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-'));
+    published = [];
     svc = await make();
     for (let i = 0; i < 5; i++) await svc.onAccounting({ client: '127.0.0.1', identifier: i, status: 'start', acctSessionId: `s${i}`, framedIp: `192.0.2.${10 + i}` });
   });
@@ -197,5 +207,32 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
     await svc.stop();
     svc = await make();
     assert.deepEqual(svc.sessionsState().map((s) => s['acct-session-id']), ['s2']);
+  });
+
+  it('a member that disappears: its groups are re-pointed (moveGroups), no filter change, state and events name the new member, saved', async () => {
+    for (const id of ['s0', 's1', 's2', 's3']) await svc.onCoa(coa(id, 'start'));
+    const groupOf = new Map([...dp.mirrors].map(([k, m]) => [k, m.group]));
+    assert.ok([...groupOf.values()].every((g) => g !== undefined), 'every mirror has a group');
+    assert.equal(new Set(groupOf.values()).size, 4, 'a member with few sessions gives each its own group');
+    const fulls = dp.full.length;
+    const ones = dp.one.length;
+    dp.linkEvents.emit('member', { name: 'vt0', state: 'gone' });
+    await svc.onAccounting({ client: '127.0.0.1', identifier: 30, status: 'interim-update', acctSessionId: 's4', framedIp: '192.0.2.14' }); // queued behind the event
+    assert.equal(dp.full.length, fulls, 'no full reconcile');
+    assert.equal(dp.one.length, ones, 'no mirror changed one by one');
+    assert.equal(dp.moved.length, 1);
+    assert.deepEqual(dp.moved[0].moves.map((m) => [m.group, m.tunnel]).sort(), [[groupOf.get('s0'), 'vt1'], [groupOf.get('s2'), 'vt1']].sort());
+    assert.deepEqual(dp.moved[0].pool!.map((p) => [p.name, p.manage]), [['vt0', false], ['vt1', true]]);
+    assert.deepEqual(svc.sessionsState().map((x) => [x['acct-session-id'], x['tunnel-interface']]), [['s0', 'vt1'], ['s1', 'vt1'], ['s2', 'vt1'], ['s3', 'vt1']]);
+    const moved = published.map((e) => e['flowtapd-services:mirror-session-event'] as Record<string, unknown>).filter((e) => e.event === 'moved');
+    assert.deepEqual(moved.map((e) => [e['acct-session-id'], e['tunnel-interface']]).sort(), [['s0', 'vt1'], ['s2', 'vt1']]);
+    // groups and members survive a restart
+    await svc.stop();
+    svc = await make();
+    assert.deepEqual(dp.full[dp.full.length - 1].mirrors.map((m) => [m.key, m.tunnel, m.group]).sort(), [...groupOf].map(([k, g]) => [k, 'vt1', g]).sort());
+    // a new start joins a group of the member it goes to
+    assert.deepEqual(await svc.onCoa(coa('s4', 'start')), { ok: true });
+    const s4 = dp.mirrors.get('s4')!;
+    assert.ok(s4.group !== undefined && ![...dp.mirrors.values()].some((m) => m.key !== 's4' && m.group === s4.group && m.tunnel !== s4.tunnel));
   });
 });
