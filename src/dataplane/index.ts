@@ -343,25 +343,26 @@ export class Dataplane {
       if (!this.actions.has(mv.group)) full = true;
       set.push({ index: groupAction(mv.group), tunIfindex: l.index, what: `move mirror group ${mv.group} to ${mv.tunnel}` });
     }
-    const moved = (): Map<string, MirrorSpec> => {
+    if (full) {
       const mirrors = new Map(this.mirrors);
       for (const mv of moves) for (const k of this.groups.get(mv.group)?.keys ?? []) mirrors.set(k, { ...mirrors.get(k)!, tunnel: mv.tunnel });
-      return mirrors;
-    };
-    if (full) {
-      await this.doApply({ ...cur, pool: nextPool, mirrors: [...moved().values()] });
+      await this.doApply({ ...cur, pool: nextPool, mirrors: [...mirrors.values()] });
       return;
     }
     for (const a of set) this.actions.delete(a.index - ACT_INDEX_BASE); // unknown until acknowledged
     await setActions(this.nl, set);
     for (const a of set) this.actions.set(a.index - ACT_INDEX_BASE, a.tunIfindex);
-    this.mirrors = moved();
+    // a turn of the event loop: the relay reads what the moved groups already copy into their new members
+    await new Promise((r) => setImmediate(r));
+    // the specs are the dataplane's own (given to it, handed out only as copies): changed in place, tens of thousands at no cost
     for (const mv of moves) {
       const g = this.groups.get(mv.group);
-      if (g) g.tunnel = mv.tunnel;
+      if (!g) continue;
+      g.tunnel = mv.tunnel;
+      for (const k of g.keys) this.mirrors.get(k)!.tunnel = mv.tunnel;
     }
     this.current = { ...cur, pool: nextPool };
-    if (this.relay && nextPool.length && cur.sourceIpv4) this.relay.setTunnels(nextPool.filter((m) => m.manage !== false).map((m) => m.name), openTun);
+    if (this.relay && nextPool.length && cur.sourceIpv4) this.relay.setTunnels(nextPool.filter((m) => m.manage !== false).map((m) => m.name), openTun, { deferClose: true });
     for (const m of nextPool) {
       const l = links.get(m.name);
       this.lastState.set(m.name, !l ? 'gone' : l.up ? 'up' : 'down');
@@ -660,6 +661,6 @@ export class Dataplane {
 
   /** The state last applied. */
   get applied(): DesiredState {
-    return { ...this.current, mirrors: [...this.mirrors.values()] };
+    return { ...this.current, mirrors: [...this.mirrors.values()].map((m) => ({ ...m })) };
   }
 }

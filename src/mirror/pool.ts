@@ -187,19 +187,8 @@ export function rebalanceGroups(usable: readonly string[], sessions: Groupable[]
     else groups.set(id, { tunnel, count: 1 });
     if (!moves.length || moves[moves.length - 1].key !== s.acctSessionId) grouped.push(s.acctSessionId);
   }
-  // whole groups off members that are not usable, largest first
-  const groupMoves: GroupMove[] = [];
-  const stranded = [...groups].filter(([, g]) => g.tunnel === null || !ok.has(g.tunnel)).sort((a, b) => b[1].count - a[1].count || a[0] - b[0]);
-  const dest = new Map<number, GroupMove>();
-  for (const [id, g] of stranded) {
-    const to = least();
-    if (to === g.tunnel) continue;
-    if (to !== null) load.set(to, load.get(to)! + g.count);
-    const gm: GroupMove = { group: id, from: g.tunnel, to, keys: [] };
-    dest.set(id, gm);
-    groupMoves.push(gm);
-    g.tunnel = to;
-  }
+  const groupMoves = planGroupMoves(usable, groups, load);
+  const dest = new Map(groupMoves.map((gm) => [gm.group, gm]));
   if (dest.size) {
     for (const s of sessions) {
       const gm = s.group === undefined ? undefined : dest.get(s.group);
@@ -210,4 +199,34 @@ export function rebalanceGroups(usable: readonly string[], sessions: Groupable[]
     }
   }
   return { moves, groupMoves, grouped };
+}
+
+/**
+ * The group part of rebalanceGroups, from the groups' loads alone (no walk
+ * of the sessions): every group whose member is not usable (or that has
+ * none) goes whole, largest first, to the usable member with the fewest
+ * sessions at that point (ties: pool order); without one, to null. `load`
+ * holds the sessions of each usable member and is updated, as are the
+ * groups' tunnels. The moves' keys are left empty.
+ */
+export function planGroupMoves(usable: readonly string[], groups: Map<number, GroupLoad>, load: Map<string, number>): GroupMove[] {
+  const ok = new Set(usable);
+  const moves: GroupMove[] = [];
+  const stranded = [...groups].filter(([, g]) => g.count > 0 && (g.tunnel === null || !ok.has(g.tunnel))).sort((a, b) => b[1].count - a[1].count || a[0] - b[0]);
+  for (const [id, g] of stranded) {
+    let to: string | null = null;
+    let min = Infinity;
+    for (const u of usable) {
+      const l = load.get(u) ?? 0;
+      if (l < min) {
+        min = l;
+        to = u;
+      }
+    }
+    if (to === g.tunnel) continue;
+    if (to !== null) load.set(to, (load.get(to) ?? 0) + g.count);
+    moves.push({ group: id, from: g.tunnel, to, keys: [] });
+    g.tunnel = to;
+  }
+  return moves;
 }

@@ -24,7 +24,7 @@ import {
 } from '../radius';
 import { errorCauseOf } from '../radius';
 import { MirrorConfig, readMirrorConfig } from './config';
-import { GroupLoad, groupLoad, pickGroup, rebalanceGroups, Move } from './pool';
+import { GroupLoad, groupLoad, pickGroup, planGroupMoves, rebalanceGroups, Move } from './pool';
 import { JournalOp, MirrorSession, StateStore, Subscriber } from './store';
 import type { Logger } from '../log';
 
@@ -141,8 +141,8 @@ export class MirrorService implements Applier {
         for (const s of sessions) this.mirrors.set(s.acctSessionId, s);
         this.load = undefined;
         this.groupCount = undefined;
-        if (moves.length || sessions.some((s, i) => s.group !== before[i])) await this.save();
-        this.announce(moves, 'member left the pool');
+        if (moves.length || sessions.some((s, i) => s.group !== before[i])) await this.save({ mirrors: true });
+        await this.announce(moves, 'member left the pool');
       },
       abort: async () => {
         rad.abort();
@@ -314,8 +314,38 @@ export class MirrorService implements Applier {
     return r.value;
   }
 
-  private announce(moves: Move[], reason: string): void {
-    for (const mv of moves) {
+  /**
+   * The moved rows as journal lines (a snapshot of 65,536 rows is one long
+   * synchronous JSON.stringify), in slices with a turn of the event loop
+   * between, so that the relay keeps reading the copies that the move sent
+   * to their new member; resolves once they are on disk.
+   */
+  private async journalMoves(moves: Move[]): Promise<void> {
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < moves.length; i += JOURNAL_SLICE) {
+      if (i) await new Promise((r) => setImmediate(r));
+      const ops: JournalOp<MirrorSession>[] = [];
+      for (const mv of moves.slice(i, i + JOURNAL_SLICE)) {
+        const m = this.mirrors.get(mv.key);
+        if (m) ops.push({ set: m });
+      }
+      const p = this.deps.store.record({ mirrors: ops });
+      p.catch(() => undefined);
+      writes.push(p);
+    }
+    await Promise.all(writes);
+  }
+
+  /**
+   * One mirror-session-event per moved session. Tens of thousands of them
+   * (a member of a full box failed) are published in slices with a turn of
+   * the event loop between, so the relay, on the same loop, keeps reading the
+   * copies meanwhile.
+   */
+  private async announce(moves: Move[], reason: string): Promise<void> {
+    for (let i = 0; i < moves.length; i++) {
+      if (i && i % ANNOUNCE_SLICE === 0) await new Promise((r) => setImmediate(r));
+      const mv = moves[i];
       this.event(mv.to === null ? 'failed' : 'moved', mv.key, mv.to, mv.to === null ? `no usable tunnel (${reason})` : `from ${mv.from ?? 'none'}: ${reason}`);
     }
   }
@@ -338,29 +368,65 @@ export class MirrorService implements Applier {
       if (!member.enabled || this.failed.has(e.name)) return;
       this.failed.add(e.name);
     }
+    const reason = e.state === 'up' ? `${e.name} came back` : `${e.name} ${e.state === 'gone' ? 'disappeared' : 'went down'}`;
+    const usable = this.usable(this.cfg, this.failed);
+    const dp = this.deps.dataplane;
+    if (dp.moveGroups && e.state !== 'up' && this.cfg.sourceIpv4 !== undefined) {
+      // The fast path: every session is in a group on a member; the groups of the member that failed are
+      // re-pointed in the kernel, worked out from the group loads alone, before any walk of the sessions.
+      const groups = this.groups();
+      let onMembers = 0;
+      for (const g of groups.values()) if (g.tunnel !== null) onMembers += g.count;
+      if (onMembers === this.mirrors.size) {
+        const load = new Map<string, number>(usable.map((u) => [u, 0]));
+        for (const g of groups.values()) if (load.has(g.tunnel!)) load.set(g.tunnel!, load.get(g.tunnel!)! + g.count);
+        const plan = planGroupMoves(usable, new Map([...groups].map(([id, g]) => [id, { ...g }])), load);
+        if (plan.every((g) => g.to !== null)) {
+          let failed: unknown;
+          try {
+            await dp.moveGroups(plan.map((g) => ({ group: g.group, tunnel: g.to! })), this.desired(this.cfg, [], this.failed).pool);
+          } catch (err) {
+            failed = err;
+          }
+          const dest = new Map(plan.map((g) => [g.group, g]));
+          const moves: Move[] = [];
+          if (dest.size) {
+            // in slices, with turns of the event loop between for the relay
+            let n = 0;
+            for (const m of this.mirrors.values()) {
+              if (++n % 8192 === 0) await new Promise((r) => setImmediate(r));
+              const gm = m.group === undefined ? undefined : dest.get(m.group);
+              if (!gm || m.tunnel !== gm.from) continue;
+              moves.push({ key: m.acctSessionId, from: m.tunnel, to: gm.to });
+              m.tunnel = gm.to;
+            }
+            for (const gm of plan) groups.get(gm.group)!.tunnel = gm.to;
+          }
+          this.load = undefined;
+          this.deps.log.info('pool-member', { member: e.name, state: e.state, moved: moves.length, groups: plan.length });
+          if (failed) {
+            this.deps.log.error('dataplane-failed', { error: (failed as Error).message, then: 'full reconcile' });
+            await this.install().catch((err) => this.deps.log.error('dataplane-failed', { error: (err as Error).message }));
+          }
+          await this.journalMoves(moves);
+          await this.announce(moves, reason);
+          return;
+        }
+      }
+    }
     const sessions = [...this.mirrors.values()];
-    const { moves, groupMoves, grouped } = rebalanceGroups(this.usable(this.cfg, this.failed), sessions, MAX_GROUPS);
+    const { moves, groupMoves } = rebalanceGroups(usable, sessions, MAX_GROUPS);
     this.load = undefined;
     this.groupCount = undefined;
     this.deps.log.info('pool-member', { member: e.name, state: e.state, moved: moves.length, groups: groupMoves.length });
     try {
-      // whole groups from one member to another: re-pointed in the kernel; anything else (sessions regrouped,
-      // sessions without a tunnel, before or after) changes filters: the full reconcile
-      const dp = this.deps.dataplane;
-      const byGroups = groupMoves.reduce((n, g) => n + g.keys.length, 0) === moves.length;
-      if (dp.moveGroups && (groupMoves.length || e.state !== 'up') && !grouped.length && byGroups && groupMoves.every((g) => g.from !== null && g.to !== null) && this.cfg.sourceIpv4 !== undefined) {
-        try {
-          await dp.moveGroups(groupMoves.map((g) => ({ group: g.group, tunnel: g.to! })), this.desired(this.cfg, [], this.failed).pool);
-        } catch (err) {
-          this.deps.log.error('dataplane-failed', { error: (err as Error).message, then: 'full reconcile' });
-          await this.install();
-        }
-      } else await this.install();
+      // sessions regrouped, or without a tunnel before or after: their filters change, the full reconcile
+      await this.install();
     } catch (err) {
       this.deps.log.error('dataplane-failed', { error: (err as Error).message });
     }
-    await this.save();
-    this.announce(moves, e.state === 'up' ? `${e.name} came back` : `${e.name} ${e.state === 'gone' ? 'disappeared' : 'went down'}`);
+    await this.save({ mirrors: true });
+    await this.announce(moves, reason);
   }
 
   // ---------------------------------------------------------------- RADIUS
@@ -619,6 +685,12 @@ export class MirrorService implements Applier {
     }));
   }
 }
+
+/** Moved rows journalled between two turns of the event loop (journalMoves). */
+const JOURNAL_SLICE = 1024;
+
+/** Events published between two turns of the event loop (announce). */
+const ANNOUNCE_SLICE = 256;
 
 /** Mirror groups available (the dataplane's reserved shared actions). */
 const MAX_GROUPS = 4096;

@@ -13,6 +13,7 @@
  * another is attributed to the sender (by address) in both copies.
  */
 
+import * as fs from 'fs';
 import { native } from '../dataplane/native';
 import { AgentError } from '../errors';
 import { checkFlow, encodeHeader, innerDscp, ipv4ToNumber, JmirrorFlow, JMIRROR_HEADER_LEN } from './jmirror';
@@ -356,8 +357,8 @@ export class Relay {
   }
 
   /** Starts reading the named TUN devices and stops reading the others. */
-  setTunnels(names: string[], openTun: (name: string) => number): void {
-    for (const [name, r] of this.readers) if (!names.includes(name)) this.stopReader(r);
+  setTunnels(names: string[], openTun: (name: string) => number, opts: { deferClose?: boolean } = {}): void {
+    for (const [name, r] of this.readers) if (!names.includes(name)) this.stopReader(r, opts.deferClose);
     for (const name of names) {
       if (this.readers.has(name)) continue;
       const fd = openTun(name);
@@ -367,9 +368,18 @@ export class Relay {
     }
   }
 
-  private stopReader(r: Reader): void {
+  /**
+   * Stops reading a member. With deferClose the descriptor is closed on the
+   * thread pool: closing the last descriptor of a TUN device waits for an RCU
+   * grace period in the kernel (tens of ms), which on the event loop would
+   * stall the relay of every other member right when a failed member's
+   * sessions move to them (the device cannot be attached again until it is
+   * closed, so only for members that failed).
+   */
+  private stopReader(r: Reader, deferClose = false): void {
     native().pollStop(r.poll);
-    native().close(r.fd);
+    if (deferClose) fs.close(r.fd, () => undefined);
+    else native().close(r.fd);
     this.readers.delete(r.name);
   }
 
