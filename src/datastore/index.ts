@@ -22,6 +22,19 @@ export type DatastoreName = 'running' | 'candidate' | 'startup';
 
 export const HISTORY_DEPTH = 50;
 
+/**
+ * A dirty candidate whose running.xml of the last commit was at most this
+ * big is written to a staged file ahead of its commit (see stageAhead).
+ */
+export const STAGE_AHEAD_MAX_BYTES = 256 * 1024;
+
+/** The candidate's serialisation, written (and its fdatasync started) before its commit. */
+interface StagedAhead {
+  tree: DataNode;
+  text: string;
+  staged: StagedFile;
+}
+
 export interface ConfirmedCommit {
   /** session that issued it (for a non-persistent confirmed commit) */
   sessionId?: number;
@@ -58,6 +71,10 @@ export class Datastore {
   confirmed: ConfirmedCommit | null = null;
   events: DatastoreEvents = {};
   private historySeq = 0;
+  /** bytes of the last running.xml written or read */
+  private runningBytes = 0;
+  private ahead: StagedAhead | null = null;
+  private aheadTimer: NodeJS.Immediate | null = null;
 
   constructor(ctx: SchemaContext, dir: string) {
     this.ctx = ctx;
@@ -83,6 +100,8 @@ export class Datastore {
    */
   load(factoryXml: string): { factory: boolean } {
     fs.mkdirSync(this.historyDir, { recursive: true, mode: 0o700 });
+    this.dropAhead();
+    this.removeStaleStaged();
     this.historySeqs = null;
     let factory = false;
     const runningText = readIfExists(this.runningFile);
@@ -95,6 +114,7 @@ export class Datastore {
       factory = true;
     }
     this.trees.running = running;
+    this.runningBytes = runningText !== undefined ? runningText.length : startupText !== undefined ? startupText.length : factoryXml.length;
     this.trees.startup = startupText !== undefined ? this.parseFile(startupText, this.startupFile) : clone(running);
     this.trees.candidate = running;
     this.candidateDirty = false;
@@ -132,11 +152,14 @@ export class Datastore {
   set(name: 'candidate' | 'startup', tree: DataNode): void {
     transformForWrite(tree);
     this.trees[name] = tree;
-    if (name === 'candidate') this.candidateDirty = true;
-    else writeFileAtomic(this.startupFile, this.serialise(tree));
+    if (name === 'candidate') {
+      this.candidateDirty = true;
+      this.scheduleAhead();
+    } else writeFileAtomic(this.startupFile, this.serialise(tree));
   }
 
   discardChanges(): void {
+    this.dropAhead();
     this.trees.candidate = this.trees.running;
     this.candidateDirty = false;
   }
@@ -217,20 +240,23 @@ export class Datastore {
    * Make `next` the running configuration through the two-phase
    * transaction. Must be called from inside `queue.run`.
    */
-  async commitTree(next: DataNode, origin: Origin): Promise<ChangeSet> {
+  async commitTree(next: DataNode, origin: Origin, ahead?: StagedAhead): Promise<ChangeSet> {
     // The new running.xml is written first and fsynced on the thread pool while validation,
     // the diff and the appliers' validate and prepare run here; the rename after prepare is
     // still the commit point, and a refused or empty commit drops the file. It can be
     // serialised before validation: validation only adds and removes default nodes (no
     // auto-deletion of explicit ones here), which the file (with-defaults explicit) leaves out.
     transformForWrite(next);
-    const text = this.serialise(next);
-    let staged: StagedFile | undefined;
+    // `ahead`: the same text, staged when `next` (or the tree it is a copy of) became the candidate
+    const text = ahead ? ahead.text : this.serialise(next);
+    let staged: StagedFile | undefined = ahead?.staged;
     let stageError: unknown;
-    try {
-      staged = new StagedFile(this.runningFile, text);
-    } catch (e) {
-      stageError = e; // reported at the commit point, after the appliers prepared, as before
+    if (!staged) {
+      try {
+        staged = new StagedFile(this.runningFile, text);
+      } catch (e) {
+        stageError = e; // reported at the commit point, after the appliers prepared, as before
+      }
     }
     try {
       const errors = validate(this.ctx, next, { type: 'config' });
@@ -247,6 +273,7 @@ export class Datastore {
         await dirSynced;
       });
       this.trees.running = next;
+      this.runningBytes = text.length;
       this.events.onCommitted?.(cs);
       await history;
       return cs;
@@ -280,7 +307,11 @@ export class Datastore {
     }
     const rollbackTo = pending ? pending.rollbackTo : this.trees.running;
     // a candidate that is the running tree itself (nothing edited since) changes nothing
-    if (this.trees.candidate !== this.trees.running) await this.commitTree(clone(this.trees.candidate), origin);
+    if (this.trees.candidate !== this.trees.running) {
+      const ahead = this.takeAhead(this.trees.candidate);
+      await this.commitTree(clone(this.trees.candidate), origin, ahead);
+    }
+    this.dropAhead();
     this.candidateDirty = false;
     this.trees.candidate = this.trees.running;
     if (pending) clearTimeout(pending.timer);
@@ -324,6 +355,7 @@ export class Datastore {
     clearTimeout(pending.timer);
     this.confirmed = null;
     await this.commitTree(clone(pending.rollbackTo), { kind: 'timer', sessionId });
+    this.dropAhead();
     this.trees.candidate = this.trees.running;
     this.candidateDirty = false;
     this.events.onConfirmedCommit?.(why === 'cancel' ? 'cancel' : 'timeout', { sessionId });
@@ -437,6 +469,64 @@ export class Datastore {
     const text = this.historyPending.get(seqs[n]) ?? fs.readFileSync(file, 'utf8');
     this.trees.candidate = this.parseFile(text, file);
     this.candidateDirty = true;
+    this.scheduleAhead();
+  }
+
+  // ---- the candidate staged ahead of its commit ----
+  /**
+   * A commit's wall time is mostly the disk: the new running.xml's
+   * fdatasync, then rename and directory fsync. When the candidate becomes
+   * a new (small) tree, its serialisation is written to a staged file in
+   * the next turn of the event loop (after the edit's reply is sent) and
+   * its fdatasync started, so that it proceeds while the client reads the
+   * reply and sends <commit>. A commit of that same tree installs that file
+   * (rename, directory fsync: the commit point, as before); any other
+   * change of the candidate drops it. Stored trees are never changed in
+   * place, so the tree's identity tells that the text is still its own.
+   */
+  private scheduleAhead(): void {
+    this.dropAhead();
+    if (this.runningBytes > STAGE_AHEAD_MAX_BYTES) return;
+    this.aheadTimer = setImmediate(() => {
+      this.aheadTimer = null;
+      const tree = this.trees.candidate;
+      if (!this.candidateDirty || tree === this.trees.running) return;
+      const text = this.serialise(tree);
+      try {
+        this.ahead = { tree, text, staged: new StagedFile(this.runningFile, text) };
+      } catch {
+        // the commit stages its own file and reports what fails then
+      }
+    });
+  }
+
+  /** The staged file of `tree`, handed over to its commit; null when there is none. */
+  private takeAhead(tree: DataNode): StagedAhead | undefined {
+    const a = this.ahead;
+    if (!a || a.tree !== tree) return undefined;
+    this.ahead = null;
+    return a;
+  }
+
+  private dropAhead(): void {
+    if (this.aheadTimer) clearImmediate(this.aheadTimer);
+    this.aheadTimer = null;
+    this.ahead?.staged.discard();
+    this.ahead = null;
+  }
+
+  /** Staged running.xml files left by an agent that stopped before their commit. */
+  private removeStaleStaged(): void {
+    const base = path.basename(this.runningFile);
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      if (n.startsWith(`.${base}.`) && n.endsWith('.tmp')) fs.rmSync(path.join(this.dir, n), { force: true });
+    }
   }
 }
 
