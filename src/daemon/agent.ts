@@ -87,7 +87,7 @@ export class Agent implements AgentCore {
     // tree; built ahead, in the first turn of the event loop after the appliers prepared
     // (the main thread is then waiting for the disk), when there is one
     let built: { cs: ChangeSet; tree?: DataNode | null; timer: NodeJS.Immediate } | undefined;
-    const changeEvent = (cs: ChangeSet): DataNode | null => this.buildEvent(configChangeEvent(cs, this.sessionById(cs.origin.sessionId)));
+    const changeEvent = (cs: ChangeSet): DataNode | null => this.buildEvent(configChangeEvent(cs, this.sessionById(cs.origin.sessionId), this.ctx));
     this.ds.register({
       name: 'config-change-notification',
       prepare: (cs) => {

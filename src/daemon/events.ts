@@ -1,6 +1,9 @@
 /** RFC 6470 base notifications, built as RFC 7951 JSON for the notification hub. */
 import type { ChangeSet } from '../datastore';
 import type { NetconfSession } from '../netconf/transport';
+import type { SchemaContext, SchemaNode } from '../yang/schema';
+import { readConfig } from '../nacm/config';
+import { readUniformBelow } from '../nacm/uniform';
 
 const NN = 'ietf-netconf-notifications';
 
@@ -26,8 +29,83 @@ export function sessionEndEvent(s: NetconfSession, reason: string, killedBy?: nu
   return { [`${NN}:netconf-session-end`]: body };
 }
 
-export function configChangeEvent(cs: ChangeSet, s: NetconfSession | undefined): Record<string, unknown> {
-  const edit = cs.changes.map((c) => ({
+/** A commit that changes more nodes than this reports coarser edits (see coarseEdits). */
+export const COARSE_EDITS_FROM = 1000;
+
+interface Edit {
+  target: string;
+  operation: string;
+}
+
+/**
+ * `path` without its last step: the RFC 7951 path of the parent ('' for a
+ * top-level node). Slashes inside quoted key values are not steps.
+ */
+function parentPath(path: string): string {
+  let last = 0;
+  let q = '';
+  for (let i = 0; i < path.length; i++) {
+    const ch = path[i];
+    if (q) {
+      if (ch === q) q = '';
+    } else if (ch === "'" || ch === '"') q = ch;
+    else if (ch === '/') last = i;
+  }
+  return path.slice(0, last);
+}
+
+/**
+ * RFC 6470 lets a server report fewer, coarser edits. A commit that
+ * changes more than COARSE_EDITS_FROM nodes reports the changes of each
+ * parent node with several changed children as one edit of that parent
+ * (operation replace), when read access is the same for the parent and
+ * everything below it for every user under the new NACM rules (so each
+ * receiver gets the coarse edit exactly when it could read the changes it
+ * stands for). The rest stay as they are, in order. A 100,000-entry load
+ * is then one edit instead of 100,000 in the event and the replay log.
+ */
+export function coarseEdits(cs: ChangeSet, uniform: (parent: SchemaNode) => boolean): Edit[] | null {
+  if (cs.changes.length <= COARSE_EDITS_FROM) return null;
+  const groups = new Map<string, { n: number; schema: SchemaNode | undefined }>();
+  const parents: string[] = new Array(cs.changes.length);
+  for (let i = 0; i < cs.changes.length; i++) {
+    const c = cs.changes[i];
+    const p = parentPath(c.path);
+    parents[i] = p;
+    const g = groups.get(p);
+    if (g) g.n++;
+    else groups.set(p, { n: 1, schema: c.node?.parent?.schema });
+  }
+  const coarse = new Set<string>();
+  for (const [p, g] of groups) {
+    if (p === '' || g.n < 2 || !g.schema || g.schema.kind === 'root') continue;
+    if (uniform(g.schema)) coarse.add(p);
+  }
+  if (!coarse.size) return null;
+  const out: Edit[] = [];
+  const done = new Set<string>();
+  for (let i = 0; i < cs.changes.length; i++) {
+    const p = parents[i];
+    if (coarse.has(p)) {
+      if (!done.has(p)) {
+        done.add(p);
+        out.push({ target: p, operation: 'replace' });
+      }
+      continue;
+    }
+    const c = cs.changes[i];
+    out.push({ target: c.path, operation: c.op === 'create' ? 'create' : c.op === 'delete' ? 'delete' : 'replace' });
+  }
+  return out;
+}
+
+export function configChangeEvent(cs: ChangeSet, s: NetconfSession | undefined, ctx?: SchemaContext): Record<string, unknown> {
+  let edit: Edit[] | null = null;
+  if (ctx && cs.changes.length > COARSE_EDITS_FROM) {
+    const nacm = readConfig(ctx, cs.after);
+    edit = coarseEdits(cs, (p) => readUniformBelow(nacm, p));
+  }
+  edit ??= cs.changes.map((c) => ({
     target: c.path,
     operation: c.op === 'create' ? 'create' : c.op === 'delete' ? 'delete' : 'replace',
   }));
