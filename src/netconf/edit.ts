@@ -218,10 +218,50 @@ function mergeInto(st: EditState, cur: DataNode, e: DataNode, op: EditOp): void 
   for (const c of e.children) if (!isKeyOf(c, cur)) step(st, cur, c, op);
 }
 
+/** Children beyond which adoptable() does not look for duplicates. */
+const ADOPT_MAX_CHILDREN = 16;
+
+/**
+ * Would creating `e` node by node give a copy of `e` itself? True when
+ * nothing in it asks for more: no XML attributes (operations, insert), no
+ * anydata, no list or leaf-list below it (duplicates there are merged), no
+ * node of a choice's case (creating one removes the other cases), no
+ * single-instance child twice (the second is merged into the first), and
+ * the keys of a list entry first, in key order (where shell() puts them).
+ */
+function adoptable(e: DataNode): boolean {
+  if (e.meta) return false;
+  const s = e.schema;
+  const k = s.kind;
+  if (k !== 'leaf' && k !== 'container' && k !== 'list') return false;
+  const ch = e.children;
+  if (ch.length > ADOPT_MAX_CHILDREN) return false;
+  const keys = k === 'list' ? s.keys : undefined;
+  if (keys && ch.length < keys.length) return false;
+  for (let i = 0; i < ch.length; i++) {
+    const c = ch[i];
+    const cs = c.schema;
+    if (keys && i < keys.length && cs !== keys[i]) return false;
+    if ((cs.kind !== 'leaf' && cs.kind !== 'container') || cs.parent !== s) return false;
+    for (let j = 0; j < i; j++) if (ch[j].schema === cs) return false;
+    if (!adoptable(c)) return false;
+  }
+  return true;
+}
+
 /** Create `e` (with nested operations honoured) under parent. */
 function create(st: EditState, parent: DataNode, e: DataNode, dflt: DataNode | undefined, at?: number): void {
   st.opts.checkWrite?.(e, 'create');
   if (dflt) removeChild(dflt);
+  // The edit tree is not used once applied: a subtree that would be copied node for node
+  // as it is moves into the target instead (no second copy of a big load). Its old parent
+  // keeps a stale reference, which nothing reads any more.
+  if (at === undefined && !st.opts.checkWrite && e.schema.orderedBy !== 'user' && e.schema.kind !== 'leaf-list' && adoptable(e)) {
+    insertChild(parent, e);
+    st.changed = true;
+    removeOtherCases(parent, e);
+    return;
+  }
   const n = shell(e);
   if (at !== undefined) insertChild(parent, n, at);
   else if ((e.schema.kind === 'list' || e.schema.kind === 'leaf-list') && e.schema.orderedBy === 'user') {
