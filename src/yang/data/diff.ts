@@ -4,7 +4,7 @@
  */
 import type { SchemaNode } from '../schema';
 import { DataNode } from './node';
-import { keyValues, pathOf } from './tree';
+import { jsonPathOf, keyValues } from './tree';
 
 export interface Change {
   op: 'create' | 'delete' | 'modify' | 'move';
@@ -40,10 +40,18 @@ export interface DiffOptions {
  * after its children when expanded), then creates, modifies and moves in
  * document order of the new tree (parents before children).
  */
+/** JSON paths of the parents of changed nodes, during one diff() */
+let paths: Map<DataNode, string> | undefined;
+
 export function diff(oldRoot: DataNode, newRoot: DataNode, opts: DiffOptions = {}): Change[] {
   const deletes: Change[] = [];
   const others: Change[] = [];
-  walkPair(oldRoot, newRoot, deletes, others, opts);
+  paths = new Map();
+  try {
+    walkPair(oldRoot, newRoot, deletes, others, opts);
+  } finally {
+    paths = undefined;
+  }
   deletes.reverse();
   return deletes.concat(others);
 }
@@ -98,7 +106,7 @@ function keyed(m: KeyMap, c: DataNode, k: unknown): DataNode | undefined {
 
 function emitSubtree(n: DataNode, op: 'create' | 'delete', into: Change[], opts: DiffOptions): void {
   const isLeaf = n.schema.kind === 'leaf' || n.schema.kind === 'leaf-list';
-  const c: Change = { op, path: pathOf(n).json, schema: n.schema, node: n };
+  const c: Change = { op, path: jsonPathOf(n, paths), schema: n.schema, node: n };
   if (op === 'create') {
     c.newNode = n;
     if (isLeaf) c.new = n.value;
@@ -205,11 +213,11 @@ function pairChanges(oc: DataNode, nc: DataNode, deletes: Change[], others: Chan
   const s = nc.schema;
   if (s.kind === 'leaf') {
     if (oc.value !== nc.value) {
-      others.push({ op: 'modify', path: pathOf(nc).json, schema: s, node: nc, oldNode: oc, newNode: nc, old: oc.value, new: nc.value });
+      others.push({ op: 'modify', path: jsonPathOf(nc, paths), schema: s, node: nc, oldNode: oc, newNode: nc, old: oc.value, new: nc.value });
     }
   } else if (s.kind === 'anydata' || s.kind === 'anyxml') {
     if (oc.raw !== nc.raw || oc.rawJson !== nc.rawJson) {
-      others.push({ op: 'modify', path: pathOf(nc).json, schema: s, node: nc, oldNode: oc, newNode: nc });
+      others.push({ op: 'modify', path: jsonPathOf(nc, paths), schema: s, node: nc, oldNode: oc, newNode: nc });
     }
   } else if (s.kind !== 'leaf-list') {
     walkPair(oc, nc, deletes, others, opts);
@@ -247,7 +255,7 @@ function moves(o: DataNode, n: DataNode, s: SchemaNode, om: Map<unknown, DataNod
     if (stay.has(i)) continue;
     const nc = nnodes[i];
     const prev = prevSibling(nc, s);
-    out.push({ op: 'move', path: pathOf(nc).json, schema: s, node: nc, oldNode: om.get(nkeys[i]), newNode: nc, after: prev });
+    out.push({ op: 'move', path: jsonPathOf(nc, paths), schema: s, node: nc, oldNode: om.get(nkeys[i]), newNode: nc, after: prev });
   }
 }
 

@@ -287,6 +287,38 @@ export function pathOf(node: DataNode): NodePath {
   return { xml: xml || '/', ns, json: json || '/' };
 }
 
+/**
+ * pathOf(node).json alone (no prefixed form, no key values turned into
+ * XML). `parents`: JSON paths of parent nodes already computed, reused and
+ * filled in (for many siblings, as a diff lists them).
+ */
+export function jsonPathOf(node: DataNode, parents?: Map<DataNode, string>): string {
+  if (!isData(node)) return '/';
+  const p = node.parent;
+  let base = '';
+  let parentMod = '';
+  if (p && isData(p)) {
+    let pp = parents?.get(p);
+    if (pp === undefined) {
+      pp = jsonPathOf(p, parents);
+      parents?.set(p, pp);
+    }
+    base = pp;
+    parentMod = p.schema.module.name;
+  }
+  const s = node.schema;
+  let out = s.module.name === parentMod ? `${base}/${s.name}` : `${base}/${s.module.name}:${s.name}`;
+  if (s.kind === 'list' && s.keys.length) {
+    const vals = keyValues(node);
+    for (let i = 0; i < s.keys.length; i++) {
+      const k = s.keys[i];
+      out += `[${k.module.name === s.module.name ? '' : k.module.name + ':'}${k.name}=${quote(vals[i] ?? '')}]`;
+    }
+  } else if (s.kind === 'leaf-list') out += `[.=${quote(node.value ?? '')}]`;
+  else if (s.kind === 'list') out += `[${p ? instances(p, s).indexOf(node) + 1 : 1}]`;
+  return out;
+}
+
 function predicates(n: DataNode, ns: Record<string, string>): { xml: string; json: string } {
   const s = n.schema;
   let xml = '';
