@@ -10,6 +10,7 @@ import { AgentError, ErrorList } from '../errors';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { clone, diff, newTree, parseXml, toXml, validate } from '../yang/data';
+import { undoValidation, type ValidationJournal } from '../yang/data/validate';
 import { readIfExists, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
 import { transformForWrite } from './transform';
@@ -240,7 +241,7 @@ export class Datastore {
    * Make `next` the running configuration through the two-phase
    * transaction. Must be called from inside `queue.run`.
    */
-  async commitTree(next: DataNode, origin: Origin, ahead?: StagedAhead): Promise<ChangeSet> {
+  async commitTree(next: DataNode, origin: Origin, ahead?: StagedAhead, journal?: ValidationJournal): Promise<ChangeSet> {
     // The new running.xml is written first and fsynced on the thread pool while validation,
     // the diff and the appliers' validate and prepare run here; the rename after prepare is
     // still the commit point, and a refused or empty commit drops the file. It can be
@@ -259,7 +260,7 @@ export class Datastore {
       }
     }
     try {
-      const errors = validate(this.ctx, next, { type: 'config' });
+      const errors = validate(this.ctx, next, { type: 'config', journal });
       if (errors.length) throw errors.length === 1 ? errors[0] : new ErrorList(errors);
       const before = this.trees.running;
       const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
@@ -308,8 +309,18 @@ export class Datastore {
     const rollbackTo = pending ? pending.rollbackTo : this.trees.running;
     // a candidate that is the running tree itself (nothing edited since) changes nothing
     if (this.trees.candidate !== this.trees.running) {
-      const ahead = this.takeAhead(this.trees.candidate);
-      await this.commitTree(clone(this.trees.candidate), origin, ahead);
+      // The candidate itself becomes running (no copy): validation adds its default nodes
+      // in place, and a commit that fails puts them back out (undoValidation), so the
+      // candidate stays as it was.
+      const cand = this.trees.candidate;
+      const ahead = this.takeAhead(cand);
+      const journal: ValidationJournal = [];
+      try {
+        await this.commitTree(cand, origin, ahead, journal);
+      } catch (e) {
+        if (this.trees.running !== cand) undoValidation(journal);
+        throw e;
+      }
     }
     this.dropAhead();
     this.candidateDirty = false;

@@ -30,12 +30,19 @@ describe('netconf ops: commit (RFC 6241 8.3, 8.4 confirmed-commit:1.1)', functio
   });
 
   it('a commit that fails validation leaves running and the file as they were', async () => {
-    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1, 10) + klass('b', 2, 10)))));
+    // with a new interface: validation would add its default leaf enabled
+    const itf = `<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"><interface><name>cx0</name><type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">ianaift:ethernetCsmacd</type></interface></interfaces>`;
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1, 10) + klass('b', 2, 10)) + itf)));
     const before = fs.readFileSync(`${h.dir}/running.xml`, 'utf8');
+    const wd = '<with-defaults xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults">report-all-tagged</with-defaults>';
+    const candidate = (): Promise<string> => c.rpc(`<get-config><source><candidate/></source>${wd}</get-config>`);
+    const candBefore = await candidate();
     const e = errorOf(await c.rpc('<commit/>'));
     assert.equal(e.appTag, 'data-not-unique');
     assert.equal(fs.readFileSync(`${h.dir}/running.xml`, 'utf8'), before);
     assert.deepEqual(await classNames(c), []);
+    // the candidate is validated in place: the default nodes that added are taken out again
+    assert.equal((await candidate()).replace(/message-id="\d+"/, ''), candBefore.replace(/message-id="\d+"/, ''));
   });
 
   it('confirmed commit with confirm-timeout rolls back automatically after the timeout', async () => {

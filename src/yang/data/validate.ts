@@ -26,6 +26,24 @@ export interface ValidateOptions {
   present?: boolean;
   /** add default nodes first (default true) */
   defaults?: boolean;
+  /**
+   * record every change validation makes to the tree (default nodes added,
+   * nodes removed), so that undoValidation() can put the tree back
+   */
+  journal?: ValidationJournal;
+}
+
+/** What a validation changed in a tree, in order (see ValidateOptions.journal). */
+export type ValidationJournal = ({ added: DataNode } | { removed: DataNode; parent: DataNode; at: number })[];
+
+/** Put a tree back as it was before the validation that filled `journal`. */
+export function undoValidation(journal: ValidationJournal): void {
+  for (let i = journal.length - 1; i >= 0; i--) {
+    const j = journal[i];
+    if ('added' in j) removeChild(j.added);
+    else insertChild(j.parent, j.removed, j.at);
+  }
+  journal.length = 0;
 }
 
 /** One entry of a schema plan: a data child, or a choice with its cases. */
@@ -210,6 +228,7 @@ class Validator {
         const n = new DataNode(x);
         n.dflt = true;
         insertChild(node, n);
+        this.opts.journal?.push({ added: n });
       } else if (x.kind === 'leaf' || x.kind === 'leaf-list') {
         const dv = defaultValues(x);
         if (!dv.length) continue;
@@ -217,6 +236,7 @@ class Validator {
           const n = new DataNode(x, v);
           n.dflt = true;
           insertChild(node, n);
+          this.opts.journal?.push({ added: n });
         }
       }
     }
@@ -225,6 +245,12 @@ class Validator {
   private activeCase(cases: CaseItem[], present: Set<SchemaNode>): CaseItem | undefined {
     for (const c of cases) for (const m of c.members) if (present.has(m)) return c;
     return undefined;
+  }
+
+  private remove(n: DataNode): void {
+    const j = this.opts.journal;
+    if (j && n.parent) j.push({ removed: n, parent: n.parent, at: n.parent.children.indexOf(n) });
+    removeChild(n);
   }
 
   // ---------------------------------------------------------------- when
@@ -281,7 +307,7 @@ class Validator {
           continue;
         }
         if (n.dflt || this.opts.autoDeleteWhen) {
-          removeChild(n);
+          this.remove(n);
           removed = true;
         } else failing.push({ n, c: r.c });
       }
@@ -411,7 +437,7 @@ class Validator {
           // default nodes of the other cases go silently (libyang does the same)
           const explicit = with_.filter((c) => [...c.members].some((m) => groups.get(m)!.some((d) => !d.dflt)));
           for (const c of with_) {
-            if (explicit.length && !explicit.includes(c)) for (const m of c.members) for (const d of groups.get(m) ?? []) removeChild(d);
+            if (explicit.length && !explicit.includes(c)) for (const m of c.members) for (const d of groups.get(m) ?? []) this.remove(d);
           }
           if (explicit.length > 1) {
             const second = explicit[1];
