@@ -9,7 +9,7 @@ import { loadContext } from '../yang/context';
 import { AgentError } from '../errors';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
-import { parseJson } from '../yang/data';
+import { newTree, parseJson } from '../yang/data';
 import { Datastore } from '../datastore';
 import type { ChangeSet } from '../datastore';
 import { NetconfSshServer, NetconfSession } from '../netconf/transport';
@@ -226,8 +226,16 @@ export class Agent implements AgentCore {
 
   /** Publish a notification given as RFC 7951 JSON ({"module:name": {...}}). */
   publish(event: Record<string, unknown> | null): void {
-    const tree = event && this.buildEvent(event);
-    if (tree) this.notifications.publish(tree);
+    if (!event) return;
+    // one top-level member "module:notification-name" (RFC 7951); its tree is built
+    // when a subscriber or a replay first needs it
+    const key = Object.keys(event)[0] ?? '';
+    const colon = key.indexOf(':');
+    if (colon <= 0) {
+      this.opts.log.error('notification-build-failed', { error: `not a notification: ${JSON.stringify(key)}` });
+      return;
+    }
+    this.notifications.publishLazy(key.slice(0, colon), key.slice(colon + 1), () => this.buildEvent(event) ?? newTree(this.ctx));
   }
 
   /** The notification tree of an RFC 7951 JSON event (null, logged, when it does not fit the model). */

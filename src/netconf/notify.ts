@@ -20,8 +20,27 @@ export interface EventRecord {
   time: Date;
   module: string;
   name: string;
-  /** root whose single child is the notification node */
-  tree: DataNode;
+  /** root whose single child is the notification node (built when first needed, see publishLazy) */
+  readonly tree: DataNode;
+}
+
+/** An event whose tree is built on its first delivery or replay, once. */
+class LazyEvent implements EventRecord {
+  private built?: DataNode;
+  constructor(
+    readonly time: Date,
+    readonly module: string,
+    readonly name: string,
+    private build: (() => DataNode) | undefined,
+  ) {}
+
+  get tree(): DataNode {
+    if (!this.built) {
+      this.built = this.build!();
+      this.build = undefined;
+    }
+    return this.built;
+  }
 }
 
 export interface Subscription {
@@ -108,7 +127,20 @@ export class NotificationHub {
   publish(tree: DataNode, time = new Date()): void {
     const node = tree.children[0];
     if (!node) return;
-    const ev: EventRecord = { time, module: node.schema.module.name, name: node.schema.name, tree };
+    this.record({ time, module: node.schema.module.name, name: node.schema.name, tree });
+  }
+
+  /**
+   * Publish an event of module:name whose tree `build` makes (a root holding
+   * the one notification node) only when a receiver or a replay needs it: an
+   * event nobody subscribed to costs its place in the replay log only.
+   */
+  publishLazy(module: string, name: string, build: () => DataNode, time = new Date()): void {
+    this.record(new LazyEvent(time, module, name, build));
+  }
+
+  private record(ev: EventRecord): void {
+    const time = ev.time;
     this.log.push(ev);
     if (this.log.length > this.replayLimit) this.log.splice(0, this.log.length - this.replayLimit);
     for (const sub of this.subs.values()) {
@@ -120,6 +152,7 @@ export class NotificationHub {
   private deliver(sub: Subscription, ev: EventRecord): void {
     if (sub.session.closed) return;
     const node = ev.tree.children[0];
+    if (!node) return; // an event that could not be built (logged where it was built)
     if (!sub.access.canNotify(ev.module, ev.name, node)) {
       this.onDenied?.();
       return;
