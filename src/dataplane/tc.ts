@@ -581,6 +581,35 @@ type MessageListener = (msgs: { type: number; flags: number; seq: number; data: 
 const rawSock = (nl: Rtnl): { on(ev: 'message', f: MessageListener): void; off(ev: 'message', f: MessageListener): void; socket: { send(b: Buffer, o: object, cb: (e?: Error) => void): void } } =>
   nl.sock as never;
 
+type RawSock = ReturnType<typeof rawSock>;
+
+/**
+ * Sends one datagram of requests (`parts`, headers and payloads); resolves
+ * once the answer to `lastSeq` (the ACK asked for on the last request) is
+ * settled by the caller's listener, see settle().
+ */
+function sendAwaiting(sock: RawSock, parts: Buffer[], lastSeq: number, pending: Map<number, () => void>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    pending.set(lastSeq, resolve);
+    sock.socket.send(Buffer.concat(parts), {}, (e) => {
+      if (e) {
+        pending.delete(lastSeq);
+        reject(e);
+      }
+    });
+  });
+}
+
+/** The answer to `seq` arrived: the datagram that waited for it is done. */
+function settle(pending: Map<number, () => void>, seq: number): void {
+  const done = pending.get(seq);
+  if (done) {
+    pending.delete(seq);
+    done();
+  }
+}
+
+
 /** nlmsgerr payload: int error; the request's header (and payload unless capped); TLVs. */
 function kernelError(what: string, data: Buffer, flags: number): KernelError | undefined {
   const err = data.readInt32LE(0);
@@ -619,11 +648,7 @@ export async function execAll(nl: Rtnl, reqs: Req[], retryBusy = false): Promise
         else failure ??= e;
       }
       bySeq.delete(m.seq);
-      const done = pending.get(m.seq);
-      if (done) {
-        pending.delete(m.seq);
-        done();
-      }
+      settle(pending, m.seq);
     }
   };
   const sock = rawSock(nl);
@@ -650,15 +675,7 @@ export async function execAll(nl: Rtnl, reqs: Req[], retryBusy = false): Promise
         bySeq.set(seq, r);
         lastSeq = seq;
       });
-      return new Promise<void>((resolve, reject) => {
-        pending.set(lastSeq, resolve);
-        sock.socket.send(Buffer.concat(parts), {}, (e) => {
-          if (e) {
-            pending.delete(lastSeq);
-            reject(e);
-          }
-        });
-      });
+      return sendAwaiting(sock, parts, lastSeq, pending);
     };
     const lane = async (): Promise<void> => {
       while (failure === undefined && next < reqs.length) await sendOne();
@@ -1219,11 +1236,7 @@ export async function getActions(nl: Rtnl, indexes: number[]): Promise<Map<numbe
         const e = kernelError('get mirror group action', m.data, m.flags);
         if (e && e.code !== 'ENOENT' && e.code !== 'EINVAL') failure ??= e;
         wanted.delete(m.seq);
-        const done = pending.get(m.seq);
-        if (done) {
-          pending.delete(m.seq);
-          done();
-        }
+        settle(pending, m.seq);
       }
     }
   };
@@ -1246,15 +1259,7 @@ export async function getActions(nl: Rtnl, indexes: number[]): Promise<Map<numbe
         wanted.add(seq);
         lastSeq = seq;
       }
-      return new Promise<void>((resolve, reject) => {
-        pending.set(lastSeq, resolve);
-        sock.socket.send(Buffer.concat(parts), {}, (e) => {
-          if (e) {
-            pending.delete(lastSeq);
-            reject(e);
-          }
-        });
-      });
+      return sendAwaiting(sock, parts, lastSeq, pending);
     };
     const lane = async (): Promise<void> => {
       while (failure === undefined && next < indexes.length) await sendOne();
