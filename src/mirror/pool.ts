@@ -20,10 +20,15 @@ export function pickMember(usable: readonly string[], sessions: Iterable<Assigna
   if (!usable.length) return null;
   const load = new Map<string, number>(usable.map((u) => [u, 0]));
   for (const s of sessions) if (s.tunnel !== null && load.has(s.tunnel)) load.set(s.tunnel, load.get(s.tunnel)! + 1);
+  return leastLoaded(usable, load);
+}
+
+/** The member of `usable` with the fewest sessions in `load` (absent: none; ties: pool order), or null. */
+export function leastLoaded(usable: readonly string[], load: ReadonlyMap<string, number>): string | null {
   let best: string | null = null;
   let bestLoad = Infinity;
   for (const u of usable) {
-    const l = load.get(u)!;
+    const l = load.get(u) ?? 0;
     if (l < bestLoad) {
       best = u;
       bestLoad = l;
@@ -141,18 +146,7 @@ export function rebalanceGroups(usable: readonly string[], sessions: Groupable[]
   const ok = new Set(usable);
   const load = new Map<string, number>(usable.map((u) => [u, 0]));
   for (const s of sessions) if (s.tunnel !== null && ok.has(s.tunnel)) load.set(s.tunnel, load.get(s.tunnel)! + 1);
-  const least = (): string | null => {
-    let to: string | null = null;
-    let min = Infinity;
-    for (const u of usable) {
-      const l = load.get(u)!;
-      if (l < min) {
-        min = l;
-        to = u;
-      }
-    }
-    return to;
-  };
+  const least = (): string | null => leastLoaded(usable, load);
   const moves: Move[] = [];
   const grouped: string[] = [];
   // groups as they stand; a session whose group another member's sessions hold is regrouped

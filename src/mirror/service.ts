@@ -24,7 +24,7 @@ import {
 } from '../radius';
 import { errorCauseOf } from '../radius';
 import { MirrorConfig, readMirrorConfig } from './config';
-import { GroupLoad, groupLoad, pickGroup, planGroupMoves, rebalanceGroups, Move } from './pool';
+import { GroupLoad, groupLoad, leastLoaded, pickGroup, planGroupMoves, rebalanceGroups, Move } from './pool';
 import { JournalOp, MirrorSession, StateStore, Subscriber } from './store';
 import type { Logger } from '../log';
 
@@ -262,17 +262,7 @@ export class MirrorService implements Applier {
 
   /** The usable member with the fewest mirrors (ties: pool order), or null. */
   private pickMember(usable: string[]): string | null {
-    const load = this.tunnelLoad();
-    let best: string | null = null;
-    let bestLoad = Infinity;
-    for (const u of usable) {
-      const l = load.get(u) ?? 0;
-      if (l < bestLoad) {
-        best = u;
-        bestLoad = l;
-      }
-    }
-    return best;
+    return leastLoaded(usable, this.tunnelLoad());
   }
 
   /** Journals row changes (one line each) for the queue item that is running (see runAndSave). */
