@@ -9,7 +9,7 @@
  * depth is bounded.
  */
 import { AgentError } from '../errors';
-import { escapeAttr, escapeText, parseDocument, XmlElementLike } from '../yang/data/xmldoc';
+import { afterDeclaration, escapeAttr, escapeText, parseDocument, XmlElementLike } from '../yang/data/xmldoc';
 import { scanXml } from '../yang/data/xmlscan';
 import type { Builder } from '../yang/data/xml';
 
@@ -55,13 +55,7 @@ class TreeSink {
  * parseDocument (saxes), which gives the error messages.
  */
 function parseTop(text: string, maxDepth: number): XmlElementLike {
-  let body = text;
-  let lineShift = 0;
-  const decl = /^\uFEFF?\s*<\?xml[^>]*\?>/.exec(body);
-  if (decl) {
-    lineShift = (decl[0].match(/\n/g) ?? []).length;
-    body = body.slice(decl[0].length);
-  }
+  const { body, lineShift } = afterDeclaration(text);
   const sink = new TreeSink();
   // the scanner only calls scope/start/end/text, which TreeSink provides
   if (scanXml(body, lineShift, maxDepth, sink as unknown as Builder)) return sink.top;

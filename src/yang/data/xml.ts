@@ -10,7 +10,7 @@ import { childSchema, defaultValues } from './schemautil';
 import { childPath, findChild, findLeafListEntry, indexKey, insertChild, lookup, pathOf } from './tree';
 import { hasPrefixedValues, valueToXml } from './typeinfo';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { XmlElementLike, escapeAttr, escapeText, innerXml, parseDocument } from './xmldoc';
+import { XmlElementLike, afterDeclaration, escapeAttr, escapeText, innerXml, parseDocument } from './xmldoc';
 import { scanXml } from './xmlscan';
 
 export type DocType = 'config' | 'data' | 'edit' | 'rpc' | 'rpc-reply' | 'notification' | 'filter';
@@ -256,13 +256,7 @@ export class Builder {
  * an element tree.
  */
 function streamXml(ctx: SchemaContext, text: string, type: DocType, file: string | undefined, unwrapping: boolean, maxDepth = 512): DataNode | null {
-  let body = text;
-  let lineShift = 0;
-  const decl = /^\uFEFF?\s*<\?xml[^>]*\?>/.exec(body);
-  if (decl) {
-    lineShift = (decl[0].match(/\n/g) ?? []).length;
-    body = body.slice(decl[0].length);
-  }
+  const { body, lineShift } = afterDeclaration(text);
   const fast = new Builder(ctx, type, file, unwrapping);
   if (scanXml(body, lineShift, maxDepth, fast)) {
     if (fast.wrapped) return null;

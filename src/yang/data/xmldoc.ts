@@ -24,6 +24,17 @@ export interface XmlElementLike {
 const EMPTY_ATTRS: Map<string, string> = new Map();
 
 /**
+ * The text after its XML declaration (and a byte-order mark before it), and
+ * how many lines the declaration took: positions in `body` are that many
+ * lines down in `text`.
+ */
+export function afterDeclaration(text: string): { body: string; lineShift: number } {
+  const decl = /^\uFEFF?\s*<\?xml[^>]*\?>/.exec(text);
+  if (!decl) return { body: text, lineShift: 0 };
+  return { body: text.slice(decl[0].length), lineShift: (decl[0].match(/\n/g) ?? []).length };
+}
+
+/**
  * Parse an XML text that may hold several top-level elements (an instance
  * document as yanglint reads it). Returns a synthetic element (local '')
  * whose children are the top-level elements. DOCTYPE and entity
@@ -31,13 +42,7 @@ const EMPTY_ATTRS: Map<string, string> = new Map();
  */
 export function parseDocument(text: string, file?: string, maxDepth = 512): XmlElementLike {
   const where = (line: number): string => (file ? `${file}:${line}: ` : `line ${line}: `);
-  let body = text;
-  let lineShift = 0;
-  const decl = /^\uFEFF?\s*<\?xml[^>]*\?>/.exec(body);
-  if (decl) {
-    lineShift = (decl[0].match(/\n/g) ?? []).length;
-    body = body.slice(decl[0].length);
-  }
+  const { body, lineShift } = afterDeclaration(text);
   const parser = new SaxesParser({ xmlns: true, fragment: true, position: true });
   const top: XmlElementLike = { ns: '', local: '', prefix: '', attrs: EMPTY_ATTRS, children: [], text: '', nsScope: {}, line: 1 };
   const stack: XmlElementLike[] = [top];
