@@ -9,6 +9,7 @@ import * as d from '../../src/yang/data';
 import { DataNode } from '../../src/yang/data/node';
 import type { SchemaNode } from '../../src/yang/schema';
 import { indexKey, pathOf } from '../../src/yang/data/tree';
+import { lisMembers } from '../../src/yang/data/diff';
 import { dtContext } from './fixtures/data/context';
 
 // ---- the reference: diff.ts as it was before the linear-search path for small nodes
@@ -46,24 +47,6 @@ function refDiff(oldRoot: DataNode, newRoot: DataNode, opts: d.DiffOptions = {})
     }
     return prev;
   };
-  const lis = (seq: number[]): Set<number> => {
-    const tails: number[] = [];
-    const prev = new Array<number>(seq.length).fill(-1);
-    for (let i = 0; i < seq.length; i++) {
-      let lo = 0;
-      let hi = tails.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (seq[tails[mid]] < seq[i]) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo > 0) prev[i] = tails[lo - 1];
-      tails[lo] = i;
-    }
-    const out = new Set<number>();
-    for (let k = tails.length ? tails[tails.length - 1] : -1; k >= 0; k = prev[k]) out.add(k);
-    return out;
-  };
   const moves = (o: DataNode, n: DataNode, s: SchemaNode, om: Map<string, DataNode>): void => {
     const nkeys: string[] = [];
     const nnodes: DataNode[] = [];
@@ -75,7 +58,7 @@ function refDiff(oldRoot: DataNode, newRoot: DataNode, opts: d.DiffOptions = {})
     const okeys: string[] = [];
     for (const c of o.children) if (c.schema === s && keep(c) && nset.has(indexKey(c))) okeys.push(indexKey(c));
     const pos = new Map(okeys.map((k, i) => [k, i]));
-    const stay = lis(nkeys.map((k) => pos.get(k)!));
+    const stay = lisMembers(nkeys.map((k) => pos.get(k)!));
     for (let i = 0; i < nnodes.length; i++) {
       if (stay.has(i)) continue;
       const nc = nnodes[i];

@@ -271,7 +271,7 @@ function prevSibling(n: DataNode, s: SchemaNode): DataNode | null {
 }
 
 /** Indices of one longest increasing subsequence. */
-function lisMembers(seq: number[]): Set<number> {
+export function lisMembers(seq: number[]): Set<number> {
   const tails: number[] = [];
   const prev = new Array<number>(seq.length).fill(-1);
   for (let i = 0; i < seq.length; i++) {
