@@ -517,22 +517,25 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     assert.equal(r, big);
   });
 
+  /** onMessage answering each rpc with a produced reply: <rpc-reply><data>, what `body` emits, </data></rpc-reply> */
+  const producedData =
+    (body: (emit: (piece: string | Buffer) => void) => void) =>
+    (_s: unknown, xml: string) => {
+      const id = /message-id="([^"]*)"/.exec(xml)![1];
+      return {
+        produce(emit: (piece: string | Buffer) => void) {
+          emit(`<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>`);
+          body(emit);
+          emit('</data></rpc-reply>');
+        },
+      };
+    };
+
   it('a produced reply (pieces of any size, strings and bytes) arrives whole over 1.1 and 1.0, answered without a promise', async () => {
     const pieces: (string | Buffer)[] = [];
     for (let i = 0; i < 200; i++) pieces.push(i % 3 === 0 ? Buffer.from(`<e n="${i}">é€😀</e>`) : `<e n="${i}">${'z'.repeat(i * 97)}</e>`);
     const text = (id: string) => `<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>` + pieces.map((p) => p.toString()).join('') + '</data></rpc-reply>';
-    h = await startServer({
-      onMessage: (_s, xml) => {
-        const id = /message-id="([^"]*)"/.exec(xml)![1];
-        return {
-          produce(emit) {
-            emit(`<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>`);
-            for (const p of pieces) emit(p);
-            emit('</data></rpc-reply>');
-          },
-        };
-      },
-    });
+    h = await startServer({ onMessage: producedData((emit) => pieces.forEach((p) => emit(p))) });
     for (const base of ['1.1', '1.0'] as const) {
       const a = track(await openNetconf(h.port, base));
       // pipelined: the answers come back whole and in order
@@ -547,18 +550,9 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     // 300 distinct pieces of 20,000 characters: 6 MB, three times the client's window
     const piece = (i: number) => `<p>${String(i).padEnd(20000, 'abcdefghij'[i % 10])}</p>`;
     const text = (id: string) => `<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>` + Array.from({ length: 300 }, (_x, i) => piece(i)).join('') + '</data></rpc-reply>';
-    h = await startServer({
-      onMessage: (_s, xml) => {
-        const id = /message-id="([^"]*)"/.exec(xml)![1];
-        return {
-          produce(emit) {
-            emit(`<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>`);
-            for (let i = 0; i < 300; i++) emit(piece(i));
-            emit('</data></rpc-reply>');
-          },
-        };
-      },
-    });
+    h = await startServer({ onMessage: producedData((emit) => {
+      for (let i = 0; i < 300; i++) emit(piece(i));
+    }) });
     for (const base of ['1.1', '1.0'] as const) {
       const a = track(await openNetconf(h.port, base));
       a.s.send(rpc(1));
