@@ -411,20 +411,16 @@ export class Dataplane {
         else if (!l.includes(key)) l.push(key);
       }
     };
-    drop(old);
-    add(spec);
-    this.leaveGroup(old);
-    this.joinGroup(spec);
-    if (spec) this.mirrors.set(key, spec);
-    else this.mirrors.delete(key);
-    return () => {
-      drop(spec);
-      add(old);
-      this.leaveGroup(spec);
-      this.joinGroup(old);
-      if (old) this.mirrors.set(key, old);
+    const record = (from: MirrorSpec | undefined, to: MirrorSpec | undefined): void => {
+      drop(from);
+      add(to);
+      this.leaveGroup(from);
+      this.joinGroup(to);
+      if (to) this.mirrors.set(key, to);
       else this.mirrors.delete(key);
     };
+    record(old, spec);
+    return () => record(spec, old);
   }
 
   private joinGroup(m: MirrorSpec | undefined, groups = this.groups): void {
