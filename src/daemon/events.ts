@@ -64,8 +64,7 @@ function parentPath(path: string): string {
  * stands for). The rest stay as they are, in order. A 100,000-entry load
  * is then one edit instead of 100,000 in the event and the replay log.
  */
-export function coarseEdits(cs: ChangeSet, uniform: (parent: SchemaNode) => boolean): Edit[] | null {
-  if (cs.changes.length <= COARSE_EDITS_FROM) return null;
+function coarseEdits(cs: ChangeSet, uniform: (parent: SchemaNode) => boolean): Edit[] | null {
   const groups = new Map<string, { n: number; schema: SchemaNode | undefined }>();
   const parents: string[] = new Array(cs.changes.length);
   for (let i = 0; i < cs.changes.length; i++) {
@@ -93,10 +92,14 @@ export function coarseEdits(cs: ChangeSet, uniform: (parent: SchemaNode) => bool
       }
       continue;
     }
-    const c = cs.changes[i];
-    out.push({ target: c.path, operation: c.op === 'create' ? 'create' : c.op === 'delete' ? 'delete' : 'replace' });
+    out.push(editOf(cs.changes[i]));
   }
   return out;
+}
+
+/** The edit of one change as it is (RFC 6470 operations: modify and move are replace). */
+function editOf(c: ChangeSet['changes'][number]): Edit {
+  return { target: c.path, operation: c.op === 'create' ? 'create' : c.op === 'delete' ? 'delete' : 'replace' };
 }
 
 export function configChangeEvent(cs: ChangeSet, s: NetconfSession | undefined, ctx?: SchemaContext): Record<string, unknown> {
@@ -105,10 +108,7 @@ export function configChangeEvent(cs: ChangeSet, s: NetconfSession | undefined, 
     const nacm = readConfig(ctx, cs.after);
     edit = coarseEdits(cs, (p) => readUniformBelow(nacm, p));
   }
-  edit ??= cs.changes.map((c) => ({
-    target: c.path,
-    operation: c.op === 'create' ? 'create' : c.op === 'delete' ? 'delete' : 'replace',
-  }));
+  edit ??= cs.changes.map(editOf);
   return { [`${NN}:netconf-config-change`]: { 'changed-by': changedBy(s), datastore: 'running', edit } };
 }
 
