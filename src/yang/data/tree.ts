@@ -280,9 +280,8 @@ export function pathOf(node: DataNode): NodePath {
     xml += `/${m.prefix}:${s.name}`;
     json += m.name === prevMod ? `/${s.name}` : `/${m.name}:${s.name}`;
     prevMod = m.name;
-    const pr = predicates(n, ns);
-    xml += pr.xml;
-    json += pr.json;
+    xml += xmlPredicates(n, ns);
+    json += jsonPredicates(n);
   }
   return { xml: xml || '/', ns, json: json || '/' };
 }
@@ -307,45 +306,46 @@ export function jsonPathOf(node: DataNode, parents?: Map<DataNode, string>): str
     parentMod = p.schema.module.name;
   }
   const s = node.schema;
-  let out = s.module.name === parentMod ? `${base}/${s.name}` : `${base}/${s.module.name}:${s.name}`;
-  if (s.kind === 'list' && s.keys.length) {
-    const vals = keyValues(node);
-    for (let i = 0; i < s.keys.length; i++) {
-      const k = s.keys[i];
-      out += `[${k.module.name === s.module.name ? '' : k.module.name + ':'}${k.name}=${quote(vals[i] ?? '')}]`;
-    }
-  } else if (s.kind === 'leaf-list') out += `[.=${quote(node.value ?? '')}]`;
-  else if (s.kind === 'list') out += `[${p ? instances(p, s).indexOf(node) + 1 : 1}]`;
-  return out;
+  const step = s.module.name === parentMod ? `${base}/${s.name}` : `${base}/${s.module.name}:${s.name}`;
+  return step + jsonPredicates(node);
 }
 
-function predicates(n: DataNode, ns: Record<string, string>): { xml: string; json: string } {
+/** The RFC 7951 predicates of a node's path step: keys, leaf-list value, or a keyless entry's position. */
+function jsonPredicates(n: DataNode): string {
   const s = n.schema;
-  let xml = '';
   let json = '';
   if (s.kind === 'list' && s.keys.length) {
     const vals = keyValues(n);
+    for (let i = 0; i < s.keys.length; i++) {
+      const k = s.keys[i];
+      json += `[${k.module.name === s.module.name ? '' : k.module.name + ':'}${k.name}=${quote(vals[i] ?? '')}]`;
+    }
+  } else if (s.kind === 'leaf-list') json += `[.=${quote(n.value ?? '')}]`;
+  else if (s.kind === 'list') json += `[${n.parent ? instances(n.parent, s).indexOf(n) + 1 : 1}]`;
+  return json;
+}
+
+/** The XML (prefixed) predicates of a node's path step; the prefixes they use go into `ns`. */
+function xmlPredicates(n: DataNode, ns: Record<string, string>): string {
+  const s = n.schema;
+  let xml = '';
+  if (s.kind === 'list' && s.keys.length) {
+    const vals = keyValues(n);
     s.keys.forEach((k, i) => {
-      const v = vals[i] ?? '';
-      const x = valueToXml(k.type, v);
+      const x = valueToXml(k.type, vals[i] ?? '');
       for (const mod of x.modules) ns[mod.prefix] = mod.namespace;
       xml += `[${k.module.prefix}:${k.name}=${quote(x.text)}]`;
-      json += `[${k.module.name === s.module.name ? '' : k.module.name + ':'}${k.name}=${quote(v)}]`;
     });
   } else if (s.kind === 'leaf-list') {
-    const v = n.value ?? '';
-    const x = valueToXml(s.type, v);
+    const x = valueToXml(s.type, n.value ?? '');
     for (const mod of x.modules) ns[mod.prefix] = mod.namespace;
     xml += `[.=${quote(x.text)}]`;
-    json += `[.=${quote(v)}]`;
   } else if (s.kind === 'list') {
     // keyless list: position among the same-schema siblings
     const p = n.parent;
-    const pos = p ? instances(p, s).indexOf(n) + 1 : 1;
-    xml += `[${pos}]`;
-    json += `[${pos}]`;
+    xml += `[${p ? instances(p, s).indexOf(n) + 1 : 1}]`;
   }
-  return { xml, json };
+  return xml;
 }
 
 /** Prefixed path of a (possibly absent) schema child of `parent`, for errors about missing nodes. */
