@@ -404,13 +404,7 @@ export class Dataplane {
         else this.owners.delete(t);
       }
     };
-    const add = (m: MirrorSpec | undefined): void => {
-      for (const t of texts(m)) {
-        const l = this.owners.get(t);
-        if (!l) this.owners.set(t, [key]);
-        else if (!l.includes(key)) l.push(key);
-      }
-    };
+    const add = (m: MirrorSpec | undefined): void => Dataplane.addOwner(this.owners, key, texts(m));
     const record = (from: MirrorSpec | undefined, to: MirrorSpec | undefined): void => {
       drop(from);
       add(to);
@@ -421,6 +415,15 @@ export class Dataplane {
     };
     record(old, spec);
     return () => record(spec, old);
+  }
+
+  /** Makes `key` an owner of each prefix (prefixString), last unless it already was one. */
+  private static addOwner(owners: Map<string, string[]>, key: string, texts: string[]): void {
+    for (const t of texts) {
+      const l = owners.get(t);
+      if (!l) owners.set(t, [key]);
+      else if (!l.includes(key)) l.push(key);
+    }
   }
 
   private joinGroup(m: MirrorSpec | undefined, groups = this.groups): void {
@@ -446,10 +449,10 @@ export class Dataplane {
   }
 
   /** Every mirror's filters (the full reconcile's wanted set), by prefix owner. */
-  private wanted(links: Map<string, LinkInfo>): WantedFilter[] {
+  private wanted(links: Map<string, LinkInfo>, mirrors = this.mirrors, owners = this.owners): WantedFilter[] {
     const wanted: WantedFilter[] = [];
-    for (const [text, keys] of this.owners) {
-      const m = this.mirrors.get(keys[keys.length - 1]);
+    for (const [text, keys] of owners) {
+      const m = mirrors.get(keys[keys.length - 1]);
       const tun = m && links.get(m.tunnel);
       if (!tun) continue;
       const prefix = parsePrefix(text);
@@ -536,24 +539,9 @@ export class Dataplane {
     const owners = new Map<string, string[]>();
     for (const m of desired.mirrors) {
       mirrors.set(m.key, m);
-      for (const a of m.addresses) {
-        const t = prefixString(parsePrefix(a));
-        const l = owners.get(t);
-        if (!l) owners.set(t, [m.key]);
-        else if (!l.includes(m.key)) l.push(m.key);
-      }
+      Dataplane.addOwner(owners, m.key, m.addresses.map((a) => prefixString(parsePrefix(a))));
     }
-    const prevMirrors = this.mirrors;
-    const prevOwners = this.owners;
-    this.mirrors = mirrors;
-    this.owners = owners;
-    let wanted: WantedFilter[];
-    try {
-      wanted = this.wanted(links);
-    } finally {
-      this.mirrors = prevMirrors;
-      this.owners = prevOwners;
-    }
+    const wanted = this.wanted(links, mirrors, owners);
     // Mirror groups: their shared actions, pointing at their members, before any filter binds to them.
     const groups = new Map<number, { tunnel: string; keys: Set<string> }>();
     for (const m of desired.mirrors) this.joinGroup(m, groups);
