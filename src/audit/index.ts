@@ -72,11 +72,6 @@ export class AuditLog implements Applier {
     };
   }
 
-  /** Write the records of one committed change set. */
-  record(cs: ChangeSet, time = new Date().toISOString()): void {
-    for (const [file, line] of this.lines(cs, time)) this.appendLine(file, line);
-  }
-
   private appendLine(file: string, line: string): void {
     let fd: number;
     try {

@@ -40,7 +40,7 @@ describe('audit: commit applier', () => {
 
   it('a file opened up to others is made 0600 again; an unwritable one is reported, not thrown', () => {
     const a = new AuditLog(dir);
-    a.record(cs(['/x:a']));
+    a.prepare(cs(['/x:a']))!.apply();
     fs.chmodSync(a.file, 0o644);
     a.prepare(cs(['/x:b']))!.apply();
     assert.equal(fs.statSync(a.file).mode & 0o777, 0o600);
