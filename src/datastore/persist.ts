@@ -31,12 +31,7 @@ export async function writeFileAtomicAsync(file: string, data: string | Buffer, 
     await fh.close();
   }
   await fs.promises.rename(tmp, file);
-  const dh = await fs.promises.open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
-  }
+  await fsyncDirAsync(dir);
 }
 
 let stagedSeq = 0;
