@@ -383,9 +383,7 @@ export class Dataplane {
       const l = links.get(m.interface);
       if (!l) continue;
       const entries = this.multicastEntries(m.key !== undefined ? this.mirrors.get(m.key) : undefined, links);
-      const changes: FilterChange[] = entries.length
-        ? entries.map((e) => ({ dir: e.dir, prefix: e.prefix, tunIfindex: e.tunIfindex, action: e.action }))
-        : [{ dir: 'egress', prefix: mc }, { dir: 'egress', prefix: mc6 }];
+      const changes: FilterChange[] = entries.length ? entries : [{ dir: 'egress', prefix: mc }, { dir: 'egress', prefix: mc6 }];
       if (!(await changeFilters(this.nl, l.index, m.interface, changes))) {
         await reconcileInterface(this.nl, l.index, m.interface, [...this.wanted(links), ...entries]);
       }

@@ -1150,11 +1150,6 @@ export async function changeFilters(nl: Rtnl, ifindex: number, name: string, cha
   return true;
 }
 
-/** Is there an image of the interface (a change can be incremental)? */
-export function hasImage(nl: Rtnl, ifindex: number): boolean {
-  return imagesOf(nl).has(ifindex);
-}
-
 export async function deleteFilter(nl: Rtnl, ifindex: number, name: string, f: InstalledFilter): Promise<void> {
   const r = deleteReq(ifindex, name, f);
   await nl.exec(r.what, r.type, r.flags, r.payload);
