@@ -208,15 +208,7 @@ export function planGroupMoves(usable: readonly string[], groups: Map<number, Gr
   const moves: GroupMove[] = [];
   const stranded = [...groups].filter(([, g]) => g.count > 0 && (g.tunnel === null || !ok.has(g.tunnel))).sort((a, b) => b[1].count - a[1].count || a[0] - b[0]);
   for (const [id, g] of stranded) {
-    let to: string | null = null;
-    let min = Infinity;
-    for (const u of usable) {
-      const l = load.get(u) ?? 0;
-      if (l < min) {
-        min = l;
-        to = u;
-      }
-    }
+    const to = leastLoaded(usable, load);
     if (to === g.tunnel) continue;
     if (to !== null) load.set(to, (load.get(to) ?? 0) + g.count);
     moves.push({ group: id, from: g.tunnel, to, keys: [] });
