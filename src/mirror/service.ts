@@ -160,17 +160,7 @@ export class MirrorService implements Applier {
     if (cfg.sourceIpv4 !== undefined) {
       for (const m of sessions) {
         if (m.tunnel === null) continue;
-        mirrors.push({
-          key: m.acctSessionId,
-          addresses: m.addresses,
-          tunnel: m.tunnel,
-          interceptId: m.interceptId,
-          sessionId: m.sessionId,
-          medIp: m.medIp,
-          medPort: m.medPort,
-          dropRules: cfg.dropRules,
-          group: m.group,
-        });
+        mirrors.push(this.spec(m, cfg));
       }
     }
     return {
@@ -201,7 +191,8 @@ export class MirrorService implements Applier {
     await dp.setMirror(key, m && m.tunnel !== null && this.cfg.sourceIpv4 !== undefined ? this.spec(m) : undefined);
   }
 
-  private spec(m: MirrorSession): MirrorSpec {
+  /** The dataplane's spec of a mirror on a member (m.tunnel not null). */
+  private spec(m: MirrorSession, cfg = this.cfg): MirrorSpec {
     return {
       key: m.acctSessionId,
       addresses: m.addresses,
@@ -210,7 +201,7 @@ export class MirrorService implements Applier {
       sessionId: m.sessionId,
       medIp: m.medIp,
       medPort: m.medPort,
-      dropRules: this.cfg.dropRules,
+      dropRules: cfg.dropRules,
       group: m.group,
     };
   }
