@@ -258,8 +258,12 @@ export class MirrorService implements Applier {
 
   /** Journals row changes (one line each) for the queue item that is running (see runAndSave). */
   private record(ops: { subscribers?: JournalOp<Subscriber>[]; mirrors?: JournalOp<MirrorSession>[] }): Promise<void> {
-    const p = this.deps.store.record(ops);
-    p.catch(() => undefined);
+    return this.awaitWithSave(this.deps.store.record(ops));
+  }
+
+  /** Adds a write to what the running queue item awaits (toSave); returns it. */
+  private awaitWithSave(p: Promise<void>): Promise<void> {
+    p.catch(() => undefined); // awaited by runAndSave or the caller
     this.toSave = this.toSave ? Promise.all([this.toSave, p]).then(() => undefined) : p;
     this.toSave.catch(() => undefined);
     return p;
@@ -270,11 +274,7 @@ export class MirrorService implements Applier {
 
   /** Asks for the named tables to be saved (group commit); resolves once they are on disk. */
   private save(which: { subscribers?: boolean; mirrors?: boolean } = { subscribers: true, mirrors: true }): Promise<void> {
-    const p = this.deps.store.save(() => [...this.subscribers.values()], () => [...this.mirrors.values()], which);
-    p.catch(() => undefined); // awaited by runAndSave or the caller
-    this.toSave = this.toSave ? Promise.all([this.toSave, p]).then(() => undefined) : p;
-    this.toSave.catch(() => undefined);
-    return p;
+    return this.awaitWithSave(this.deps.store.save(() => [...this.subscribers.values()], () => [...this.mirrors.values()], which));
   }
 
   /**
