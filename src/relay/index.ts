@@ -173,6 +173,21 @@ interface Reader {
   poll: unknown;
 }
 
+/** A session of the table from its spec (throws on a bad flow); the counters of `old` carry over. */
+function compileSession(s: RelaySessionSpec, sig: string, src: number, dscp: number | undefined, old: Session | undefined): Session {
+  const flow: JmirrorFlow = {
+    src, dst: ipv4ToNumber(s.medIp), srcPort: 49152 | (s.interceptId & 0x3fff), dstPort: s.medPort,
+    interceptId: s.interceptId, sessionId: s.sessionId, dscp,
+  };
+  checkFlow(flow);
+  const prefixes = s.addresses.map(compilePrefix);
+  return {
+    key: s.key, sig, flow, rules: s.dropRules.map(compileRule),
+    v4: prefixes.filter((p) => p.family === 4), v6: prefixes.filter((p) => p.family === 6),
+    counters: old?.counters ?? { packets: 0, bytes: 0, policyDrops: 0 },
+  };
+}
+
 export class Relay {
   private readonly raw: number;
   private byV4 = new Map<number, Session>();
@@ -227,18 +242,7 @@ export class Relay {
         this.index(old, sessions, byV4, v4Prefixes, v6, byV6);
         continue;
       }
-      const flow: JmirrorFlow = {
-        src, dst: ipv4ToNumber(s.medIp), srcPort: 49152 | (s.interceptId & 0x3fff), dstPort: s.medPort,
-        interceptId: s.interceptId, sessionId: s.sessionId, dscp: cfg.dscp,
-      };
-      checkFlow(flow);
-      const prefixes = s.addresses.map(compilePrefix);
-      const sess: Session = {
-        key: s.key, sig, flow, rules: s.dropRules.map(compileRule),
-        v4: prefixes.filter((p) => p.family === 4), v6: prefixes.filter((p) => p.family === 6),
-        counters: this.sessions.get(s.key)?.counters ?? { packets: 0, bytes: 0, policyDrops: 0 },
-      };
-      this.index(sess, sessions, byV4, v4Prefixes, v6, byV6);
+      this.index(compileSession(s, sig, src, cfg.dscp, old), sessions, byV4, v4Prefixes, v6, byV6);
     }
     this.byV4 = byV4;
     this.v4Prefixes = v4Prefixes;
@@ -262,17 +266,8 @@ export class Relay {
    */
   upsert(s: RelaySessionSpec): void {
     const old = this.sessions.get(s.key);
-    const flow: JmirrorFlow = {
-      src: this.src, dst: ipv4ToNumber(s.medIp), srcPort: 49152 | (s.interceptId & 0x3fff), dstPort: s.medPort,
-      interceptId: s.interceptId, sessionId: s.sessionId, dscp: this.dscp,
-    };
-    checkFlow(flow);
-    const prefixes = s.addresses.map(compilePrefix);
-    const sess: Session = {
-      key: s.key, sig: `${s.interceptId}|${s.sessionId}|${s.medIp}|${s.medPort}|${s.addresses.join(',')}|${JSON.stringify(s.dropRules)}`, flow,
-      rules: s.dropRules.map(compileRule), v4: prefixes.filter((p) => p.family === 4), v6: prefixes.filter((p) => p.family === 6),
-      counters: old?.counters ?? { packets: 0, bytes: 0, policyDrops: 0 },
-    };
+    const sig = `${s.interceptId}|${s.sessionId}|${s.medIp}|${s.medPort}|${s.addresses.join(',')}|${JSON.stringify(s.dropRules)}`;
+    const sess = compileSession(s, sig, this.src, this.dscp, old);
     if (old) this.unindex(old);
     this.index(sess, this.sessions, this.byV4, this.v4Prefixes, this.v6, this.byV6);
     if (old) for (const [t, m] of this.mcastByTunnel) if (m === old) this.mcastByTunnel.set(t, sess);
