@@ -2,7 +2,7 @@
  * NETCONF benchmark: the agent in a child process (the CLI, durable data
  * directory), driven over SSH by src/netconf/client.ts.
  *
- *   npx tsx bench/netconf.ts [--quick]
+ *   npx tsx bench/netconf.ts [--quick] [--commits-only]
  *
  * As root it runs in a network namespace of its own (only loopback), so
  * that an agent already running on the machine (RADIUS port 3799, NETCONF
@@ -21,6 +21,8 @@ import * as path from 'path';
 import { NetconfClient } from '../src/netconf/client';
 
 const QUICK = process.argv.includes('--quick');
+/** only the edit-config+commit latency (to study it) */
+const COMMITS_ONLY = process.argv.includes('--commits-only');
 const COS = 'urn:flowtapd:yang:class-of-service';
 const SMALL = `<get-config><source><running/></source><filter type="subtree"><nacm xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-acm"><enable-nacm/></nacm></filter></get-config>`;
 
@@ -90,66 +92,14 @@ async function main(): Promise<void> {
     throw e;
   }
   const { child, port } = started;
-  const rows: [string, string, string, string][] = [];
+  const rows: Row[] = [];
   try {
     const c = await NetconfClient.connect({ port, username: 'bench', password: 'bench' });
     await rate(c, 1, 500); // warm-up
     await rate(c, 64, 500);
-    const seq = await rate(c, 1, QUICK ? 1000 : 3000);
-    rows.push(['get-config, one at a time', `${seq.toFixed(0)} RPC/s`, '2,500 RPC/s', seq > 2500 ? 'yes' : 'NO']);
-    const pipe = await rate(c, 64, QUICK ? 1000 : 3000);
-    rows.push(['get-config, 64 in flight', `${pipe.toFixed(0)} RPC/s`, '15,000 RPC/s', pipe > 15000 ? 'yes' : 'NO']);
-
-    const lat: number[] = [];
-    const n = QUICK ? 100 : 500;
-    for (let i = 0; i < n; i++) {
-      const t0 = process.hrtime.bigint();
-      const e = await c.rpc(`<edit-config><target><candidate/></target><config><class-of-service xmlns="${COS}"><forwarding-classes><class><name>b${i}</name><queue-num>${i % 8}</queue-num></class></forwarding-classes></class-of-service></config></edit-config>`);
-      const k = await c.rpc('<commit/>');
-      lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      if (!e.includes('<ok/>') || !k.includes('<ok/>')) throw new Error(e + k);
-    }
-    const p50 = pct(lat, 50);
-    const p99 = pct(lat, 99);
-    rows.push(['edit-config+commit p50 (fsynced)', `${p50.toFixed(2)} ms`, '2.5 ms', p50 < 2.5 ? 'yes' : 'NO']);
-    rows.push(['edit-config+commit p90 (fsynced)', `${pct(lat, 90).toFixed(2)} ms`, '-', '']);
-    rows.push(['edit-config+commit p99 (fsynced)', `${p99.toFixed(2)} ms`, '4.6 ms', p99 < 4.6 ? 'yes' : 'NO']);
-    rows.push(['  slowest of the first 10 / of the rest', `${Math.max(...lat.slice(0, 10)).toFixed(2)} / ${Math.max(...lat.slice(10)).toFixed(2)} ms`, '-', '']);
-
-    // 100 concurrent sessions
-    const t0 = Date.now();
-    const many = await Promise.all(Array.from({ length: 100 }, () => NetconfClient.connect({ port, username: 'bench', password: 'bench', timeoutMs: 60000 })));
-    const setup = Date.now() - t0;
-    const replies = await Promise.all(many.map((m) => m.rpc(SMALL)));
-    if (!replies.every((r) => r.includes('<enable-nacm>'))) throw new Error('a session failed');
-    rows.push(['100 concurrent sessions: setup', `${setup} ms (${(setup / 100).toFixed(1)} ms each)`, '-', replies.length === 100 ? 'all answered' : 'NO']);
-    for (const m of many) m.destroy();
-
-    // a 100,000-entry list
-    const N = QUICK ? 20000 : 100000;
-    const parts: string[] = [];
-    for (let i = 0; i < N; i++) parts.push(`<class><name>c${i}</name><queue-num>${i % 8}</queue-num></class>`);
-    const load = Date.now();
-    const r = await c.rpc(`<edit-config><target><running/></target><config><class-of-service xmlns="${COS}"><forwarding-classes>${parts.join('')}</forwarding-classes></class-of-service></config></edit-config>`);
-    if (!r.includes('<ok/>')) throw new Error(r.slice(0, 2000));
-    const loadMs = Date.now() - load;
-    const wholePeak = peakRssMb(child.pid!);
-    const before = rssMb(child.pid!);
-    const fresh = resetPeak(child.pid!);
-    let best = 0;
-    let bytes = 0;
-    for (let i = 0; i < 3; i++) {
-      const g0 = process.hrtime.bigint();
-      const big = await c.rpc(`<get-config><source><running/></source><filter type="subtree"><class-of-service xmlns="${COS}"/></filter></get-config>`);
-      const s = Number(process.hrtime.bigint() - g0) / 1e9;
-      bytes = Buffer.byteLength(big);
-      const entries = (big.match(/<class>/g) ?? []).length;
-      if (entries < N) throw new Error(`only ${entries} entries`);
-      best = Math.max(best, bytes / 1e6 / s);
-    }
-    rows.push([`get-config of a ${N.toLocaleString('en')}-entry list`, `${best.toFixed(1)} MB/s (${(bytes / 1e6).toFixed(1)} MB)`, '50 MB/s', best > 50 ? 'yes' : 'NO']);
-    rows.push(['  agent peak RSS, whole run', `${Math.max(wholePeak, peakRssMb(child.pid!)).toFixed(0)} MB`, '-', `(load: ${loadMs} ms)`]);
-    if (fresh) rows.push(['  agent RSS during the get-configs', `${before.toFixed(0)} MB -> peak ${peakRssMb(child.pid!).toFixed(0)} MB`, '-', '']);
+    if (!COMMITS_ONLY) await measureRates(c, rows);
+    await measureCommits(c, rows);
+    if (!COMMITS_ONLY) await measureSessionsAndBigList(c, child, port, rows);
     await c.close();
   } finally {
     child.kill('SIGTERM');
@@ -161,6 +111,87 @@ async function main(): Promise<void> {
   console.log(line(['measure', 'flowtapd', 'yuma123 netconfd', 'beats']));
   console.log(w.map((x) => '-'.repeat(x)).join('  '));
   for (const r of rows) console.log(line(r));
+}
+
+type Row = [string, string, string, string];
+
+async function measureRates(c: NetconfClient, rows: Row[]): Promise<void> {
+  const seq = await rate(c, 1, QUICK ? 1000 : 3000);
+  rows.push(['get-config, one at a time', `${seq.toFixed(0)} RPC/s`, '2,500 RPC/s', seq > 2500 ? 'yes' : 'NO']);
+  const pipe = await rate(c, 64, QUICK ? 1000 : 3000);
+  rows.push(['get-config, 64 in flight', `${pipe.toFixed(0)} RPC/s`, '15,000 RPC/s', pipe > 15000 ? 'yes' : 'NO']);
+}
+
+async function measureCommits(c: NetconfClient, rows: Row[]): Promise<void> {
+  // the same session's small get-config, one at a time: the latency floor of a round trip
+  const gets: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const g0 = process.hrtime.bigint();
+    await c.rpc(SMALL);
+    gets.push(Number(process.hrtime.bigint() - g0) / 1e6);
+  }
+  rows.push(['small get-config p50 / p99 (for scale)', `${pct(gets, 50).toFixed(2)} / ${pct(gets, 99).toFixed(2)} ms`, '-', '']);
+  const lat: number[] = [];
+  const edits: number[] = [];
+  const commits: number[] = [];
+  const n = QUICK ? 100 : 500;
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const e = await c.rpc(`<edit-config><target><candidate/></target><config><class-of-service xmlns="${COS}"><forwarding-classes><class><name>b${i}</name><queue-num>${i % 8}</queue-num></class></forwarding-classes></class-of-service></config></edit-config>`);
+    const t1 = process.hrtime.bigint();
+    const k = await c.rpc('<commit/>');
+    const t2 = process.hrtime.bigint();
+    lat.push(Number(t2 - t0) / 1e6);
+    edits.push(Number(t1 - t0) / 1e6);
+    commits.push(Number(t2 - t1) / 1e6);
+    if (!e.includes('<ok/>') || !k.includes('<ok/>')) throw new Error(e + k);
+  }
+  const p50 = pct(lat, 50);
+  const p99 = pct(lat, 99);
+  rows.push(['edit-config+commit p50 (fsynced)', `${p50.toFixed(2)} ms`, '2.5 ms', p50 < 2.5 ? 'yes' : 'NO']);
+  rows.push(['edit-config+commit p90 (fsynced)', `${pct(lat, 90).toFixed(2)} ms`, '-', '']);
+  rows.push(['edit-config+commit p99 (fsynced)', `${p99.toFixed(2)} ms`, '4.6 ms', p99 < 4.6 ? 'yes' : 'NO']);
+  rows.push(['  edit-config alone p50 / p99', `${pct(edits, 50).toFixed(2)} / ${pct(edits, 99).toFixed(2)} ms`, '-', '']);
+  rows.push(['  commit alone p50 / p99', `${pct(commits, 50).toFixed(2)} / ${pct(commits, 99).toFixed(2)} ms`, '-', '']);
+  rows.push(['  pairs over 4.6 ms', `${lat.filter((x) => x > 4.6).length} of ${n}`, '-', '']);
+  rows.push(['  slowest of the first 10 / of the rest', `${Math.max(...lat.slice(0, 10)).toFixed(2)} / ${Math.max(...lat.slice(10)).toFixed(2)} ms`, '-', '']);
+}
+
+async function measureSessionsAndBigList(c: NetconfClient, child: ChildProcess, port: number, rows: Row[]): Promise<void> {
+  // 100 concurrent sessions
+  const t0 = Date.now();
+  const many = await Promise.all(Array.from({ length: 100 }, () => NetconfClient.connect({ port, username: 'bench', password: 'bench', timeoutMs: 60000 })));
+  const setup = Date.now() - t0;
+  const replies = await Promise.all(many.map((m) => m.rpc(SMALL)));
+  if (!replies.every((r) => r.includes('<enable-nacm>'))) throw new Error('a session failed');
+  rows.push(['100 concurrent sessions: setup', `${setup} ms (${(setup / 100).toFixed(1)} ms each)`, '-', replies.length === 100 ? 'all answered' : 'NO']);
+  for (const m of many) m.destroy();
+
+  // a 100,000-entry list
+  const N = QUICK ? 20000 : 100000;
+  const parts: string[] = [];
+  for (let i = 0; i < N; i++) parts.push(`<class><name>c${i}</name><queue-num>${i % 8}</queue-num></class>`);
+  const load = Date.now();
+  const r = await c.rpc(`<edit-config><target><running/></target><config><class-of-service xmlns="${COS}"><forwarding-classes>${parts.join('')}</forwarding-classes></class-of-service></config></edit-config>`);
+  if (!r.includes('<ok/>')) throw new Error(r.slice(0, 2000));
+  const loadMs = Date.now() - load;
+  const wholePeak = peakRssMb(child.pid!);
+  const before = rssMb(child.pid!);
+  const fresh = resetPeak(child.pid!);
+  let best = 0;
+  let bytes = 0;
+  for (let i = 0; i < 3; i++) {
+    const g0 = process.hrtime.bigint();
+    const big = await c.rpc(`<get-config><source><running/></source><filter type="subtree"><class-of-service xmlns="${COS}"/></filter></get-config>`);
+    const s = Number(process.hrtime.bigint() - g0) / 1e9;
+    bytes = Buffer.byteLength(big);
+    const entries = (big.match(/<class>/g) ?? []).length;
+    if (entries < N) throw new Error(`only ${entries} entries`);
+    best = Math.max(best, bytes / 1e6 / s);
+  }
+  rows.push([`get-config of a ${N.toLocaleString('en')}-entry list`, `${best.toFixed(1)} MB/s (${(bytes / 1e6).toFixed(1)} MB)`, '50 MB/s', best > 50 ? 'yes' : 'NO']);
+  rows.push(['  agent peak RSS, whole run', `${Math.max(wholePeak, peakRssMb(child.pid!)).toFixed(0)} MB`, '-', `(load: ${loadMs} ms)`]);
+  if (fresh) rows.push(['  agent RSS during the get-configs', `${before.toFixed(0)} MB -> peak ${peakRssMb(child.pid!).toFixed(0)} MB`, '-', '']);
 }
 
 if (process.getuid?.() === 0 && !process.env.FLOWTAPD_BENCH_NETNS) {
