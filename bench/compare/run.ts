@@ -9,6 +9,7 @@
  *   small get-config   one interface by subtree filter, sequential and 64 in flight
  *   edit-config+commit one leaf changed in candidate, then commit (p50, p99; as many untimed first)
  *   large get-config   the whole running ietf-interfaces list (--large entries)
+ *   large commit       one leaf changed and committed while those entries are configured (median)
  *
  * As root:  npx tsx bench/compare/run.ts [--sessions 20] [--rpcs 10000] [--warmup 3000] [--commits 200] [--large 5000] [--large-gets 9]
  * It creates one network namespace (ftcmp<PID>) with only loopback, reruns
@@ -214,6 +215,7 @@ interface Figures {
   commitP99?: number;
   largeLoadMs?: number;
   largeGetMs?: number;
+  largeCommitMs?: number;
   largeBytes?: number;
 }
 
@@ -307,6 +309,15 @@ async function measure(peer: Peer, key: Buffer): Promise<Figures> {
       if (n !== N_LARGE) throw new Error(`${peer.name}: large get-config returned ${n} of ${N_LARGE} entries`);
     }
     f.largeGetMs = pct(gets, 50);
+    // one leaf changed while the large configuration is there
+    const small: number[] = [];
+    for (let i = 0; i < N_LARGE_GETS; i++) {
+      const t1 = now();
+      await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}"><interface><name>large${i}</name><description>changed ${i}</description></interface></interfaces></config></edit-config>`);
+      await c.rpcOk('<commit/>');
+      small.push(now() - t1);
+    }
+    f.largeCommitMs = pct(small, 50);
   } finally {
     await closeClient(c);
   }
@@ -327,6 +338,7 @@ function table(peers: { peer: Peer; f?: Figures; error?: string }[]): string {
     ['edit-config+commit p99', 'commitP99', 'lower', ms],
     [`load ${N_LARGE} interfaces (edit+commit)`, 'largeLoadMs', 'lower', ms],
     [`large get-config (${N_LARGE} interfaces, median of ${N_LARGE_GETS})`, 'largeGetMs', 'lower', ms],
+    [`one-leaf edit-config+commit with ${N_LARGE} interfaces (median of ${N_LARGE_GETS})`, 'largeCommitMs', 'lower', ms],
   ];
   const cells = rows.map(([label, k, better, fmt]) => {
     const va = a.f?.[k];
