@@ -125,6 +125,11 @@ export class Datastore {
       writeFileAtomic(this.runningFile, this.serialise(running));
       if (startupText === undefined) writeFileAtomic(this.startupFile, this.serialise(running));
       this.writeHistory(running, true);
+    } else if (readIfExists(this.historyFile(this.historySeq)) !== runningText) {
+      // The history's link to the last commit is not fsynced: after a power cut it can be
+      // missing while running.xml (renamed, directory fsynced) is there. Entry 0 must be
+      // the active configuration, so running.xml becomes a new entry.
+      this.writeHistory(running, true, runningText);
     }
     return { factory };
   }

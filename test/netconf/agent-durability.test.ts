@@ -38,6 +38,28 @@ describe('agent: durable running datastore', function () {
     assert.deepEqual(await classNames(c2, 'candidate'), before);
   });
 
+  it('a start after a lost history link records running.xml as rollback 0 (the link is not fsynced)', async () => {
+    const c = await h.connect();
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('lost-link', 3)))));
+    assertOk(await c.rpc('<commit/>'));
+    await h.stop(true);
+    const hist = path.join(h.dir, 'rollback');
+    const files = () => fs.readdirSync(hist).filter((f) => f.endsWith('.xml')).sort();
+    const newest = files()[files().length - 1];
+    // a power cut after the rename and directory fsync, before the link reached the disk
+    fs.rmSync(path.join(hist, newest));
+    const before = files();
+    await h.restart();
+    const after = files();
+    assert.equal(after.length, before.length + 1, 'one entry added');
+    const running = fs.readFileSync(path.join(h.dir, 'running.xml'), 'utf8');
+    assert.equal(fs.readFileSync(path.join(hist, after[after.length - 1]), 'utf8'), running, 'the newest entry is running.xml');
+    assert.match(running, /<name>lost-link<\/name>/);
+    // an ordinary restart adds nothing
+    await h.restart();
+    assert.deepEqual(files(), after);
+  });
+
   it('a corrupt running.xml makes start() fail with a message naming the file', async () => {
     await h.stop(true);
     const file = path.join(h.dir, 'running.xml');
