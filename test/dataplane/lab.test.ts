@@ -358,6 +358,28 @@ for i in range(5): u.sendto(b'group-data-%d'%i,('239.1.2.3',5000))
     assert.ok(r.forwarded >= 5);
     assert.equal(r.copies, 0, 'shared interface: no multicast copies');
 
+    // in a mirror group (as the mirror service makes them), the multicast entries bind to the
+    // group's action: a member move (moveGroups) re-points them with the session's own entries
+    const G = 3;
+    const action = (): string => sh(NS.bng, 'tc', 'actions', 'get', 'action', 'mirred', 'index', String(0x7f100000 + G));
+    await apply(state([{ ...M1, group: G }], { multicast: true }));
+    assert.match(egress(), new RegExp(`index ${0x7f100000 + G} `), 'the multicast entries use the group action');
+    assert.match(action(), /device vt0/);
+    r = await sendGroup();
+    assert.equal(r.copies, 5, 'copied through vt0');
+    const mv = await drv.call({ op: 'move', moves: [{ group: G, tunnel: 'vt1' }] });
+    assert.equal(mv.ok, true, String(mv.error));
+    assert.match(action(), /device vt1/, 'the group action now mirrors into vt1');
+    assert.match(egress(), /match e0000000\/f0000000 at 16/, 'the multicast entries stay');
+    const moved = (await stats('s1')).packets;
+    const txOf = (dev: string): number => Number(sh(NS.bng, 'cat', `/sys/class/net/${dev}/statistics/tx_packets`));
+    const [vt0, vt1] = [txOf('vt0'), txOf('vt1')];
+    r = await sendGroup();
+    assert.equal(r.copies, 5, 'after the move each datagram to the group is still copied once');
+    assert.ok((await stats('s1')).packets - moved >= 5, 'into the same session');
+    assert.ok(txOf('vt1') - vt1 >= 5, 'through vt1');
+    assert.equal(txOf('vt0') - vt0, 0, 'and no longer through vt0');
+
     await apply(state([M1], { multicast: true }));
     await apply(state([M1]));
     assert.doesNotMatch(egress(), /e0000000\/f0000000/, 'off again: the multicast filters are gone');
