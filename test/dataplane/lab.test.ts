@@ -14,7 +14,8 @@ const ROOT = path.join(__dirname, '..', '..');
 const P = `ftl${process.pid % 100000}`;
 const NS = { sub: `${P}-sub`, bng: `${P}-bng`, core: `${P}-core`, md: `${P}-md` };
 const procs: ChildProcess[] = [];
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ftlab-'));
+/** made in before(): a run whose --grep selects nothing here leaves no directory behind */
+let tmp = '';
 
 const sh = (ns: string, ...args: string[]): string => execFileSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -111,6 +112,7 @@ describe('dataplane in network namespaces', function () {
 
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ftlab-'));
     execFileSync(path.join(ROOT, 'tools', 'lab.sh'), ['up', P], { stdio: 'ignore' });
     drv = new Driver();
     assert.deepEqual(await drv.next(), { ready: true });
@@ -119,7 +121,7 @@ describe('dataplane in network namespaces', function () {
   after(() => {
     for (const p of procs) if (p.pid && p.exitCode === null) try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
     try { execFileSync(path.join(ROOT, 'tools', 'lab.sh'), ['down', P], { stdio: 'ignore' }); } catch { /* best effort */ }
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('reconcile installs exactly the wanted filters, and a second one changes nothing', async () => {
