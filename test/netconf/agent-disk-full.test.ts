@@ -1,0 +1,89 @@
+/**
+ * A full file system under the data directory (a small tmpfs, as root): a
+ * commit that cannot be written fails with an rpc-error and changes
+ * nothing (running, running.xml, the history, the audit log); once there is
+ * room again the same candidate commits, and a restart reads it back.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames, errorOf } from './agent-harness';
+
+describe('agent: a full file system under the data directory', function () {
+  this.timeout(60000);
+  let mnt = '';
+  let h: Harness | undefined;
+
+  before(function () {
+    if (process.getuid?.() !== 0) this.skip();
+    mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-full-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m,mode=0700', 'tmpfs', mnt]);
+  });
+
+  after(async () => {
+    await h?.stop(true).catch(() => undefined);
+    if (mnt) {
+      try {
+        execFileSync('umount', [mnt]);
+      } catch {
+        /* not mounted */
+      }
+      fs.rmSync(mnt, { recursive: true, force: true });
+    }
+  });
+
+  /** Fill the file system; returns the filler's path (remove it to make room). */
+  function fill(): string {
+    const filler = path.join(mnt, 'filler');
+    const fd = fs.openSync(filler, 'w');
+    const chunk = Buffer.alloc(64 * 1024, 0x78);
+    try {
+      for (;;) fs.writeSync(fd, chunk);
+    } catch (e) {
+      assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
+    }
+    // the last partial blocks too
+    try {
+      for (;;) fs.writeSync(fd, chunk, 0, 512);
+    } catch {
+      /* full */
+    }
+    fs.closeSync(fd);
+    return filler;
+  }
+
+  it('a commit that cannot be written is an rpc-error and changes nothing; with room again it commits', async () => {
+    const dir = path.join(mnt, 'data');
+    h = await startAgent({ dir });
+    const c = await h.connect();
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('before-full', 1)))));
+    assertOk(await c.rpc('<commit/>'));
+    const running = fs.readFileSync(path.join(dir, 'running.xml'), 'utf8');
+    const history = fs.readdirSync(path.join(dir, 'rollback')).sort();
+    const audit = fs.readFileSync(path.join(dir, 'audit.log'), 'utf8');
+    const names = await classNames(c);
+
+    const filler = fill();
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('while-full', 2)))));
+    const e = errorOf(await c.rpc('<commit/>'));
+    assert.equal(e.tag, 'operation-failed');
+    assert.match(e.message ?? '', /ENOSPC|no space/i);
+    assert.deepEqual(await classNames(c), names, 'running unchanged');
+    assert.ok((await classNames(c, 'candidate')).includes('while-full'), 'the candidate keeps the edit');
+    assert.equal(fs.readFileSync(path.join(dir, 'running.xml'), 'utf8'), running, 'running.xml unchanged');
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'rollback')).sort(), history, 'no history entry');
+    assert.equal(fs.readFileSync(path.join(dir, 'audit.log'), 'utf8'), audit, 'nothing audited');
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+    // reads go on working meanwhile
+    assert.ok((await classNames(c)).includes('before-full'));
+
+    fs.rmSync(filler);
+    assertOk(await c.rpc('<commit/>'));
+    assert.ok((await classNames(c)).includes('while-full'));
+    assert.match(fs.readFileSync(path.join(dir, 'running.xml'), 'utf8'), /<name>while-full<\/name>/);
+    await h.restart();
+    assert.ok((await classNames(await h.connect())).includes('while-full'), 'read back after a restart');
+  });
+});
