@@ -11,12 +11,21 @@ export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o60
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
   const fd = fs.openSync(tmp, 'w', mode);
   try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
     fs.fsyncSync(fd);
-  } finally {
     fs.closeSync(fd);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* closed already */
+    }
+    fs.rmSync(tmp, { force: true }); // a full file system keeps no half-written temporary
+    throw e;
   }
-  fs.renameSync(tmp, file);
   fsyncDir(dir);
 }
 
@@ -25,12 +34,17 @@ export async function writeFileAtomicAsync(file: string, data: string | Buffer, 
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
   const fh = await fs.promises.open(tmp, 'w', mode);
   try {
-    await fh.writeFile(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    await fh.datasync();
-  } finally {
-    await fh.close();
+    try {
+      await fh.writeFile(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true }); // a full file system keeps no half-written temporary
+    throw e;
   }
-  await fs.promises.rename(tmp, file);
   await fsyncDirAsync(dir);
 }
 

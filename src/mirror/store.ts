@@ -154,8 +154,16 @@ export class StateStore {
         this.journalLines[t] = 0;
       } else if (lines.length) {
         const fh = await this.journal(t);
-        await fh.appendFile(lines.join('\n') + '\n');
-        await fh.datasync();
+        const { size } = await fh.stat();
+        try {
+          await fh.appendFile(lines.join('\n') + '\n');
+          await fh.datasync();
+        } catch (e) {
+          // A part of the lines may be written (a full file system): cut it, or the next append
+          // would continue a torn line in the middle of the journal, which a start refuses.
+          await fh.truncate(size).catch(() => undefined);
+          throw e;
+        }
         this.journalLines[t] += lines.length;
       }
     }
