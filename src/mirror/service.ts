@@ -258,8 +258,15 @@ export class MirrorService implements Applier {
 
   /** Journals row changes (one line each) for the queue item that is running (see runAndSave). */
   private record(ops: { subscribers?: JournalOp<Subscriber>[]; mirrors?: JournalOp<MirrorSession>[] }): Promise<void> {
+    const touched = this.touched;
+    if (touched && touched !== 'all') {
+      for (const op of [...(ops.subscribers ?? []), ...(ops.mirrors ?? [])]) touched.add('set' in op ? op.set.acctSessionId : op.del);
+    }
     return this.awaitWithSave(this.deps.store.record(ops));
   }
+
+  /** The rows the running runAndSave item journalled ('all' once it asked for a snapshot). */
+  private touched?: Set<string> | 'all';
 
   /** Adds a write to what the running queue item awaits (toSave); returns it. */
   private awaitWithSave(p: Promise<void>): Promise<void> {
@@ -274,6 +281,7 @@ export class MirrorService implements Applier {
 
   /** Asks for the named tables to be saved (group commit); resolves once they are on disk. */
   private save(which: { subscribers?: boolean; mirrors?: boolean } = { subscribers: true, mirrors: true }): Promise<void> {
+    if (this.touched) this.touched = 'all';
     return this.awaitWithSave(this.deps.store.save(() => [...this.subscribers.values()], () => [...this.mirrors.values()], which));
   }
 
@@ -286,13 +294,80 @@ export class MirrorService implements Applier {
   private async runAndSave<T>(fn: () => Promise<T>): Promise<T> {
     const r = await this.deps.ds.queue.run(async () => {
       this.toSave = undefined;
-      const value = await fn();
-      const saved = this.toSave;
-      this.toSave = undefined;
-      return { value, saved };
+      this.touched = new Set();
+      try {
+        const value = await fn();
+        return { value, saved: this.toSave, touched: this.touched };
+      } finally {
+        this.toSave = undefined;
+        this.touched = undefined;
+      }
     });
-    if (r.saved) await r.saved;
+    if (r.saved) {
+      try {
+        await r.saved;
+      } catch (e) {
+        // not acknowledged, so not in effect either: the rows go back to what the files hold
+        await this.revertUnsaved(r.touched, (e as Error).message).catch((err: Error) => this.deps.log.error('state-revert-failed', { error: err.message }));
+        throw e;
+      }
+    }
     return r.value;
+  }
+
+  /** Rows whose change could not be saved, waiting for revertUnsaved's queue item. */
+  private unsaved: Set<string> | 'all' = new Set();
+  private reverting?: Promise<void>;
+
+  /**
+   * A change that could not be saved (a full file system) is answered as
+   * failed, so it must not stay in effect: once every write asked for has
+   * ended, the rows it touched (with those of every other request whose
+   * write failed meanwhile) are set back to what the files hold, in the
+   * tables and in the kernel, and the store writes again.
+   */
+  private revertUnsaved(keys: Set<string> | 'all' | undefined, why: string): Promise<void> {
+    if (keys === 'all' || this.unsaved === 'all') this.unsaved = 'all';
+    else for (const k of keys ?? []) this.unsaved.add(k);
+    this.reverting ??= this.deps.ds.queue.run(async () => {
+      this.reverting = undefined; // a write that fails from now on asks for another pass
+      await this.deps.store.settled();
+      const which = this.unsaved;
+      this.unsaved = new Set();
+      await this.restoreSaved(this.deps.store.recover(), which, why);
+    });
+    return this.reverting;
+  }
+
+  private async restoreSaved(saved: { subscribers: Subscriber[]; mirrors: MirrorSession[] }, which: Set<string> | 'all', why: string): Promise<void> {
+    const subs = new Map(saved.subscribers.map((s) => [s.acctSessionId, s]));
+    const mirs = new Map(saved.mirrors.map((m) => [m.acctSessionId, m]));
+    const keys = which === 'all' ? new Set([...this.subscribers.keys(), ...this.mirrors.keys(), ...subs.keys(), ...mirs.keys()]) : which;
+    let undone = 0;
+    for (const k of keys) {
+      const s = subs.get(k);
+      if (JSON.stringify(s) !== JSON.stringify(this.subscribers.get(k))) {
+        if (s) this.setSubscriber(s);
+        else this.deleteSubscriber(k);
+        undone++;
+      }
+      const was = this.mirrors.get(k);
+      const m = mirs.get(k);
+      if (JSON.stringify(m) === JSON.stringify(was)) continue;
+      undone++;
+      if (m) this.putMirror(m);
+      else this.dropMirror(k);
+      try {
+        await this.installOne(k);
+      } catch (e) {
+        this.deps.log.error('state-revert-failed', { error: (e as Error).message });
+      }
+      const reason = `not saved (${why}): undone`;
+      if (!m) this.event('stopped', k, was?.tunnel ?? null, reason);
+      else if (!was) this.event('started', k, m.tunnel, reason);
+      else if (was.tunnel !== m.tunnel) this.event('moved', k, m.tunnel, reason);
+    }
+    this.deps.log.warn('state-reverted', { rows: undone, error: why });
   }
 
   /**

@@ -136,8 +136,39 @@ export class StateStore {
     return job;
   }
 
+  /**
+   * The error of a write that failed. Later writes fail with it, writing
+   * nothing, until recover(): what the service kept in memory meanwhile is
+   * not what the files hold, and a snapshot must not make it durable.
+   */
+  private failed: Error | null = null;
+
   private async run(job: Job): Promise<void> {
     if (this.next === job) this.next = undefined;
+    if (this.failed) throw this.failed;
+    try {
+      await this.write(job);
+    } catch (e) {
+      this.failed = e as Error;
+      throw e;
+    }
+  }
+
+  /** Resolves once every write asked for so far has ended, written or failed. */
+  settled(): Promise<void> {
+    return this.writing;
+  }
+
+  /**
+   * After a failed write (call once settled()): the tables as the files hold
+   * them, and writes allowed again.
+   */
+  recover(): { subscribers: Subscriber[]; mirrors: MirrorSession[] } {
+    this.failed = null;
+    return this.load();
+  }
+
+  private async write(job: Job): Promise<void> {
     for (const t of TABLES) {
       const lines = job.lines[t];
       const fold = lines.length > 0 && this.tables !== undefined && this.journalLines[t] + lines.length > Math.max(1024, 2 * this.tables.size(t));

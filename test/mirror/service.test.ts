@@ -6,6 +6,7 @@
  * journalled tables come back after a restart.
  */
 import { strict as assert } from 'assert';
+import { execFileSync } from 'child_process';
 import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -234,5 +235,82 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
     assert.deepEqual(await svc.onCoa(coa('s4', 'start')), { ok: true });
     const s4 = dp.mirrors.get('s4')!;
     assert.ok(s4.group !== undefined && ![...dp.mirrors.values()].some((m) => m.key !== 's4' && m.group === s4.group && m.tunnel !== s4.tunnel));
+  });
+});
+
+describe('mirror service: a change that cannot be saved (full file system) is answered as failed and undone', function () {
+  this.timeout(30000);
+  const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+  const running = parseXml(ctx, CONFIG, { type: 'config' });
+  let mnt = '';
+  before(function () {
+    if (process.getuid?.() !== 0) this.skip();
+    mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-full-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', mnt]);
+  });
+  after(() => {
+    if (!mnt) return;
+    try {
+      execFileSync('umount', ['-l', mnt]); // lazy: a test that failed may still hold a file open
+    } catch {
+      /* not mounted */
+    }
+    fs.rmSync(mnt, { recursive: true, force: true });
+  });
+
+  it('a NAKed start or stop leaves the mirror as it was (kernel, state, events); with room again the state survives a restart', async () => {
+    const published: Record<string, unknown>[] = [];
+    const make = async (dp: Double): Promise<MirrorService> => {
+      const s = new MirrorService({
+        ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
+        store: new StateStore(mnt), log: silentLogger, publish: (e) => void published.push(e),
+      });
+      await s.start();
+      return s;
+    };
+    let dp = new Double();
+    let svc = await make(dp);
+    for (let i = 0; i < 2; i++) await svc.onAccounting({ client: '127.0.0.1', identifier: i, status: 'start', acctSessionId: `s${i}`, framedIp: `192.0.2.${10 + i}` });
+    assert.deepEqual(await svc.onCoa(coa('s0', 'start')), { ok: true });
+    // fill the file system to the last byte
+    const filler = path.join(mnt, 'filler');
+    const fd = fs.openSync(filler, 'w');
+    for (const size of [65536, 4096, 1]) {
+      try {
+        for (;;) fs.writeSync(fd, Buffer.alloc(size, 0x78));
+      } catch {
+        /* full at this size */
+      }
+    }
+    fs.closeSync(fd);
+    // start and stop s1 until a write fails (the journal's last page may hold a few lines still)
+    let mirrored = false;
+    let nak: { action: 'start' | 'stop'; answer: unknown } | undefined;
+    for (let k = 0; k < 400 && !nak; k++) {
+      const action = mirrored ? 'stop' : 'start';
+      const answer = await svc.onCoa(coa('s1', action));
+      if ('cause' in answer) nak = { action, answer };
+      else mirrored = !mirrored;
+    }
+    assert.ok(nak, 'a write failed');
+    assert.deepEqual(nak.answer, { ok: false, cause: 506 }, 'Resources-Unavailable');
+    assert.equal(dp.mirrors.has('s1'), mirrored, `the NAKed ${nak.action} is undone in the kernel`);
+    assert.equal(svc.sessionsState().some((s) => s['acct-session-id'] === 's1'), mirrored, 'and in the state');
+    const last = published.map((e) => e['flowtapd-services:mirror-session-event'] as Record<string, unknown>).filter((e) => e['acct-session-id'] === 's1').pop()!;
+    assert.equal(last.event, mirrored ? 'started' : 'stopped', 'the last event says where s1 is');
+    assert.ok(dp.mirrors.has('s0'), 's0 untouched');
+    // still full: the next one fails too, and is undone as well
+    assert.deepEqual(await svc.onCoa(coa('s1', nak.action)), { ok: false, cause: 506 });
+    assert.equal(dp.mirrors.has('s1'), mirrored);
+    // room again: the same request goes through
+    fs.rmSync(filler);
+    assert.deepEqual(await svc.onCoa(coa('s1', nak.action)), { ok: true });
+    mirrored = !mirrored;
+    assert.equal(dp.mirrors.has('s1'), mirrored);
+    await svc.stop();
+    dp = new Double();
+    svc = await make(dp);
+    assert.deepEqual([...dp.mirrors.keys()].sort(), mirrored ? ['s0', 's1'] : ['s0'], 'a restart has exactly what was acknowledged');
+    await svc.stop();
   });
 });

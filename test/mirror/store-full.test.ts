@@ -2,7 +2,8 @@
  * The mirror state store on a full file system (a small tmpfs, as root): a
  * journal append or a snapshot that cannot be written rejects and leaves
  * the files as they were (no torn line for the next append to continue, no
- * temporary file); with room again the store goes on, and a new store loads
+ * temporary file); later writes fail at once until recover(), which reads
+ * the tables back; with room again the store goes on, and a new store loads
  * exactly what was written.
  */
 import { strict as assert } from 'assert';
@@ -64,6 +65,11 @@ describe('mirror state store: a full file system', function () {
     const big = Array.from({ length: 40 }, (_x, k) => ({ set: sub(100 + k) }));
     await assert.rejects(store.record({ subscribers: big }), /ENOSPC|no space/i);
     assert.equal(fs.readFileSync(journal, 'utf8'), before, 'the journal is as it was');
+    // until recover(), later writes fail at once (the caller's tables are not what the files hold)
+    await assert.rejects(store.record({ subscribers: [{ set: sub(50) }] }), /ENOSPC|no space/i);
+    assert.equal(fs.readFileSync(journal, 'utf8'), before);
+    await store.settled();
+    assert.deepEqual(store.recover().subscribers.map((s) => s.acctSessionId).sort(), ['s0', 's1', 's2'], 'recover() reads what the files hold');
     await assert.rejects(
       store.save(() => rows, () => [] as MirrorSession[]),
       /ENOSPC|no space/i,
@@ -71,6 +77,8 @@ describe('mirror state store: a full file system', function () {
     assert.deepEqual(fs.readdirSync(path.join(mnt, 'state')).filter((f) => f.endsWith('.tmp')), [], 'no temporary left');
 
     fs.rmSync(filler);
+    await store.settled();
+    store.recover();
     rows.push(sub(3));
     await store.record({ subscribers: [{ set: sub(3) }] });
     await store.close();
