@@ -157,11 +157,13 @@ export class Datastore {
   /** Replace a whole datastore (edit-config result, copy-config, discard-changes). Not for running: use commit. */
   set(name: 'candidate' | 'startup', tree: DataNode): void {
     transformForWrite(tree);
+    // startup is stored once its file is written: a write that fails (a full disk) changes nothing
+    if (name === 'startup') writeFileAtomic(this.startupFile, this.serialise(tree));
     this.trees[name] = tree;
     if (name === 'candidate') {
       this.candidateDirty = true;
       this.scheduleAhead();
-    } else writeFileAtomic(this.startupFile, this.serialise(tree));
+    }
   }
 
   discardChanges(): void {

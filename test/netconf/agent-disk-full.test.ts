@@ -78,6 +78,14 @@ describe('agent: a full file system under the data directory', function () {
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
     // reads go on working meanwhile
     assert.ok((await classNames(c)).includes('before-full'));
+    // copy-config to startup: the same
+    const startup = fs.readFileSync(path.join(dir, 'startup.xml'), 'utf8');
+    const startupNames = await classNames(c, 'startup');
+    const e2 = errorOf(await c.rpc('<copy-config><target><startup/></target><source><running/></source></copy-config>'));
+    assert.equal(e2.tag, 'operation-failed');
+    assert.equal(fs.readFileSync(path.join(dir, 'startup.xml'), 'utf8'), startup, 'startup.xml unchanged');
+    assert.deepEqual(await classNames(c, 'startup'), startupNames, 'and the startup datastore');
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
 
     fs.rmSync(filler);
     assertOk(await c.rpc('<commit/>'));
