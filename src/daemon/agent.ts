@@ -109,6 +109,7 @@ export class Agent implements AgentCore {
         if (tree) this.notifications.publish(tree);
       },
       onConfirmedCommit: (event, info) => this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId))),
+      onBackgroundError: (what, err) => log.error('datastore-failed', { what, error: err.message }),
     };
     this.server = new NetconfSshServer({
       hostKeyDir: path.join(dataDir, 'ssh'),

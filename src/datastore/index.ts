@@ -14,9 +14,9 @@ import { undoValidation, type ValidationJournal } from '../yang/data/validate';
 import { readIfExists, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
 import { transformForWrite } from './transform';
-import { Applier, ChangeSet, Origin, runTransaction } from './transaction';
+import { Applier, ApplyFailure, ChangeSet, Origin, runTransaction } from './transaction';
 
-export type { Applier, ChangeSet, Origin, Prepared, Change } from './transaction';
+export type { Applier, ApplyFailure, ChangeSet, Origin, Prepared, Change } from './transaction';
 export { SerialQueue } from './queue';
 
 export type DatastoreName = 'running' | 'candidate' | 'startup';
@@ -49,8 +49,23 @@ export interface ConfirmedCommit {
 export interface DatastoreEvents {
   /** a commit made running change (for netconf-config-change, audit) */
   onCommitted?(cs: ChangeSet): void;
+  /** work that no request waits for failed (a confirmed commit's rollback on its timer) */
+  onBackgroundError?(what: string, err: Error): void;
   /** confirmed-commit events (RFC 6470 netconf-confirmed-commit) */
   onConfirmedCommit?(event: 'start' | 'cancel' | 'timeout' | 'extend' | 'complete', info: { sessionId?: number; timeout?: number }): void;
+}
+
+/**
+ * A commit that took effect (running changed, running.xml written) while
+ * an applier's apply() failed after the commit point: reported as an
+ * rpc-error that says so, once the commit is complete.
+ */
+export class CommittedWithErrors extends AgentError {
+  constructor(readonly failures: ApplyFailure[]) {
+    super('operation-failed', `The configuration is committed and running, but ${failures.map((f) => `${f.applier} could not apply it (${f.message})`).join('; ')}.`, {
+      appTag: 'applied-with-errors',
+    });
+  }
 }
 
 /**
@@ -228,7 +243,7 @@ export class Datastore {
       }
     }
     if (this.confirmed && this.confirmed.sessionId === sessionId && this.confirmed.persistId === undefined) {
-      void this.queue.run(() => this.revertConfirmed('session closed'));
+      this.revertInBackground('session closed');
     }
   }
 
@@ -273,7 +288,7 @@ export class Datastore {
       const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
       if (cs.changes.length === 0) return cs;
       let history: Promise<void> | undefined;
-      await runTransaction(this.appliers, cs, async () => {
+      const failures = await runTransaction(this.appliers, cs, async () => {
         if (!staged) throw stageError;
         const { dirSynced } = await staged.install();
         // the history link and unlinks run alongside the directory fsync, and on while the appliers apply
@@ -284,10 +299,26 @@ export class Datastore {
       this.runningBytes = text.length;
       this.events.onCommitted?.(cs);
       await history;
+      if (failures.length) throw new CommittedWithErrors(failures);
       return cs;
     } finally {
       staged?.discard(); // unless installed
     }
+  }
+
+  /**
+   * Write running directly (edit-config or copy-config with target
+   * running); the candidate follows it, also when the commit took effect
+   * with an applier's error.
+   */
+  async commitDirect(tree: DataNode, origin: Origin): Promise<void> {
+    try {
+      await this.commitTree(tree, origin);
+    } catch (e) {
+      if (e instanceof CommittedWithErrors) this.discardChanges();
+      throw e;
+    }
+    this.discardChanges();
   }
 
   /** <commit> of the candidate (with the confirmed-commit options). */
@@ -314,6 +345,7 @@ export class Datastore {
       });
     }
     const rollbackTo = pending ? pending.rollbackTo : this.trees.running;
+    let applyErrors: CommittedWithErrors | undefined;
     // a candidate that is the running tree itself (nothing edited since) changes nothing
     if (this.trees.candidate !== this.trees.running) {
       // The candidate itself becomes running (no copy): validation adds its default nodes
@@ -325,8 +357,11 @@ export class Datastore {
       try {
         await this.commitTree(cand, origin, ahead, journal);
       } catch (e) {
-        if (this.trees.running !== cand) undoValidation(journal);
-        throw e;
+        if (!(e instanceof CommittedWithErrors)) {
+          if (this.trees.running !== cand) undoValidation(journal);
+          throw e;
+        }
+        applyErrors = e; // committed: finish the commit, then report
       }
     }
     this.dropAhead();
@@ -340,7 +375,7 @@ export class Datastore {
         persistId: opts.persist,
         deadline: Date.now() + timeoutSec * 1000,
         rollbackTo,
-        timer: setTimeout(() => void this.queue.run(() => this.revertConfirmed('timeout')), timeoutSec * 1000),
+        timer: setTimeout(() => this.revertInBackground('timeout'), timeoutSec * 1000),
       };
       this.confirmed.timer.unref?.();
       this.events.onConfirmedCommit?.(pending ? 'extend' : 'start', { sessionId, timeout: timeoutSec });
@@ -348,6 +383,7 @@ export class Datastore {
       this.confirmed = null;
       if (pending) this.events.onConfirmedCommit?.('complete', { sessionId });
     }
+    if (applyErrors) throw applyErrors;
   }
 
   /** <cancel-commit> */
@@ -367,16 +403,28 @@ export class Datastore {
     await this.revertConfirmed('cancel', sessionId);
   }
 
+  /** The confirmed commit's rollback when no request waits for it (timer, closed session): a failure goes to events. */
+  private revertInBackground(why: 'timeout' | 'session closed'): void {
+    this.queue.run(() => this.revertConfirmed(why)).catch((e: Error) => this.events.onBackgroundError?.(`confirmed-commit rollback (${why})`, e));
+  }
+
   private async revertConfirmed(why: 'timeout' | 'cancel' | 'session closed', sessionId?: number): Promise<void> {
     const pending = this.confirmed;
     if (!pending) return;
     clearTimeout(pending.timer);
     this.confirmed = null;
-    await this.commitTree(clone(pending.rollbackTo), { kind: 'timer', sessionId });
+    let applyErrors: CommittedWithErrors | undefined;
+    try {
+      await this.commitTree(clone(pending.rollbackTo), { kind: 'timer', sessionId });
+    } catch (e) {
+      if (!(e instanceof CommittedWithErrors)) throw e;
+      applyErrors = e; // rolled back: finish, then report
+    }
     this.dropAhead();
     this.trees.candidate = this.trees.running;
     this.candidateDirty = false;
     this.events.onConfirmedCommit?.(why === 'cancel' ? 'cancel' : 'timeout', { sessionId });
+    if (applyErrors) throw applyErrors;
   }
 
   // ---- history (Junos rollback N) ----

@@ -43,13 +43,25 @@ export interface Applier {
   prepare(cs: ChangeSet): Promise<Prepared | null> | Prepared | null;
 }
 
+/** An applier whose apply() failed after the commit point. */
+export interface ApplyFailure {
+  applier: string;
+  message: string;
+}
+
+/**
+ * Returns the appliers whose apply() failed: past the commit point the
+ * configuration is running whatever they do, so every applier still gets
+ * its apply, and the caller reports the failures.
+ */
 export async function runTransaction(
   appliers: readonly Applier[],
   cs: ChangeSet,
   commitPoint: () => Promise<void> | void,
-): Promise<void> {
+): Promise<ApplyFailure[]> {
   for (const a of appliers) if (a.validate) await a.validate(cs);
   const prepared: Prepared[] = [];
+  const names: string[] = []; // of the appliers in `prepared`
   const abortAll = async (): Promise<void> => {
     for (const p of prepared.reverse()) {
       try {
@@ -62,7 +74,10 @@ export async function runTransaction(
   for (const a of appliers) {
     try {
       const p = await a.prepare(cs);
-      if (p) prepared.push(p);
+      if (p) {
+        prepared.push(p);
+        names.push(a.name);
+      }
     } catch (e) {
       await abortAll();
       if (e instanceof AgentError) throw e;
@@ -75,5 +90,13 @@ export async function runTransaction(
     await abortAll();
     throw new AgentError('operation-failed', `could not write the configuration: ${(e as Error).message}`);
   }
-  for (const p of prepared) await p.apply();
+  const failures: ApplyFailure[] = [];
+  for (let i = 0; i < prepared.length; i++) {
+    try {
+      await prepared[i].apply();
+    } catch (e) {
+      failures.push({ applier: names[i], message: (e as Error).message });
+    }
+  }
+  return failures;
 }

@@ -103,4 +103,35 @@ describe('netconf ops: commit (RFC 6241 8.3, 8.4 confirmed-commit:1.1)', functio
     assert.equal(e.tag, 'invalid-value');
     assert.equal(e.info['bad-element'], 'confirm-timeout');
   });
+  it('an applier that fails after the commit point: the commit stands (running, running.xml, candidate), the reply says what failed', async () => {
+    let fail = true;
+    h.agent.ds.register({
+      name: 'test-applier',
+      prepare: () => ({
+        apply: () => {
+          if (fail) throw new Error('the kernel said no');
+        },
+        abort: () => undefined,
+      }),
+    });
+    try {
+      assertOk(await c.rpc(editConfig('candidate', cos(klass('half', 1)))));
+      const e = errorOf(await c.rpc('<commit/>'));
+      assert.equal(e.tag, 'operation-failed');
+      assert.equal(e.appTag, 'applied-with-errors');
+      assert.match(e.message ?? '', /committed and running, but test-applier could not apply it \(the kernel said no\)/);
+      assert.deepEqual(await classNames(c), ['half'], 'running has it');
+      assert.match(fs.readFileSync(`${h.dir}/running.xml`, 'utf8'), /<name>half<\/name>/);
+      assert.deepEqual(await classNames(c, 'candidate'), ['half'], 'the candidate is running, not dirty');
+      assertOk(await c.rpc('<commit/>'));
+      assert.deepEqual(await classNames(c), ['half'], 'a second commit changes nothing');
+      // writing running directly: the same, and the candidate follows
+      const e2 = errorOf(await c.rpc(editConfig('running', cos(klass('direct', 2)))));
+      assert.equal(e2.appTag, 'applied-with-errors');
+      assert.deepEqual(await classNames(c), ['half', 'direct']);
+      assert.deepEqual(await classNames(c, 'candidate'), ['half', 'direct']);
+    } finally {
+      fail = false;
+    }
+  });
 });

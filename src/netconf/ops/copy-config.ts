@@ -30,8 +30,7 @@ export async function copyConfig(call: RpcCall): Promise<string> {
       tree = access.restoreHidden(before, tree);
     }
     if (target === 'running') {
-      await core.ds.commitTree(tree, { kind: 'netconf', user: session.username, sessionId: session.id });
-      core.ds.discardChanges();
+      await core.ds.commitDirect(tree, { kind: 'netconf', user: session.username, sessionId: session.id });
     } else {
       if (target === 'startup') {
         const errs = validate(core.ctx, tree, { type: 'config' });

@@ -85,8 +85,7 @@ export async function editConfig(call: RpcCall): Promise<string> {
         if (core.ds.candidateDirty) {
           throw new AgentError('in-use', 'The candidate has uncommitted changes; commit or discard them before writing running directly.', { type: 'protocol' });
         }
-        await core.ds.commitTree(work, { kind: 'netconf', user: session.username, sessionId: session.id });
-        core.ds.discardChanges();
+        await core.ds.commitDirect(work, { kind: 'netconf', user: session.username, sessionId: session.id });
       }
     }
     if (res.errors.length) throw new ErrorList(res.errors);
