@@ -41,9 +41,14 @@ class Double {
   one: { key: string; spec?: MirrorSpec }[] = [];
   failNext = false;
   mirrors = new Map<string, MirrorSpec>();
+  failApply = false;
   async prepare(d: DesiredState) {
     return {
       apply: async () => {
+        if (this.failApply) {
+          this.failApply = false;
+          throw new Error('RTNETLINK answers: Operation not permitted');
+        }
         this.full.push(d);
         this.mirrors = new Map(d.mirrors.map((m) => [m.key, m]));
       },
@@ -151,6 +156,24 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
     // the load count was restored too: the next start goes to the other member
     assert.deepEqual(await svc.onCoa(coa('s1', 'start')), { ok: true });
     assert.equal(dp.mirrors.get('s1')!.tunnel, 'vt1');
+  });
+
+  it('a configuration whose dataplane apply failed (after the commit point) is applied again by the next commit', async () => {
+    const changed = parseXml(ctx, CONFIG.replace('<maximum-sessions>100</maximum-sessions>', '<maximum-sessions>50</maximum-sessions>').replace('<subscriber-interfaces>eth1</subscriber-interfaces>', '<subscriber-interfaces>eth2</subscriber-interfaces>'), { type: 'config' });
+    const cs = { before: running, after: changed, changes: [], origin: { kind: 'netconf' } };
+    const fulls = dp.full.length;
+    dp.failApply = true;
+    const p = await svc.prepare(cs as never);
+    await assert.rejects(Promise.resolve(p!.apply()), /Operation not permitted/);
+    assert.equal(dp.full.length, fulls, 'nothing applied');
+    // the next commit (here the same configuration again): compared with what was last applied, so applied now
+    const again = await svc.prepare(cs as never);
+    await again!.apply();
+    assert.equal(dp.full.length, fulls + 1);
+    assert.deepEqual(dp.full[dp.full.length - 1].subscriberInterfaces, ['eth2']);
+    // and once applied, the same configuration costs nothing
+    await (await svc.prepare(cs as never))!.apply();
+    assert.equal(dp.full.length, fulls + 1);
   });
 
   it('what was acknowledged is journalled and comes back after a restart', async () => {
