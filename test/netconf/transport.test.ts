@@ -480,6 +480,28 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     assert.equal(h.server.sessions().length, 2);
   });
 
+  it('a client that leaves notifications unread past maxUnreadBytes loses its session; one that reads keeps it', async () => {
+    h = await startServer({ maxUnreadBytes: 1024 * 1024 });
+    const reader = track(await openNetconf(h.port));
+    const sleeper = track(await openNetconf(h.port));
+    await until(() => h.started.length === 2);
+    sleeper.s.channel.pause(); // reads nothing more: the SSH window fills, then the server's channel buffers
+    const [sr, ss] = [reader, sleeper].map((x) => h.started.find((s) => s.id === x.sessionId)!);
+    const note = `<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><eventTime>2026-12-05T00:00:00Z</eventTime><x>${'y'.repeat(64 * 1024)}</x></notification>`;
+    const n = 100;
+    for (let i = 0; i < n; i++) {
+      sr.send(note);
+      ss.send(note);
+      await sleep(2);
+    }
+    await until(() => h.ended.some((e) => e.s.id === sleeper.sessionId));
+    assert.equal(h.ended.find((e) => e.s.id === sleeper.sessionId)!.reason, 'other');
+    for (let i = 0; i < n; i++) assert.match((await reader.s.next())!, /^<notification/, `notification ${i} reached the reader`);
+    assert.ok(!h.ended.some((e) => e.s.id === reader.sessionId), 'the reader keeps its session');
+    reader.s.send(rpc(1));
+    assert.match((await reader.s.next())!, /message-id="1"/);
+  });
+
   it('serves 100 concurrent sessions', async () => {
     h = await startServer();
     const n = 100;

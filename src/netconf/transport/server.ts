@@ -83,6 +83,7 @@ export class NetconfSshServer {
       helloTimeoutMs: o.helloTimeoutMs ?? 60_000,
       idleTimeoutMs: o.idleTimeoutMs ?? 3_600_000,
       maxMessageBytes: o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      maxUnreadBytes: o.maxUnreadBytes ?? 32 * 1024 * 1024,
     };
   }
 

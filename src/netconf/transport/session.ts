@@ -26,6 +26,7 @@ export interface SessionHost {
   helloTimeoutMs: number;
   idleTimeoutMs: number;
   maxMessageBytes: number;
+  maxUnreadBytes: number;
 }
 
 type Queued = { xml: string } | { error: FramingError };
@@ -120,10 +121,17 @@ export class SshNetconfSession implements NetconfSession {
     }
   }
 
+  /** A message the session did not ask for (a notification). */
   send(xml: string): void {
     if (this.state === 'closed') return;
     this.writeFramed(xml);
     this.touch();
+    // replies wait for the client to read (processQueue); notifications cannot wait
+    const unread = this.channel.writableLength + this.outSize;
+    if (unread > this.host.maxUnreadBytes) {
+      this.host.log('warn', `session ${this.id} (${this.username}): ${unread} bytes of notifications left unread: session closed`);
+      this.terminate('other');
+    }
   }
 
   close(reason: string = 'closed'): void {

@@ -94,6 +94,12 @@ export interface ServerOptions {
   maxSessions?: number;
   /** default 64 MiB */
   maxMessageBytes?: number;
+  /**
+   * Notifications a client leaves unread beyond this many bytes (the SSH
+   * window is full and the channel buffers) end its session: memory is not
+   * spent without bound on a subscriber that does not read. Default 32 MiB.
+   */
+  maxUnreadBytes?: number;
   /** SSH keepalive interval, default 30 s (0 disables); 3 unanswered end the connection */
   keepaliveMs?: number;
   /** diagnostics (default: none) */
