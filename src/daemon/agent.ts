@@ -66,8 +66,11 @@ export class Agent implements AgentCore {
     this.ds = new Datastore(this.ctx, dataDir);
     const bootstrap = parseBootstrap(this.opts.bootstrap);
     const fresh = !fs.existsSync(this.ds.runningFile) && !fs.existsSync(this.ds.startupFile);
-    const { factory } = this.ds.load(factoryConfig(fresh ? bootstrap : undefined));
+    const { factory, confirmedCommitReverted } = this.ds.load(factoryConfig(fresh ? bootstrap : undefined));
     if (factory) log.info('factory-defaults-written', { dataDir, bootstrapUser: bootstrap?.user });
+    if (confirmedCommitReverted) {
+      log.warn('confirmed-commit-reverted', { message: 'A confirmed commit was not confirmed before the agent stopped: the configuration before it is running again (RFC 6241 8.4.1).' });
+    }
     if (countUsers(this.ds.get('running')) === 0) {
       log.warn('no-users', {
         message: 'No local users are configured: restart on an empty --data-dir with FLOWTAPD_BOOTSTRAP_USER=name:password to create an admin user.',

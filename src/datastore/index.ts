@@ -11,7 +11,7 @@ import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { clone, diff, newTree, parseXml, toXml, validate } from '../yang/data';
 import { undoValidation, type ValidationJournal } from '../yang/data/validate';
-import { readIfExists, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
+import { fsyncDir, readIfExists, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
 import { transformForWrite } from './transform';
 import { Applier, ApplyFailure, ChangeSet, Origin, runTransaction } from './transaction';
@@ -105,6 +105,13 @@ export class Datastore {
   get startupFile(): string {
     return path.join(this.dir, 'startup.xml');
   }
+  /**
+   * The configuration before a confirmed commit that is not confirmed yet:
+   * RFC 6241 8.4.1, a restart before the confirmation restores it.
+   */
+  get confirmFile(): string {
+    return path.join(this.dir, 'confirmed-commit-rollback.xml');
+  }
   get historyDir(): string {
     return path.join(this.dir, 'rollback');
   }
@@ -114,12 +121,18 @@ export class Datastore {
    * `factoryXml` becomes running and startup and is written. A file that
    * cannot be read, parsed or validated stops the start with its name.
    */
-  load(factoryXml: string): { factory: boolean } {
+  load(factoryXml: string): { factory: boolean; confirmedCommitReverted: boolean } {
     fs.mkdirSync(this.historyDir, { recursive: true, mode: 0o700 });
     this.dropAhead();
     this.removeStaleStaged();
     this.historySeqs = null;
     let factory = false;
+    // a confirmed commit was pending when the agent stopped: its configuration was never confirmed
+    const rollbackText = readIfExists(this.confirmFile);
+    if (rollbackText !== undefined) {
+      this.parseFile(rollbackText, this.confirmFile);
+      writeFileAtomic(this.runningFile, rollbackText);
+    }
     const runningText = readIfExists(this.runningFile);
     const startupText = readIfExists(this.startupFile);
     let running: DataNode;
@@ -146,7 +159,15 @@ export class Datastore {
       // the active configuration, so running.xml becomes a new entry.
       this.writeHistory(running, true, runningText);
     }
-    return { factory };
+    if (rollbackText !== undefined) this.dropConfirmFile();
+    return { factory, confirmedCommitReverted: rollbackText !== undefined };
+  }
+
+  /** The confirmed commit is over (confirmed, cancelled, timed out): nothing to restore at a restart. */
+  private dropConfirmFile(): void {
+    if (!fs.existsSync(this.confirmFile)) return;
+    fs.rmSync(this.confirmFile, { force: true });
+    fsyncDir(this.dir);
   }
 
   private parseFile(text: string, file: string): DataNode {
@@ -346,6 +367,10 @@ export class Datastore {
     }
     const rollbackTo = pending ? pending.rollbackTo : this.trees.running;
     let applyErrors: CommittedWithErrors | undefined;
+    // RFC 6241 8.4.1: a restart before the confirming commit restores the configuration before the
+    // confirmed one, so that configuration is on disk before the confirmed commit takes effect
+    const marking = opts.confirmed === true && !fs.existsSync(this.confirmFile);
+    if (marking) writeFileAtomic(this.confirmFile, this.serialise(rollbackTo));
     // a candidate that is the running tree itself (nothing edited since) changes nothing
     if (this.trees.candidate !== this.trees.running) {
       // The candidate itself becomes running (no copy): validation adds its default nodes
@@ -359,6 +384,7 @@ export class Datastore {
       } catch (e) {
         if (!(e instanceof CommittedWithErrors)) {
           if (this.trees.running !== cand) undoValidation(journal);
+          if (marking && !pending) this.dropConfirmFile();
           throw e;
         }
         applyErrors = e; // committed: finish the commit, then report
@@ -381,7 +407,10 @@ export class Datastore {
       this.events.onConfirmedCommit?.(pending ? 'extend' : 'start', { sessionId, timeout: timeoutSec });
     } else {
       this.confirmed = null;
-      if (pending) this.events.onConfirmedCommit?.('complete', { sessionId });
+      if (pending) {
+        this.dropConfirmFile();
+        this.events.onConfirmedCommit?.('complete', { sessionId });
+      }
     }
     if (applyErrors) throw applyErrors;
   }
@@ -420,6 +449,7 @@ export class Datastore {
       if (!(e instanceof CommittedWithErrors)) throw e;
       applyErrors = e; // rolled back: finish, then report
     }
+    this.dropConfirmFile();
     this.dropAhead();
     this.trees.candidate = this.trees.running;
     this.candidateDirty = false;

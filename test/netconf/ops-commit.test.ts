@@ -61,6 +61,40 @@ describe('netconf ops: commit (RFC 6241 8.3, 8.4 confirmed-commit:1.1)', functio
     await w.close();
   });
 
+  it('a restart before the confirming commit restores the configuration before the confirmed commit (RFC 6241 8.4.1)', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('stable', 1)))));
+    assertOk(await c.rpc('<commit/>'));
+    const marker = `${h.dir}/confirmed-commit-rollback.xml`;
+    assert.ok(!fs.existsSync(marker));
+    // confirmed, then a follow-up confirmed commit with more changes, then the agent stops
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('tentative', 2)))));
+    assertOk(await c.rpc('<commit><confirmed/><confirm-timeout>600</confirm-timeout><persist>p1</persist></commit>'));
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('more', 3)))));
+    assertOk(await c.rpc('<commit><confirmed/><persist-id>p1</persist-id></commit>'));
+    assert.ok(fs.existsSync(marker), 'the configuration to restore is on disk');
+    assert.deepEqual(await classNames(c), ['stable', 'tentative', 'more']);
+    await h.restart();
+    c = await h.connect();
+    assert.deepEqual(await classNames(c), ['stable'], 'running is the configuration before the confirmed commit');
+    assert.doesNotMatch(fs.readFileSync(`${h.dir}/running.xml`, 'utf8'), /tentative|more/);
+    assert.ok(!fs.existsSync(marker));
+    assertOk(await c.rpc(`<rollback xmlns="urn:flowtapd:yang:system"><index>0</index></rollback>`));
+    assert.deepEqual(await classNames(c, 'candidate'), ['stable'], 'rollback 0 is the restored configuration');
+    assertOk(await c.rpc('<discard-changes/>'));
+    // a confirmed commit that was confirmed, or cancelled, leaves nothing to restore
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('kept', 4)))));
+    assertOk(await c.rpc('<commit><confirmed/></commit>'));
+    assertOk(await c.rpc('<commit/>'));
+    assert.ok(!fs.existsSync(marker));
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('cancelled', 5)))));
+    assertOk(await c.rpc('<commit><confirmed/></commit>'));
+    assertOk(await c.rpc('<cancel-commit/>'));
+    assert.ok(!fs.existsSync(marker));
+    await h.restart();
+    c = await h.connect();
+    assert.deepEqual(await classNames(c), ['stable', 'kept']);
+  });
+
   it('a confirming commit makes it permanent; a follow-up confirmed commit extends it', async () => {
     assertOk(await c.rpc(editConfig('candidate', cos(klass('keep', 3)))));
     assertOk(await c.rpc('<commit><confirmed/><confirm-timeout>1</confirm-timeout></commit>'));
