@@ -63,6 +63,8 @@ export interface MirrorServiceDeps {
   log: Logger;
   /** publish mirror-session-event (RFC 7951 JSON notification) */
   publish(event: Record<string, unknown>): void;
+  /** how long to wait before saving again what a member event could not save (default 5 s) */
+  resaveDelayMs?: number;
 }
 
 export class MirrorService implements Applier {
@@ -93,7 +95,13 @@ export class MirrorService implements Applier {
     for (const s of saved.subscribers) this.setSubscriber(s);
     for (const m of saved.mirrors) this.mirrors.set(m.acctSessionId, m);
     this.deps.dataplane.start();
-    this.deps.dataplane.linkEvents.on('member', (e: MemberEvent) => void this.deps.ds.queue.run(() => this.onMember(e)));
+    this.deps.dataplane.linkEvents.on('member', (e: MemberEvent) =>
+      this.deps.ds.queue.run(() => this.onMember(e)).catch((err: Error) => {
+        // the moves are in effect (the kernel mirrors into the members that work): keep them, save them later
+        this.deps.log.error('member-event-failed', { member: e.name, state: e.state, error: err.message });
+        this.resaveLater();
+      }),
+    );
     await this.deps.ds.queue.run(async () => {
       const running = this.deps.ds.get('running');
       const p = await this.prepareConfig(readMirrorConfig(running));
@@ -101,7 +109,34 @@ export class MirrorService implements Applier {
     });
   }
 
+  private resaveTimer?: NodeJS.Timeout;
+
+  /**
+   * What a member event changed is in effect but could not be saved (a full
+   * file system): save the mirror table again, every few seconds until it
+   * works. Not while a request's unsaved change waits to be undone, which
+   * must read the files as they were.
+   */
+  private resaveLater(): void {
+    if (this.resaveTimer) return;
+    this.resaveTimer = setTimeout(() => {
+      this.resaveTimer = undefined;
+      this.deps.ds.queue
+        .run(async () => {
+          await this.deps.store.settled();
+          if (this.reverting || this.unsaved === 'all' || this.unsaved.size) throw new Error('a revert is pending');
+          this.deps.store.recover();
+          await this.save({ mirrors: true });
+          this.deps.log.info('mirror-state-saved', { after: 'member event' });
+        })
+        .catch(() => this.resaveLater());
+    }, this.deps.resaveDelayMs ?? 5000);
+    this.resaveTimer.unref();
+  }
+
   async stop(): Promise<void> {
+    if (this.resaveTimer) clearTimeout(this.resaveTimer);
+    this.resaveTimer = undefined;
     await this.deps.radius.close();
     await this.deps.dataplane.close();
     await this.deps.store.close();

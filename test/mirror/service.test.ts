@@ -336,4 +336,52 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     assert.deepEqual([...dp.mirrors.keys()].sort(), mirrored ? ['s0', 's1'] : ['s0'], 'a restart has exactly what was acknowledged');
     await svc.stop();
   });
+  it('a member that disappears while the disk is full: the moves stay in effect, no crash, and are saved once there is room', async () => {
+    for (const f of fs.readdirSync(mnt)) fs.rmSync(path.join(mnt, f), { recursive: true, force: true });
+    const logged: string[] = [];
+    const log = { ...silentLogger, error: (event: string) => void logged.push(event) };
+    const make = async (dp: Double): Promise<MirrorService> => {
+      const s = new MirrorService({
+        ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
+        store: new StateStore(mnt), log: log as never, publish: () => undefined, resaveDelayMs: 100,
+      });
+      await s.start();
+      return s;
+    };
+    let dp = new Double();
+    let svc = await make(dp);
+    const n = 40;
+    for (let i = 0; i < n; i++) {
+      await svc.onAccounting({ client: '127.0.0.1', identifier: i, status: 'start', acctSessionId: `m${i}`, framedIp: `192.0.2.${10 + i}` });
+      assert.deepEqual(await svc.onCoa(coa(`m${i}`, 'start')), { ok: true });
+    }
+    const filler = path.join(mnt, 'filler');
+    const fd = fs.openSync(filler, 'w');
+    for (const size of [65536, 4096, 1]) {
+      try {
+        for (;;) fs.writeSync(fd, Buffer.alloc(size, 0x78));
+      } catch {
+        /* full at this size */
+      }
+    }
+    fs.closeSync(fd);
+    dp.linkEvents.emit('member', { name: 'vt0', state: 'gone' });
+    const deadline = Date.now() + 5000;
+    while (!logged.includes('member-event-failed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(logged.includes('member-event-failed'), 'the save failed and was logged (no unhandled rejection)');
+    assert.ok([...dp.mirrors.values()].every((m) => m.tunnel === 'vt1'), 'every mirror is on vt1 in the kernel');
+    assert.ok(svc.sessionsState().every((x) => x['tunnel-interface'] === 'vt1'));
+    fs.rmSync(filler);
+    // saved again once there is room
+    const saved = (): boolean => new StateStore(mnt).load().mirrors.every((m) => m.tunnel === 'vt1');
+    const until2 = Date.now() + 5000;
+    while (!saved() && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(saved(), 'the moves are on disk');
+    await svc.stop();
+    dp = new Double();
+    svc = await make(dp);
+    assert.equal(dp.mirrors.size, n);
+    assert.ok([...dp.mirrors.values()].every((m) => m.tunnel === 'vt1'), 'and come back after a restart');
+    await svc.stop();
+  });
 });
