@@ -6,7 +6,6 @@
  * journalled tables come back after a restart.
  */
 import { strict as assert } from 'assert';
-import { execFileSync } from 'child_process';
 import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -19,6 +18,7 @@ import type { DesiredState, GroupMove, MirrorSpec } from '../../src/dataplane';
 import { MirrorService, StateStore } from '../../src/mirror';
 import type { DynamicAuthRequest } from '../../src/radius';
 import { silentLogger } from '../../src/log';
+import { fill, mountTmpfs, unmountTmpfs } from '../full-disk';
 
 const CONFIG = `
 <interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces" xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">
@@ -268,18 +268,9 @@ describe('mirror service: a change that cannot be saved (full file system) is an
   let mnt = '';
   before(function () {
     if (process.getuid?.() !== 0) this.skip();
-    mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-full-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', mnt]);
+    mnt = mountTmpfs('ftms-full-', '1m');
   });
-  after(() => {
-    if (!mnt) return;
-    try {
-      execFileSync('umount', ['-l', mnt]); // lazy: a test that failed may still hold a file open
-    } catch {
-      /* not mounted */
-    }
-    fs.rmSync(mnt, { recursive: true, force: true });
-  });
+  after(() => unmountTmpfs(mnt));
 
   it('a NAKed start or stop leaves the mirror as it was (kernel, state, events); with room again the state survives a restart', async () => {
     const published: Record<string, unknown>[] = [];
@@ -295,17 +286,7 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     let svc = await make(dp);
     for (let i = 0; i < 2; i++) await svc.onAccounting({ client: '127.0.0.1', identifier: i, status: 'start', acctSessionId: `s${i}`, framedIp: `192.0.2.${10 + i}` });
     assert.deepEqual(await svc.onCoa(coa('s0', 'start')), { ok: true });
-    // fill the file system to the last byte
-    const filler = path.join(mnt, 'filler');
-    const fd = fs.openSync(filler, 'w');
-    for (const size of [65536, 4096, 1]) {
-      try {
-        for (;;) fs.writeSync(fd, Buffer.alloc(size, 0x78));
-      } catch {
-        /* full at this size */
-      }
-    }
-    fs.closeSync(fd);
+    const filler = fill(mnt); // to the last byte
     // start and stop s1 until a write fails (the journal's last page may hold a few lines still)
     let mirrored = false;
     let nak: { action: 'start' | 'stop'; answer: unknown } | undefined;
@@ -355,16 +336,7 @@ describe('mirror service: a change that cannot be saved (full file system) is an
       await svc.onAccounting({ client: '127.0.0.1', identifier: i, status: 'start', acctSessionId: `m${i}`, framedIp: `192.0.2.${10 + i}` });
       assert.deepEqual(await svc.onCoa(coa(`m${i}`, 'start')), { ok: true });
     }
-    const filler = path.join(mnt, 'filler');
-    const fd = fs.openSync(filler, 'w');
-    for (const size of [65536, 4096, 1]) {
-      try {
-        for (;;) fs.writeSync(fd, Buffer.alloc(size, 0x78));
-      } catch {
-        /* full at this size */
-      }
-    }
-    fs.closeSync(fd);
+    const filler = fill(mnt);
     dp.linkEvents.emit('member', { name: 'vt0', state: 'gone' });
     const deadline = Date.now() + 5000;
     while (!logged.includes('member-event-failed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -7,11 +7,10 @@
  * exactly what was written.
  */
 import { strict as assert } from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { StateStore, type MirrorSession, type Subscriber } from '../../src/mirror';
+import { fill, mountTmpfs, unmountTmpfs } from '../full-disk';
 
 const sub = (i: number): Subscriber => ({ acctSessionId: `s${i}`, userName: `user-${i}-${'x'.repeat(200)}`, framedIp: `192.0.2.${i % 250}`, client: '127.0.0.1', startTime: '2026-12-05T00:00:00.000Z' });
 
@@ -20,34 +19,9 @@ describe('mirror state store: a full file system', function () {
   let mnt = '';
   before(function () {
     if (process.getuid?.() !== 0) this.skip();
-    mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'ftstore-full-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', mnt]);
+    mnt = mountTmpfs('ftstore-full-', '1m');
   });
-  after(() => {
-    if (!mnt) return;
-    try {
-      execFileSync('umount', ['-l', mnt]); // lazy: a test that failed may still hold a file open
-    } catch {
-      /* not mounted */
-    }
-    fs.rmSync(mnt, { recursive: true, force: true });
-  });
-
-  /** Fill the file system to the last byte; returns the filler (remove it to make room). */
-  function fill(): string {
-    const filler = path.join(mnt, 'filler');
-    const fd = fs.openSync(filler, 'w');
-    for (const size of [65536, 4096, 1]) {
-      const chunk = Buffer.alloc(size, 0x78);
-      try {
-        for (;;) fs.writeSync(fd, chunk);
-      } catch (e) {
-        assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
-      }
-    }
-    fs.closeSync(fd);
-    return filler;
-  }
+  after(() => unmountTmpfs(mnt));
 
   it('a failed append leaves no torn line; a failed snapshot no temporary; a new store loads what was written', async () => {
     const store = new StateStore(mnt);
@@ -60,7 +34,7 @@ describe('mirror state store: a full file system', function () {
     const journal = path.join(mnt, 'state', 'subscribers.journal');
     const before = fs.readFileSync(journal, 'utf8');
 
-    const filler = fill();
+    const filler = fill(mnt);
     // lines longer than what is left of the journal's last page: at best part of them is written
     const big = Array.from({ length: 40 }, (_x, k) => ({ set: sub(100 + k) }));
     await assert.rejects(store.record({ subscribers: big }), /ENOSPC|no space/i);

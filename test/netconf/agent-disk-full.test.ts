@@ -5,10 +5,9 @@
  * room again the same candidate commits, and a restart reads it back.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { fill, mountTmpfs, unmountTmpfs } from '../full-disk';
 import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames, errorOf } from './agent-harness';
 
 describe('agent: a full file system under the data directory', function () {
@@ -18,41 +17,13 @@ describe('agent: a full file system under the data directory', function () {
 
   before(function () {
     if (process.getuid?.() !== 0) this.skip();
-    mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-full-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m,mode=0700', 'tmpfs', mnt]);
+    mnt = mountTmpfs('flowtapd-full-', '8m');
   });
 
   after(async () => {
     await h?.stop(true).catch(() => undefined);
-    if (mnt) {
-      try {
-        execFileSync('umount', ['-l', mnt]); // lazy: a test that failed may still hold a file open
-      } catch {
-        /* not mounted */
-      }
-      fs.rmSync(mnt, { recursive: true, force: true });
-    }
+    unmountTmpfs(mnt);
   });
-
-  /** Fill the file system; returns the filler's path (remove it to make room). */
-  function fill(): string {
-    const filler = path.join(mnt, 'filler');
-    const fd = fs.openSync(filler, 'w');
-    const chunk = Buffer.alloc(64 * 1024, 0x78);
-    try {
-      for (;;) fs.writeSync(fd, chunk);
-    } catch (e) {
-      assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
-    }
-    // the last partial blocks too
-    try {
-      for (;;) fs.writeSync(fd, chunk, 0, 512);
-    } catch {
-      /* full */
-    }
-    fs.closeSync(fd);
-    return filler;
-  }
 
   it('a commit that cannot be written is an rpc-error and changes nothing; with room again it commits', async () => {
     const dir = path.join(mnt, 'data');
@@ -65,7 +36,7 @@ describe('agent: a full file system under the data directory', function () {
     const audit = fs.readFileSync(path.join(dir, 'audit.log'), 'utf8');
     const names = await classNames(c);
 
-    const filler = fill();
+    const filler = fill(mnt);
     assertOk(await c.rpc(editConfig('candidate', cos(klass('while-full', 2)))));
     const e = errorOf(await c.rpc('<commit/>'));
     assert.equal(e.tag, 'operation-failed');
