@@ -75,6 +75,9 @@ export class CommittedWithErrors extends AgentError {
  * copy, and a commit or discard-changes costs no clone of the configuration.
  */
 export class Datastore {
+  /** how soon a confirmed commit's rollback that failed (on its timer, or its session closing) is tried again */
+  static revertRetryMs = 5000;
+
   readonly ctx: SchemaContext;
   readonly dir: string;
   private trees: Record<DatastoreName, DataNode>;
@@ -446,7 +449,15 @@ export class Datastore {
     try {
       await this.commitTree(clone(pending.rollbackTo), { kind: 'timer', sessionId });
     } catch (e) {
-      if (!(e instanceof CommittedWithErrors)) throw e;
+      if (!(e instanceof CommittedWithErrors)) {
+        // not rolled back (a full disk, an applier refusing): still pending. A cancel-commit that
+        // failed keeps its deadline; a rollback nobody waits for is tried again shortly.
+        this.confirmed = pending;
+        const wait = why === 'cancel' ? Math.max(0, pending.deadline - Date.now()) : Datastore.revertRetryMs;
+        pending.timer = setTimeout(() => this.revertInBackground('timeout'), wait);
+        pending.timer.unref?.();
+        throw e;
+      }
       applyErrors = e; // rolled back: finish, then report
     }
     this.dropConfirmFile();

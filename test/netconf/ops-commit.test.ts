@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { NetconfClient } from '../../src/netconf/client';
+import { Datastore } from '../../src/datastore';
+import { AgentError } from '../../src/errors';
 import { startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, classNames, COS, NC, NOTIF, sleep, until } from './agent-harness';
 
 describe('netconf ops: commit (RFC 6241 8.3, 8.4 confirmed-commit:1.1)', function () {
@@ -93,6 +95,40 @@ describe('netconf ops: commit (RFC 6241 8.3, 8.4 confirmed-commit:1.1)', functio
     await h.restart();
     c = await h.connect();
     assert.deepEqual(await classNames(c), ['stable', 'kept']);
+  });
+
+  it('a rollback on the confirm-timeout that fails is logged and tried again; the confirmed commit stays pending meanwhile', async () => {
+    const ds = h.agent.ds;
+    const retry = Datastore.revertRetryMs;
+    Datastore.revertRetryMs = 300;
+    let refuse = true;
+    const errors: string[] = [];
+    const before = ds.events.onBackgroundError;
+    ds.events.onBackgroundError = (what, err) => void errors.push(`${what}: ${err.message}`);
+    ds.register({
+      name: 'refuses-rollbacks',
+      prepare: (cs) => {
+        if (refuse && cs.origin.kind === 'timer') throw new AgentError('operation-failed', 'not now');
+        return null;
+      },
+    });
+    try {
+      assertOk(await c.rpc(editConfig('candidate', cos(klass('tentative', 3)))));
+      assertOk(await c.rpc('<commit><confirmed/><confirm-timeout>1</confirm-timeout></commit>'));
+      await until(() => errors.length > 0, 5000, 'a failed rollback');
+      assert.match(errors[0], /^confirmed-commit rollback \(timeout\): not now/);
+      assert.deepEqual(await classNames(c), ['tentative'], 'not rolled back');
+      assert.ok(ds.confirmed, 'still pending');
+      assert.ok(fs.existsSync(`${h.dir}/confirmed-commit-rollback.xml`), 'a restart would still restore');
+      refuse = false;
+      await until(async () => (await classNames(c)).length === 0, 5000, 'the retried rollback');
+      assert.equal(ds.confirmed, null);
+      assert.ok(!fs.existsSync(`${h.dir}/confirmed-commit-rollback.xml`));
+    } finally {
+      refuse = false;
+      Datastore.revertRetryMs = retry;
+      ds.events.onBackgroundError = before;
+    }
   });
 
   it('a confirming commit makes it permanent; a follow-up confirmed commit extends it', async () => {
