@@ -53,13 +53,17 @@ export function labUnavailable(): string | undefined {
 
 export class Lab {
   readonly ns: { sub: string; bng: string; core: string; md: string };
-  readonly tmp: string;
+  private tmpDir = '';
   private procs: ChildProcess[] = [];
   private upDone = false;
 
   constructor(readonly prefix: string) {
     this.ns = { sub: `${prefix}-sub`, bng: `${prefix}-bng`, core: `${prefix}-core`, md: `${prefix}-md` };
-    this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  }
+
+  /** A temporary directory, made on first use: a run whose --grep selects none of a file's tests leaves none. */
+  get tmp(): string {
+    return (this.tmpDir ||= fs.mkdtempSync(path.join(os.tmpdir(), `${this.prefix}-`)));
   }
 
   up(): void {
@@ -86,7 +90,8 @@ export class Lab {
         /* best effort */
       }
     }
-    fs.rmSync(this.tmp, { recursive: true, force: true });
+    if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
+    this.tmpDir = '';
   }
 
   track<T extends ChildProcess>(p: T): T {
