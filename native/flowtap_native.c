@@ -279,12 +279,13 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
   struct mmsghdr msgs[SEND_MAX];
   struct iovec iov[SEND_MAX];
   struct sockaddr_in sa[SEND_MAX];
-  int sent_total = 0;
-  while (sent_total < count) {
-    int k = count - sent_total;
+  int done = 0;    /* packets handled: sent, or skipped after a per-packet error */
+  int sent_ok = 0; /* packets the kernel took */
+  while (done < count) {
+    int k = count - done;
     if (k > SEND_MAX) k = SEND_MAX;
     for (int i = 0; i < k; i++) {
-      int j = sent_total + i;
+      int j = done + i;
       if ((size_t)offs[j] + lens[j] > cap) {
         napi_throw_range_error(env, "EINVAL", "sendBatch: packet outside the buffer");
         return NULL;
@@ -304,18 +305,19 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
     if (r < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) break;
-      /* a per-packet error (no route, message too long): skip that packet */
-      sent_total++;
+      /* a per-packet error (no route, message too long): skip that packet, not counted as sent */
+      done++;
       continue;
     }
-    sent_total += r;
+    done += r;
+    sent_ok += r;
     if (r < k) {
       /* the next packet failed; skip it so one bad packet cannot stall the batch */
-      sent_total++;
+      done++;
     }
   }
   napi_value res;
-  napi_create_int32(env, sent_total, &res);
+  napi_create_int32(env, sent_ok, &res);
   return res;
 }
 

@@ -284,6 +284,26 @@ for i in range(2):
     for (const p of inner.filter((x) => x[9] === 17)) assert.doesNotMatch(p.toString('latin1'), /dropme/, 'the policy-dropped datagram is not copied');
   });
 
+  it('copies to a mediation device without a route count as send failures, not as sent', async () => {
+    const relay = async (): Promise<{ sent: number; sendFailures: number }> => (await drv.call({ op: 'counters', key: 's1' })).stats as never;
+    // 198.18.0.1: bng has no route there (no default route)
+    await apply(state([{ ...M1, medIp: '198.18.0.1' }]));
+    const before = await relay();
+    sendFrom(['192.0.2.10']);
+    await sleep(800);
+    const after = await relay();
+    assert.equal(after.sent - before.sent, 0, 'nothing counted as sent');
+    assert.ok(after.sendFailures - before.sendFailures >= 5, `every copy counted as a failure (${after.sendFailures - before.sendFailures})`);
+    // with the route back, copies are sent again
+    await apply(state([M1]));
+    const mid = await relay();
+    sendFrom(['192.0.2.10']);
+    await sleep(800);
+    const end = await relay();
+    assert.ok(end.sent - mid.sent >= 5, 'sent once the mediation device is reachable');
+    assert.equal(end.sendFailures - mid.sendFailures, 0);
+  });
+
   it('multicast-interception copies the multicast forwarded to the one mirrored subscriber behind an interface, and only when on', async function () {
     this.timeout(120000);
     // bng forwards 239.1.2.3 from core (vif 0, bcore) to the subscriber side
