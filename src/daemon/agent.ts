@@ -181,6 +181,7 @@ export class Agent implements AgentCore {
         'flowtapd-services:services': {
           'radius-flow-tap': {
             sessions: { session: m.sessionsState() },
+            ...(m.relayStatistics() ? { 'relay-statistics': m.relayStatistics() } : {}),
             'tunnel-state': {
               tunnel: m.tunnels().map((t) => ({ name: t.name, enabled: t.enabled, 'oper-status': !t.enabled ? 'disabled' : t.failed ? 'down' : 'up', sessions: t.sessions })),
             },

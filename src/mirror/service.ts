@@ -44,6 +44,8 @@ export interface DataplanePort {
   moveGroups?(moves: DataplaneGroupMove[], pool?: DesiredState['pool']): Promise<void>;
   readonly linkEvents: EventEmitter;
   counters(key: string): SessionCounters | undefined;
+  /** the relay's counters (Dataplane.relayStats); undefined without a relay */
+  relayStats?(): { sent: number; sendFailures: number; unmatched: number; oversize: number } | undefined;
   start(): void;
   close(): Promise<void>;
 }
@@ -107,6 +109,13 @@ export class MirrorService implements Applier {
       const p = await this.prepareConfig(readMirrorConfig(running));
       await p.apply();
     });
+  }
+
+  /** relay-statistics state */
+  relayStatistics(): Record<string, string> | undefined {
+    const st = this.deps.dataplane.relayStats?.();
+    // counter64: a JSON string in RFC 7951
+    return st && { 'copies-sent': String(st.sent), 'send-failures': String(st.sendFailures), unmatched: String(st.unmatched), oversize: String(st.oversize) };
   }
 
   private resaveTimer?: NodeJS.Timeout;

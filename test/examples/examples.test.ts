@@ -234,7 +234,7 @@ describe('examples: run as written against the agent (network namespace)', funct
     const tunnels = (await showJson<{ tunnels: Tunnel[] }>('tunnels')).tunnels;
     assert.equal(tunnels.reduce((a, x) => a + x.sessions, 0), 1);
     const tt = await show('tunnels');
-    assert.match(tt.out, /^MEMBER\s+ENABLED\s+LINK\s+SESSIONS\nvt0\s+yes\s+up\s+[01]\nvt1\s+yes\s+up\s+[01]\n$/);
+    assert.match(tt.out, /^MEMBER\s+ENABLED\s+LINK\s+SESSIONS\nvt0\s+yes\s+up\s+[01]\nvt1\s+yes\s+up\s+[01]\nrelay: \d+ copies sent, \d+ send failures, \d+ packets matching no mirror, \d+ too big to copy\n$/);
   });
 
   it('a pool member whose link goes down shows down; its session moves to the other member', async () => {

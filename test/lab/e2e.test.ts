@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { decode } from '../../src/relay/jmirror';
 import {
-  ADDR, AgentProcess, Lab, Netconf, SECRET, acctStart, captureMd, handle8, labConfig, labUnavailable, mirrorAttrs, readPcap,
+  ADDR, AgentProcess, Lab, NS_FTS, Netconf, SECRET, acctStart, captureMd, handle8, labConfig, labUnavailable, mirrorAttrs, readPcap,
   sessions, sleep, startEcho, subscriberIds, traffic, tsharkJmirror, until,
 } from './lab';
 
@@ -109,6 +109,11 @@ describe('lab: end to end with radclient, NETCONF and tshark', function () {
     assert.ok(s2.packets >= s1.packets + 8, `${s1.packets} -> ${s2.packets}`);
     assert.ok(s2.bytes > s1.bytes);
     assert.equal((await sessions(nc)).length, 1, 'bob is not mirrored');
+    // the relay's counters: every copy sent, none failed (md is reachable)
+    const x = await nc.get(`<services xmlns="${NS_FTS}"><radius-flow-tap><relay-statistics/></radius-flow-tap></services>`);
+    const stat = (n: string): number => Number(new RegExp(`<${n}>(\\d+)</${n}>`).exec(x)?.[1] ?? NaN);
+    assert.ok(stat('copies-sent') >= s2.packets, `copies-sent ${stat('copies-sent')} for ${s2.packets} mirrored packets`);
+    assert.equal(stat('send-failures'), 0);
   });
 
   it('CoA stop: ACK, stopped notification, nothing more is copied', async () => {

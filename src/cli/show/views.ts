@@ -96,7 +96,7 @@ const VIEWS: Record<View, ViewDef> = {
     },
   },
   tunnels: {
-    filter: `<services xmlns="${NS_FTS}"><radius-flow-tap><tunnel-state/></radius-flow-tap></services>`,
+    filter: `<services xmlns="${NS_FTS}"><radius-flow-tap><tunnel-state/><relay-statistics/></radius-flow-tap></services>`,
     build(data) {
       const rows: Row[] = walk(data, NS_FTS, ['services', 'radius-flow-tap', 'tunnel-state', 'tunnel']).map((t) => ({
         name: text(t, 'name') ?? '',
@@ -104,9 +104,14 @@ const VIEWS: Record<View, ViewDef> = {
         'oper-status': text(t, 'oper-status') ?? '',
         sessions: num(t, 'sessions'),
       }));
+      const rs = walk(data, NS_FTS, ['services', 'radius-flow-tap', 'relay-statistics'])[0];
+      const relay = rs && Object.fromEntries(['copies-sent', 'send-failures', 'unmatched', 'oversize'].map((k) => [k, num(rs, k)]));
       return {
         rows,
-        json: { tunnels: rows },
+        json: relay ? { tunnels: rows, 'relay-statistics': relay } : { tunnels: rows },
+        footer: relay
+          ? `relay: ${relay['copies-sent']} copies sent, ${relay['send-failures']} send failures, ${relay.unmatched} packets matching no mirror, ${relay.oversize} too big to copy\n`
+          : undefined,
         empty: 'no tunnel pool members (none configured, or this user may not read them)',
         columns: [
           col('MEMBER', 'name'),
