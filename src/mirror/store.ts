@@ -91,10 +91,12 @@ export class StateStore {
     }
     const jfile = path.join(this.dir, `${table}.journal`);
     const journal = readIfExists(jfile);
+    this.journalBytes[table] = journal ? Buffer.byteLength(journal) : 0;
     if (!journal) return rows;
     if (!journal.endsWith('\n')) {
       // a crash mid-append: cut the torn line, or the next append would continue it
-      fs.truncateSync(jfile, Buffer.byteLength(journal.slice(0, journal.lastIndexOf('\n') + 1)));
+      this.journalBytes[table] = Buffer.byteLength(journal.slice(0, journal.lastIndexOf('\n') + 1));
+      fs.truncateSync(jfile, this.journalBytes[table]);
     }
     const byKey = new Map(rows.map((r) => [r.acctSessionId, r]));
     const lines = journal.split('\n');
@@ -119,6 +121,8 @@ export class StateStore {
   private writing: Promise<void> = Promise.resolve();
   private next?: Job;
   private journalLines: Record<Table, number> = { subscribers: 0, mirrors: 0 };
+  /** each journal's length, to cut a failed append back to */
+  private journalBytes: Record<Table, number> = { subscribers: 0, mirrors: 0 };
   private journals: Partial<Record<Table, fs.promises.FileHandle>> = {};
   private tables?: StateTables;
 
@@ -183,19 +187,21 @@ export class StateStore {
           await fh.datasync();
         }
         this.journalLines[t] = 0;
+        this.journalBytes[t] = 0;
       } else if (lines.length) {
         const fh = await this.journal(t);
-        const { size } = await fh.stat();
+        const text = Buffer.from(lines.join('\n') + '\n');
         try {
-          await fh.appendFile(lines.join('\n') + '\n');
+          await fh.appendFile(text);
           await fh.datasync();
         } catch (e) {
           // A part of the lines may be written (a full file system): cut it, or the next append
           // would continue a torn line in the middle of the journal, which a start refuses.
-          await fh.truncate(size).catch(() => undefined);
+          await fh.truncate(this.journalBytes[t]).catch(() => undefined);
           throw e;
         }
         this.journalLines[t] += lines.length;
+        this.journalBytes[t] += text.length;
       }
     }
   }
