@@ -130,16 +130,13 @@ export class Datastore {
     this.removeStaleStaged();
     this.historySeqs = null;
     let factory = false;
-    // a confirmed commit was pending when the agent stopped: its configuration was never confirmed
+    // a confirmed commit was pending when the agent stopped: its configuration was never
+    // confirmed, and the one before it is running again
     const rollbackText = readIfExists(this.confirmFile);
-    if (rollbackText !== undefined) {
-      this.parseFile(rollbackText, this.confirmFile);
-      writeFileAtomic(this.runningFile, rollbackText);
-    }
-    const runningText = readIfExists(this.runningFile);
+    const runningText = rollbackText ?? readIfExists(this.runningFile);
     const startupText = readIfExists(this.startupFile);
     let running: DataNode;
-    if (runningText !== undefined) running = this.parseFile(runningText, this.runningFile);
+    if (runningText !== undefined) running = this.parseFile(runningText, rollbackText !== undefined ? this.confirmFile : this.runningFile);
     else if (startupText !== undefined) running = this.parseFile(startupText, this.startupFile);
     else {
       running = this.parseFile(factoryXml, 'factory defaults');
@@ -156,11 +153,12 @@ export class Datastore {
       writeFileAtomic(this.runningFile, this.serialise(running));
       if (startupText === undefined) writeFileAtomic(this.startupFile, this.serialise(running));
       this.writeHistory(running, true);
-    } else if (readIfExists(this.historyFile(this.historySeq)) !== runningText) {
+    } else {
+      if (rollbackText !== undefined) writeFileAtomic(this.runningFile, rollbackText);
       // The history's link to the last commit is not fsynced: after a power cut it can be
       // missing while running.xml (renamed, directory fsynced) is there. Entry 0 must be
-      // the active configuration, so running.xml becomes a new entry.
-      this.writeHistory(running, true, runningText);
+      // the active configuration, so running.xml becomes a new entry (as does a restored one).
+      if (readIfExists(this.historyFile(this.historySeq)) !== runningText) this.writeHistory(running, true, runningText);
     }
     if (rollbackText !== undefined) this.dropConfirmFile();
     return { factory, confirmedCommitReverted: rollbackText !== undefined };
@@ -285,9 +283,12 @@ export class Datastore {
   // ---- commit ----
   /**
    * Make `next` the running configuration through the two-phase
-   * transaction. Must be called from inside `queue.run`.
+   * transaction. Must be called from inside `queue.run`. Throws when the
+   * commit did not take effect; returns the appliers' errors when it did
+   * while one of them failed to apply it (for the caller to report once
+   * it has finished its own steps).
    */
-  async commitTree(next: DataNode, origin: Origin, ahead?: StagedAhead, journal?: ValidationJournal): Promise<ChangeSet> {
+  private async commitTree(next: DataNode, origin: Origin, ahead?: StagedAhead, journal?: ValidationJournal): Promise<CommittedWithErrors | undefined> {
     // The new running.xml is written first and fsynced on the thread pool while validation,
     // the diff and the appliers' validate and prepare run here; the rename after prepare is
     // still the commit point, and a refused or empty commit drops the file. It can be
@@ -310,7 +311,7 @@ export class Datastore {
       if (errors.length) throw errors.length === 1 ? errors[0] : new ErrorList(errors);
       const before = this.trees.running;
       const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
-      if (cs.changes.length === 0) return cs;
+      if (cs.changes.length === 0) return undefined;
       let history: Promise<void> | undefined;
       const failures = await runTransaction(this.appliers, cs, async () => {
         if (!staged) throw stageError;
@@ -323,8 +324,7 @@ export class Datastore {
       this.runningBytes = text.length;
       this.events.onCommitted?.(cs);
       await history;
-      if (failures.length) throw new CommittedWithErrors(failures);
-      return cs;
+      return failures.length ? new CommittedWithErrors(failures) : undefined;
     } finally {
       staged?.discard(); // unless installed
     }
@@ -336,13 +336,9 @@ export class Datastore {
    * with an applier's error.
    */
   async commitDirect(tree: DataNode, origin: Origin): Promise<void> {
-    try {
-      await this.commitTree(tree, origin);
-    } catch (e) {
-      if (e instanceof CommittedWithErrors) this.discardChanges();
-      throw e;
-    }
+    const applyErrors = await this.commitTree(tree, origin);
     this.discardChanges();
+    if (applyErrors) throw applyErrors;
   }
 
   /** <commit> of the candidate (with the confirmed-commit options). */
@@ -372,7 +368,8 @@ export class Datastore {
     let applyErrors: CommittedWithErrors | undefined;
     // RFC 6241 8.4.1: a restart before the confirming commit restores the configuration before the
     // confirmed one, so that configuration is on disk before the confirmed commit takes effect
-    const marking = opts.confirmed === true && !fs.existsSync(this.confirmFile);
+    // (the file is there exactly while a confirmed commit is pending)
+    const marking = opts.confirmed === true && !pending;
     if (marking) writeFileAtomic(this.confirmFile, this.serialise(rollbackTo));
     // a candidate that is the running tree itself (nothing edited since) changes nothing
     if (this.trees.candidate !== this.trees.running) {
@@ -383,14 +380,11 @@ export class Datastore {
       const ahead = this.takeAhead(cand);
       const journal: ValidationJournal = [];
       try {
-        await this.commitTree(cand, origin, ahead, journal);
+        applyErrors = await this.commitTree(cand, origin, ahead, journal); // committed: reported once finished
       } catch (e) {
-        if (!(e instanceof CommittedWithErrors)) {
-          if (this.trees.running !== cand) undoValidation(journal);
-          if (marking && !pending) this.dropConfirmFile();
-          throw e;
-        }
-        applyErrors = e; // committed: finish the commit, then report
+        if (this.trees.running !== cand) undoValidation(journal);
+        if (marking) this.dropConfirmFile();
+        throw e;
       }
     }
     this.dropAhead();
@@ -445,20 +439,17 @@ export class Datastore {
     if (!pending) return;
     clearTimeout(pending.timer);
     this.confirmed = null;
-    let applyErrors: CommittedWithErrors | undefined;
+    let applyErrors: CommittedWithErrors | undefined; // rolled back: reported once finished
     try {
-      await this.commitTree(clone(pending.rollbackTo), { kind: 'timer', sessionId });
+      applyErrors = await this.commitTree(clone(pending.rollbackTo), { kind: 'timer', sessionId });
     } catch (e) {
-      if (!(e instanceof CommittedWithErrors)) {
-        // not rolled back (a full disk, an applier refusing): still pending. A cancel-commit that
-        // failed keeps its deadline; a rollback nobody waits for is tried again shortly.
-        this.confirmed = pending;
-        const wait = why === 'cancel' ? Math.max(0, pending.deadline - Date.now()) : Datastore.revertRetryMs;
-        pending.timer = setTimeout(() => this.revertInBackground('timeout'), wait);
-        pending.timer.unref?.();
-        throw e;
-      }
-      applyErrors = e; // rolled back: finish, then report
+      // not rolled back (a full disk, an applier refusing): still pending. A cancel-commit that
+      // failed keeps its deadline; a rollback nobody waits for is tried again shortly.
+      this.confirmed = pending;
+      const wait = why === 'cancel' ? Math.max(0, pending.deadline - Date.now()) : Datastore.revertRetryMs;
+      pending.timer = setTimeout(() => this.revertInBackground('timeout'), wait);
+      pending.timer.unref?.();
+      throw e;
     }
     this.dropConfirmFile();
     this.dropAhead();
