@@ -176,12 +176,13 @@ export class Agent implements AgentCore {
     await mirror.start();
     this.ds.register(mirror);
     const m = mirror;
-    this.stateProviders.push((root) =>
-      addState(this.ctx, root, {
+    this.stateProviders.push((root) => {
+      const relay = m.relayStatistics();
+      return addState(this.ctx, root, {
         'flowtapd-services:services': {
           'radius-flow-tap': {
             sessions: { session: m.sessionsState() },
-            ...(m.relayStatistics() ? { 'relay-statistics': m.relayStatistics() } : {}),
+            ...(relay ? { 'relay-statistics': relay } : {}),
             'tunnel-state': {
               tunnel: m.tunnels().map((t) => ({ name: t.name, enabled: t.enabled, 'oper-status': !t.enabled ? 'disabled' : t.failed ? 'down' : 'up', sessions: t.sessions })),
             },
@@ -189,8 +190,8 @@ export class Agent implements AgentCore {
         },
         'flowtapd-access:subscribers': { subscriber: m.subscribersState() },
         'flowtapd-access:radius-statistics': radiusStatistics(radius.counters()),
-      }),
-    );
+      });
+    });
     const mod = this.ctx.modules.get('flowtapd-services');
     const rpc = mod?.rpcs.find((r) => r.name === 'clear-mirror-session');
     if (mod && rpc) {
