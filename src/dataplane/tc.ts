@@ -576,6 +576,17 @@ const NLM_F_REQUEST = 0x1;
 const NLM_F_ACK = 0x4;
 let batchSeq = 0x40000000;
 
+/** A request of the agent's own batches: the next sequence number and its netlink header (nlmsghdr). */
+function requestHeader(type: number, flags: number, payloadLength: number): { seq: number; header: Buffer } {
+  const seq = (batchSeq = batchSeq >= 0x7fffffff ? 0x40000000 : batchSeq + 1);
+  const header = Buffer.alloc(16);
+  header.writeUInt32LE(16 + payloadLength, 0);
+  header.writeUInt16LE(type, 4);
+  header.writeUInt16LE(flags | NLM_F_REQUEST, 6);
+  header.writeUInt32LE(seq, 8);
+  return { seq, header };
+}
+
 type MessageListener = (msgs: { type: number; flags: number; seq: number; data: Buffer }[]) => void;
 /** The netlink package's socket, for requests it does not model: several per datagram, answers that carry NLM_F_REQUEST. */
 const rawSock = (nl: Rtnl): { on(ev: 'message', f: MessageListener): void; off(ev: 'message', f: MessageListener): void; socket: { send(b: Buffer, o: object, cb: (e?: Error) => void): void } } =>
@@ -598,6 +609,23 @@ function sendAwaiting(sock: RawSock, parts: Buffer[], lastSeq: number, pending: 
       }
     });
   });
+}
+
+/**
+ * Sends datagrams (`sendOne`, each resolving once answered) in IN_FLIGHT
+ * lanes while `more()`, with `onMessage` reading the answers meanwhile.
+ */
+async function pipelined(sock: RawSock, onMessage: MessageListener, more: () => boolean, sendOne: () => Promise<void>): Promise<void> {
+  sock.on('message', onMessage);
+  try {
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (more()) await sendOne();
+      }),
+    );
+  } finally {
+    sock.off('message', onMessage);
+  }
 }
 
 /** The answer to `seq` arrived: the datagram that waited for it is done. */
@@ -652,38 +680,25 @@ export async function execAll(nl: Rtnl, reqs: Req[], retryBusy = false): Promise
     }
   };
   const sock = rawSock(nl);
-  sock.on('message', onMessage);
-  try {
-    let next = 0;
-    const sendOne = (): Promise<void> => {
-      const chunk: Req[] = [];
-      let size = 0;
-      while (next < reqs.length && chunk.length < PER_DATAGRAM && (chunk.length === 0 || size + 16 + reqs[next].payload.length <= MAX_DATAGRAM)) {
-        chunk.push(reqs[next]);
-        size += 16 + reqs[next++].payload.length;
-      }
-      const parts: Buffer[] = [];
-      let lastSeq = 0;
-      chunk.forEach((r, i) => {
-        const seq = (batchSeq = batchSeq >= 0x7fffffff ? 0x40000000 : batchSeq + 1);
-        const h = Buffer.alloc(16);
-        h.writeUInt32LE(16 + r.payload.length, 0);
-        h.writeUInt16LE(r.type, 4);
-        h.writeUInt16LE(r.flags | NLM_F_REQUEST | (i === chunk.length - 1 ? NLM_F_ACK : 0), 6);
-        h.writeUInt32LE(seq, 8);
-        parts.push(h, r.payload);
-        bySeq.set(seq, r);
-        lastSeq = seq;
-      });
-      return sendAwaiting(sock, parts, lastSeq, pending);
-    };
-    const lane = async (): Promise<void> => {
-      while (failure === undefined && next < reqs.length) await sendOne();
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
-  } finally {
-    sock.off('message', onMessage);
-  }
+  let next = 0;
+  const sendOne = (): Promise<void> => {
+    const chunk: Req[] = [];
+    let size = 0;
+    while (next < reqs.length && chunk.length < PER_DATAGRAM && (chunk.length === 0 || size + 16 + reqs[next].payload.length <= MAX_DATAGRAM)) {
+      chunk.push(reqs[next]);
+      size += 16 + reqs[next++].payload.length;
+    }
+    const parts: Buffer[] = [];
+    let lastSeq = 0;
+    chunk.forEach((r, i) => {
+      const { seq, header } = requestHeader(r.type, r.flags | (i === chunk.length - 1 ? NLM_F_ACK : 0), r.payload.length);
+      parts.push(header, r.payload);
+      bySeq.set(seq, r);
+      lastSeq = seq;
+    });
+    return sendAwaiting(sock, parts, lastSeq, pending);
+  };
+  await pipelined(sock, onMessage, () => failure === undefined && next < reqs.length, sendOne);
   if (failure) throw failure;
   for (let attempt = 0; busy.length && attempt < 50; attempt++) {
     await new Promise((r) => setTimeout(r, 10));
@@ -712,13 +727,8 @@ const ROOT_ENTRY_NODES = 0x800;
  */
 async function rootTable(nl: Rtnl, ifindex: number, name: string, family: 4 | 6, dir: Direction): Promise<number> {
   const what = `get u32 root table on ${name} ${dir}`;
-  const seq = (batchSeq = batchSeq >= 0x7fffffff ? 0x40000000 : batchSeq + 1);
   const payload = tcmsg(ifindex, TC_U32_ROOT, parentOf(dir), prioOf(family), protoOf(family));
-  const h = Buffer.alloc(16);
-  h.writeUInt32LE(16 + payload.length, 0);
-  h.writeUInt16LE(RTM_GETTFILTER, 4);
-  h.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
-  h.writeUInt32LE(seq, 8);
+  const { seq, header: h } = requestHeader(RTM_GETTFILTER, NLM_F_ACK, payload.length);
   const sock = rawSock(nl);
   let handle: number | undefined;
   let onMessage: MessageListener = () => undefined;
@@ -1235,34 +1245,21 @@ export async function getActions(nl: Rtnl, indexes: number[]): Promise<Map<numbe
       }
     }
   };
-  sock.on('message', onMessage);
-  try {
-    let next = 0;
-    const sendOne = (): Promise<void> => {
-      const parts: Buffer[] = [];
-      let lastSeq = 0;
-      for (let n = 0; n < PER_DATAGRAM && next < indexes.length; n++) {
-        const act = nested(1, [strattr(TCA_ACT_KIND, 'mirred'), u32attr(TCA_ACT_INDEX, indexes[next++])]);
-        const payload = Buffer.concat([tcamsg(), nested(TCA_ACT_TAB, [act])]);
-        const seq = (batchSeq = batchSeq >= 0x7fffffff ? 0x40000000 : batchSeq + 1);
-        const h = Buffer.alloc(16);
-        h.writeUInt32LE(16 + payload.length, 0);
-        h.writeUInt16LE(RTM_GETACTION, 4);
-        h.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
-        h.writeUInt32LE(seq, 8);
-        parts.push(h, payload);
-        wanted.add(seq);
-        lastSeq = seq;
-      }
-      return sendAwaiting(sock, parts, lastSeq, pending);
-    };
-    const lane = async (): Promise<void> => {
-      while (failure === undefined && next < indexes.length) await sendOne();
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
-  } finally {
-    sock.off('message', onMessage);
-  }
+  let next = 0;
+  const sendOne = (): Promise<void> => {
+    const parts: Buffer[] = [];
+    let lastSeq = 0;
+    for (let n = 0; n < PER_DATAGRAM && next < indexes.length; n++) {
+      const act = nested(1, [strattr(TCA_ACT_KIND, 'mirred'), u32attr(TCA_ACT_INDEX, indexes[next++])]);
+      const payload = Buffer.concat([tcamsg(), nested(TCA_ACT_TAB, [act])]);
+      const { seq, header } = requestHeader(RTM_GETACTION, NLM_F_ACK, payload.length);
+      parts.push(header, payload);
+      wanted.add(seq);
+      lastSeq = seq;
+    }
+    return sendAwaiting(sock, parts, lastSeq, pending);
+  };
+  await pipelined(sock, onMessage, () => failure === undefined && next < indexes.length, sendOne);
   if (failure) throw failure;
   return out;
 }
