@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     await rate(c, 1, 500); // warm-up
     await rate(c, 64, 500);
     if (!COMMITS_ONLY) await measureRates(c, rows);
-    await measureCommits(c, rows);
+    await measureCommits(c, child.pid!, rows);
     if (!COMMITS_ONLY) await measureSessionsAndBigList(c, child, port, rows);
     await c.close();
   } finally {
@@ -122,7 +122,14 @@ async function measureRates(c: NetconfClient, rows: Row[]): Promise<void> {
   rows.push(['get-config, 64 in flight', `${pipe.toFixed(0)} RPC/s`, '15,000 RPC/s', pipe > 15000 ? 'yes' : 'NO']);
 }
 
-async function measureCommits(c: NetconfClient, rows: Row[]): Promise<void> {
+/** CPU time (user + system, all threads) the process has used so far, in ms (Linux /proc). */
+function cpuMs(pid: number): number {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+}
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+async function measureCommits(c: NetconfClient, pid: number, rows: Row[]): Promise<void> {
   // the same session's small get-config, one at a time: the latency floor of a round trip
   const gets: number[] = [];
   for (let i = 0; i < 1000; i++) {
@@ -135,6 +142,8 @@ async function measureCommits(c: NetconfClient, rows: Row[]): Promise<void> {
   const edits: number[] = [];
   const commits: number[] = [];
   const n = QUICK ? 100 : 500;
+  const cpu0 = cpuMs(pid);
+  const wall0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     const e = await c.rpc(`<edit-config><target><candidate/></target><config><class-of-service xmlns="${COS}"><forwarding-classes><class><name>b${i}</name><queue-num>${i % 8}</queue-num></class></forwarding-classes></class-of-service></config></edit-config>`);
@@ -146,6 +155,8 @@ async function measureCommits(c: NetconfClient, rows: Row[]): Promise<void> {
     commits.push(Number(t2 - t1) / 1e6);
     if (!e.includes('<ok/>') || !k.includes('<ok/>')) throw new Error(e + k);
   }
+  const cpu = cpuMs(pid) - cpu0;
+  const wall = Number(process.hrtime.bigint() - wall0) / 1e6;
   const p50 = pct(lat, 50);
   const p99 = pct(lat, 99);
   rows.push(['edit-config+commit p50 (fsynced)', `${p50.toFixed(2)} ms`, '2.5 ms', p50 < 2.5 ? 'yes' : 'NO']);
@@ -154,6 +165,9 @@ async function measureCommits(c: NetconfClient, rows: Row[]): Promise<void> {
   rows.push(['  edit-config alone p50 / p99', `${pct(edits, 50).toFixed(2)} / ${pct(edits, 99).toFixed(2)} ms`, '-', '']);
   rows.push(['  commit alone p50 / p99', `${pct(commits, 50).toFixed(2)} / ${pct(commits, 99).toFixed(2)} ms`, '-', '']);
   rows.push(['  pairs over 4.6 ms', `${lat.filter((x) => x > 4.6).length} of ${n}`, '-', '']);
+  // on a machine with few cores the agent's CPU use shapes the tail: its threads, the client and
+  // the kernel's journal and block workers compete for the same cores
+  rows.push(['  agent CPU per pair (all threads) / busy', `${(cpu / n).toFixed(2)} ms / ${((100 * cpu) / wall).toFixed(0)}% of one core`, '-', '']);
   rows.push(['  slowest of the first 10 / of the rest', `${Math.max(...lat.slice(0, 10)).toFixed(2)} / ${Math.max(...lat.slice(10)).toFixed(2)} ms`, '-', '']);
 }
 

@@ -87,13 +87,19 @@ export class Agent implements AgentCore {
     this.registerRollback();
     await this.startMirroring();
     // netconf-config-change: published when the commit took effect and running is the new
-    // tree; built ahead, in the first turn of the event loop after the appliers prepared
-    // (the main thread is then waiting for the disk), when there is one
+    // tree. With a subscriber its tree is built ahead, in the first turn of the event loop
+    // after the appliers prepared (the main thread is then waiting for the disk), when there
+    // is one; with none it goes into the replay log unbuilt (its JSON form, which holds no
+    // configuration tree), and is built only if a replay asks for it: a commit then spends
+    // no time on it (bench/netconf.ts: the agent's CPU per edit-config+commit pair fell
+    // from 3.1-3.2 ms to 2.6-2.7 ms).
     let built: { cs: ChangeSet; tree?: DataNode | null; timer: NodeJS.Immediate } | undefined;
-    const changeEvent = (cs: ChangeSet): DataNode | null => this.buildEvent(configChangeEvent(cs, this.sessionById(cs.origin.sessionId), this.ctx));
+    const changeJson = (cs: ChangeSet): Record<string, unknown> => configChangeEvent(cs, this.sessionById(cs.origin.sessionId), this.ctx);
+    const changeEvent = (cs: ChangeSet): DataNode | null => this.buildEvent(changeJson(cs));
     this.ds.register({
       name: 'config-change-notification',
       prepare: (cs) => {
+        if (!this.notifications.hasSubscribers()) return null;
         const b: NonNullable<typeof built> = { cs, timer: setImmediate(() => void (b.tree = changeEvent(cs))) };
         built = b;
         const drop = (): void => {
@@ -108,8 +114,14 @@ export class Agent implements AgentCore {
         const b = built && built.cs === cs ? built : undefined;
         built = undefined;
         if (b) clearImmediate(b.timer);
-        const tree = b && b.tree !== undefined ? b.tree : changeEvent(cs);
-        if (tree) this.notifications.publish(tree);
+        if (b && b.tree !== undefined) {
+          if (b.tree) this.notifications.publish(b.tree);
+        } else if (this.notifications.hasSubscribers()) {
+          const tree = changeEvent(cs);
+          if (tree) this.notifications.publish(tree);
+        } else {
+          this.publish(changeJson(cs));
+        }
       },
       onConfirmedCommit: (event, info) => this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId))),
       onBackgroundError: (what, err) => log.error('datastore-failed', { what, error: err.message }),

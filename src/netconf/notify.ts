@@ -123,6 +123,11 @@ export class NotificationHub {
     this.subs.delete(sessionId);
   }
 
+  /** Whether a session is subscribed now (an event then is delivered, and so built, at once). */
+  hasSubscribers(): boolean {
+    return this.subs.size > 0;
+  }
+
   /** Publish an event: `tree` is a root holding one notification node. */
   publish(tree: DataNode, time = new Date()): void {
     const node = tree.children[0];

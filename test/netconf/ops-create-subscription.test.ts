@@ -11,6 +11,28 @@ describe('netconf ops: create-subscription (RFC 5277) with RFC 6470 events', fun
   });
   after(() => h.stop());
 
+  it('a commit made while nobody is subscribed is replayed whole, changed-by included after its session closed', async () => {
+    // no subscriber yet (the first test): the event is kept unbuilt and built for this replay
+    const t0 = new Date(Date.now() - 1000).toISOString();
+    const c = await h.connect();
+    const sid = c.sessionId;
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('unwatched', 1)))));
+    assertOk(await c.rpc('<commit/>'));
+    await c.close();
+    const w = await h.connect();
+    const seen: string[] = [];
+    w.on('notification', (x: string) => seen.push(x));
+    const done = w.nextNotification('replayComplete');
+    assertOk(await w.rpc(`<create-subscription xmlns="${NOTIF}"><startTime>${t0}</startTime></create-subscription>`));
+    await done;
+    const x = seen.find((n) => n.includes('netconf-config-change'));
+    assert.ok(x, 'the commit was replayed');
+    assert.match(x, new RegExp(`<changed-by><username>admin</username><session-id>${sid}</session-id>`));
+    assert.match(x, /<datastore>running<\/datastore>/);
+    assert.match(x, /<edit><target[^>]*>[^<]*class-of-service[^<]*<\/target><operation>create<\/operation><\/edit>/);
+    await w.close();
+  });
+
   it('netconf-config-change after a commit, with changed-by and the edit targets', async () => {
     const w = await h.connect();
     assertOk(await w.rpc(`<create-subscription xmlns="${NOTIF}"/>`));
