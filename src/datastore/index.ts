@@ -310,7 +310,8 @@ export class Datastore {
       const errors = validate(this.ctx, next, { type: 'config', journal });
       if (errors.length) throw errors.length === 1 ? errors[0] : new ErrorList(errors);
       const before = this.trees.running;
-      const cs: ChangeSet = { before, after: next, changes: diff(before, next), origin };
+      // both trees come from the parsers and edits, which refuse two siblings with one key
+      const cs: ChangeSet = { before, after: next, changes: diff(before, next, { unique: true }), origin };
       if (cs.changes.length === 0) return undefined;
       let history: Promise<void> | undefined;
       const failures = await runTransaction(this.appliers, cs, async () => {

@@ -5,6 +5,7 @@
  * every option combination, the same changes in the same order.
  */
 import { strict as assert } from 'assert';
+import { isDeepStrictEqual } from 'util';
 import * as d from '../../src/yang/data';
 import { DataNode } from '../../src/yang/data/node';
 import type { SchemaNode } from '../../src/yang/schema';
@@ -188,5 +189,60 @@ describe('yang/data: diff against its reference definition', () => {
         assert.deepEqual(brief(d.diff(b, a, opts)), brief(refDiff(b, a, opts)), `pair ${i} reversed ${JSON.stringify(opts)}`);
       }
     }
+  });
+
+  /** `t` with the later of any two siblings of the same key removed, everywhere (what the parsers would have refused) */
+  function dedupe(t: DataNode): DataNode {
+    const seen = new Set<string>();
+    t.children = t.children.filter((c) => {
+      const k = indexKey(c);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    for (const c of t.children) dedupe(c);
+    return t;
+  }
+
+  /** a variant of `t` with a few changes only (long runs of children line up at both ends) */
+  function touch(r: () => number, t: DataNode, size: number): DataNode {
+    const c = d.clone(t);
+    const ch = c.children[0].children;
+    const ops = Math.floor(r() * 4);
+    for (let k = 0; k < ops; k++) {
+      const w = r();
+      const at = Math.floor(r() * ch.length);
+      if (w < 0.25 && ch.length) ch.splice(at, 1);
+      else if (w < 0.5) {
+        const e = tree(r, 3).children[0].children[0];
+        if (e) {
+          e.parent = c.children[0];
+          ch.splice(at, 0, e);
+        }
+      } else if (w < 0.75 && ch[at]) {
+        const e = ch[at];
+        if (e.schema === item) for (const l of e.children) if (l.schema.name !== 'id') l.value = String(Math.floor(r() * 4));
+        if (e.schema.kind === 'leaf') e.value = `v${k}`;
+      } else if (at + 1 < ch.length) [ch[at], ch[at + 1]] = [ch[at + 1], ch[at]];
+    }
+    if (r() < 0.1 && size > 0) return mutate(r, t, size);
+    return c;
+  }
+
+  it('with unique keys (the aligned path) gives the same change list as the reference on 3,000 random pairs', () => {
+    const r = rng(20261206);
+    let aligned = 0;
+    for (let i = 0; i < 3000; i++) {
+      const size = r() < 0.3 ? Math.floor(r() * 12) : Math.floor(r() * 300);
+      const a = dedupe(tree(r, size));
+      const b = dedupe(r() < 0.1 ? tree(r, size) : touch(r, a, size));
+      if (a.children[0] && b.children[0] && a.children[0].children.length > 8) aligned++;
+      for (const opts of [{ unique: true }, { unique: true, expand: true }, { unique: true, ignoreDefaults: true }]) {
+        // isDeepStrictEqual: a failure message need not print trees (their parent links make it huge)
+        assert.ok(isDeepStrictEqual(brief(d.diff(a, b, opts)), brief(refDiff(a, b, opts))), `pair ${i} ${JSON.stringify(opts)}`);
+        assert.ok(isDeepStrictEqual(brief(d.diff(b, a, opts)), brief(refDiff(b, a, opts))), `pair ${i} reversed ${JSON.stringify(opts)}`);
+      }
+    }
+    assert.ok(aligned > 1000, `large nodes compared: ${aligned}`);
   });
 });

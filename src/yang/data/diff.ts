@@ -33,6 +33,15 @@ export interface DiffOptions {
   expand?: boolean;
   /** ignore default nodes (dflt) in both trees (default false: a default that appears is a create) */
   ignoreDefaults?: boolean;
+  /**
+   * the caller vouches that no node of either tree has two children with
+   * the same key (true of every tree the parsers and the edit operations
+   * build: they refuse duplicates). Children that line up at the start and
+   * the end of a large node are then paired by position, and key maps are
+   * built only for the stretch between: a one-entry change in a list of
+   * 100,000 costs a walk, not two maps of 100,000 keys.
+   */
+  unique?: boolean;
 }
 
 /**
@@ -87,9 +96,13 @@ function innerKey(c: DataNode): unknown {
 }
 
 function keyMap(n: DataNode, opts: DiffOptions): KeyMap {
+  return keyMapOf(n.children, 0, n.children.length, opts);
+}
+
+/** keyMap of the children ch[from..to) */
+function keyMapOf(ch: DataNode[], from: number, to: number, opts: DiffOptions): KeyMap {
   const m: KeyMap = new Map();
-  const ch = n.children;
-  for (let i = 0; i < ch.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = ch[i];
     if (!keep(c, opts)) continue;
     let inner = m.get(c.schema);
@@ -139,6 +152,10 @@ function walkPair(o: DataNode, n: DataNode, deletes: Change[], others: Change[],
     walkSmall(o, n, deletes, others, opts);
     return;
   }
+  if (opts.unique && !opts.ignoreDefaults) {
+    walkAligned(o, n, deletes, others, opts);
+    return;
+  }
   const om = keyMap(o, opts);
   const nm = keyMap(n, opts);
   const oc = o.children;
@@ -164,6 +181,53 @@ function walkPair(o: DataNode, n: DataNode, deletes: Change[], others: Change[],
     if (s) (userOrdered ??= new Set()).add(s);
   }
   if (userOrdered) for (const s of userOrdered) moves(o, n, s, om.get(s)!, others, opts);
+}
+
+/**
+ * walkPair when no two siblings share a key (opts.unique) and every node
+ * counts (no ignoreDefaults): the same result in the same order. The
+ * children that have the same keys position by position from the start
+ * (a prefix) and from the end (a suffix) are paired directly. Between
+ * them, an old child's key can be in neither the new prefix nor the new
+ * suffix (those keys are the old prefix's and suffix's, and old keys are
+ * unique), so the middles are matched by key maps of the middles alone.
+ */
+function walkAligned(o: DataNode, n: DataNode, deletes: Change[], others: Change[], opts: DiffOptions): void {
+  const oc = o.children;
+  const nc = n.children;
+  const min = Math.min(oc.length, nc.length);
+  let pre = 0;
+  while (pre < min && sameKey(oc[pre], nc[pre])) pre++;
+  let suf = 0;
+  while (suf < min - pre && sameKey(oc[oc.length - 1 - suf], nc[nc.length - 1 - suf])) suf++;
+  const oEnd = oc.length - suf;
+  const nEnd = nc.length - suf;
+  const om = pre < oEnd && pre < nEnd ? keyMapOf(oc, pre, oEnd, opts) : undefined;
+  if (pre < oEnd) {
+    // deletes first, in the old order, as walkPair
+    const nm = pre < nEnd ? keyMapOf(nc, pre, nEnd, opts) : undefined;
+    for (let i = pre; i < oEnd; i++) {
+      const c = oc[i];
+      if (!nm || !keyed(nm, c, innerKey(c))) emitSubtree(c, 'delete', deletes, opts);
+    }
+  }
+  let userOrdered: Set<SchemaNode> | undefined;
+  const pair = (a: DataNode, b: DataNode): void => {
+    const s = pairChanges(a, b, deletes, others, opts);
+    if (s) (userOrdered ??= new Set()).add(s);
+  };
+  for (let i = 0; i < pre; i++) pair(oc[i], nc[i]);
+  for (let i = pre; i < nEnd; i++) {
+    const c = nc[i];
+    const old = om ? keyed(om, c, innerKey(c)) : undefined;
+    if (old) pair(old, c);
+    else emitSubtree(c, 'create', others, opts);
+  }
+  for (let j = 0; j < suf; j++) pair(oc[oEnd + j], nc[nEnd + j]);
+  if (userOrdered) {
+    const all = keyMap(o, opts);
+    for (const s of userOrdered) moves(o, n, s, all.get(s)!, others, opts);
+  }
 }
 
 /**
