@@ -54,7 +54,8 @@ export function writeChecker(access: Access): ((node: DataNode, op: WriteOp) => 
 /** Replacing the view `before` by `after` (copy-config, delete-config): every changed node needs its access. */
 export function checkReplace(access: Access, before: DataNode, after: DataNode): void {
   if (!access.restricted) return;
-  for (const c of diff(before, after, { expand: true, ignoreDefaults: true })) {
+  // both trees come from the parsers and edits, which refuse two siblings with one key
+  for (const c of diff(before, after, { expand: true, ignoreDefaults: true, unique: true })) {
     const op: WriteOp = c.op === 'create' ? 'create' : c.op === 'delete' ? 'delete' : 'update';
     const n = c.op === 'delete' ? (c.oldNode ?? c.node) : (c.newNode ?? c.node);
     if (!access.canWrite(n, op)) throw deniedAt(access, n);

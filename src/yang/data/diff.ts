@@ -152,7 +152,7 @@ function walkPair(o: DataNode, n: DataNode, deletes: Change[], others: Change[],
     walkSmall(o, n, deletes, others, opts);
     return;
   }
-  if (opts.unique && !opts.ignoreDefaults) {
+  if (opts.unique) {
     walkAligned(o, n, deletes, others, opts);
     return;
   }
@@ -184,17 +184,18 @@ function walkPair(o: DataNode, n: DataNode, deletes: Change[], others: Change[],
 }
 
 /**
- * walkPair when no two siblings share a key (opts.unique) and every node
- * counts (no ignoreDefaults): the same result in the same order. The
- * children that have the same keys position by position from the start
- * (a prefix) and from the end (a suffix) are paired directly. Between
- * them, an old child's key can be in neither the new prefix nor the new
- * suffix (those keys are the old prefix's and suffix's, and old keys are
- * unique), so the middles are matched by key maps of the middles alone.
+ * walkPair when no two siblings share a key (opts.unique): the same result
+ * in the same order. The children that count (all, or those that are not
+ * defaults with ignoreDefaults) and have the same keys position by
+ * position from the start (a prefix) and from the end (a suffix) are
+ * paired directly. Between them, an old child's key can be in neither the
+ * new prefix nor the new suffix (those keys are the old prefix's and
+ * suffix's, and old keys are unique), so the middles are matched by key
+ * maps of the middles alone.
  */
 function walkAligned(o: DataNode, n: DataNode, deletes: Change[], others: Change[], opts: DiffOptions): void {
-  const oc = o.children;
-  const nc = n.children;
+  const oc = opts.ignoreDefaults ? withoutDefaults(o.children) : o.children;
+  const nc = opts.ignoreDefaults ? withoutDefaults(n.children) : n.children;
   const min = Math.min(oc.length, nc.length);
   let pre = 0;
   while (pre < min && sameKey(oc[pre], nc[pre])) pre++;
@@ -228,6 +229,12 @@ function walkAligned(o: DataNode, n: DataNode, deletes: Change[], others: Change
     const all = keyMap(o, opts);
     for (const s of userOrdered) moves(o, n, s, all.get(s)!, others, opts);
   }
+}
+
+/** The children that are not defaults (the array itself when none is). */
+function withoutDefaults(ch: DataNode[]): DataNode[] {
+  for (let i = 0; i < ch.length; i++) if (ch[i].dflt) return ch.filter((c) => !c.dflt);
+  return ch;
 }
 
 /**
