@@ -11,10 +11,17 @@ import type { SchemaNode } from '../schema';
  * removeChild, ...): they keep `index` and the `dflt` flags right. Code that
  * edits `children` directly must set `index = undefined` afterwards.
  */
+/**
+ * The children of a cloned leaf, leaf-list, anydata or anyxml node: one
+ * shared frozen empty array (such nodes never get children; a push would
+ * throw), which spares a clone of a large tree an array per leaf.
+ */
+export const NO_CHILDREN: DataNode[] = Object.freeze([]) as unknown as DataNode[];
+
 export class DataNode {
   schema: SchemaNode;
   parent: DataNode | null = null;
-  children: DataNode[] = [];
+  children: DataNode[];
   /** leaf/leaf-list: canonical value ('' for type empty); null otherwise */
   value: string | null = null;
   /** true for a node created implicitly from a schema default */
@@ -43,8 +50,9 @@ export class DataNode {
   /** source line of the element or member this node was parsed from */
   line?: number;
 
-  constructor(schema: SchemaNode, value: string | null = null) {
+  constructor(schema: SchemaNode, value: string | null = null, children?: DataNode[]) {
     this.schema = schema;
+    this.children = children ?? [];
     this.value = value;
   }
 }

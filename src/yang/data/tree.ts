@@ -5,7 +5,7 @@
  * and instance-identifier resolution.
  */
 import type { SchemaContext, SchemaNode } from '../schema';
-import { DataNode } from './node';
+import { DataNode, NO_CHILDREN } from './node';
 import { valueToXml } from './typeinfo';
 
 /** Children count from which lookups build `DataNode.index`. */
@@ -209,21 +209,21 @@ export function newTree(ctx: SchemaContext): DataNode {
 
 /** Deep copy of a subtree (parent of the copy is null). */
 export function clone(node: DataNode): DataNode {
-  const c = new DataNode(node.schema, node.value);
+  const src = node.children;
+  const n = src.length;
+  const kind = node.schema.kind;
+  const leafy = n === 0 && (kind === 'leaf' || kind === 'leaf-list' || kind === 'anydata' || kind === 'anyxml');
+  const arr = leafy ? NO_CHILDREN : new Array<DataNode>(n);
+  const c = new DataNode(node.schema, node.value, arr);
   c.dflt = node.dflt;
   if (node.raw !== undefined) c.raw = node.raw;
   if (node.rawJson !== undefined) c.rawJson = node.rawJson;
   if (node.meta) c.meta = new Map(node.meta);
   if (node.line !== undefined) c.line = node.line;
-  const n = node.children.length;
-  if (n) {
-    const arr = new Array<DataNode>(n);
-    for (let i = 0; i < n; i++) {
-      const k = clone(node.children[i]);
-      k.parent = c;
-      arr[i] = k;
-    }
-    c.children = arr;
+  for (let i = 0; i < n; i++) {
+    const k = clone(src[i]);
+    k.parent = c;
+    arr[i] = k;
   }
   return c;
 }
