@@ -18,6 +18,12 @@ import type { SchemaNode } from '../schema';
  */
 export const NO_CHILDREN: DataNode[] = Object.freeze([]) as unknown as DataNode[];
 
+/*
+ * The optional fields are `declare`d: a node gets them only when one is set
+ * (parsed nodes get `line`, large nodes `index`), so the common node holds
+ * five fields instead of ten (about 40% less memory for a large tree and
+ * for each copy a commit makes of it).
+ */
 export class DataNode {
   schema: SchemaNode;
   parent: DataNode | null = null;
@@ -27,9 +33,9 @@ export class DataNode {
   /** true for a node created implicitly from a schema default */
   dflt = false;
   /** anydata/anyxml: the raw content (serialised XML) */
-  raw?: string;
+  declare raw?: string;
   /** anydata/anyxml parsed from JSON: the content as JSON text */
-  rawJson?: string;
+  declare rawJson?: string;
   /**
    * optional index of children for fast lookup, maintained by the data
    * module (built lazily once a node has more than a few children): key
@@ -38,7 +44,7 @@ export class DataNode {
    * order, joined by U+0001) and `${module}:${name}=value` for leaf-list
    * entries
    */
-  index?: Map<string, DataNode>;
+  declare index?: Map<string, DataNode>;
   /**
    * XML attributes the NETCONF layer needs (parseXml type 'edit' / 'filter'),
    * keyed `{namespace}localname`, e.g.
@@ -46,9 +52,9 @@ export class DataNode {
    * attribute the value is rewritten to JSON form (module names instead of
    * XML prefixes); for yang:value, to the canonical value of the leaf-list.
    */
-  meta?: Map<string, string>;
+  declare meta?: Map<string, string>;
   /** source line of the element or member this node was parsed from */
-  line?: number;
+  declare line?: number;
 
   constructor(schema: SchemaNode, value: string | null = null, children?: DataNode[]) {
     this.schema = schema;

@@ -207,7 +207,7 @@ export function newTree(ctx: SchemaContext): DataNode {
   return new DataNode(ctx.root);
 }
 
-/** Deep copy of a subtree (parent of the copy is null). */
+/** Deep copy of a subtree (parent of the copy is null; the source lines of a parse are not copied). */
 export function clone(node: DataNode): DataNode {
   const src = node.children;
   const n = src.length;
@@ -219,7 +219,6 @@ export function clone(node: DataNode): DataNode {
   if (node.raw !== undefined) c.raw = node.raw;
   if (node.rawJson !== undefined) c.rawJson = node.rawJson;
   if (node.meta) c.meta = new Map(node.meta);
-  if (node.line !== undefined) c.line = node.line;
   for (let i = 0; i < n; i++) {
     const k = clone(src[i]);
     k.parent = c;
