@@ -57,6 +57,8 @@ const PROBES: [string, string][] = [
   ['xpath descendant', `<get>${xpathF('//fts:maximum-sessions')}</get>`],
   ['xpath access', `<get>${xpathF('/fta:access')}</get>`],
   ['get nacm', `<get>${subtree(`<nacm xmlns="${NACM}"/>`)}</get>`],
+  // the history would show one more commit (the one that configured the intercept)
+  ['get configuration-history', `<get>${subtree('<configuration-history xmlns="urn:flowtapd:yang:system"/>')}</get>`],
   ['create flow-tap', editConfig('running', svc('<flow-tap nc:operation="create"/>'), testOnly)],
   ['delete flow-tap', editConfig('running', svc('<flow-tap nc:operation="delete"/>'), testOnly)],
   ['remove flow-tap', editConfig('running', svc('<flow-tap nc:operation="remove"/>'), testOnly)],
@@ -123,7 +125,7 @@ describe('nacm: lawful-intercept secrecy with three users (real agent, real SSH)
     }
     assert.match(cfg, /<address>192\.0\.2\.1<\/address>/, 'the radius client itself is not secret');
     assert.match(cfg, /<require-message-authenticator>false<\/require-message-authenticator>/, 'defaults of visible nodes are reported');
-    for (const p of ['get services', 'get flow-tap', 'subtree content match', 'subtree key match', 'subtree sessions', 'xpath services', 'xpath predicate', 'xpath key predicate', 'xpath descendant', 'get nacm']) {
+    for (const p of ['get services', 'get flow-tap', 'subtree content match', 'subtree key match', 'subtree sessions', 'xpath services', 'xpath predicate', 'xpath key predicate', 'xpath descendant', 'get nacm', 'get configuration-history']) {
       assert.equal(dataOf(seenBefore.get(p)!), '', `${p} selects nothing`);
     }
     assert.equal(dataOf(seenBefore.get('xpath count')!), '', 'an xpath predicate over hidden nodes sees none of them');
