@@ -1,7 +1,7 @@
 /**
  * Factory defaults (DESIGN.md section 2): written to a new data directory.
  * NACM on; group admin may do everything; flow-tap may read the LI
- * subtrees, the mirror sessions and the mirror notifications;
+ * subtrees, the mirror sessions, the CoA counters and the mirror notifications;
  * flow-tap-control may also change them and run clear-mirror-session.
  * Every user other than admin (the last rule-list, group '*') may neither
  * run rollback (it would load old intercepts) nor read password hashes.
@@ -40,6 +40,8 @@ export function factoryConfig(bootstrap?: Bootstrap): string {
     : '';
   const li = (name: string, ops: string, path: string): string =>
     `<rule><name>${name}</name><module-name>flowtapd-services</module-name><path xmlns:fts="${FTS}">${path}</path><access-operations>${ops}</access-operations><action>permit</action></rule>`;
+  // the CoA and Disconnect counters (nacm:default-deny-all: they tell whether intercepts are being set up)
+  const radiusCounters = `<rule><name>radius-counters</name><module-name>flowtapd-access</module-name><path xmlns:fta="${ACCESS}">/fta:radius-statistics</path><access-operations>read</access-operations><action>permit</action></rule>`;
   return `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
 <nacm xmlns="${NACM}">
   <enable-nacm>true</enable-nacm>
@@ -62,6 +64,7 @@ export function factoryConfig(bootstrap?: Bootstrap): string {
     ${li('change-flow-tap', 'create read update delete', '/fts:services/fts:flow-tap')}
     ${li('change-radius-flow-tap', 'create read update delete', '/fts:services/fts:radius-flow-tap')}
     ${li('services-container', 'create update delete', '/fts:services')}
+    ${radiusCounters}
     <rule><name>clear-mirror-session</name><module-name>flowtapd-services</module-name><rpc-name>clear-mirror-session</rpc-name><access-operations>exec</access-operations><action>permit</action></rule>
     <rule><name>mirror-events</name><module-name>flowtapd-services</module-name><notification-name>mirror-session-event</notification-name><access-operations>read</access-operations><action>permit</action></rule>
   </rule-list>
@@ -70,6 +73,7 @@ export function factoryConfig(bootstrap?: Bootstrap): string {
     <group>flow-tap</group>
     ${li('read-flow-tap', 'read', '/fts:services/fts:flow-tap')}
     ${li('read-radius-flow-tap', 'read', '/fts:services/fts:radius-flow-tap')}
+    ${radiusCounters}
     <rule><name>mirror-events</name><module-name>flowtapd-services</module-name><notification-name>mirror-session-event</notification-name><access-operations>read</access-operations><action>permit</action></rule>
   </rule-list>
   <rule-list>

@@ -129,7 +129,7 @@ describe('cli: flowtapd show (agent in process)', function () {
     assert.equal(lines[2], 'unknown clients: 1 dropped (127.0.0.2 1)');
   });
 
-  it('a user outside the LI groups gets empty sessions and tunnels, but the RADIUS counters', async () => {
+  it('a user outside the LI groups gets empty sessions and tunnels, and the RADIUS counters but those of CoA and Disconnect', async () => {
     const oper = ['--port', String(port), '--user', 'oper', '--password', 'operpw'];
     const s = await run(['tunnels', '--json', ...oper]);
     assert.equal(s.code, 0, s.err);
@@ -139,7 +139,12 @@ describe('cli: flowtapd show (agent in process)', function () {
     assert.match(t.out, /^ACCT-SESSION-ID\s+USER\s+ADDRESSES\s+TUNNEL\s+STATE\s+PACKETS\s+BYTES\s+DROPS\s+START\nno mirror sessions/);
     const r = await run(['radius', '--json', ...oper]);
     assert.equal(r.code, 0);
-    assert.equal((JSON.parse(r.out) as { clients: unknown[] }).clients.length, 1);
+    const clients = (JSON.parse(r.out) as { clients: Record<string, unknown>[] }).clients;
+    assert.equal(clients.length, 1);
+    assert.equal(typeof clients[0]['accounting-requests'], 'number');
+    for (const k of ['requests', 'coa-requests', 'disconnect-requests', 'acks', 'naks', 'duplicates']) assert.ok(!(k in clients[0]), `oper is given ${k}`);
+    const table = (await run(['radius', ...oper])).out.split('\n');
+    assert.match(table[1], /^127\.0\.0\.1\s+-\s+-\s+-\s+\d+\s+-\s+-\s+\d+\s+-\s+\d+/);
   });
 
   it('errors: wrong password and nothing listening give exit 1 and one line', async () => {

@@ -269,6 +269,19 @@ describe('nacm: lawful-intercept secrecy with three users (real agent, real SSH)
     assert.match(await cMirror, /acct-7/);
   });
 
+  it('RADIUS counters: alice sees accounting and drops but not the CoA and Disconnect counters; tap, ctl and admin see them', async () => {
+    const q = `<get>${subtree(`<radius-statistics xmlns="${ACC}"/>`)}</get>`;
+    const a = dataOf(await alice.rpc(q));
+    assert.match(a, /<address>192\.0\.2\.1<\/address>/);
+    assert.match(a, /<accounting-requests>0<\/accounting-requests>/);
+    assert.match(a, /<dropped><malformed>0<\/malformed>/);
+    for (const leaf of ['<requests>', '<coa-requests>', '<disconnect-requests>', '<acks>', '<naks>', '<duplicates>']) assert.ok(!a.includes(leaf), `alice sees ${leaf}`);
+    for (const c of [tap, ctl, admin]) {
+      const t = dataOf(await c.rpc(q));
+      assert.match(t, /<requests>0<\/requests><coa-requests>0<\/coa-requests><disconnect-requests>0<\/disconnect-requests>/);
+    }
+  });
+
   it('counters: /nacm denied-operations, denied-data-writes, denied-notifications (readable by admin only)', async () => {
     const d = dataOf(await admin.rpc(`<get>${subtree(`<nacm xmlns="${NACM}"><denied-operations/><denied-data-writes/><denied-notifications/></nacm>`)}</get>`));
     const n = (name: string) => Number(new RegExp(`<${name}>(\\d+)</${name}>`).exec(d)?.[1] ?? 'NaN');

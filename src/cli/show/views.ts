@@ -155,7 +155,8 @@ const VIEWS: Record<View, ViewDef> = {
       const COUNTERS = ['requests', 'coa-requests', 'disconnect-requests', 'accounting-requests', 'acks', 'naks', 'accounting-responses', 'duplicates'];
       const rows: Row[] = walk(stats, NS_FTA, ['client']).map((c) => {
         const r: Row = { address: text(c, 'address') ?? '' };
-        for (const k of COUNTERS) r[k] = num(c, k);
+        // a user outside the LI groups is not given the CoA and Disconnect counters: shown as "-"
+        for (const k of COUNTERS) if (text(c, k) !== undefined) r[k] = num(c, k);
         const dropped: Record<string, number> = {};
         for (const d of walk(c, NS_FTA, ['dropped'])[0]?.children ?? []) dropped[d.local] = Number(d.text.trim());
         r.dropped = dropped;
