@@ -57,7 +57,7 @@ describe('yang modules: yanglint', function () {
   it('declares the contract names, namespaces, prefixes and revision', () => {
     const want: Record<string, [string, string, string]> = {
       'flowtapd-services': ['urn:flowtapd:yang:services', 'fts', '2026-12-05'],
-      'flowtapd-access': ['urn:flowtapd:yang:access', 'fta', '2026-11-24'],
+      'flowtapd-access': ['urn:flowtapd:yang:access', 'fta', '2026-12-05'],
       'flowtapd-class-of-service': ['urn:flowtapd:yang:class-of-service', 'ftcos', '2026-11-24'],
     };
     for (const [name, [ns, prefix, revision]] of Object.entries(want)) {
@@ -107,7 +107,7 @@ describe('yang modules: yanglint', function () {
     }
   });
 
-  it('marks the LI subtrees, the sessions, the rpc, the notification and the secret default-deny-all', () => {
+  it('marks the LI subtrees, the sessions, the rpc, the notification, the secret, the commit history and the CoA counters default-deny-all', () => {
     const src = (n: string): string => fs.readFileSync(path.join(yangDir, n), 'utf8');
     const blockHasDDA = (text: string, head: RegExp): boolean => {
       const m = head.exec(text);
@@ -122,5 +122,10 @@ describe('yang modules: yanglint', function () {
     assert.ok(blockHasDDA(s, /rpc clear-mirror-session \{/), 'rpc');
     assert.ok(blockHasDDA(s, /notification mirror-session-event \{/), 'notification');
     assert.ok(blockHasDDA(src('flowtapd-access.yang'), /leaf secret \{/), 'secret');
+    // what would tell that intercepts exist: the commit history, the counters of CoA and Disconnect traffic
+    assert.match(src('flowtapd-system.yang'), /container configuration-history \{\s*config false;\s*nacm:default-deny-all;/);
+    for (const leaf of ['requests', 'coa-requests', 'disconnect-requests', 'acks', 'naks', 'duplicates']) {
+      assert.match(src('flowtapd-access.yang'), new RegExp(`leaf ${leaf} \\{\\s*type yang:zero-based-counter64;\\s*nacm:default-deny-all;`), leaf);
+    }
   });
 });
