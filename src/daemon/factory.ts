@@ -4,7 +4,8 @@
  * subtrees, the mirror sessions, the CoA counters and the mirror notifications;
  * flow-tap-control may also change them and run clear-mirror-session.
  * Every user other than admin (the last rule-list, group '*') may neither
- * run rollback (it would load old intercepts) nor read password hashes.
+ * run rollback (it would load old intercepts) nor read password hashes,
+ * nor the counts of notifications sent (mirror-session-events among them).
  */
 import { escapeText } from '../xml/dom';
 import { hashPassword } from '../auth';
@@ -13,6 +14,7 @@ const NACM = 'urn:ietf:params:xml:ns:yang:ietf-netconf-acm';
 const FTS = 'urn:flowtapd:yang:services';
 const SYS = 'urn:ietf:params:xml:ns:yang:ietf-system';
 const ACCESS = 'urn:flowtapd:yang:access';
+const MON = 'urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring';
 
 export interface Bootstrap {
   user: string;
@@ -80,6 +82,8 @@ export function factoryConfig(bootstrap?: Bootstrap): string {
     <name>all-users</name>
     <group>*</group>
     <rule><name>no-rollback</name><module-name>flowtapd-system</module-name><rpc-name>rollback</rpc-name><access-operations>exec</access-operations><action>deny</action><comment>rollback loads a whole old configuration (intercepts included) into the candidate</comment></rule>
+    <rule><name>no-session-notification-counts</name><module-name>ietf-netconf-monitoring</module-name><path xmlns:ncm="${MON}">/ncm:netconf-state/ncm:sessions/ncm:session/ncm:out-notifications</path><access-operations>read</access-operations><action>deny</action><comment>a session subscribed to mirror-session-event counts intercepts started and stopped</comment></rule>
+    <rule><name>no-notification-count</name><module-name>ietf-netconf-monitoring</module-name><path xmlns:ncm="${MON}">/ncm:netconf-state/ncm:statistics/ncm:out-notifications</path><access-operations>read</access-operations><action>deny</action><comment>the same, summed over the sessions</comment></rule>
     <rule><name>no-password-hashes</name><module-name>ietf-system</module-name><path xmlns:sys="${SYS}">/sys:system/sys:authentication/sys:user/sys:password</path><access-operations>read</access-operations><action>deny</action></rule>
   </rule-list>
 </nacm>

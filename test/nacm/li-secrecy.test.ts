@@ -282,6 +282,18 @@ describe('nacm: lawful-intercept secrecy with three users (real agent, real SSH)
     }
   });
 
+  it('notification counts: only admin reads out-notifications (a subscriber of mirror-session-event counts intercepts)', async () => {
+    const q = `<get>${subtree(`<netconf-state xmlns="${MON}"><statistics/><sessions/></netconf-state>`)}</get>`;
+    for (const c of [alice, tap, ctl]) {
+      const r = dataOf(await c.rpc(q));
+      assert.match(r, /<in-rpcs>\d+<\/in-rpcs>/, 'the other counters stay readable');
+      assert.ok(!r.includes('out-notifications'), 'no notification count');
+    }
+    const a = dataOf(await admin.rpc(q));
+    assert.match(a, /<statistics>.*<out-notifications>\d+<\/out-notifications>/s);
+    assert.match(a, /<session><session-id>\d+<\/session-id>.*<out-notifications>\d+<\/out-notifications>/s);
+  });
+
   it('counters: /nacm denied-operations, denied-data-writes, denied-notifications (readable by admin only)', async () => {
     const d = dataOf(await admin.rpc(`<get>${subtree(`<nacm xmlns="${NACM}"><denied-operations/><denied-data-writes/><denied-notifications/></nacm>`)}</get>`));
     const n = (name: string) => Number(new RegExp(`<${name}>(\\d+)</${name}>`).exec(d)?.[1] ?? 'NaN');
