@@ -73,11 +73,9 @@ export class StagedFile {
     mode = 0o600,
   ) {
     this.tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++stagedSeq}.tmp`);
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const fd = (this.fd = fs.openSync(this.tmp, 'w', mode));
     try {
-      let off = 0;
-      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+      writeAll(fd, data);
     } catch (e) {
       fs.closeSync(fd);
       fs.rmSync(this.tmp, { force: true });
@@ -121,6 +119,26 @@ export class StagedFile {
     const rm = (): void => fs.close(this.fd, () => fs.unlink(this.tmp, () => undefined));
     this.synced.then(rm, rm);
   }
+}
+
+/**
+ * Write all of `data` at the file's current offset. A string is handed to
+ * the write as it is (Node encodes it outside the JavaScript heap), not
+ * copied into a Buffer first: for a large configuration that Buffer was
+ * megabytes of external memory per commit, which the garbage collector
+ * counts.
+ */
+function writeAll(fd: number, data: string | Buffer): void {
+  let buf: Buffer;
+  let off = 0;
+  if (typeof data === 'string') {
+    const n = fs.writeSync(fd, data, null, 'utf8');
+    const total = Buffer.byteLength(data, 'utf8');
+    if (n === total) return;
+    buf = Buffer.from(data, 'utf8'); // a short write (rare): the rest from a Buffer
+    off = n;
+  } else buf = data;
+  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
 }
 
 async function fsyncDirAsync(dir: string): Promise<void> {
