@@ -290,11 +290,29 @@ function pairChanges(oc: DataNode, nc: DataNode, deletes: Change[], others: Chan
     if (oc.raw !== nc.raw || oc.rawJson !== nc.rawJson) {
       others.push({ op: 'modify', path: jsonPathOf(nc, paths), schema: s, node: nc, oldNode: oc, newNode: nc });
     }
-  } else if (s.kind !== 'leaf-list') {
+  } else if (s.kind !== 'leaf-list' && !sameLeaves(oc, nc)) {
     walkPair(oc, nc, deletes, others, opts);
   }
   if ((s.kind === 'list' || s.kind === 'leaf-list') && s.orderedBy === 'user') return s;
   return undefined;
+}
+
+/**
+ * True when two nodes have only leaf children, the same ones in the same
+ * order with the same values and default flags: nothing below them
+ * changed (most list entries of a large list in a commit), known without
+ * the key matching of walkPair.
+ */
+function sameLeaves(o: DataNode, n: DataNode): boolean {
+  const a = o.children;
+  const b = n.children;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.schema !== y.schema || x.value !== y.value || x.dflt !== y.dflt || x.schema.kind !== 'leaf') return false;
+  }
+  return true;
 }
 
 /** Moves among the entries of user-ordered `s` (om: the old entries of `s` by innerKey). */
