@@ -11,13 +11,6 @@ import type { SchemaNode } from '../schema';
  * removeChild, ...): they keep `index` and the `dflt` flags right. Code that
  * edits `children` directly must set `index = undefined` afterwards.
  */
-/**
- * The children of a cloned leaf, leaf-list, anydata or anyxml node: one
- * shared frozen empty array (such nodes never get children; a push would
- * throw), which spares a clone of a large tree an array per leaf.
- */
-export const NO_CHILDREN: DataNode[] = Object.freeze([]) as unknown as DataNode[];
-
 /*
  * The optional fields are `declare`d: a node gets them only when one is set
  * (parsed nodes get `line`, large nodes `index`), so the common node holds
@@ -27,7 +20,7 @@ export const NO_CHILDREN: DataNode[] = Object.freeze([]) as unknown as DataNode[
 export class DataNode {
   schema: SchemaNode;
   parent: DataNode | null = null;
-  children: DataNode[];
+  children: DataNode[] = [];
   /** leaf/leaf-list: canonical value ('' for type empty); null otherwise */
   value: string | null = null;
   /** true for a node created implicitly from a schema default */
@@ -56,9 +49,8 @@ export class DataNode {
   /** source line of the element or member this node was parsed from */
   declare line?: number;
 
-  constructor(schema: SchemaNode, value: string | null = null, children?: DataNode[]) {
+  constructor(schema: SchemaNode, value: string | null = null) {
     this.schema = schema;
-    this.children = children ?? [];
     this.value = value;
   }
 }

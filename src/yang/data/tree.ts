@@ -5,7 +5,7 @@
  * and instance-identifier resolution.
  */
 import type { SchemaContext, SchemaNode } from '../schema';
-import { DataNode, NO_CHILDREN } from './node';
+import { DataNode } from './node';
 import { valueToXml } from './typeinfo';
 
 /** Children count from which lookups build `DataNode.index`. */
@@ -209,20 +209,20 @@ export function newTree(ctx: SchemaContext): DataNode {
 
 /** Deep copy of a subtree (parent of the copy is null; the source lines of a parse are not copied). */
 export function clone(node: DataNode): DataNode {
-  const src = node.children;
-  const n = src.length;
-  const kind = node.schema.kind;
-  const leafy = n === 0 && (kind === 'leaf' || kind === 'leaf-list' || kind === 'anydata' || kind === 'anyxml');
-  const arr = leafy ? NO_CHILDREN : new Array<DataNode>(n);
-  const c = new DataNode(node.schema, node.value, arr);
+  const c = new DataNode(node.schema, node.value);
   c.dflt = node.dflt;
   if (node.raw !== undefined) c.raw = node.raw;
   if (node.rawJson !== undefined) c.rawJson = node.rawJson;
   if (node.meta) c.meta = new Map(node.meta);
-  for (let i = 0; i < n; i++) {
-    const k = clone(src[i]);
-    k.parent = c;
-    arr[i] = k;
+  const n = node.children.length;
+  if (n) {
+    const arr = new Array<DataNode>(n);
+    for (let i = 0; i < n; i++) {
+      const k = clone(node.children[i]);
+      k.parent = c;
+      arr[i] = k;
+    }
+    c.children = arr;
   }
   return c;
 }
