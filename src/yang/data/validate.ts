@@ -192,10 +192,12 @@ class Validator {
 
   // ---------------------------------------------------------------- defaults
 
-  defaults(node: DataNode): void {
+  /** `inOp`: an ancestor is an rpc, action or notification (known on the way down, not searched upwards per node) */
+  defaults(node: DataNode, inOp = false): void {
     const s = node.schema;
     if (!isInner(s) && s.kind !== 'root') return;
-    const plan = planOf(s, this.config && !isOp(node) && !this.insideOp(node));
+    const op = inOp || isOp(node);
+    const plan = planOf(s, this.config && !op);
     if (plan.defaults) {
       const present = new Set<SchemaNode>();
       for (const c of node.children) present.add(c.schema);
@@ -205,13 +207,8 @@ class Validator {
     const ch = node.children;
     for (let i = 0; i < ch.length; i++) {
       const c = ch[i];
-      if (c.children.length || (c.schema.kind === 'container' || c.schema.kind === 'list')) this.defaults(c);
+      if (c.children.length || (c.schema.kind === 'container' || c.schema.kind === 'list')) this.defaults(c, op);
     }
-  }
-
-  private insideOp(n: DataNode): boolean {
-    for (let p: DataNode | null = n; p; p = p.parent) if (isOp(p)) return true;
-    return false;
   }
 
   private addItems(node: DataNode, items: Item[], present: Set<SchemaNode>, allowed: ((s: SchemaNode) => boolean) | null): void {
