@@ -144,12 +144,13 @@ export class Datastore {
     }
     this.trees.running = running;
     this.runningBytes = runningText !== undefined ? runningText.length : startupText !== undefined ? startupText.length : factoryXml.length;
-    this.trees.startup = startupText !== undefined ? this.parseFile(startupText, this.startupFile) : clone(running);
+    // running read from startup.xml (no running.xml) is startup's tree already: not parsed twice
+    this.trees.startup = startupText !== undefined && runningText !== undefined ? this.parseFile(startupText, this.startupFile) : clone(running);
     this.trees.candidate = running;
     this.candidateDirty = false;
     const seqs = this.historyFiles();
     this.historySeq = seqs.length ? seqs[seqs.length - 1] : 0;
-    if (factory || runningText === undefined) {
+    if (runningText === undefined) {
       writeFileAtomic(this.runningFile, this.serialise(running));
       if (startupText === undefined) writeFileAtomic(this.startupFile, this.serialise(running));
       this.writeHistory(running, true);
@@ -166,7 +167,6 @@ export class Datastore {
 
   /** The confirmed commit is over (confirmed, cancelled, timed out): nothing to restore at a restart. */
   private dropConfirmFile(): void {
-    if (!fs.existsSync(this.confirmFile)) return;
     fs.rmSync(this.confirmFile, { force: true });
     fsyncDir(this.dir);
   }

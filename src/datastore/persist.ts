@@ -11,9 +11,7 @@ export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o60
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
   const fd = fs.openSync(tmp, 'w', mode);
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+    writeAll(fd, data);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fs.renameSync(tmp, file);
