@@ -45,8 +45,8 @@ function main(): void {
     if (errs.length) throw new Error(errs[0].message);
     const rounds = n >= 50000 ? 15 : 300;
     const t: Record<string, number[]> = { parse: [], clone: [], apply: [], serialise: [], validate: [], diff: [] };
-    const heap0 = process.memoryUsage().heapUsed;
     let allocated = 0;
+    let measured = 0; // rounds without a collection in them
     for (let r = 0; r < rounds + 5; r++) {
       const i = (r * 7919) % n;
       const h0 = process.memoryUsage().heapUsed;
@@ -82,14 +82,16 @@ function main(): void {
       const h1 = process.memoryUsage().heapUsed;
       if (r >= 5) {
         for (const [k, x] of steps) t[k].push(x);
-        if (h1 > h0) allocated += h1 - h0; // a round without a collection in it (others are not counted)
+        if (h1 > h0) {
+          allocated += h1 - h0;
+          measured++;
+        }
       }
     }
-    void heap0;
     const m = Object.fromEntries(Object.entries(t).map(([k, xs]) => [k, median(xs)]));
     const total = Object.values(m).reduce((x, y) => x + y, 0);
     const rounded = (x: number): string => (x >= 1000 ? x.toFixed(0) : x.toFixed(1));
-    const perRound = allocated / rounds;
+    const perRound = measured ? allocated / measured : 0;
     console.log(
       `  ${String(n).padStart(8)} ${rounded(m.parse).padStart(8)} ${rounded(m.clone).padStart(8)} ${rounded(m.apply).padStart(8)} ${rounded(m.serialise).padStart(10)} ${rounded(m.validate).padStart(9)} ${rounded(m.diff).padStart(8)} ${rounded(total).padStart(9)} ${`${(perRound / 1024).toFixed(0)} KB`.padStart(11)}`,
     );

@@ -320,8 +320,13 @@ function jsonPredicates(n: DataNode): string {
       json += `[${k.module.name === s.module.name ? '' : k.module.name + ':'}${k.name}=${quote(vals[i] ?? '')}]`;
     }
   } else if (s.kind === 'leaf-list') json += `[.=${quote(n.value ?? '')}]`;
-  else if (s.kind === 'list') json += `[${n.parent ? instances(n.parent, s).indexOf(n) + 1 : 1}]`;
+  else if (s.kind === 'list') json += `[${position(n)}]`;
   return json;
+}
+
+/** A keyless list entry's position among its parent's entries of the same list (1-based). */
+function position(n: DataNode): number {
+  return n.parent ? instances(n.parent, n.schema).indexOf(n) + 1 : 1;
 }
 
 /** The XML (prefixed) predicates of a node's path step; the prefixes they use go into `ns`. */
@@ -340,9 +345,7 @@ function xmlPredicates(n: DataNode, ns: Record<string, string>): string {
     for (const mod of x.modules) ns[mod.prefix] = mod.namespace;
     xml += `[.=${quote(x.text)}]`;
   } else if (s.kind === 'list') {
-    // keyless list: position among the same-schema siblings
-    const p = n.parent;
-    xml += `[${p ? instances(p, s).indexOf(n) + 1 : 1}]`;
+    xml += `[${position(n)}]`; // keyless list
   }
   return xml;
 }
