@@ -8,14 +8,14 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** Mount a tmpfs of `size` (e.g. '1m') on a new temporary directory; returns it. */
-export function mountTmpfs(prefix: string, size: string): string {
+function mountTmpfs(prefix: string, size: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]);
   return dir;
 }
 
 /** Unmount (lazily: a test that failed may still hold a file open) and remove the directory. */
-export function unmountTmpfs(dir: string): void {
+function unmountTmpfs(dir: string): void {
   if (!dir) return;
   try {
     execFileSync('umount', ['-l', dir]);
@@ -23,6 +23,24 @@ export function unmountTmpfs(dir: string): void {
     /* not mounted */
   }
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * For the describe it is called in: a tmpfs of `size`, mounted before its
+ * tests (skipped unless run as root) and removed after them, once `cleanup`
+ * (whatever still uses it) has run. Returns the mount point's getter.
+ */
+export function tmpfsForSuite(prefix: string, size: string, cleanup?: () => Promise<void> | void): () => string {
+  let mnt = '';
+  before(function () {
+    if (process.getuid?.() !== 0) this.skip();
+    mnt = mountTmpfs(prefix, size);
+  });
+  after(async () => {
+    await cleanup?.();
+    unmountTmpfs(mnt);
+  });
+  return () => mnt;
 }
 
 /** Fill the file system of `dir` to the last byte; returns the filler (remove it to make room). */

@@ -18,7 +18,7 @@ import type { DesiredState, GroupMove, MirrorSpec } from '../../src/dataplane';
 import { MirrorService, StateStore } from '../../src/mirror';
 import type { DynamicAuthRequest } from '../../src/radius';
 import { silentLogger } from '../../src/log';
-import { fill, mountTmpfs, unmountTmpfs } from '../full-disk';
+import { fill, tmpfsForSuite } from '../full-disk';
 
 const CONFIG = `
 <interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces" xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">
@@ -265,14 +265,10 @@ describe('mirror service: a change that cannot be saved (full file system) is an
   this.timeout(30000);
   const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
   const running = parseXml(ctx, CONFIG, { type: 'config' });
-  let mnt = '';
-  before(function () {
-    if (process.getuid?.() !== 0) this.skip();
-    mnt = mountTmpfs('ftms-full-', '1m');
-  });
-  after(() => unmountTmpfs(mnt));
+  const tmpfs = tmpfsForSuite('ftms-full-', '1m');
 
   it('a NAKed start or stop leaves the mirror as it was (kernel, state, events); with room again the state survives a restart', async () => {
+    const mnt = tmpfs();
     const published: Record<string, unknown>[] = [];
     const make = async (dp: Double): Promise<MirrorService> => {
       const s = new MirrorService({
@@ -318,6 +314,7 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     await svc.stop();
   });
   it('a member that disappears while the disk is full: the moves stay in effect, no crash, and are saved once there is room', async () => {
+    const mnt = tmpfs();
     for (const f of fs.readdirSync(mnt)) fs.rmSync(path.join(mnt, f), { recursive: true, force: true });
     const logged: string[] = [];
     const log = { ...silentLogger, error: (event: string) => void logged.push(event) };

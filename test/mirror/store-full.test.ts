@@ -10,20 +10,16 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { StateStore, type MirrorSession, type Subscriber } from '../../src/mirror';
-import { fill, mountTmpfs, unmountTmpfs } from '../full-disk';
+import { fill, tmpfsForSuite } from '../full-disk';
 
 const sub = (i: number): Subscriber => ({ acctSessionId: `s${i}`, userName: `user-${i}-${'x'.repeat(200)}`, framedIp: `192.0.2.${i % 250}`, client: '127.0.0.1', startTime: '2026-12-05T00:00:00.000Z' });
 
 describe('mirror state store: a full file system', function () {
   this.timeout(30000);
-  let mnt = '';
-  before(function () {
-    if (process.getuid?.() !== 0) this.skip();
-    mnt = mountTmpfs('ftstore-full-', '1m');
-  });
-  after(() => unmountTmpfs(mnt));
+  const tmpfs = tmpfsForSuite('ftstore-full-', '1m');
 
   it('a failed append leaves no torn line; a failed snapshot no temporary; a new store loads what was written', async () => {
+    const mnt = tmpfs();
     const store = new StateStore(mnt);
     store.load();
     const rows: Subscriber[] = [];

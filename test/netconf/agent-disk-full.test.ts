@@ -10,44 +10,49 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { fill, mountTmpfs, unmountTmpfs } from '../full-disk';
+import { fill, tmpfsForSuite } from '../full-disk';
 import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames, errorOf } from './agent-harness';
 
 describe('agent: a full file system under the data directory', function () {
   this.timeout(60000);
-  let mnt = '';
   let h: Harness | undefined;
-
-  before(function () {
-    if (process.getuid?.() !== 0) this.skip();
-    mnt = mountTmpfs('flowtapd-full-', '8m');
-  });
-
-  after(async () => {
+  const tmpfs = tmpfsForSuite('flowtapd-full-', '8m', async () => {
     await h?.stop(true).catch(() => undefined);
-    unmountTmpfs(mnt);
   });
 
-  it('a commit that cannot be written is an rpc-error and changes nothing; with room again it commits', async () => {
-    const dir = path.join(mnt, 'data');
+  /** An agent on `dir` with class `name` committed; what a refused commit must leave as it was. */
+  const startWithOneCommit = async (dir: string, name: string) => {
     h = await startAgent({ dir });
     const c = await h.connect();
-    assertOk(await c.rpc(editConfig('candidate', cos(klass('before-full', 1)))));
+    assertOk(await c.rpc(editConfig('candidate', cos(klass(name, 1)))));
     assertOk(await c.rpc('<commit/>'));
     const running = fs.readFileSync(path.join(dir, 'running.xml'), 'utf8');
     const history = fs.readdirSync(path.join(dir, 'rollback')).sort();
-    const audit = fs.readFileSync(path.join(dir, 'audit.log'), 'utf8');
-    const names = await classNames(c);
+    return { c, running, history, names: await classNames(c) };
+  };
 
-    const filler = fill(mnt);
-    assertOk(await c.rpc(editConfig('candidate', cos(klass('while-full', 2)))));
+  /** class `name` edited into the candidate, its commit refused with `cause`, and nothing changed. */
+  const assertCommitRefused = async (dir: string, before: Awaited<ReturnType<typeof startWithOneCommit>>, name: string, cause: RegExp): Promise<void> => {
+    const { c } = before;
+    assertOk(await c.rpc(editConfig('candidate', cos(klass(name, 2)))));
     const e = errorOf(await c.rpc('<commit/>'));
     assert.equal(e.tag, 'operation-failed');
-    assert.match(e.message ?? '', /ENOSPC|no space/i);
-    assert.deepEqual(await classNames(c), names, 'running unchanged');
-    assert.ok((await classNames(c, 'candidate')).includes('while-full'), 'the candidate keeps the edit');
-    assert.equal(fs.readFileSync(path.join(dir, 'running.xml'), 'utf8'), running, 'running.xml unchanged');
-    assert.deepEqual(fs.readdirSync(path.join(dir, 'rollback')).sort(), history, 'no history entry');
+    assert.match(e.message ?? '', cause);
+    assert.deepEqual(await classNames(c), before.names, 'running unchanged');
+    assert.ok((await classNames(c, 'candidate')).includes(name), 'the candidate keeps the edit');
+    assert.equal(fs.readFileSync(path.join(dir, 'running.xml'), 'utf8'), before.running, 'running.xml unchanged');
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'rollback')).sort(), before.history, 'no history entry');
+  };
+
+  it('a commit that cannot be written is an rpc-error and changes nothing; with room again it commits', async () => {
+    const mnt = tmpfs();
+    const dir = path.join(mnt, 'data');
+    const before = await startWithOneCommit(dir, 'before-full');
+    const { c } = before;
+    const audit = fs.readFileSync(path.join(dir, 'audit.log'), 'utf8');
+
+    const filler = fill(mnt);
+    await assertCommitRefused(dir, before, 'while-full', /ENOSPC|no space/i);
     assert.equal(fs.readFileSync(path.join(dir, 'audit.log'), 'utf8'), audit, 'nothing audited');
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
     // reads go on working meanwhile
@@ -71,25 +76,14 @@ describe('agent: a full file system under the data directory', function () {
 
   it('on a file system remounted read-only a commit is an rpc-error and changes nothing; read-write again it commits', async () => {
     await h?.stop();
+    const mnt = tmpfs();
     const dir = path.join(mnt, 'data-ro');
-    h = await startAgent({ dir });
-    const c = await h.connect();
-    assertOk(await c.rpc(editConfig('candidate', cos(klass('before-ro', 1)))));
-    assertOk(await c.rpc('<commit/>'));
-    const running = fs.readFileSync(path.join(dir, 'running.xml'), 'utf8');
-    const history = fs.readdirSync(path.join(dir, 'rollback')).sort();
-    const names = await classNames(c);
+    const before = await startWithOneCommit(dir, 'before-ro');
+    const { c } = before;
 
     execFileSync('mount', ['-o', 'remount,ro', mnt]);
     try {
-      assertOk(await c.rpc(editConfig('candidate', cos(klass('while-ro', 2)))));
-      const e = errorOf(await c.rpc('<commit/>'));
-      assert.equal(e.tag, 'operation-failed');
-      assert.match(e.message ?? '', /EROFS|read-only/i);
-      assert.deepEqual(await classNames(c), names, 'running unchanged');
-      assert.ok((await classNames(c, 'candidate')).includes('while-ro'), 'the candidate keeps the edit');
-      assert.equal(fs.readFileSync(path.join(dir, 'running.xml'), 'utf8'), running, 'running.xml unchanged');
-      assert.deepEqual(fs.readdirSync(path.join(dir, 'rollback')).sort(), history, 'no history entry');
+      await assertCommitRefused(dir, before, 'while-ro', /EROFS|read-only/i);
     } finally {
       execFileSync('mount', ['-o', 'remount,rw', mnt]);
     }

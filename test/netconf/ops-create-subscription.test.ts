@@ -11,6 +11,24 @@ describe('netconf ops: create-subscription (RFC 5277) with RFC 6470 events', fun
   });
   after(() => h.stop());
 
+  /** A new session subscribed from `startTime`, once its replay is complete, with every notification it got. */
+  const subscribeFrom = async (startTime: string) => {
+    const r = await h.connect();
+    const seen: string[] = [];
+    r.on('notification', (x: string) => seen.push(x));
+    const done = r.nextNotification('replayComplete');
+    assertOk(await r.rpc(`<create-subscription xmlns="${NOTIF}"><startTime>${startTime}</startTime></create-subscription>`));
+    await done;
+    return { r, seen };
+  };
+
+  /** A netconf-config-change of a commit by admin in session `sid` that created a class-of-service node. */
+  const assertClassCreated = (x: string, sid: number): void => {
+    assert.match(x, new RegExp(`<changed-by><username>admin</username><session-id>${sid}</session-id>`));
+    assert.match(x, /<datastore>running<\/datastore>/);
+    assert.match(x, /<edit><target[^>]*>[^<]*class-of-service[^<]*<\/target><operation>create<\/operation><\/edit>/);
+  };
+
   it('a commit made while nobody is subscribed is replayed whole, changed-by included after its session closed', async () => {
     // no subscriber yet (the first test): the event is kept unbuilt and built for this replay
     const t0 = new Date(Date.now() - 1000).toISOString();
@@ -19,18 +37,11 @@ describe('netconf ops: create-subscription (RFC 5277) with RFC 6470 events', fun
     assertOk(await c.rpc(editConfig('candidate', cos(klass('unwatched', 1)))));
     assertOk(await c.rpc('<commit/>'));
     await c.close();
-    const w = await h.connect();
-    const seen: string[] = [];
-    w.on('notification', (x: string) => seen.push(x));
-    const done = w.nextNotification('replayComplete');
-    assertOk(await w.rpc(`<create-subscription xmlns="${NOTIF}"><startTime>${t0}</startTime></create-subscription>`));
-    await done;
+    const { r, seen } = await subscribeFrom(t0);
     const x = seen.find((n) => n.includes('netconf-config-change'));
     assert.ok(x, 'the commit was replayed');
-    assert.match(x, new RegExp(`<changed-by><username>admin</username><session-id>${sid}</session-id>`));
-    assert.match(x, /<datastore>running<\/datastore>/);
-    assert.match(x, /<edit><target[^>]*>[^<]*class-of-service[^<]*<\/target><operation>create<\/operation><\/edit>/);
-    await w.close();
+    assertClassCreated(x, sid);
+    await r.close();
   });
 
   it('netconf-config-change after a commit, with changed-by and the edit targets', async () => {
@@ -43,9 +54,7 @@ describe('netconf ops: create-subscription (RFC 5277) with RFC 6470 events', fun
     const x = await n;
     assert.match(x, /^<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><eventTime>\d{4}-\d\d-\d\dT[\d:.]+Z<\/eventTime>/);
     assert.match(x, new RegExp(`<netconf-config-change xmlns="${NN}">`));
-    assert.match(x, new RegExp(`<changed-by><username>admin</username><session-id>${c.sessionId}</session-id>`));
-    assert.match(x, /<datastore>running<\/datastore>/);
-    assert.match(x, /<edit><target[^>]*>[^<]*class-of-service[^<]*<\/target><operation>create<\/operation><\/edit>/);
+    assertClassCreated(x, c.sessionId);
   });
 
   it('netconf-session-start and netconf-session-end (closed)', async () => {
@@ -65,12 +74,7 @@ describe('netconf ops: create-subscription (RFC 5277) with RFC 6470 events', fun
     const t0 = new Date(Date.now() - 1000).toISOString();
     const c = await h.connect();
     assertOk(await c.rpc(editConfig('running', cos(klass('before-sub', 3)))));
-    const r = await h.connect();
-    const seen: string[] = [];
-    r.on('notification', (x: string) => seen.push(x));
-    const done = r.nextNotification('replayComplete');
-    assertOk(await r.rpc(`<create-subscription xmlns="${NOTIF}"><startTime>${t0}</startTime></create-subscription>`));
-    await done;
+    const { r, seen } = await subscribeFrom(t0);
     const iReplayed = seen.findIndex((x) => x.includes('netconf-config-change') && x.includes('before-sub'));
     assert.ok(iReplayed >= 0, 'the earlier commit was replayed');
     assert.ok(iReplayed < seen.findIndex((x) => x.includes('replayComplete')));
