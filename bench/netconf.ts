@@ -4,6 +4,10 @@
  *
  *   npx tsx bench/netconf.ts [--quick] [--commits-only]
  *
+ * BENCH_AGENT_NODE_FLAGS (space-separated) adds Node flags to the agent's
+ * command line, to study it: "--cpu-prof --cpu-prof-dir=DIR", "--trace-gc",
+ * "--perf-basic-prof" (then perf record; the map is in /tmp).
+ *
  * As root it runs in a network namespace of its own (only loopback), so
  * that an agent already running on the machine (RADIUS port 3799, NETCONF
  * ports) neither collides with it nor shares its loopback.
@@ -28,7 +32,7 @@ const SMALL = `<get-config><source><running/></source><filter type="subtree"><na
 
 function startAgent(dir: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'netconf-agent.ts'), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
+    const child = spawn(process.execPath, [...(process.env.BENCH_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(__dirname, 'netconf-agent.ts'), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
       env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'bench:bench' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

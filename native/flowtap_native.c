@@ -422,6 +422,9 @@ static napi_value netlink_ext_ack(napi_env env, napi_callback_info info) {
   return res;
 }
 
+/* native/background_threads.cc */
+napi_value idle_background_threads(napi_env env, napi_callback_info info);
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"tunOpen", NULL, tun_open, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -435,6 +438,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"netlinkExtAck", NULL, netlink_ext_ack, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkQuietWatch", NULL, netlink_quiet_watch, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkNoEnobufs", NULL, netlink_no_enobufs, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"idleBackgroundThreads", NULL, idle_background_threads, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

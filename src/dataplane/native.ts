@@ -15,6 +15,8 @@ export interface NativeBinding {
   netlinkExtAck(port: number): boolean;
   netlinkQuietWatch(port: number, ownPort: number): boolean;
   netlinkNoEnobufs(port: number): boolean;
+  /** V8's worker threads to SCHED_IDLE (native/background_threads.cc); the number of tasks posted */
+  idleBackgroundThreads(): number;
 }
 
 let cached: NativeBinding | undefined;
