@@ -22,6 +22,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../../src/netconf/client';
+import { idleClientJit } from '../idle-jit';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN_JS = "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))";
@@ -359,6 +360,7 @@ function table(peers: { peer: Peer; f?: Figures; error?: string }[]): string {
 // ------------------------------------------------------------------ main
 
 async function inner(): Promise<void> {
+  idleClientJit();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-compare-'));
   // netconfd creates an empty ~/.yuma of its user whatever --yuma-home says: removed again if this run made it
   const yumaDir = path.join(os.userInfo().homedir, '.yuma');
