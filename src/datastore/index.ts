@@ -151,9 +151,10 @@ export class Datastore {
     const seqs = this.historyFiles();
     this.historySeq = seqs.length ? seqs[seqs.length - 1] : 0;
     if (runningText === undefined) {
-      writeFileAtomic(this.runningFile, this.serialise(running));
-      if (startupText === undefined) writeFileAtomic(this.startupFile, this.serialise(running));
-      this.writeHistory(running, true);
+      const text = this.serialise(running);
+      writeFileAtomic(this.runningFile, text);
+      if (startupText === undefined) writeFileAtomic(this.startupFile, text);
+      this.writeHistory(running, true, text);
     } else {
       if (rollbackText !== undefined) writeFileAtomic(this.runningFile, rollbackText);
       // The history's link to the last commit is not fsynced: after a power cut it can be

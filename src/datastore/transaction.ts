@@ -60,10 +60,9 @@ export async function runTransaction(
   commitPoint: () => Promise<void> | void,
 ): Promise<ApplyFailure[]> {
   for (const a of appliers) if (a.validate) await a.validate(cs);
-  const prepared: Prepared[] = [];
-  const names: string[] = []; // of the appliers in `prepared`
+  const prepared: { name: string; p: Prepared }[] = [];
   const abortAll = async (): Promise<void> => {
-    for (const p of prepared.reverse()) {
+    for (const { p } of prepared.reverse()) {
       try {
         await p.abort();
       } catch {
@@ -74,10 +73,7 @@ export async function runTransaction(
   for (const a of appliers) {
     try {
       const p = await a.prepare(cs);
-      if (p) {
-        prepared.push(p);
-        names.push(a.name);
-      }
+      if (p) prepared.push({ name: a.name, p });
     } catch (e) {
       await abortAll();
       if (e instanceof AgentError) throw e;
@@ -91,11 +87,11 @@ export async function runTransaction(
     throw new AgentError('operation-failed', `could not write the configuration: ${(e as Error).message}`);
   }
   const failures: ApplyFailure[] = [];
-  for (let i = 0; i < prepared.length; i++) {
+  for (const { name, p } of prepared) {
     try {
-      await prepared[i].apply();
+      await p.apply();
     } catch (e) {
-      failures.push({ applier: names[i], message: (e as Error).message });
+      failures.push({ applier: name, message: (e as Error).message });
     }
   }
   return failures;
