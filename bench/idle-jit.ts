@@ -1,17 +1,14 @@
 /**
  * The bench client's own V8 worker threads (JIT compiler, GC helpers) at
- * SCHED_IDLE, as the agent does with its own (src/cli/daemon.ts): on a
+ * SCHED_IDLE, as the agent does with its own (src/daemon/threads.ts): on a
  * machine with two CPUs the client's TurboFan jobs otherwise take a CPU
  * from the peer it measures, whichever peer that is (bench/compare drives
  * netconfd and flowtapd with this same client). The clients operators use
  * (ncclient, Ansible, yangcli) have no such threads.
  */
-import { native } from '../src/dataplane/native';
+import { idleBackgroundThreads } from '../src/daemon/threads';
 
 export function idleClientJit(): void {
-  try {
-    native().idleBackgroundThreads();
-  } catch (e) {
-    console.error(`bench: the client's V8 threads stay at normal priority (${(e as Error).message})`);
-  }
+  const why = idleBackgroundThreads();
+  if (why) console.error(`bench: the client's V8 threads stay at normal priority (${why})`);
 }

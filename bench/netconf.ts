@@ -224,15 +224,8 @@ async function measureSessionsAndBigList(c: NetconfClient, child: ChildProcess, 
   if (fresh) rows.push(['  agent RSS during the get-configs', `${before.toFixed(0)} MB -> peak ${peakRssMb(child.pid!).toFixed(0)} MB`, '-', '']);
 
   // a small change while the big list is configured: what a commit costs on a large configuration
-  const big: number[] = [];
-  for (let i = 0; i < (QUICK ? 10 : 40); i++) {
-    const t0 = process.hrtime.bigint();
-    const e = await c.rpc(`<edit-config><target><candidate/></target><config><class-of-service xmlns="${COS}"><forwarding-classes><class><name>c${i}</name><queue-num>${(i + 1) % 8}</queue-num></class></forwarding-classes></class-of-service></config></edit-config>`);
-    const k = await c.rpc('<commit/>');
-    big.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (!e.includes('<ok/>') || !k.includes('<ok/>')) throw new Error(e + k);
-  }
-  rows.push([`one-leaf edit-config+commit with the ${N.toLocaleString('en')} entries, p50 / max`, `${pct(big, 50).toFixed(1)} / ${Math.max(...big).toFixed(1)} ms`, '-', '']);
+  const oneLeaf = await timePairs(c, child.pid!, QUICK ? 10 : 40, (i) => `<class><name>c${i}</name><queue-num>${(i + 1) % 8}</queue-num></class>`);
+  rows.push([`one-leaf edit-config+commit with the ${N.toLocaleString('en')} entries, p50 / max`, `${oneLeaf.p50.toFixed(1)} / ${Math.max(...oneLeaf.lat).toFixed(1)} ms`, '-', '']);
 }
 
 if (process.getuid?.() === 0 && !process.env.FLOWTAPD_BENCH_NETNS) {

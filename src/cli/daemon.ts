@@ -4,7 +4,7 @@ import { Agent } from '../daemon/agent';
 import { parseDaemonArgs, UsageError } from '../daemon/args';
 import { createLogger } from '../log';
 import { USAGE } from './usage';
-import { native } from '../dataplane/native';
+import { idleBackgroundThreads } from '../daemon/threads';
 
 export async function daemonMain(argv: string[]): Promise<number> {
   noPretenuring();
@@ -19,7 +19,8 @@ export async function daemonMain(argv: string[]): Promise<number> {
     throw e;
   }
   const log = createLogger(args.logLevel);
-  idleBackgroundThreads(log);
+  const notIdle = idleBackgroundThreads();
+  if (notIdle) log.warn('background-threads-not-idle', { error: notIdle });
   const agent = new Agent({ dataDir: args.dataDir, listen: args.listen, log, bootstrap: process.env.FLOWTAPD_BOOTSTRAP_USER });
   try {
     await agent.start();
@@ -50,26 +51,6 @@ export async function daemonMain(argv: string[]): Promise<number> {
 function oneLine(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.split('\n')[0];
-}
-
-/**
- * V8's worker threads (JIT compiler, garbage-collector helpers) run at
- * SCHED_IDLE (native/background_threads.cc), so that the main thread and
- * the libuv thread waiting for a commit's fsync seldom queue behind a
- * compile job: such a job (TurboFan, 5-100 ms a function here) kept a
- * woken thread off the CPU for up to a scheduler tick (4 ms). The kernel's
- * EEVDF scheduler can still let an idle thread finish its slice first, so
- * it is less, not nothing. bench/netconf.ts on the 2-vCPU machine, p99 of
- * 500 edit-config+commit pairs in runs of the same hour: 8.1-10.5 ms
- * before, 5.1-7.3 ms after (nice 19 instead: 7.8-9.5 ms). Without the
- * addon the agent runs as before.
- */
-function idleBackgroundThreads(log: ReturnType<typeof createLogger>): void {
-  try {
-    native().idleBackgroundThreads();
-  } catch (e) {
-    log.warn('background-threads-not-idle', { error: (e as Error).message });
-  }
 }
 
 /**

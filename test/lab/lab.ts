@@ -278,9 +278,8 @@ export class Netconf {
   private async connect(to: { lab?: Lab; port: number }, user: string, password: string): Promise<void> {
     let sock: Duplex | undefined;
     if (to.lab) {
-      const code = `const s=require('net').connect(${to.port},'127.0.0.1');s.setNoDelay(true);process.stdin.pipe(s);s.pipe(process.stdout);s.on('error',()=>process.exit(1));s.on('close',()=>process.exit(0));`;
-      this.proxy = to.lab.spawnIn(to.lab.ns.bng, [process.execPath, '-e', code], { stdio: ['pipe', 'pipe', 'ignore'] });
-      sock = Duplex.from({ readable: this.proxy.stdout!, writable: this.proxy.stdin! });
+      this.proxy = to.lab.spawnIn(to.lab.ns.bng, tcpProxyCommand(to.port), { stdio: ['pipe', 'pipe', 'ignore'] });
+      sock = socketOf(this.proxy);
     }
     this.client = new Client();
     await new Promise<void>((resolve, reject) => {
@@ -460,6 +459,20 @@ export async function sessions(nc: Netconf): Promise<SessionState[]> {
 export async function subscriberIds(nc: Netconf): Promise<string[]> {
   const x = await nc.get(`<subscribers xmlns="${NS_FTA}"/>`);
   return [...x.matchAll(/<acct-session-id>([^<]*)<\/acct-session-id>/g)].map((m) => m[1]);
+}
+
+/**
+ * A command line that relays its stdin and stdout to 127.0.0.1:port of the
+ * network namespace it runs in (run it there with `ip netns exec` or
+ * `nsenter`); socketOf() makes the process a socket for ssh2.
+ */
+export function tcpProxyCommand(port: number): string[] {
+  const code = `const s=require('net').connect(${port},'127.0.0.1');s.setNoDelay(true);process.stdin.pipe(s);s.pipe(process.stdout);s.on('error',()=>process.exit(1));s.on('close',()=>process.exit(0));`;
+  return [process.execPath, '-e', code];
+}
+
+export function socketOf(proxy: ChildProcess): Duplex {
+  return Duplex.from({ readable: proxy.stdout!, writable: proxy.stdin! });
 }
 
 /** Retries `f` until it returns a truthy value or the deadline passes. */
