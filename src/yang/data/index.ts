@@ -33,7 +33,9 @@
  *   findLeafListEntry, instances, ensureChild, insertChild, removeChild,
  *   moveChild, pathOf (prefixed + pathNs, and JSON form), childPath,
  *   resolvePath (JSON instance-identifier -> node), walk, keyValues.
- * - diff(old, new, { expand?, ignoreDefaults? }) -> Change[] (deletes first).
+ * - diff(old, new, { expand?, ignoreDefaults?, unique? }) -> Change[] (deletes first;
+ *   unique: the caller vouches for no duplicate keys, as in every parsed or
+ *   edited tree, and large nodes are walked aligned instead of key-mapped).
  */
 export { DataNode } from './node';
 export { parseXml, toXml, NC_NS, NOTIF_NS, YANG_NS, WD_NS } from './xml';
