@@ -118,6 +118,13 @@ export class Datastore {
   get historyDir(): string {
     return path.join(this.dir, 'rollback');
   }
+  /**
+   * The rollback entry pruned last, kept to be written over by the next
+   * staged running.xml instead of creating a new file (see StagedFile).
+   */
+  get spareFile(): string {
+    return path.join(this.dir, '.running.xml.spare');
+  }
 
   /**
    * Read running (and startup) from the data directory. With neither file,
@@ -302,7 +309,7 @@ export class Datastore {
     let stageError: unknown;
     if (!staged) {
       try {
-        staged = new StagedFile(this.runningFile, text);
+        staged = new StagedFile(this.runningFile, text, 0o600, this.spareFile);
       } catch (e) {
         stageError = e; // reported at the commit point, after the appliers prepared, as before
       }
@@ -493,7 +500,8 @@ export class Datastore {
    * After a commit, running.xml already holds exactly this text, fsynced:
    * the history entry is a hard link to it (running.xml is always replaced
    * by rename, so the linked inode never changes), which costs no second
-   * data write. The oldest entries beyond HISTORY_DEPTH are unlinked.
+   * data write. The oldest entries beyond HISTORY_DEPTH are unlinked, or
+   * the last of them moved aside as the next staged file's spare.
    * Without `sync`, link and unlinks run on the thread pool: the returned
    * promise settles when they are done (the commit awaits it before its
    * reply, after its other work).
@@ -514,10 +522,12 @@ export class Datastore {
       const drop = all.slice(0, Math.max(0, all.length - HISTORY_DEPTH));
       this.historySeqs = all.slice(drop.length);
       const gone: Promise<void>[] = [];
-      for (const old of drop) {
+      for (const [i, old] of drop.entries()) {
         this.historyPending.delete(old);
-        if (sync) fs.rmSync(this.historyFile(old), { force: true });
-        else gone.push(new Promise<void>((resolve) => fs.unlink(this.historyFile(old), () => resolve())));
+        const file = this.historyFile(old);
+        if (sync) fs.rmSync(file, { force: true });
+        else if (i === drop.length - 1) gone.push(new Promise<void>((resolve) => fs.rename(file, this.spareFile, () => resolve())));
+        else gone.push(new Promise<void>((resolve) => fs.unlink(file, () => resolve())));
       }
       return gone.length === 0 ? undefined : gone.length === 1 ? gone[0] : Promise.all(gone).then(() => undefined);
     };
@@ -593,7 +603,7 @@ export class Datastore {
       if (!this.candidateDirty || tree === this.trees.running) return;
       const text = this.serialise(tree);
       try {
-        this.ahead = { tree, text, staged: new StagedFile(this.runningFile, text) };
+        this.ahead = { tree, text, staged: new StagedFile(this.runningFile, text, 0o600, this.spareFile) };
       } catch {
         // the commit stages its own file and reports what fails then
       }
@@ -615,7 +625,7 @@ export class Datastore {
     this.ahead = null;
   }
 
-  /** Staged running.xml files left by an agent that stopped before their commit. */
+  /** Staged running.xml files left by an agent that stopped before their commit, and the spare. */
   private removeStaleStaged(): void {
     const base = path.basename(this.runningFile);
     let names: string[];
@@ -627,6 +637,7 @@ export class Datastore {
     for (const n of names) {
       if (n.startsWith(`.${base}.`) && n.endsWith('.tmp')) fs.rmSync(path.join(this.dir, n), { force: true });
     }
+    fs.rmSync(this.spareFile, { force: true });
   }
 }
 

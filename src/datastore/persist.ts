@@ -58,6 +58,16 @@ let stagedSeq = 0;
  * temporary file in the background. The short steps (open, write into the
  * page cache, close, rename) are synchronous: a thread-pool round trip
  * would cost more, and would only start once the caller yields.
+ *
+ * `spare`: a file that may be overwritten instead of creating a new one
+ * (the datastore's oldest rollback entry, moved aside when it was pruned).
+ * A new file costs an inode and fresh blocks, which ext4 allocates as
+ * unwritten extents: its fdatasync then waits for a kernel worker to
+ * convert them, and the blocks the pruned file frees are discarded. Written
+ * over in place, the same blocks are reused and the fdatasync is the data
+ * write and a cache flush. The spare is taken by rename (so it is ours
+ * alone), used only when it is a regular file with no other link, and cut
+ * to the new length.
  */
 export class StagedFile {
   readonly tmp: string;
@@ -69,11 +79,14 @@ export class StagedFile {
     readonly file: string,
     data: string | Buffer,
     mode = 0o600,
+    spare?: string,
   ) {
     this.tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++stagedSeq}.tmp`);
-    const fd = (this.fd = fs.openSync(this.tmp, 'w', mode));
+    const reused = spare === undefined ? undefined : takeSpare(spare, this.tmp, mode);
+    const fd = (this.fd = reused ?? fs.openSync(this.tmp, 'w', mode));
     try {
-      writeAll(fd, data);
+      const n = writeAll(fd, data);
+      if (reused !== undefined) fs.ftruncateSync(fd, n);
     } catch (e) {
       fs.closeSync(fd);
       fs.rmSync(this.tmp, { force: true });
@@ -120,23 +133,51 @@ export class StagedFile {
 }
 
 /**
- * Write all of `data` at the file's current offset. A string is handed to
+ * Move `spare` to `tmp` and open it for writing over, or undefined (and no
+ * `tmp` left) when there is no spare or it is not a plain file of ours
+ * alone: then the caller creates a new file.
+ */
+function takeSpare(spare: string, tmp: string, mode: number): number | undefined {
+  try {
+    fs.renameSync(spare, tmp);
+  } catch {
+    return undefined;
+  }
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW);
+    const st = fs.fstatSync(fd);
+    if (st.isFile() && st.nlink === 1) {
+      if ((st.mode & 0o7777) !== mode) fs.fchmodSync(fd, mode);
+      return fd;
+    }
+  } catch {
+    /* not usable: a new file instead */
+  }
+  if (fd !== undefined) fs.closeSync(fd);
+  fs.rmSync(tmp, { force: true });
+  return undefined;
+}
+
+/**
+ * Write all of `data` at the file's current offset; returns its length in bytes. A string is handed to
  * the write as it is (Node encodes it outside the JavaScript heap), not
  * copied into a Buffer first: for a large configuration that Buffer was
  * megabytes of external memory per commit, which the garbage collector
  * counts.
  */
-function writeAll(fd: number, data: string | Buffer): void {
+function writeAll(fd: number, data: string | Buffer): number {
   let buf: Buffer;
   let off = 0;
   if (typeof data === 'string') {
     const n = fs.writeSync(fd, data, null, 'utf8');
     const total = Buffer.byteLength(data, 'utf8');
-    if (n === total) return;
+    if (n === total) return total;
     buf = Buffer.from(data, 'utf8'); // a short write (rare): the rest from a Buffer
     off = n;
   } else buf = data;
   while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+  return buf.length;
 }
 
 async function fsyncDirAsync(dir: string): Promise<void> {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, classNames, FTSYS, dataOf } from './agent-harness';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, classNames, FTSYS, dataOf, COS, NC } from './agent-harness';
 
 describe('netconf ops: rollback N (flowtapd-system, Junos rollback)', function () {
   this.timeout(30000);
@@ -38,11 +40,31 @@ describe('netconf ops: rollback N (flowtapd-system, Junos rollback)', function (
     const c = await h.connect();
     assertOk(await c.rpc('<discard-changes/>'));
     for (let i = 0; i < 55; i++) assertOk(await c.rpc(editConfig('running', cos(klass(`h${i}`, i % 8)))));
-    const fs = await import('node:fs');
     assert.equal(fs.readdirSync(`${h.dir}/rollback`).filter((f) => f.endsWith('.xml')).length, 50);
     assertOk(await c.rpc(`<rollback xmlns="${FTSYS}"><index>49</index></rollback>`));
     // h54 is index 0, so index 49 holds h0..h5
     const names = await classNames(c, 'candidate');
     assert.ok(names.includes('h5') && !names.includes('h6'), names.join(','));
+  });
+
+  it('writes the next running.xml over the entry it pruned last, cut to the new length', async () => {
+    const c = await h.connect();
+    assertOk(await c.rpc('<discard-changes/>'));
+    const spare = path.join(h.dir, '.running.xml.spare');
+    // a full history leaves the entry pruned last aside
+    for (let i = 0; i < 52 && !fs.existsSync(spare); i++) assertOk(await c.rpc(editConfig('running', cos(klass(`s${i}`, i % 8)))));
+    const { ino, size } = fs.statSync(spare);
+    // one class instead of many: a text shorter than the spare's
+    const one = `<class-of-service xmlns="${COS}"><forwarding-classes xmlns:nc="${NC}" nc:operation="replace">${klass('only', 1)}</forwarding-classes></class-of-service>`;
+    assertOk(await c.rpc(editConfig('running', one)));
+    const file = path.join(h.dir, 'running.xml');
+    const st = fs.statSync(file);
+    assert.equal(st.ino, ino, 'running.xml is the spare written over, not a new file');
+    assert.equal(st.mode & 0o777, 0o600);
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(text.length < size, `${text.length} < ${size}`);
+    assert.equal(text.indexOf('</config>'), text.length - '</config>\n'.length, 'nothing of the longer old text is left');
+    assert.deepEqual(await classNames(c), ['only']);
+    assert.ok(fs.existsSync(spare), 'the entry this commit pruned is the next spare');
   });
 });
