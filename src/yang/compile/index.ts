@@ -132,6 +132,13 @@ function subs(s: Statement, kw: string): Statement[] {
   return s.subs.filter((x) => x.keyword === kw);
 }
 
+/**
+ * A schema node with every field present, the optional ones undefined: all
+ * nodes share one hidden class, so the data engine's reads of `s.kind`,
+ * `s.type`, `s.must`... stay monomorphic. Optional fields added as the
+ * compiler met them gave eight shapes, and every such read in validate,
+ * diff and toXml went through V8's megamorphic lookup.
+ */
 export function newNode(kind: NodeKind, name: string, module: Module, parent: SchemaNode | null, loc: SourceLoc): SchemaNode {
   return {
     kind,
@@ -155,6 +162,11 @@ export function newNode(kind: NodeKind, name: string, module: Module, parent: Sc
     extensions: [],
     nacm: null,
     loc,
+    type: undefined,
+    defaultModule: undefined,
+    defaultCase: undefined,
+    units: undefined,
+    description: undefined,
   };
 }
 
@@ -1458,6 +1470,21 @@ class Compiler {
     return c;
   }
 
+  /**
+   * Give every node's type one hidden class (see uniformType), once the
+   * types are final (leafref targets resolved).
+   */
+  uniformTypes(): void {
+    const memo = new Map<YangType, YangType>();
+    const visit = (n: SchemaNode): void => {
+      if (n.type) n.type = uniformType(n.type, memo);
+      for (const c of n.children) visit(c);
+    };
+    for (const info of this.infos.values()) {
+      for (const n of [...info.module.data, ...info.module.rpcs, ...info.module.notifications]) visit(n);
+    }
+  }
+
   /** check every default against its type (after leafrefs are resolved) */
   checkDefaults(): void {
     const visit = (n: SchemaNode): void => {
@@ -1578,6 +1605,7 @@ export function compileModules(req: CompileRequest): CompileResult {
     const ctx = c.build();
     if (c.errors.length === 0) {
       c.resolveLeafrefs(ctx);
+      c.uniformTypes();
       c.checkDefaults();
     }
     if (c.errors.length) throw new ErrorList(dedupe(c.errors));
@@ -1585,6 +1613,43 @@ export function compileModules(req: CompileRequest): CompileResult {
     return { context: ctx, warnings: c.warnings };
   }
   throw new ErrorList([new SourceError(req.files[0]?.path ?? '', 1, 1, 'the set of implemented modules does not settle')]);
+}
+
+/**
+ * A copy of `t` with every field present, in one order: types are made by
+ * object literals and spreads with the restrictions each has (thirteen
+ * shapes in the agent's modules), which made every `t.base` read in value
+ * parsing and validation megamorphic. Shared types stay shared (`memo`).
+ */
+function uniformType(t: YangType, memo: Map<YangType, YangType>): YangType {
+  let u = memo.get(t);
+  if (!u) {
+    u = {
+      name: t.name,
+      base: t.base,
+      module: t.module,
+      range: t.range,
+      length: t.length,
+      patterns: t.patterns,
+      enums: t.enums,
+      bits: t.bits,
+      fractionDigits: t.fractionDigits,
+      path: t.path,
+      target: t.target,
+      requireInstance: t.requireInstance,
+      bases: t.bases,
+      union: undefined,
+      default: t.default,
+      defaultModule: t.defaultModule,
+      units: t.units,
+      special: t.special,
+    };
+    // a field added to YangType must be added above, or it would be lost here
+    for (const k of Object.keys(t)) if (!(k in u)) throw new Error(`uniformType: the type field "${k}" is not copied`);
+    memo.set(t, u);
+    if (t.union) u.union = t.union.map((m) => uniformType(m, memo));
+  }
+  return u;
 }
 
 function dedupe(errs: SourceError[]): SourceError[] {
