@@ -1,6 +1,8 @@
 import { strict as assert } from 'assert';
 import { AgentError } from '../../src/errors';
 import * as d from '../../src/yang/data';
+import * as path from 'path';
+import { loadContext } from '../../src/yang/context';
 import { dtContext, flowtapdContext, top } from './fixtures/data/context';
 
 const ctx = dtContext();
@@ -200,5 +202,43 @@ describe('yang/data validate: flowtapd modules with ietf-interfaces', () => {
     const errs = d.validate(fctx, bad, { type: 'config' });
     assert.equal(errs.length, 1);
     assert.equal(errs[0].path, '/fts:services/fts:radius-flow-tap');
+  });
+});
+
+describe('yang/data validate: constraints deep in list entries', () => {
+  // the walks skip subtrees whose schema needs nothing: what is below entries still counts
+  const deep = loadContext([path.join(__dirname, 'fixtures', 'data', 'deep.yang')], { searchPath: [] });
+  const plain = Array.from({ length: 50 }, (_, i) => `<plain><name>p${i}</name><v>${i % 200}</v></plain>`).join('');
+  const doc = (opts: string, mode = 'simple') =>
+    `<top xmlns="urn:test:deep"><mode>${mode}</mode>${plain}<entry><name>a</name><opts/></entry><entry><name>b</name><opts>${opts}</opts></entry></top>`;
+  const run = (xml: string) => {
+    // parsed as data: the parser itself refuses state data in a configuration
+    const root = d.parseXml(deep, xml, { type: 'data' });
+    return { root, errors: d.validate(deep, root, { type: 'config' }) };
+  };
+  const only = (xml: string) => {
+    const { errors } = run(xml);
+    assert.equal(errors.length, 1, errors.map((e) => `${e.tag} ${e.path} ${e.message}`).join('\n'));
+    return errors[0];
+  };
+
+  it('a valid document: no errors, defaults added in every entry', () => {
+    const { root, errors } = run(doc('<ref>p7</ref><limit>10</limit><fast/>', 'full'));
+    assert.deepEqual(errors, []);
+    const entries = root.children[0].children.filter((c) => c.schema.name === 'entry');
+    for (const e of entries) {
+      const depth = d.findChildByName(d.findChildByName(e, 'deep', 'opts')!, 'deep', 'depth')!;
+      assert.equal(depth.value, '3');
+      assert.equal(depth.dflt, true);
+    }
+  });
+
+  it('leafref, must, state data and a choice\'s when are each found below an entry', () => {
+    assert.equal(only(doc('<ref>nope</ref>')).appTag, 'instance-required');
+    assert.equal(only(doc('<limit>11</limit>')).appTag, 'must-violation');
+    assert.equal(only(doc('<seen>1</seen>')).tag, 'invalid-value');
+    const w = only(doc('<fast/>'));
+    assert.equal(w.appTag, 'when-violation');
+    assert.match(w.path ?? '', /entry\[dp:name='b'\]\/dp:opts\/dp:fast/);
   });
 });

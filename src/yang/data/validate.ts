@@ -151,6 +151,48 @@ function whensOf(s: SchemaNode): WhenRef[] {
   return w;
 }
 
+/**
+ * What a schema node and everything below it never need from validation,
+ * as bits: a data tree's subtree whose schema has them set is not walked.
+ * In a configuration of many list entries with plain leaves (the common
+ * case: forwarding classes, users, interfaces) the walks then visit the
+ * entries, not every leaf of every entry.
+ */
+const NOTHING_TO_CHECK_CONFIG = 1;
+const NOTHING_TO_CHECK_DATA = 2;
+const NO_DEFAULTS = 4;
+const NO_WHENS = 8;
+const ALL_INERT = NOTHING_TO_CHECK_CONFIG | NOTHING_TO_CHECK_DATA | NO_DEFAULTS | NO_WHENS;
+const inertCache = new WeakMap<SchemaNode, number>();
+
+/** The bits above for `s` itself and its whole schema subtree (choices and cases included). */
+function inertOf(s: SchemaNode): number {
+  let b = inertCache.get(s);
+  if (b !== undefined) return b;
+  const k = s.kind;
+  if (k === 'rpc' || k === 'action' || k === 'notification' || k === 'input' || k === 'output' || k === 'anydata' || k === 'anyxml') b = 0;
+  else {
+    b = ALL_INERT;
+    for (const c of s.children) b &= inertOf(c);
+    if (whensOf(s).length) b &= ~NO_WHENS; // its own and those of the choices and cases above it
+    // must: checked on the node; a choice's or case's when/must is evaluated for its data nodes
+    if (s.must.length || s.when.length || k === 'choice' || k === 'case') b &= ~(NOTHING_TO_CHECK_CONFIG | NOTHING_TO_CHECK_DATA);
+    if (k === 'choice' || k === 'case') b &= ~NO_DEFAULTS;
+    if (!s.config) b &= ~NOTHING_TO_CHECK_CONFIG; // state data in a configuration is an error
+    const t = s.type;
+    if (t && t.requireInstance && ((t.base === 'leafref' && t.path) || t.base === 'instance-identifier')) b &= ~(NOTHING_TO_CHECK_CONFIG | NOTHING_TO_CHECK_DATA);
+    if (isInner(s) || k === 'root') {
+      const pc = planOf(s, true);
+      const pd = planOf(s, false);
+      if (pc.checks) b &= ~NOTHING_TO_CHECK_CONFIG;
+      if (pd.checks) b &= ~NOTHING_TO_CHECK_DATA;
+      if (pc.defaults || pd.defaults) b &= ~NO_DEFAULTS;
+    }
+  }
+  inertCache.set(s, b);
+  return b;
+}
+
 function isOp(n: DataNode): boolean {
   const k = n.schema.kind;
   return k === 'rpc' || k === 'action' || k === 'notification';
@@ -207,6 +249,7 @@ class Validator {
     const ch = node.children;
     for (let i = 0; i < ch.length; i++) {
       const c = ch[i];
+      if (!op && inertOf(c.schema) & NO_DEFAULTS) continue;
       if (c.children.length || (c.schema.kind === 'container' || c.schema.kind === 'list')) this.defaults(c, op);
     }
   }
@@ -280,6 +323,7 @@ class Validator {
       const ch = n.children;
       for (let i = 0; i < ch.length; i++) {
         const c = ch[i];
+        if (inertOf(c.schema) & NO_WHENS) continue;
         if (whensOf(c.schema).length) list.push(c);
         if (c.children.length) collect(c);
       }
@@ -351,7 +395,11 @@ class Validator {
       const plan = planOf(s, this.config && !op);
       if (plan.checks) this.checkChildren(node, plan);
       const ch = node.children;
-      for (let i = 0; i < ch.length; i++) this.check(ch[i], op);
+      const inert = op ? 0 : this.config ? NOTHING_TO_CHECK_CONFIG : NOTHING_TO_CHECK_DATA;
+      for (let i = 0; i < ch.length; i++) {
+        const c = ch[i];
+        if (!(inertOf(c.schema) & inert)) this.check(c, op);
+      }
     }
   }
 
