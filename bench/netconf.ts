@@ -33,7 +33,9 @@ const SMALL = `<get-config><source><running/></source><filter type="subtree"><na
 
 function startAgent(dir: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(process.env.BENCH_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(__dirname, 'netconf-agent.ts'), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
+    // tsx's CommonJS hook, not --import tsx: Node 20 runs --import hooks on a thread of their own
+    // (an isolate with its own timers and collections), which the agent does not have in production
+    const child = spawn(process.execPath, [...(process.env.BENCH_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--require', 'tsx/cjs', path.join(__dirname, 'netconf-agent.ts'), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
       env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'bench:bench' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -230,7 +232,8 @@ async function measureSessionsAndBigList(c: NetconfClient, child: ChildProcess, 
 
 if (process.getuid?.() === 0 && !process.env.FLOWTAPD_BENCH_NETNS) {
   // rerun inside a new network namespace with loopback up
-  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+  // the client too, with tsx's CommonJS hook (no loader thread; see startAgent)
+  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, '--require', 'tsx/cjs', ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, FLOWTAPD_BENCH_NETNS: '1' },
   });

@@ -164,7 +164,8 @@ async function startFlowtapd(tmp: string, key: Buffer, pub: string): Promise<Pee
   const peer: Peer = { name: 'flowtapd', port, user: 'admin', procs: [], version: require('../../package.json').version };
   const dataDir = path.join(tmp, 'flowtapd');
   let log = '';
-  const p = spawn(process.execPath, ['--import', 'tsx', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+  // tsx's CommonJS hook: no --import loader thread in the agent (see bench/netconf.ts)
+  const p = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
     cwd: ROOT,
     env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -419,7 +420,7 @@ function outer(): void {
   execFileSync('ip', ['netns', 'add', ns]);
   try {
     execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    execFileSync('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', __filename, ...process.argv.slice(2)], {
+    execFileSync('ip', ['netns', 'exec', ns, process.execPath, '--require', 'tsx/cjs', __filename, ...process.argv.slice(2)], {
       cwd: ROOT,
       stdio: 'inherit',
       env: { ...process.env, FLOWTAPD_COMPARE_INNER: '1' },
