@@ -11,7 +11,7 @@
  *   large get-config   the whole running ietf-interfaces list (--large entries)
  *   large commit       one leaf changed and committed while those entries are configured (median)
  *
- * As root:  npx tsx bench/compare/run.ts [--sessions 20] [--rpcs 10000] [--warmup 3000] [--commits 200] [--large 5000] [--large-gets 9]
+ * As root:  npx tsx bench/compare/run.ts [--sessions 20] [--rpcs 10000] [--warmup 3000] [--commits 1000] [--large 5000] [--large-gets 9]
  * It creates one network namespace (ftcmp<PID>) with only loopback, reruns
  * itself inside, starts both peers there (by PID: sshd, netconfd, flowtapd),
  * and removes everything at the end. A peer that cannot be set up is
@@ -35,7 +35,11 @@ function arg(name: string, def: number): number {
 }
 const N_SESSIONS = arg('--sessions', 20);
 const N_RPCS = arg('--rpcs', 10000);
-const N_COMMITS = arg('--commits', 200);
+/**
+ * edit-config+commit pairs timed per peer (after as many untimed): a p99 of
+ * 200 is the second-slowest pair, one host hiccup; of 1,000, the tenth
+ */
+const N_COMMITS = arg('--commits', 1000);
 const N_LARGE = arg('--large', 5000);
 /**
  * small get-config sent to each peer before the timed ones, one at a time
