@@ -5,11 +5,11 @@
 // Measured on a 2-vCPU machine (bench/netconf.ts, 500 edit-config+commit
 // pairs): a woken libuv or main thread queued behind a compile job on one
 // CPU for up to a tick (4 ms) while the other CPU was idle. A normal thread
-// waking on a CPU that runs a SCHED_IDLE one preempts it, and a CPU running
-// only SCHED_IDLE threads counts as idle when the kernel places a woken
-// thread; the EEVDF scheduler can still let the idle thread end its slice
-// first when the woken one has used more than its share (src/daemon/threads.ts
-// has the figures).
+// waking on a CPU that runs a SCHED_IDLE one is marked to preempt it, and a
+// CPU running only SCHED_IDLE threads counts as idle when the kernel places
+// a woken thread. With lazy preemption the marked CPU gets no interrupt,
+// so the idle thread still runs until the CPU's next one, at worst the tick
+// (src/daemon/threads.ts has the figures).
 //
 // Node cannot name these threads to JavaScript nor run code on them, so
 // tasks are posted to the platform's worker pool: each sets its own thread
