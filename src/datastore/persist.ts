@@ -160,7 +160,8 @@ function takeSpare(spare: string, tmp: string, mode: number): number | undefined
 }
 
 /**
- * Write all of `data` at the file's current offset; returns its length in bytes. A string is handed to
+ * Write all of `data` at the file's current offset; returns its length in
+ * bytes. A string is handed to
  * the write as it is (Node encodes it outside the JavaScript heap), not
  * copied into a Buffer first: for a large configuration that Buffer was
  * megabytes of external memory per commit, which the garbage collector

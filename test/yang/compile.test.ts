@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ErrorList, SourceError } from '../../src/errors';
 import { clearCaches, loadContext, loadContextWithWarnings, DEFAULT_SEARCH_PATH } from '../../src/yang/context';
 import type { SchemaContext, SchemaNode } from '../../src/yang/schema';
+import { IMPLEMENTED_MODULES, searchPath } from '../../src/daemon/modules';
 
 const FIX = path.join(__dirname, 'fixtures', 'compile');
 const STD = [
@@ -604,5 +605,23 @@ describe('yang compiler', () => {
         (e: unknown) => e instanceof ErrorList && /not found/.test(e.message),
       );
     });
+  });
+});
+
+describe('yang compiler: object shapes', () => {
+  // the data engine reads s.kind, s.type, t.base... on every node: one key order (one hidden class
+  // in V8) keeps those reads monomorphic; a field the compiler sets only sometimes would split it
+  it('every schema node, and every type, of the agent\'s modules has the same keys in the same order', () => {
+    const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+    const nodes: SchemaNode[] = [];
+    const walk = (s: SchemaNode): void => {
+      nodes.push(s);
+      for (const c of s.children) walk(c);
+    };
+    for (const m of ctx.modules.values()) for (const s of [...m.data, ...m.rpcs, ...m.notifications]) walk(s);
+    const types = nodes.flatMap((s) => (s.type ? [s.type, ...(s.type.union ?? [])] : []));
+    assert.ok(nodes.length > 300 && types.length > 200, `${nodes.length} nodes, ${types.length} types`);
+    assert.deepEqual(new Set(nodes.map((s) => Object.keys(s).join(','))).size, 1);
+    assert.deepEqual(new Set(types.map((t) => Object.keys(t).join(','))).size, 1);
   });
 });
