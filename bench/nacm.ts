@@ -25,7 +25,7 @@ import { parseXml, toXml, validate } from '../src/yang/data';
 import type { DataNode } from '../src/yang/data/node';
 import { nacmPolicy } from '../src/nacm';
 import { checkReplace } from '../src/nacm/enforce';
-import { clone } from '../src/yang/data/tree';
+import { clone, removeChild } from '../src/yang/data/tree';
 
 const N = Number(process.argv[2] ?? 10000);
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -96,8 +96,7 @@ function main(): void {
     const rft = work.children.find((c) => c.schema.name === 'services')!.children.find((c) => c.schema.name === 'radius-flow-tap')!;
     const policies = rft.children.filter((c) => c.schema.name === 'policy');
     const p = policies[(round * 7919) % policies.length];
-    rft.children = rft.children.filter((c) => c !== p); // one policy deleted
-    rft.index = undefined;
+    removeChild(p); // one policy deleted
     const t0 = now();
     checkReplace(ctl, view, work);
     checks.push(now() - t0);

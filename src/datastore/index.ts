@@ -309,7 +309,7 @@ export class Datastore {
     let stageError: unknown;
     if (!staged) {
       try {
-        staged = new StagedFile(this.runningFile, text, 0o600, this.spareFile);
+        staged = this.stage(text);
       } catch (e) {
         stageError = e; // reported at the commit point, after the appliers prepared, as before
       }
@@ -603,11 +603,16 @@ export class Datastore {
       if (!this.candidateDirty || tree === this.trees.running) return;
       const text = this.serialise(tree);
       try {
-        this.ahead = { tree, text, staged: new StagedFile(this.runningFile, text, 0o600, this.spareFile) };
+        this.ahead = { tree, text, staged: this.stage(text) };
       } catch {
         // the commit stages its own file and reports what fails then
       }
     });
+  }
+
+  /** A new running.xml `text`, staged (written over the spare when there is one). */
+  private stage(text: string): StagedFile {
+    return new StagedFile(this.runningFile, text, 0o600, this.spareFile);
   }
 
   /** The staged file of `tree`, handed over to its commit; null when there is none. */

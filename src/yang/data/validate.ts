@@ -172,15 +172,15 @@ function inertOf(s: SchemaNode): number {
   const k = s.kind;
   if (k === 'rpc' || k === 'action' || k === 'notification' || k === 'input' || k === 'output' || k === 'anydata' || k === 'anyxml') b = 0;
   else {
+    // choices and cases hold no data nodes of their own: what they need (a case, a default,
+    // a mandatory choice) is in their parent's plan, and their children are ANDed in here
     b = ALL_INERT;
     for (const c of s.children) b &= inertOf(c);
     if (whensOf(s).length) b &= ~NO_WHENS; // its own and those of the choices and cases above it
-    // must: checked on the node; a choice's or case's when/must is evaluated for its data nodes
-    if (s.must.length || s.when.length || k === 'choice' || k === 'case') b &= ~(NOTHING_TO_CHECK_CONFIG | NOTHING_TO_CHECK_DATA);
-    if (k === 'choice' || k === 'case') b &= ~NO_DEFAULTS;
-    if (!s.config) b &= ~NOTHING_TO_CHECK_CONFIG; // state data in a configuration is an error
     const t = s.type;
-    if (t && t.requireInstance && ((t.base === 'leafref' && t.path) || t.base === 'instance-identifier')) b &= ~(NOTHING_TO_CHECK_CONFIG | NOTHING_TO_CHECK_DATA);
+    const refChecked = !!t && t.requireInstance && ((t.base === 'leafref' && !!t.path) || t.base === 'instance-identifier');
+    if (s.must.length || refChecked) b &= ~(NOTHING_TO_CHECK_CONFIG | NOTHING_TO_CHECK_DATA);
+    if (!s.config) b &= ~NOTHING_TO_CHECK_CONFIG; // state data in a configuration is an error
     if (isInner(s) || k === 'root') {
       const pc = planOf(s, true);
       const pd = planOf(s, false);
