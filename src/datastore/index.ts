@@ -29,7 +29,13 @@ export const HISTORY_DEPTH = 50;
  */
 export const STAGE_AHEAD_MAX_BYTES = 256 * 1024;
 
-/** The candidate's serialisation, written (and its fdatasync started) before its commit. */
+/**
+ * A staged running.xml of at most this many characters is fdatasynced on the
+ * main thread, a larger one on the thread pool (see StagedFile).
+ */
+const STAGE_SYNC_MAX_BYTES = 256 * 1024;
+
+/** The candidate's serialisation, written (and fdatasynced, or its fdatasync started) before its commit. */
 interface StagedAhead {
   tree: DataNode;
   text: string;
@@ -161,13 +167,13 @@ export class Datastore {
       const text = this.serialise(running);
       writeFileAtomic(this.runningFile, text);
       if (startupText === undefined) writeFileAtomic(this.startupFile, text);
-      this.writeHistory(running, true, text);
+      this.writeHistory(running, 'copy', text);
     } else {
       if (rollbackText !== undefined) writeFileAtomic(this.runningFile, rollbackText);
       // The history's link to the last commit is not fsynced: after a power cut it can be
       // missing while running.xml (renamed, directory fsynced) is there. Entry 0 must be
       // the active configuration, so running.xml becomes a new entry (as does a restored one).
-      if (readIfExists(this.historyFile(this.historySeq)) !== runningText) this.writeHistory(running, true, runningText);
+      if (readIfExists(this.historyFile(this.historySeq)) !== runningText) this.writeHistory(running, 'copy', runningText);
     }
     if (rollbackText !== undefined) this.dropConfirmFile();
     return { factory, confirmedCommitReverted: rollbackText !== undefined };
@@ -297,21 +303,24 @@ export class Datastore {
    * it has finished its own steps).
    */
   private async commitTree(next: DataNode, origin: Origin, ahead?: StagedAhead, journal?: ValidationJournal): Promise<CommittedWithErrors | undefined> {
-    // The new running.xml is written first and fsynced on the thread pool while validation,
-    // the diff and the appliers' validate and prepare run here; the rename after prepare is
-    // still the commit point, and a refused or empty commit drops the file. It can be
-    // serialised before validation: validation only adds and removes default nodes (no
-    // auto-deletion of explicit ones here), which the file (with-defaults explicit) leaves out.
+    // A large new running.xml is written first and fsynced on the thread pool while
+    // validation, the diff and the appliers' validate and prepare run here; a small one is
+    // written and fsynced at the commit point (see StagedFile). The rename after prepare is
+    // the commit point, and a refused or empty commit drops the file. It can be serialised
+    // before validation: validation only adds and removes default nodes (no auto-deletion of
+    // explicit ones here), which the file (with-defaults explicit) leaves out.
     transformForWrite(next);
     // `ahead`: the same text, staged when `next` (or the tree it is a copy of) became the candidate
     const text = ahead ? ahead.text : this.serialise(next);
     let staged: StagedFile | undefined = ahead?.staged;
+    let stageFailed = false;
     let stageError: unknown;
-    if (!staged) {
+    if (!staged && text.length > STAGE_SYNC_MAX_BYTES) {
       try {
         staged = this.stage(text);
       } catch (e) {
-        stageError = e; // reported at the commit point, after the appliers prepared, as before
+        stageFailed = true;
+        stageError = e; // reported at the commit point, after the appliers prepared
       }
     }
     try {
@@ -321,18 +330,15 @@ export class Datastore {
       // both trees come from the parsers and edits, which refuse two siblings with one key
       const cs: ChangeSet = { before, after: next, changes: diff(before, next, { unique: true }), origin };
       if (cs.changes.length === 0) return undefined;
-      let history: Promise<void> | undefined;
       const failures = await runTransaction(this.appliers, cs, async () => {
-        if (!staged) throw stageError;
-        const { dirSynced } = await staged.install();
-        // the history link and unlinks run alongside the directory fsync, and on while the appliers apply
-        history = this.writeHistory(next, false, text);
-        await dirSynced;
+        if (stageFailed) throw stageError;
+        staged ??= this.stage(text);
+        await staged.install();
+        this.writeHistory(next, 'link', text);
       });
       this.trees.running = next;
       this.runningBytes = text.length;
       this.events.onCommitted?.(cs);
-      await history;
       return failures.length ? new CommittedWithErrors(failures) : undefined;
     } finally {
       staged?.discard(); // unless installed
@@ -496,60 +502,48 @@ export class Datastore {
   }
 
   /**
-   * Keep `text` (the configuration just made running) as history entry N+1.
-   * After a commit, running.xml already holds exactly this text, fsynced:
-   * the history entry is a hard link to it (running.xml is always replaced
-   * by rename, so the linked inode never changes), which costs no second
-   * data write. The oldest entries beyond HISTORY_DEPTH are unlinked, or
-   * the last of them moved aside as the next staged file's spare.
-   * Without `sync`, link and unlinks run on the thread pool: the returned
-   * promise settles when they are done (the commit awaits it before its
-   * reply, after its other work).
+   * Keep `text` (the configuration just made running) as history entry N+1,
+   * and forget the entries beyond HISTORY_DEPTH.
+   * 'copy' writes the entry as a file of its own (fsynced: at a start).
+   * 'link', after a commit: running.xml already holds exactly this text,
+   * fsynced, so the entry is a hard link to it (running.xml is always
+   * replaced by rename, so the linked inode never changes), which costs no
+   * second data write; the last entry forgotten is moved aside as the next
+   * staged file's spare, the others unlinked. Link, rename and unlinks are
+   * short synchronous calls: on the thread pool, the two wake-ups of each
+   * round trip cost more (see StagedFile).
    */
-  private writeHistory(tree: DataNode, sync: boolean, text = this.serialise(tree)): Promise<void> | undefined {
+  private writeHistory(tree: DataNode, how: 'copy' | 'link', text = this.serialise(tree)): void {
     const seqs = this.historyFiles();
     const seq = ++this.historySeq;
     const file = this.historyFile(seq);
     this.historySeqs = [...seqs, seq];
-    /**
-     * Forget the entries beyond HISTORY_DEPTH. Without `sync` their files
-     * are unlinked on the thread pool (an unlink costs a journal write):
-     * the returned promise settles when they are gone, and the commit
-     * awaits it after its other work, before the reply.
-     */
-    const prune = (): Promise<void> | undefined => {
-      const all = this.historySeqs ?? [];
-      const drop = all.slice(0, Math.max(0, all.length - HISTORY_DEPTH));
-      this.historySeqs = all.slice(drop.length);
-      const gone: Promise<void>[] = [];
-      for (const [i, old] of drop.entries()) {
-        this.historyPending.delete(old);
-        const file = this.historyFile(old);
-        if (sync) fs.rmSync(file, { force: true });
-        else if (i === drop.length - 1) gone.push(new Promise<void>((resolve) => fs.rename(file, this.spareFile, () => resolve())));
-        else gone.push(new Promise<void>((resolve) => fs.unlink(file, () => resolve())));
+    if (how === 'copy') writeFileAtomic(file, text);
+    else {
+      try {
+        fs.linkSync(this.runningFile, file);
+      } catch {
+        // no hard links here (or a stale file): a copy, readable from memory until it is there
+        this.historyPending.set(seq, text);
+        const settle = (): void => {
+          this.historyPending.delete(seq);
+        };
+        writeFileAtomicAsync(file, text).then(settle, settle);
       }
-      return gone.length === 0 ? undefined : gone.length === 1 ? gone[0] : Promise.all(gone).then(() => undefined);
-    };
-    if (sync) {
-      writeFileAtomic(file, text);
-      return prune();
     }
-    // readable from memory until the link (or copy) is there
-    this.historyPending.set(seq, text);
-    const settle = (): void => {
-      this.historyPending.delete(seq);
-    };
-    const linked = new Promise<void>((resolve) =>
-      fs.link(this.runningFile, file, (e) => {
-        if (!e) settle();
-        // no hard links here (or a stale file): write a copy
-        else writeFileAtomicAsync(file, text).then(settle, settle);
-        resolve();
-      }),
-    );
-    const pruned = prune();
-    return pruned ? Promise.all([linked, pruned]).then(() => undefined) : linked;
+    const all = this.historySeqs;
+    const drop = all.slice(0, Math.max(0, all.length - HISTORY_DEPTH));
+    this.historySeqs = all.slice(drop.length);
+    for (const [i, old] of drop.entries()) {
+      this.historyPending.delete(old);
+      const gone = this.historyFile(old);
+      try {
+        if (how === 'link' && i === drop.length - 1) fs.renameSync(gone, this.spareFile);
+        else fs.unlinkSync(gone);
+      } catch {
+        /* gone already */
+      }
+    }
   }
 
   /** Committed configurations, newest first: index 0 is the active one. */
@@ -612,7 +606,7 @@ export class Datastore {
 
   /** A new running.xml `text`, staged (written over the spare when there is one). */
   private stage(text: string): StagedFile {
-    return new StagedFile(this.runningFile, text, 0o600, this.spareFile);
+    return new StagedFile(this.runningFile, text, { spare: this.spareFile, syncNow: text.length <= STAGE_SYNC_MAX_BYTES });
   }
 
   /** The staged file of `tree`, handed over to its commit; null when there is none. */

@@ -49,15 +49,21 @@ export async function writeFileAtomicAsync(file: string, data: string | Buffer, 
 let stagedSeq = 0;
 
 /**
- * The first half of writeFileAtomic, started now and finished later: the
- * data goes into a new temporary file in the target's directory and its
- * fsync is handed to the thread pool at once, so it proceeds while the
- * caller goes on without yielding (a commit validates, diffs and prepares
- * its appliers meanwhile). install() is the commit point: after the fsync,
- * rename over the target, then fsync the directory. discard() removes the
- * temporary file in the background. The short steps (open, write into the
- * page cache, close, rename) are synchronous: a thread-pool round trip
- * would cost more, and would only start once the caller yields.
+ * The first half of writeFileAtomic, done now, finished later: the data
+ * goes into a temporary file in the target's directory and is fdatasynced,
+ * either here on the calling thread (`syncNow`) or on the thread pool, so
+ * that it proceeds while the caller goes on without yielding (a commit of a
+ * large configuration validates, diffs and prepares its appliers
+ * meanwhile). install() is the commit point: once the data is on disk,
+ * rename over the target, then fsync the directory, both here. discard()
+ * removes the temporary file in the background.
+ *
+ * The short steps are synchronous: for a small file a thread-pool round
+ * trip costs more than the system call. A round trip is two wake-ups (the
+ * pool thread, then the main thread when it is done), and on a busy machine
+ * each can wait for the CPU: measured under the commit benchmark, the
+ * directory fsync took 0.25 ms at p50 either way, but 1.5-3 ms at p99 on
+ * the thread pool against 0.3-0.45 ms here.
  *
  * `spare`: a file that may be overwritten instead of creating a new one
  * (the datastore's oldest rollback entry, moved aside when it was pruned).
@@ -72,42 +78,47 @@ let stagedSeq = 0;
 export class StagedFile {
   readonly tmp: string;
   private fd: number;
-  private synced: Promise<void>;
+  /** the thread pool's fdatasync; undefined when it was done in the constructor */
+  private synced: Promise<void> | undefined;
   private used = false;
 
   constructor(
     readonly file: string,
     data: string | Buffer,
-    mode = 0o600,
-    spare?: string,
+    opts: { mode?: number; spare?: string; syncNow?: boolean } = {},
   ) {
+    const { mode = 0o600, spare, syncNow = false } = opts;
     this.tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++stagedSeq}.tmp`);
     const reused = spare === undefined ? undefined : takeSpare(spare, this.tmp, mode);
     const fd = (this.fd = reused ?? fs.openSync(this.tmp, 'w', mode));
     try {
       const n = writeAll(fd, data);
       if (reused !== undefined) fs.ftruncateSync(fd, n);
+      if (syncNow) fs.fdatasyncSync(fd);
     } catch (e) {
       fs.closeSync(fd);
       fs.rmSync(this.tmp, { force: true });
       throw e;
     }
+    if (syncNow) return;
     this.synced = new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
     this.synced.catch(() => undefined);
   }
 
   /**
-   * Rename over the target once the data is on disk; the returned promise
-   * (the directory fsync) settles when the rename is durable.
+   * Once the data is on disk, rename over the target and fsync the
+   * directory: when the returned promise resolves, the new file is durable.
    */
-  async install(): Promise<{ dirSynced: Promise<void> }> {
+  async install(): Promise<void> {
     if (this.used) throw new Error('staged file installed twice');
     this.used = true;
-    try {
-      await this.synced;
-    } catch (e) {
-      this.cleanup();
-      throw e;
+    if (this.synced) {
+      try {
+        await this.synced;
+      } catch (e) {
+        this.cleanup();
+        throw e;
+      }
     }
     fs.closeSync(this.fd);
     try {
@@ -116,7 +127,7 @@ export class StagedFile {
       fs.rmSync(this.tmp, { force: true });
       throw e;
     }
-    return { dirSynced: fsyncDirAsync(path.dirname(this.file)) };
+    fsyncDir(path.dirname(this.file));
   }
 
   /** Drop the temporary file (no-op once installed). */
@@ -128,7 +139,8 @@ export class StagedFile {
 
   private cleanup(): void {
     const rm = (): void => fs.close(this.fd, () => fs.unlink(this.tmp, () => undefined));
-    this.synced.then(rm, rm);
+    if (this.synced) this.synced.then(rm, rm);
+    else rm();
   }
 }
 
