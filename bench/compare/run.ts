@@ -7,7 +7,8 @@
  *
  *   session setup      TCP + SSH + key auth + netconf subsystem + hello (median)
  *   small get-config   one interface by subtree filter, sequential and 64 in flight
- *   edit-config+commit one leaf changed in candidate, then commit (p50, p99; as many untimed first)
+ *   edit-config+commit one leaf changed in candidate, then commit (p50, p99; as many untimed first;
+ *                      timed in blocks that take turns between the peers)
  *   large get-config   the whole running ietf-interfaces list (--large entries)
  *   large commit       one leaf changed and committed while those entries are configured (median)
  *
@@ -233,8 +234,18 @@ const pct = (xs: number[], p: number): number => {
 const SMALL = `<get-config><source><running/></source><filter type="subtree"><interfaces xmlns="${NS_IF}"><interface><name>bench0</name></interface></interfaces></filter></get-config>`;
 const LARGE = `<get-config><source><running/></source><filter type="subtree"><interfaces xmlns="${NS_IF}"/></filter></get-config>`;
 
-async function measure(peer: Peer, key: Buffer): Promise<Figures> {
-  const f: Figures = {};
+/** One peer's session through the measurement, with its figures so far. */
+interface Run {
+  peer: Peer;
+  c?: NetconfClient;
+  f: Figures;
+  lat: number[];
+  error?: string;
+}
+
+/** Session setup and small get-configs, then the untimed edit-config+commit pairs; leaves the session open. */
+async function measureFirst(peer: Peer, key: Buffer, run: Run): Promise<void> {
+  const f = run.f;
   const phase = (s: string): void => void process.stderr.write(`  ${peer.name}: ${s}\n`);
   const connect = (): Promise<NetconfClient> => NetconfClient.connect({ port: peer.port, username: peer.user, privateKey: key, timeoutMs: 30000 });
   // session setup
@@ -247,87 +258,119 @@ async function measure(peer: Peer, key: Buffer): Promise<Figures> {
   }
   f.setupMs = pct(setups, 50);
   phase('sessions done');
-  const c = await connect();
-  try {
-    // a few interfaces to read back
-    await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}">${Array.from({ length: 10 }, (_x, i) => iface(`bench${i}`, 'small')).join('')}</interfaces></config></edit-config>`);
+  const c = (run.c = await connect());
+  // a few interfaces to read back
+  await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}">${Array.from({ length: 10 }, (_x, i) => iface(`bench${i}`, 'small')).join('')}</interfaces></config></edit-config>`);
+  await c.rpcOk('<commit/>');
+  const check = await deadline(c.rpcOk(SMALL), 20000, 'get-config');
+  if (!check.includes('<name>bench0</name>')) throw new Error(`${peer.name}: small get-config does not return bench0`);
+  // small get-config, sequential
+  // warm-up (N_WARMUP): sequential, then pipelined
+  for (let i = 0; i < N_WARMUP; i++) await c.rpcOk(SMALL);
+  let warm = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (warm < N_WARMUP) {
+        warm++;
+        await c.rpcOk(SMALL);
+      }
+    }),
+  );
+  phase('warm-up done');
+  let t = now();
+  for (let i = 0; i < N_RPCS; i++) await c.rpcOk(SMALL);
+  f.seqRps = N_RPCS / ((now() - t) / 1000);
+  phase('sequential done');
+  // 64 in flight
+  t = now();
+  let sent = 0;
+  let bad = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (sent < N_RPCS) {
+        sent++;
+        const r = await c.rpc(SMALL);
+        if (!r.includes('bench0')) bad++;
+      }
+    }),
+  );
+  f.pipeRps = N_RPCS / ((now() - t) / 1000);
+  phase('pipelined done');
+  if (bad) throw new Error(`${peer.name}: ${bad} pipelined replies without the data`);
+  // edit-config + commit: as many untimed first (the same warm-up for both peers)
+  await commitPairs(c, -N_COMMITS, 0);
+}
+
+/** edit-config+commit pairs `from` .. `to` - 1 (each its own description), timed. */
+async function commitPairs(c: NetconfClient, from: number, to: number): Promise<number[]> {
+  const lat: number[] = [];
+  for (let i = from; i < to; i++) {
+    const t0 = now();
+    await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}"><interface><name>bench0</name><description>rev ${i}</description></interface></interfaces></config></edit-config>`);
     await c.rpcOk('<commit/>');
-    const check = await deadline(c.rpcOk(SMALL), 20000, 'get-config');
-    if (!check.includes('<name>bench0</name>')) throw new Error(`${peer.name}: small get-config does not return bench0`);
-    // small get-config, sequential
-    // warm-up (N_WARMUP): sequential, then pipelined
-    for (let i = 0; i < N_WARMUP; i++) await c.rpcOk(SMALL);
-    let warm = 0;
-    await Promise.all(
-      Array.from({ length: 64 }, async () => {
-        while (warm < N_WARMUP) {
-          warm++;
-          await c.rpcOk(SMALL);
-        }
-      }),
-    );
-    phase('warm-up done');
-    let t = now();
-    for (let i = 0; i < N_RPCS; i++) await c.rpcOk(SMALL);
-    f.seqRps = N_RPCS / ((now() - t) / 1000);
-    phase('sequential done');
-    // 64 in flight
-    t = now();
-    let sent = 0;
-    let bad = 0;
-    await Promise.all(
-      Array.from({ length: 64 }, async () => {
-        while (sent < N_RPCS) {
-          sent++;
-          const r = await c.rpc(SMALL);
-          if (!r.includes('bench0')) bad++;
-        }
-      }),
-    );
-    f.pipeRps = N_RPCS / ((now() - t) / 1000);
-    phase('pipelined done');
-    if (bad) throw new Error(`${peer.name}: ${bad} pipelined replies without the data`);
-    // edit-config + commit: as many untimed first (the same warm-up for both peers), then N_COMMITS timed
-    const lat: number[] = [];
-    for (let i = -N_COMMITS; i < N_COMMITS; i++) {
-      const t0 = now();
-      await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}"><interface><name>bench0</name><description>rev ${i}</description></interface></interfaces></config></edit-config>`);
-      await c.rpcOk('<commit/>');
-      if (i >= 0) lat.push(now() - t0);
-    }
-    f.commitP50 = pct(lat, 50);
-    f.commitP99 = pct(lat, 99);
-    phase('commits done');
-    // large configuration: load, then read it whole
-    t = now();
-    const parts: string[] = [];
-    for (let i = 0; i < N_LARGE; i++) parts.push(iface(`large${i}`, `interface number ${i} of the large configuration`));
-    await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}">${parts.join('')}</interfaces></config></edit-config>`);
-    await c.rpcOk('<commit/>');
-    f.largeLoadMs = now() - t;
-    const gets: number[] = [];
-    for (let i = 0; i < N_LARGE_GETS; i++) {
-      const t1 = now();
-      const r = await c.rpcOk(LARGE);
-      gets.push(now() - t1);
-      f.largeBytes = Buffer.byteLength(r);
-      const n = r.split('<name>large').length - 1;
-      if (n !== N_LARGE) throw new Error(`${peer.name}: large get-config returned ${n} of ${N_LARGE} entries`);
-    }
-    f.largeGetMs = pct(gets, 50);
-    // one leaf changed while the large configuration is there
-    const small: number[] = [];
-    for (let i = 0; i < N_LARGE_GETS; i++) {
-      const t1 = now();
-      await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}"><interface><name>large${i}</name><description>changed ${i}</description></interface></interfaces></config></edit-config>`);
-      await c.rpcOk('<commit/>');
-      small.push(now() - t1);
-    }
-    f.largeCommitMs = pct(small, 50);
-  } finally {
-    await closeClient(c);
+    lat.push(now() - t0);
   }
-  return f;
+  return lat;
+}
+
+/** The large configuration: load, read it whole, change one leaf of it. */
+async function measureLarge(peer: Peer, c: NetconfClient, f: Figures): Promise<void> {
+  let t = now();
+  const parts: string[] = [];
+  for (let i = 0; i < N_LARGE; i++) parts.push(iface(`large${i}`, `interface number ${i} of the large configuration`));
+  await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}">${parts.join('')}</interfaces></config></edit-config>`);
+  await c.rpcOk('<commit/>');
+  f.largeLoadMs = now() - t;
+  const gets: number[] = [];
+  for (let i = 0; i < N_LARGE_GETS; i++) {
+    const t1 = now();
+    const r = await c.rpcOk(LARGE);
+    gets.push(now() - t1);
+    f.largeBytes = Buffer.byteLength(r);
+    const n = r.split('<name>large').length - 1;
+    if (n !== N_LARGE) throw new Error(`${peer.name}: large get-config returned ${n} of ${N_LARGE} entries`);
+  }
+  f.largeGetMs = pct(gets, 50);
+  // one leaf changed while the large configuration is there
+  const small: number[] = [];
+  for (let i = 0; i < N_LARGE_GETS; i++) {
+    t = now();
+    await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}"><interface><name>large${i}</name><description>changed ${i}</description></interface></interfaces></config></edit-config>`);
+    await c.rpcOk('<commit/>');
+    small.push(now() - t);
+  }
+  f.largeCommitMs = pct(small, 50);
+}
+
+/**
+ * The timed edit-config+commit pairs, in blocks of COMMIT_BLOCK taking
+ * turns between the peers (which goes first alternates), so that both see
+ * the host in the same minutes: this machine's speed drifts by up to 2x
+ * within minutes, and the p50 and p99 of one peer measured after the other
+ * moved with it.
+ */
+const COMMIT_BLOCK = 50;
+
+async function measureCommits(runs: Run[]): Promise<void> {
+  for (let done = 0, round = 0; done < N_COMMITS; done += COMMIT_BLOCK, round++) {
+    const n = Math.min(COMMIT_BLOCK, N_COMMITS - done);
+    const order = round % 2 ? [...runs].reverse() : runs;
+    for (const r of order) {
+      if (r.error || !r.c) continue;
+      try {
+        r.lat.push(...(await deadline(commitPairs(r.c, done, done + n), 120000, `${r.peer.name}: edit-config+commit`)));
+      } catch (e) {
+        console.log(`${r.peer.name}: measurement failed: ${(e as Error).message}`);
+        r.error = (e as Error).message;
+      }
+    }
+  }
+  for (const r of runs) {
+    if (r.error || !r.c) continue;
+    r.f.commitP50 = pct(r.lat, 50);
+    r.f.commitP99 = pct(r.lat, 99);
+    process.stderr.write(`  ${r.peer.name}: commits done\n`);
+  }
 }
 
 // ------------------------------------------------------------------ table
@@ -380,20 +423,24 @@ async function inner(): Promise<void> {
     peers.push(ftd, ncd);
     console.log(`host: ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     console.log(`work: ${N_SESSIONS} sessions, ${N_RPCS} small get-config (after ${N_WARMUP} + ${N_WARMUP} pipelined to warm up), ${N_COMMITS} edit+commit (after ${N_COMMITS} untimed), ${N_LARGE} interfaces; same client (src/netconf/client.ts), Ed25519 key auth, loopback`);
-    const results: { peer: Peer; f?: Figures; error?: string }[] = [];
-    for (const p of peers) {
-      console.log(`${p.name} ${p.version}: ${p.failed ? `NOT SET UP: ${p.failed}` : 'measuring...'}`);
-      if (p.failed) {
-        results.push({ peer: p, error: p.failed });
-        continue;
-      }
+    const runs: Run[] = peers.map((peer) => ({ peer, f: {}, lat: [], error: peer.failed }));
+    const step = async (r: Run, what: string, f: () => Promise<void>): Promise<void> => {
+      if (r.error) return;
       try {
-        results.push({ peer: p, f: await deadline(measure(p, key), 600000, `${p.name}: the whole measurement`) });
+        await deadline(f(), 600000, `${r.peer.name}: ${what}`);
       } catch (e) {
-        console.log(`${p.name}: measurement failed: ${(e as Error).message}`);
-        results.push({ peer: p, error: (e as Error).message });
+        console.log(`${r.peer.name}: measurement failed: ${(e as Error).message}`);
+        r.error = (e as Error).message;
       }
+    };
+    for (const r of runs) {
+      console.log(`${r.peer.name} ${r.peer.version}: ${r.peer.failed ? `NOT SET UP: ${r.peer.failed}` : 'measuring...'}`);
+      await step(r, 'sessions and get-config', () => measureFirst(r.peer, key, r));
     }
+    await measureCommits(runs);
+    for (const r of runs) await step(r, 'large configuration', () => measureLarge(r.peer, r.c!, r.f));
+    for (const r of runs) if (r.c) await closeClient(r.c);
+    const results = runs.map((r) => ({ peer: r.peer, f: r.f, error: r.error }));
     console.log('');
     process.stdout.write(table(results));
   } finally {
