@@ -7,6 +7,8 @@
  * BENCH_AGENT_NODE_FLAGS (space-separated) adds Node flags to the agent's
  * command line, to study it: "--cpu-prof --cpu-prof-dir=DIR", "--trace-gc",
  * "--perf-basic-prof" (then perf record; the map is in /tmp).
+ * BENCH_AGENT_STDOUT=FILE keeps the agent's standard output there (where
+ * V8's --trace-gc and --trace-gc-nvp write).
  *
  * As root it runs in a network namespace of its own (only loopback), so
  * that an agent already running on the machine (RADIUS port 3799, NETCONF
@@ -37,7 +39,7 @@ function startAgent(dir: string): Promise<{ child: ChildProcess; port: number }>
     // (an isolate with its own timers and collections), which the agent does not have in production
     const child = spawn(process.execPath, [...(process.env.BENCH_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--require', 'tsx/cjs', path.join(__dirname, 'netconf-agent.ts'), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
       env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'bench:bench' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', process.env.BENCH_AGENT_STDOUT ? fs.openSync(process.env.BENCH_AGENT_STDOUT, 'w') : 'ignore', 'pipe'],
     });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => {
