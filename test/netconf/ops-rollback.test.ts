@@ -67,4 +67,25 @@ describe('netconf ops: rollback N (flowtapd-system, Junos rollback)', function (
     assert.deepEqual(await classNames(c), ['only']);
     assert.ok(fs.existsSync(spare), 'the entry this commit pruned is the next spare');
   });
+
+  it('an edit of running refused by validation writes nothing: running.xml and the spare stay as they were', async () => {
+    const c = await h.connect();
+    assertOk(await c.rpc('<discard-changes/>'));
+    const spare = path.join(h.dir, '.running.xml.spare');
+    for (let i = 0; i < 52 && !fs.existsSync(spare); i++) assertOk(await c.rpc(editConfig('running', cos(klass(`v${i}`, i % 8)))));
+    const before = { spare: fs.statSync(spare), running: fs.statSync(path.join(h.dir, 'running.xml')), text: fs.readFileSync(path.join(h.dir, 'running.xml'), 'utf8') };
+    const names = fs.readdirSync(h.dir).sort();
+    // two classes with one DSCP: refused by the list's unique statement, at validation
+    const twice = cos(`<class><name>d1</name><dscp>10</dscp></class><class><name>d2</name><dscp>10</dscp></class>`);
+    const e = errorOf(await c.rpc(editConfig('running', twice)));
+    assert.equal(e.tag, 'operation-failed');
+    assert.equal(e.appTag, 'data-not-unique');
+    const spareNow = fs.statSync(spare);
+    assert.equal(spareNow.ino, before.spare.ino, 'the spare was not taken');
+    assert.equal(spareNow.mtimeMs, before.spare.mtimeMs, 'nor written');
+    const running = fs.statSync(path.join(h.dir, 'running.xml'));
+    assert.equal(running.ino, before.running.ino);
+    assert.equal(fs.readFileSync(path.join(h.dir, 'running.xml'), 'utf8'), before.text);
+    assert.deepEqual(fs.readdirSync(h.dir).sort(), names, 'no staged file left behind');
+  });
 });
