@@ -9,7 +9,7 @@ import * as path from 'path';
 import { AgentError, ErrorList } from '../errors';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
-import { clone, diff, newTree, parseXml, toXml, validate } from '../yang/data';
+import { clone, diff, newTree, parseXml, toXml, toXmlBytes, validate } from '../yang/data';
 import { undoValidation, type ValidationJournal } from '../yang/data/validate';
 import { fsyncDir, readIfExists, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
@@ -29,8 +29,12 @@ export const HISTORY_DEPTH = 50;
  */
 export const STAGE_AHEAD_MAX_BYTES = 256 * 1024;
 
+/** what running.xml holds around the configuration */
+const CONFIG_HEAD = '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">';
+const CONFIG_TAIL = '</config>\n';
+
 /**
- * A staged running.xml of at most this many characters is fdatasynced on the
+ * A staged running.xml of at most this many bytes is fdatasynced on the
  * main thread, a larger one on the thread pool (see StagedFile).
  */
 const STAGE_SYNC_MAX_BYTES = 256 * 1024;
@@ -38,7 +42,8 @@ const STAGE_SYNC_MAX_BYTES = 256 * 1024;
 /** The candidate's serialisation, written (and fdatasynced, or its fdatasync started) before its commit. */
 interface StagedAhead {
   tree: DataNode;
-  text: string;
+  /** the file's length */
+  bytes: number;
   staged: StagedFile;
 }
 
@@ -198,7 +203,15 @@ export class Datastore {
   }
 
   serialise(tree: DataNode): string {
-    return `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">${toXml(tree, { withDefaults: 'explicit' })}</config>\n`;
+    return `${CONFIG_HEAD}${toXml(tree, { withDefaults: 'explicit' })}${CONFIG_TAIL}`;
+  }
+
+  /**
+   * serialise() as the UTF-8 bytes of the file, made without building the
+   * string: valid until the next call (see toXmlBytes), so staged at once.
+   */
+  private serialiseFile(tree: DataNode): Buffer {
+    return toXmlBytes(tree, { withDefaults: 'explicit', head: CONFIG_HEAD, tail: CONFIG_TAIL });
   }
 
   get(name: DatastoreName): DataNode {
@@ -303,21 +316,26 @@ export class Datastore {
    * it has finished its own steps).
    */
   private async commitTree(next: DataNode, origin: Origin, ahead?: StagedAhead, journal?: ValidationJournal): Promise<CommittedWithErrors | undefined> {
-    // A large new running.xml is written first and fsynced on the thread pool while
-    // validation, the diff and the appliers' validate and prepare run here; a small one is
-    // written and fsynced at the commit point (see StagedFile). The rename after prepare is
-    // the commit point, and a refused or empty commit drops the file. It can be serialised
-    // before validation: validation only adds and removes default nodes (no auto-deletion of
-    // explicit ones here), which the file (with-defaults explicit) leaves out.
+    // A large new running.xml (judged by the last one) is written first and fsynced on the
+    // thread pool while validation, the diff and the appliers' validate and prepare run here;
+    // a small one is written and fsynced at the commit point (see StagedFile). The rename
+    // after prepare is the commit point, and a refused or empty commit drops the file. It
+    // can be serialised before validation: validation only adds and removes default nodes (no
+    // auto-deletion of explicit ones here), which the file (with-defaults explicit) leaves out.
     transformForWrite(next);
-    // `ahead`: the same text, staged when `next` (or the tree it is a copy of) became the candidate
-    const text = ahead ? ahead.text : this.serialise(next);
+    // `ahead`: the same file, staged when `next` (or the tree it is a copy of) became the candidate
     let staged: StagedFile | undefined = ahead?.staged;
+    let bytes = ahead?.bytes ?? 0;
+    const stageNow = (): StagedFile => {
+      const data = this.serialiseFile(next);
+      bytes = data.length;
+      return this.stage(data);
+    };
     let stageFailed = false;
     let stageError: unknown;
-    if (!staged && text.length > STAGE_SYNC_MAX_BYTES) {
+    if (!staged && this.runningBytes > STAGE_SYNC_MAX_BYTES) {
       try {
-        staged = this.stage(text);
+        staged = stageNow();
       } catch (e) {
         stageFailed = true;
         stageError = e; // reported at the commit point, after the appliers prepared
@@ -332,12 +350,12 @@ export class Datastore {
       if (cs.changes.length === 0) return undefined;
       const failures = await runTransaction(this.appliers, cs, async () => {
         if (stageFailed) throw stageError;
-        staged ??= this.stage(text);
+        staged ??= stageNow();
         await staged.install();
-        this.writeHistory(next, 'link', text);
+        this.writeHistory(next, 'link');
       });
       this.trees.running = next;
-      this.runningBytes = text.length;
+      this.runningBytes = bytes;
       this.events.onCommitted?.(cs);
       return failures.length ? new CommittedWithErrors(failures) : undefined;
     } finally {
@@ -502,8 +520,9 @@ export class Datastore {
   }
 
   /**
-   * Keep `text` (the configuration just made running) as history entry N+1,
-   * and forget the entries beyond HISTORY_DEPTH.
+   * Keep `tree` (the configuration just made running; `text`, its file,
+   * when the caller has it) as history entry N+1, and forget the entries
+   * beyond HISTORY_DEPTH.
    * 'copy' writes the entry as a file of its own (fsynced: at a start).
    * 'link', after a commit: running.xml already holds exactly this text,
    * fsynced, so the entry is a hard link to it (running.xml is always
@@ -513,17 +532,18 @@ export class Datastore {
    * short synchronous calls: on the thread pool, the two wake-ups of each
    * round trip cost more (see StagedFile).
    */
-  private writeHistory(tree: DataNode, how: 'copy' | 'link', text = this.serialise(tree)): void {
+  private writeHistory(tree: DataNode, how: 'copy' | 'link', text?: string): void {
     const seqs = this.historyFiles();
     const seq = ++this.historySeq;
     const file = this.historyFile(seq);
     this.historySeqs = [...seqs, seq];
-    if (how === 'copy') writeFileAtomic(file, text);
+    if (how === 'copy') writeFileAtomic(file, text ?? this.serialise(tree));
     else {
       try {
         fs.linkSync(this.runningFile, file);
       } catch {
         // no hard links here (or a stale file): a copy, readable from memory until it is there
+        text ??= readIfExists(this.runningFile) ?? this.serialise(tree);
         this.historyPending.set(seq, text);
         const settle = (): void => {
           this.historyPending.delete(seq);
@@ -595,18 +615,18 @@ export class Datastore {
       this.aheadTimer = null;
       const tree = this.trees.candidate;
       if (!this.candidateDirty || tree === this.trees.running) return;
-      const text = this.serialise(tree);
       try {
-        this.ahead = { tree, text, staged: this.stage(text) };
+        const data = this.serialiseFile(tree);
+        this.ahead = { tree, bytes: data.length, staged: this.stage(data) };
       } catch {
         // the commit stages its own file and reports what fails then
       }
     });
   }
 
-  /** A new running.xml `text`, staged (written over the spare when there is one). */
-  private stage(text: string): StagedFile {
-    return new StagedFile(this.runningFile, text, { spare: this.spareFile, syncNow: text.length <= STAGE_SYNC_MAX_BYTES });
+  /** A new running.xml, staged (written over the spare when there is one). */
+  private stage(data: Buffer): StagedFile {
+    return new StagedFile(this.runningFile, data, { spare: this.spareFile, syncNow: data.length <= STAGE_SYNC_MAX_BYTES });
   }
 
   /** The staged file of `tree`, handed over to its commit; null when there is none. */

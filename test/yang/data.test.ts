@@ -37,6 +37,35 @@ describe('yang/data: XML in and out', () => {
     assert.equal(d.toXml(d.parseXml(ctx, out, { type: 'config' })), out);
   });
 
+  it('toXmlBytes writes the bytes of toXml (escapes, non-ASCII, identityref, instance-identifier, anydata, defaults, subtrees)', () => {
+    const xml = top(
+      '<name>a&amp;b&lt;c&gt;d&#13;e caf\u00e9 \u2713 \ud83d\ude00 &amp;</name><big>-9007199254740993</big><ratio>1.5</ratio><flag/><on>true</on>' +
+        '<kind xmlns:x="urn:test:dt">x:cat</kind><u>\u00fc12</u><addr>192.0.2.1</addr><ptr xmlns:y="urn:test:dt">/y:top/y:item[y:id="k&lt;"]/y:port</ptr>' +
+        '<item><id>k&lt;</id><port>7</port><note>\u00e0 &gt; b</note></item><item><id>k2</id><note>x &gt; y &amp; z &lt; w&#13;v</note></item><tags>x</tags><tags>\u00df</tags>' +
+        '<seq><n>1</n></seq><udp-port>53</udp-port><need><inner>i</inner></need>' +
+        '<blob><any xmlns="urn:other">t\u00e9xt &amp; <b c="\u00e9"/></any></blob>',
+    );
+    const root = d.parseXml(ctx, xml, { type: 'config' });
+    assert.deepEqual(d.validate(ctx, root, { type: 'config' }), []);
+    const head = '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">';
+    for (const withDefaults of ['explicit', 'report-all'] as const) {
+      const text = d.toXml(root, { withDefaults });
+      assert.match(text, withDefaults === 'explicit' ? /<name>/ : /<mtu>1500<\/mtu>/);
+      assert.ok(Buffer.from(text).equals(d.toXmlBytes(root, { withDefaults })), withDefaults);
+      assert.ok(Buffer.from(`${head}${text}</config>\n`).equals(d.toXmlBytes(root, { withDefaults, head, tail: '</config>\n' })));
+      // a subtree: the namespace declared on it
+      const item = root.children[0].children.find((c) => c.schema.name === 'item')!;
+      assert.ok(Buffer.from(d.toXml(item, { withDefaults })).equals(d.toXmlBytes(item, { withDefaults })));
+      assert.ok(Buffer.from(d.toXml(root.children[0], { withDefaults })).equals(d.toXmlBytes(root.children[0], { withDefaults })));
+    }
+    // longer than the first buffer: it grows
+    const many = d.parseXml(ctx, top(`${Array.from({ length: 3 }, (_x, i) => `<item><id>${'\u00e9'.repeat(40000)}${i}</id></item>`).join('')}`), { type: 'config' });
+    const big = d.toXmlBytes(many, { withDefaults: 'explicit' });
+    assert.ok(big.length > 240000);
+    assert.ok(Buffer.from(d.toXml(many, { withDefaults: 'explicit' })).equals(big));
+    assert.ok(Buffer.from(d.toXml(root, { withDefaults: 'explicit' })).equals(d.toXmlBytes(root, { withDefaults: 'explicit' })), 'and is reused');
+  });
+
   it('resolves an unprefixed identityref through the default namespace', () => {
     const root = d.parseXml(ctx, top('<kind>dog</kind>'), { type: 'config' });
     assert.equal(d.findChildByName(root.children[0], 'dt', 'kind')!.value, 'dt:dog');

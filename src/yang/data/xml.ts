@@ -754,6 +754,37 @@ function prefixedLeaf(t: TagStrings, s: SchemaNode, v: string, attrs: string): s
   return `<${t.name}${attrs}>${escapeText(x.text)}</${t.name}>`;
 }
 
+function isDefaultValue(n: DataNode): boolean {
+  const d = defaultValues(n.schema);
+  return d.length > 0 && n.value !== null && d.includes(n.value);
+}
+
+/** whether the writers write anything for `n` in mode `wd` */
+function emits(n: DataNode, wd: WithDefaults): boolean {
+  if (n.dflt && (wd === 'explicit' || wd === 'trim')) return false;
+  const k = n.schema.kind;
+  if (k === 'leaf') return !(wd === 'trim' && isDefaultValue(n));
+  if (k === 'leaf-list' || k === 'anydata' || k === 'anyxml') return true;
+  return !n.dflt || anyChildEmits(n, wd);
+}
+
+function anyChildEmits(n: DataNode, wd: WithDefaults): boolean {
+  const ch = n.children;
+  for (let i = 0; i < ch.length; i++) if (emits(ch[i], wd)) return true;
+  return false;
+}
+
+/** The element of a leaf whose value uses namespace prefixes, from the tag's cache. */
+function prefixedElement(t: TagStrings, s: SchemaNode, v: string, same: boolean): string {
+  const cache = same ? t.byValue : t.byValueNs;
+  let el = cache.get(v);
+  if (el === undefined) {
+    el = prefixedLeaf(t, s, v, same ? '' : t.xmlns);
+    if (cache.size < PREFIXED_CACHE) cache.set(v, el);
+  }
+  return el;
+}
+
 class XmlWriter {
   /** finished chunks; `buf` collects the current one (string concatenation is cheapest in V8) */
   out: string[] = [];
@@ -777,10 +808,6 @@ class XmlWriter {
     return this.out.length === 1 ? this.out[0] : this.out.join('');
   }
 
-  private isDefaultValue(n: DataNode): boolean {
-    const d = defaultValues(n.schema);
-    return d.length > 0 && n.value !== null && d.includes(n.value);
-  }
 
   private padOf(depth: number): string {
     if (!this.indent) return '';
@@ -807,15 +834,7 @@ class XmlWriter {
       // the same few identities over and over: each element made once
       const v = n.value;
       if (v === null || v === '') this.buf += same ? t.empty : t.emptyNs;
-      else {
-        const cache = same ? t.byValue : t.byValueNs;
-        let el = cache.get(v);
-        if (el === undefined) {
-          el = prefixedLeaf(t, n.schema, v, same ? '' : t.xmlns);
-          if (cache.size < PREFIXED_CACHE) cache.set(v, el);
-        }
-        this.buf += el;
-      }
+      else this.buf += prefixedElement(t, n.schema, v, same);
       if (this.buf.length > 65536) this.flush();
       return;
     }
@@ -824,7 +843,7 @@ class XmlWriter {
       this.node(n, parentNs, 0);
       return;
     }
-    if (!this.anyChildEmits(n)) {
+    if (!anyChildEmits(n, this.wd)) {
       if (!n.dflt) this.buf += same ? t.empty : t.emptyNs;
       return;
     }
@@ -845,9 +864,9 @@ class XmlWriter {
     const nsAttr = t.ns === parentNs ? '' : t.xmlns;
     const k = s.kind;
     if (k === 'leaf' || k === 'leaf-list') {
-      if (wd === 'trim' && k === 'leaf' && this.isDefaultValue(n)) return;
+      if (wd === 'trim' && k === 'leaf' && isDefaultValue(n)) return;
       let attrs = nsAttr;
-      if (wd === 'report-all-tagged' && (n.dflt || this.isDefaultValue(n))) {
+      if (wd === 'report-all-tagged' && (n.dflt || isDefaultValue(n))) {
         attrs += ` xmlns:wd="${WD_NS}" wd:default="true"`;
       }
       const v = n.value;
@@ -866,9 +885,9 @@ class XmlWriter {
       else this.buf += `${pad}<${t.name}${nsAttr}>${n.raw}</${t.name}>`;
       return;
     }
-    if (n.dflt && !this.anyChildEmits(n)) return;
+    if (n.dflt && !anyChildEmits(n, this.wd)) return;
     const ch = n.children;
-    if (!this.anyChildEmits(n)) {
+    if (!anyChildEmits(n, this.wd)) {
       this.buf += `${pad}<${t.name}${nsAttr}/>`;
       return;
     }
@@ -878,21 +897,6 @@ class XmlWriter {
     if (this.buf.length > 65536) this.flush();
   }
 
-  /** whether node() writes anything for `n` */
-  private emits(n: DataNode): boolean {
-    const wd = this.wd;
-    if (n.dflt && (wd === 'explicit' || wd === 'trim')) return false;
-    const k = n.schema.kind;
-    if (k === 'leaf') return !(wd === 'trim' && this.isDefaultValue(n));
-    if (k === 'leaf-list' || k === 'anydata' || k === 'anyxml') return true;
-    return !n.dflt || this.anyChildEmits(n);
-  }
-
-  private anyChildEmits(n: DataNode): boolean {
-    const ch = n.children;
-    for (let i = 0; i < ch.length; i++) if (this.emits(ch[i])) return true;
-    return false;
-  }
 
   private flush(): void {
     if (this.buf) {
@@ -904,5 +908,163 @@ class XmlWriter {
       } else this.out.push(this.buf);
       this.buf = '';
     }
+  }
+}
+
+/** Options of toXmlBytes: the text around the document (markup, written as it is). */
+export interface ToXmlBytesOptions {
+  withDefaults?: 'explicit' | 'report-all';
+  head?: string;
+  tail?: string;
+}
+
+/** the buffer every toXmlBytes call writes into (grown as needed), then copied out at its length */
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+
+/**
+ * toXml's lean walk ('explicit' or 'report-all', not indented) writing
+ * UTF-8 into a buffer: the same bytes as Buffer.from(head + toXml(node) +
+ * tail). For a configuration file: building the string makes a rope node
+ * per piece (some 200 KB of short-lived objects for a 60 KB file), which
+ * is then flattened and encoded again to be written; here nothing is
+ * allocated but the walk's own few objects. The result is a view of one
+ * buffer that every call writes into: valid until the next call, so write
+ * it out (or copy it) at once.
+ */
+export function toXmlBytes(node: DataNode, opts: ToXmlBytesOptions = {}): Buffer {
+  const w = new ByteWriter(opts.withDefaults ?? 'report-all');
+  if (opts.head) w.markup(opts.head);
+  if (node.schema.kind === 'root') {
+    for (const c of node.children) w.plain(c, '');
+  } else {
+    w.plain(node, node.parent && node.parent.schema.kind !== 'root' ? node.parent.schema.module.namespace : '');
+  }
+  if (opts.tail) w.markup(opts.tail);
+  return scratch.subarray(0, w.len);
+}
+
+class ByteWriter {
+  len = 0;
+  constructor(private wd: 'explicit' | 'report-all') {}
+
+  /** room for `n` more bytes */
+  private room(n: number): void {
+    if (this.len + n <= scratch.length) return;
+    const bigger = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, this.len + n));
+    scratch.copy(bigger, 0, 0, this.len);
+    scratch = bigger;
+  }
+
+  /** text that is markup already (tags, escaped attribute values) */
+  markup(s: string): void {
+    const n = s.length;
+    this.room(n * 3);
+    const b = scratch;
+    let at = this.len;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.len += b.write(s, this.len, 'utf8');
+        return;
+      }
+      b[at++] = c;
+    }
+    this.len = at;
+  }
+
+  /** character data, escaped as escapeText does */
+  text(s: string): void {
+    const n = s.length;
+    this.room(n * 6); // '&amp;' is the longest escape of one character; UTF-8 takes at most 3 bytes per UTF-16 unit
+    const b = scratch;
+    let at = this.len;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.len += b.write(escapeText(s), this.len, 'utf8');
+        return;
+      }
+      if (c === 0x26) {
+        b[at++] = 0x26; // &amp;
+        b[at++] = 0x61;
+        b[at++] = 0x6d;
+        b[at++] = 0x70;
+        b[at++] = 0x3b;
+      } else if (c === 0x3c || c === 0x3e) {
+        b[at++] = 0x26; // &lt; &gt;
+        b[at++] = c === 0x3c ? 0x6c : 0x67;
+        b[at++] = 0x74;
+        b[at++] = 0x3b;
+      } else if (c === 0x0d) {
+        b[at++] = 0x26; // &#13;
+        b[at++] = 0x23;
+        b[at++] = 0x31;
+        b[at++] = 0x33;
+        b[at++] = 0x3b;
+      } else b[at++] = c;
+    }
+    this.len = at;
+  }
+
+  /** `open`, then `v` escaped, then `close`: text(), with the ASCII tags copied in the same pass */
+  private leaf(open: string, v: string, close: string): void {
+    const no = open.length;
+    const nc = close.length;
+    this.room(no + nc + v.length * 6);
+    const b = scratch;
+    let at = this.len;
+    for (let i = 0; i < no; i++) {
+      const c = open.charCodeAt(i);
+      if (c >= 0x80) return this.slowLeaf(open, v, close);
+      b[at++] = c;
+    }
+    this.len = at;
+    this.text(v);
+    at = this.len;
+    for (let i = 0; i < nc; i++) {
+      const c = close.charCodeAt(i);
+      if (c >= 0x80) {
+        this.len += b.write(close, this.len, 'utf8');
+        return;
+      }
+      b[at++] = c;
+    }
+    this.len = at;
+  }
+
+  private slowLeaf(open: string, v: string, close: string): void {
+    this.markup(open);
+    this.text(v);
+    this.markup(close);
+  }
+
+  /** XmlWriter.plain, into bytes */
+  plain(n: DataNode, parentNs: string): void {
+    if (n.dflt && this.wd === 'explicit') return;
+    const t = tagOf(n.schema);
+    const same = t.ns === parentNs;
+    if (t.plain || t.prefixed) {
+      const v = n.value;
+      if (v === null || v === '') this.markup(same ? t.empty : t.emptyNs);
+      else if (t.prefixed) this.markup(prefixedElement(t, n.schema, v, same));
+      else this.leaf(same ? t.open : t.openNs, v, t.close);
+      return;
+    }
+    if (!t.inner) {
+      // anydata, anyxml: the string writer's text
+      const w = new XmlWriter(this.wd, false);
+      w.node(n, parentNs, 0);
+      this.markup(w.finish());
+      return;
+    }
+    if (!anyChildEmits(n, this.wd)) {
+      if (!n.dflt) this.markup(same ? t.empty : t.emptyNs);
+      return;
+    }
+    this.markup(same ? t.open : t.openNs);
+    const ch = n.children;
+    const ns = t.ns;
+    for (let i = 0; i < ch.length; i++) this.plain(ch[i], ns);
+    this.markup(t.close);
   }
 }
