@@ -17,6 +17,8 @@
  * itself inside, starts both peers there (by PID: sshd, netconfd, flowtapd),
  * and removes everything at the end. A peer that cannot be set up is
  * reported with the reason, and its column shows "-".
+ * BENCH_AGENT_NODE_FLAGS and BENCH_AGENT_STDOUT study flowtapd's agent as in
+ * bench/netconf.ts (for example "--trace-gc").
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -170,10 +172,12 @@ async function startFlowtapd(tmp: string, key: Buffer, pub: string): Promise<Pee
   const dataDir = path.join(tmp, 'flowtapd');
   let log = '';
   // tsx's CommonJS hook: no --import loader thread in the agent (see bench/netconf.ts)
-  const p = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+  // BENCH_AGENT_NODE_FLAGS and BENCH_AGENT_STDOUT as in bench/netconf.ts (to study the agent)
+  const flags = (process.env.BENCH_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const p = spawn(process.execPath, [...flags, '--require', 'tsx/cjs', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
     cwd: ROOT,
     env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', process.env.BENCH_AGENT_STDOUT ? fs.openSync(process.env.BENCH_AGENT_STDOUT, 'w') : 'ignore', 'pipe'],
   });
   p.stderr!.on('data', (d) => (log += d));
   peer.procs.push(p);
