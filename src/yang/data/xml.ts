@@ -1006,38 +1006,6 @@ class ByteWriter {
     this.len = at;
   }
 
-  /** `open`, then `v` escaped, then `close`: text(), with the ASCII tags copied in the same pass */
-  private leaf(open: string, v: string, close: string): void {
-    const no = open.length;
-    const nc = close.length;
-    this.room(no + nc + v.length * 6);
-    const b = scratch;
-    let at = this.len;
-    for (let i = 0; i < no; i++) {
-      const c = open.charCodeAt(i);
-      if (c >= 0x80) return this.slowLeaf(open, v, close);
-      b[at++] = c;
-    }
-    this.len = at;
-    this.text(v);
-    at = this.len;
-    for (let i = 0; i < nc; i++) {
-      const c = close.charCodeAt(i);
-      if (c >= 0x80) {
-        this.len += b.write(close, this.len, 'utf8');
-        return;
-      }
-      b[at++] = c;
-    }
-    this.len = at;
-  }
-
-  private slowLeaf(open: string, v: string, close: string): void {
-    this.markup(open);
-    this.text(v);
-    this.markup(close);
-  }
-
   /** XmlWriter.plain, into bytes */
   plain(n: DataNode, parentNs: string): void {
     if (n.dflt && this.wd === 'explicit') return;
@@ -1047,7 +1015,11 @@ class ByteWriter {
       const v = n.value;
       if (v === null || v === '') this.markup(same ? t.empty : t.emptyNs);
       else if (t.prefixed) this.markup(prefixedElement(t, n.schema, v, same));
-      else this.leaf(same ? t.open : t.openNs, v, t.close);
+      else {
+        this.markup(same ? t.open : t.openNs);
+        this.text(v);
+        this.markup(t.close);
+      }
       return;
     }
     if (!t.inner) {
