@@ -24,20 +24,16 @@ export type DatastoreName = 'running' | 'candidate' | 'startup';
 export const HISTORY_DEPTH = 50;
 
 /**
- * A dirty candidate whose running.xml of the last commit was at most this
- * big is written to a staged file ahead of its commit (see stageAhead).
+ * A running.xml of at most this many bytes is small: a dirty candidate is
+ * staged ahead of its commit when the last running.xml was (see
+ * scheduleAhead), and a small staged file is fdatasynced on the main
+ * thread, a larger one on the thread pool (see StagedFile).
  */
-export const STAGE_AHEAD_MAX_BYTES = 256 * 1024;
+const SMALL_RUNNING_BYTES = 256 * 1024;
 
 /** what running.xml holds around the configuration */
 const CONFIG_HEAD = '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">';
 const CONFIG_TAIL = '</config>\n';
-
-/**
- * A staged running.xml of at most this many bytes is fdatasynced on the
- * main thread, a larger one on the thread pool (see StagedFile).
- */
-const STAGE_SYNC_MAX_BYTES = 256 * 1024;
 
 /** The candidate's serialisation, written (and fdatasynced, or its fdatasync started) before its commit. */
 interface StagedAhead {
@@ -333,7 +329,7 @@ export class Datastore {
     };
     let stageFailed = false;
     let stageError: unknown;
-    if (!staged && this.runningBytes > STAGE_SYNC_MAX_BYTES) {
+    if (!staged && this.runningBytes > SMALL_RUNNING_BYTES) {
       try {
         staged = stageNow();
       } catch (e) {
@@ -610,7 +606,7 @@ export class Datastore {
    */
   private scheduleAhead(): void {
     this.dropAhead();
-    if (this.runningBytes > STAGE_AHEAD_MAX_BYTES) return;
+    if (this.runningBytes > SMALL_RUNNING_BYTES) return;
     this.aheadTimer = setImmediate(() => {
       this.aheadTimer = null;
       const tree = this.trees.candidate;
@@ -626,7 +622,7 @@ export class Datastore {
 
   /** A new running.xml, staged (written over the spare when there is one). */
   private stage(data: Buffer): StagedFile {
-    return new StagedFile(this.runningFile, data, { spare: this.spareFile, syncNow: data.length <= STAGE_SYNC_MAX_BYTES });
+    return new StagedFile(this.runningFile, data, { spare: this.spareFile, syncNow: data.length <= SMALL_RUNNING_BYTES });
   }
 
   /** The staged file of `tree`, handed over to its commit; null when there is none. */

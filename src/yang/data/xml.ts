@@ -735,11 +735,16 @@ export function toXml(node: DataNode, opts: ToXmlOptions = {}): string {
       else w.node(c, '', 0);
     }
   } else {
-    const parentNs = node.parent && node.parent.schema.kind !== 'root' ? node.parent.schema.module.namespace : '';
+    const parentNs = parentNsOf(node);
     if (fast) w.plain(node, parentNs);
     else w.node(node, parentNs, 0);
   }
   return w.finish();
+}
+
+/** The namespace a subtree written on its own is declared against: its parent's (none at the top). */
+function parentNsOf(node: DataNode): string {
+  return node.parent && node.parent.schema.kind !== 'root' ? node.parent.schema.module.namespace : '';
 }
 
 /** A leaf whose value uses namespace prefixes, each prefix declared on it. */
@@ -807,7 +812,6 @@ class XmlWriter {
     this.buf = '';
     return this.out.length === 1 ? this.out[0] : this.out.join('');
   }
-
 
   private padOf(depth: number): string {
     if (!this.indent) return '';
@@ -897,7 +901,6 @@ class XmlWriter {
     if (this.buf.length > 65536) this.flush();
   }
 
-
   private flush(): void {
     if (this.buf) {
       // character access flattens the rope now, while its pieces are still young garbage
@@ -918,7 +921,7 @@ export interface ToXmlBytesOptions {
   tail?: string;
 }
 
-/** the buffer every toXmlBytes call writes into (grown as needed), then copied out at its length */
+/** the buffer every toXmlBytes call writes into (grown as needed); its result is a view of it */
 let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 
 /**
@@ -937,7 +940,7 @@ export function toXmlBytes(node: DataNode, opts: ToXmlBytesOptions = {}): Buffer
   if (node.schema.kind === 'root') {
     for (const c of node.children) w.plain(c, '');
   } else {
-    w.plain(node, node.parent && node.parent.schema.kind !== 'root' ? node.parent.schema.module.namespace : '');
+    w.plain(node, parentNsOf(node));
   }
   if (opts.tail) w.markup(opts.tail);
   return scratch.subarray(0, w.len);
