@@ -1,6 +1,6 @@
 // V8's worker threads (the JIT compiler, the garbage collector's helpers) at
 // SCHED_IDLE, so that they seldom hold a CPU that the main thread or a libuv
-// thread (the one waiting for an fsync) has been woken for.
+// thread has been woken for (for a commit's socket data or disk I/O).
 //
 // Measured on a 2-vCPU machine (bench/netconf.ts, 500 edit-config+commit
 // pairs): a woken libuv or main thread queued behind a compile job on one
@@ -22,7 +22,6 @@
 #include <node_api.h>
 #include <v8-platform.h>
 
-#include <errno.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -1,8 +1,8 @@
 /**
  * V8's worker threads (JIT compiler, garbage-collector helpers) at
  * SCHED_IDLE (native/background_threads.cc), so that the main thread and
- * the libuv thread waiting for a commit's fsync seldom queue behind a
- * compile job: such a job (TurboFan, 5-100 ms a function here) kept a
+ * the libuv threads, woken for a commit's socket data or disk I/O, seldom
+ * queue behind a compile job: such a job (TurboFan, 5-100 ms a function here) kept a
  * woken thread off the CPU for up to a scheduler tick (4 ms). It is less,
  * not nothing: with lazy preemption (kernel 6.18 here) the woken thread is
  * marked to run but the idle thread's CPU gets no interrupt, so it runs on

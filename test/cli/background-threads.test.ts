@@ -39,7 +39,7 @@ describe('cli: V8 worker threads at SCHED_IDLE (native/background_threads.cc)', 
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('exactly the V8 worker threads go SCHED_IDLE; the main thread and the libuv pool (fsync) stay normal', async () => {
+  it('exactly the V8 worker threads go SCHED_IDLE; the main thread and the libuv pool stay normal', async () => {
     // a network namespace of its own: the agent binds the RADIUS ports of the factory configuration
     const cmd = `ip link set lo up && exec "${process.execPath}" --v8-pool-size=3 --require tsx/cjs "${runner}" --data-dir "${tmp}" --netconf-listen 127.0.0.1:0`;
     child = spawn('unshare', ['-n', 'sh', '-c', cmd], {
@@ -65,7 +65,8 @@ describe('cli: V8 worker threads at SCHED_IDLE (native/background_threads.cc)', 
     }, 5000, '3 idle threads');
     assert.equal(idle.length, 3, 'one per V8 worker (--v8-pool-size=3), not the delayed-task thread');
     assert.equal(policies(pid).get(pid), 0, 'the main thread is SCHED_OTHER');
-    // a commit: its fdatasync and fsync run on the libuv pool (started by now), which stays normal
+    // a commit (its I/O is the main thread's for a small file; the libuv pool, which the agent's
+    // asynchronous file and crypto work has started by now, must stay normal all the same)
     const c = await connectInside(pid, port);
     try {
       await c.rpcOk(`<edit-config><target><candidate/></target><config><class-of-service xmlns="urn:flowtapd:yang:class-of-service"><forwarding-classes><class><name>t1</name><queue-num>1</queue-num></class></forwarding-classes></class-of-service></config></edit-config>`);
