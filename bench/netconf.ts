@@ -4,11 +4,8 @@
  *
  *   npx tsx bench/netconf.ts [--quick] [--commits-only]
  *
- * BENCH_AGENT_NODE_FLAGS (space-separated) adds Node flags to the agent's
- * command line, to study it: "--cpu-prof --cpu-prof-dir=DIR", "--trace-gc",
- * "--perf-basic-prof" (then perf record; the map is in /tmp).
- * BENCH_AGENT_STDOUT=FILE keeps the agent's standard output there (where
- * V8's --trace-gc and --trace-gc-nvp write).
+ * BENCH_AGENT_NODE_FLAGS and BENCH_AGENT_STDOUT study the agent (see
+ * bench/agent-study.ts; with --perf-basic-prof, perf record's map is in /tmp).
  *
  * As root it runs in a network namespace of its own (only loopback), so
  * that an agent already running on the machine (RADIUS port 3799, NETCONF
@@ -26,6 +23,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../src/netconf/client';
 import { idleClientJit } from './idle-jit';
+import { agentNodeFlags, agentStdout } from './agent-study';
 
 const QUICK = process.argv.includes('--quick');
 /** only the edit-config+commit latency (to study it) */
@@ -37,9 +35,9 @@ function startAgent(dir: string): Promise<{ child: ChildProcess; port: number }>
   return new Promise((resolve, reject) => {
     // tsx's CommonJS hook, not --import tsx: Node 20 runs --import hooks on a thread of their own
     // (an isolate with its own timers and collections), which the agent does not have in production
-    const child = spawn(process.execPath, [...(process.env.BENCH_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--require', 'tsx/cjs', path.join(__dirname, 'netconf-agent.ts'), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
+    const child = spawn(process.execPath, [...agentNodeFlags(), '--require', 'tsx/cjs', path.join(__dirname, 'netconf-agent.ts'), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
       env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'bench:bench' },
-      stdio: ['ignore', process.env.BENCH_AGENT_STDOUT ? fs.openSync(process.env.BENCH_AGENT_STDOUT, 'w') : 'ignore', 'pipe'],
+      stdio: ['ignore', agentStdout(), 'pipe'],
     });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => {

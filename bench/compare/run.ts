@@ -17,8 +17,8 @@
  * itself inside, starts both peers there (by PID: sshd, netconfd, flowtapd),
  * and removes everything at the end. A peer that cannot be set up is
  * reported with the reason, and its column shows "-".
- * BENCH_AGENT_NODE_FLAGS and BENCH_AGENT_STDOUT study flowtapd's agent as in
- * bench/netconf.ts (for example "--trace-gc").
+ * BENCH_AGENT_NODE_FLAGS and BENCH_AGENT_STDOUT study flowtapd's agent (see
+ * bench/agent-study.ts).
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -26,6 +26,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../../src/netconf/client';
 import { idleClientJit } from '../idle-jit';
+import { agentNodeFlags, agentStdout } from '../agent-study';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN_JS = "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))";
@@ -172,12 +173,10 @@ async function startFlowtapd(tmp: string, key: Buffer, pub: string): Promise<Pee
   const dataDir = path.join(tmp, 'flowtapd');
   let log = '';
   // tsx's CommonJS hook: no --import loader thread in the agent (see bench/netconf.ts)
-  // BENCH_AGENT_NODE_FLAGS and BENCH_AGENT_STDOUT as in bench/netconf.ts (to study the agent)
-  const flags = (process.env.BENCH_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const p = spawn(process.execPath, [...flags, '--require', 'tsx/cjs', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+  const p = spawn(process.execPath, [...agentNodeFlags(), '--require', 'tsx/cjs', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
     cwd: ROOT,
     env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
-    stdio: ['ignore', process.env.BENCH_AGENT_STDOUT ? fs.openSync(process.env.BENCH_AGENT_STDOUT, 'w') : 'ignore', 'pipe'],
+    stdio: ['ignore', agentStdout(), 'pipe'],
   });
   p.stderr!.on('data', (d) => (log += d));
   peer.procs.push(p);
