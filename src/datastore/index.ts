@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AgentError, ErrorList } from '../errors';
 import type { SchemaContext } from '../yang/schema';
-import type { DataNode } from '../yang/data/node';
+import { DataNode } from '../yang/data/node';
+import { syncTree } from '../yang/data/sync';
 import { clone, diff, newTree, parseXml, toXml, toXmlBytes, validate } from '../yang/data';
 import { undoValidation, type ValidationJournal } from '../yang/data/validate';
 import { fsyncDir, readIfExists, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
@@ -101,6 +102,17 @@ export class Datastore {
   private runningBytes = 0;
   private ahead: StagedAhead | null = null;
   private aheadTimer: NodeJS.Immediate | null = null;
+  /**
+   * A tree no one else holds, equal to running once caught up (see
+   * copyOf): the running tree a commit replaced. `twinOf` is the running
+   * tree it was last made equal to; `twinTimer` catches it up in the turn
+   * after the commit.
+   */
+  private twin: DataNode | null = null;
+  private twinOf: DataNode | null = null;
+  /** the running tree the last commit replaced, until the twin timer looks at it */
+  private retired: DataNode | null = null;
+  private twinTimer: NodeJS.Immediate | null = null;
 
   constructor(ctx: SchemaContext, dir: string) {
     this.ctx = ctx;
@@ -141,6 +153,7 @@ export class Datastore {
   load(factoryXml: string): { factory: boolean; confirmedCommitReverted: boolean } {
     fs.mkdirSync(this.historyDir, { recursive: true, mode: 0o700 });
     this.dropAhead();
+    this.dropTwin();
     this.removeStaleStaged();
     this.historySeqs = null;
     let factory = false;
@@ -212,6 +225,68 @@ export class Datastore {
 
   get(name: DatastoreName): DataNode {
     return this.trees[name];
+  }
+
+  /**
+   * A copy of a datastore's tree for the caller to change and store (set,
+   * commitDirect) or drop. When that tree is running (a candidate with no
+   * edit since the last commit is), the copy is the twin: the tree the last
+   * commit replaced, made equal to running in place (syncTree), so an edit
+   * allocates only what it changes instead of a copy of the configuration.
+   */
+  copyOf(name: DatastoreName): DataNode {
+    const tree = this.trees[name];
+    if (tree !== this.trees.running) return clone(tree);
+    this.adoptRetired();
+    const twin = this.twin;
+    if (!twin) return clone(tree);
+    this.twin = null;
+    if (this.twinOf !== tree) syncTree(twin, tree);
+    this.twinOf = null;
+    return twin;
+  }
+
+  /**
+   * After a commit: the running tree it replaced becomes the twin in the
+   * next turn of the event loop (after the reply is sent), once nothing
+   * here holds it any more (the candidate, startup, a confirmed commit's
+   * rollback, a staged file). Every reader of a stored tree reads it in
+   * one turn, or inside the datastore's queue, which the commit held.
+   */
+  private retire(old: DataNode): void {
+    if (this.twin || this.retired) return; // one twin is enough: the old tree is garbage
+    this.retired = old;
+    this.twinTimer = setImmediate(() => this.adoptRetired());
+  }
+
+  /** The retired tree made the twin (in its timer, or now when an edit comes first). */
+  private adoptRetired(): void {
+    const old = this.retired;
+    if (this.twinTimer) clearImmediate(this.twinTimer);
+    this.twinTimer = null;
+    this.retired = null;
+    if (!old || this.twin) return;
+    const held = old === this.trees.running || old === this.trees.candidate || old === this.trees.startup || old === this.confirmed?.rollbackTo || old === this.ahead?.tree;
+    if (held) return;
+    // A new root: caches keyed by a tree's root (NACM's rules of a running tree) never see
+    // this one changed, and whatever still held the old root finds it empty, not changed.
+    const root = new DataNode(old.schema);
+    root.children = old.children;
+    for (const c of root.children) c.parent = root;
+    root.index = old.index;
+    old.children = [];
+    old.index = undefined;
+    syncTree(root, this.trees.running);
+    this.twin = root;
+    this.twinOf = this.trees.running;
+  }
+
+  private dropTwin(): void {
+    if (this.twinTimer) clearImmediate(this.twinTimer);
+    this.twinTimer = null;
+    this.retired = null;
+    this.twin = null;
+    this.twinOf = null;
   }
 
   /** Replace a whole datastore (edit-config result, copy-config, discard-changes). Not for running: use commit. */
@@ -352,6 +427,7 @@ export class Datastore {
       });
       this.trees.running = next;
       this.runningBytes = bytes;
+      this.retire(before);
       this.events.onCommitted?.(cs);
       return failures.length ? new CommittedWithErrors(failures) : undefined;
     } finally {

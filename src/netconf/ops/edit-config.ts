@@ -53,7 +53,8 @@ export async function editConfig(call: RpcCall): Promise<string> {
     // update, delete per node), and the hidden rest is put back (src/nacm/enforce.ts)
     precheckEdit(access, edit);
     const view = access.restricted ? access.pruneRead(base) : base;
-    let work: DataNode = clone(view);
+    // unrestricted: a copy of the target from the datastore (for a target that is running, its twin: no clone)
+    let work: DataNode = view === base ? core.ds.copyOf(target) : clone(view);
     const checkWrite = undefined as ((node: DataNode, op: 'create' | 'update' | 'delete') => void) | undefined;
     let removed = false;
     if (dop === 'replace') {
