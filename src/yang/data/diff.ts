@@ -180,7 +180,7 @@ function walkPair(o: DataNode, n: DataNode, deletes: Change[], others: Change[],
     const s = pairChanges(old, c, deletes, others, opts);
     if (s) (userOrdered ??= new Set()).add(s);
   }
-  if (userOrdered) for (const s of userOrdered) moves(o, n, s, om.get(s)!, others, opts);
+  if (userOrdered) for (const s of userOrdered) if (!sameOrder(o, n, s, opts)) moves(o, n, s, om.get(s)!, others, opts);
 }
 
 /**
@@ -226,8 +226,8 @@ function walkAligned(o: DataNode, n: DataNode, deletes: Change[], others: Change
   }
   for (let j = 0; j < suf; j++) pair(oc[oEnd + j], nc[nEnd + j]);
   if (userOrdered) {
-    const all = keyMap(o, opts);
-    for (const s of userOrdered) moves(o, n, s, all.get(s)!, others, opts);
+    let all: KeyMap | undefined;
+    for (const s of userOrdered) if (!sameOrder(o, n, s, opts)) moves(o, n, s, (all ??= keyMap(o, opts)).get(s)!, others, opts);
   }
 }
 
@@ -265,8 +265,29 @@ function walkSmall(o: DataNode, n: DataNode, deletes: Change[], others: Change[]
     if (s && !(userOrdered ??= []).includes(s)) userOrdered.push(s);
   }
   if (userOrdered) {
-    const om = keyMap(o, opts);
-    for (const s of userOrdered) moves(o, n, s, om.get(s)!, others, opts);
+    let om: KeyMap | undefined;
+    for (const s of userOrdered) if (!sameOrder(o, n, s, opts)) moves(o, n, s, (om ??= keyMap(o, opts)).get(s)!, others, opts);
+  }
+}
+
+/**
+ * With opts.unique: true when the entries of user-ordered `s` have the same
+ * keys in the same order under o and n, so that no entry moved (moves()
+ * would find none, after building its maps and sequences).
+ */
+function sameOrder(o: DataNode, n: DataNode, s: SchemaNode, opts: DiffOptions): boolean {
+  if (!opts.unique) return false;
+  const oc = o.children;
+  const nc = n.children;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < oc.length && (oc[i].schema !== s || !keep(oc[i], opts))) i++;
+    while (j < nc.length && (nc[j].schema !== s || !keep(nc[j], opts))) j++;
+    if (i === oc.length || j === nc.length) return i === oc.length && j === nc.length;
+    if (!sameKey(oc[i], nc[j])) return false;
+    i++;
+    j++;
   }
 }
 

@@ -66,8 +66,9 @@ export function defaultValues(s: SchemaNode): string[] {
     }
     defaultCache.set(s, d);
   }
-  return d ?? [];
+  return d ?? NONE;
 }
+const NONE: string[] = [];
 
 export function isKey(s: SchemaNode): boolean {
   const p = s.parent;

@@ -12,7 +12,7 @@ import type { XPathValue } from '../xpath/api';
 import { toBoolean, xpath } from './deps';
 import { DataNode } from './node';
 import { defaultValues, isInner } from './schemautil';
-import { childPath, findChild, insertChild, nameKey, pathOf, removeChild, resolvePath } from './tree';
+import { childPath, findChild, insertChild, instances, nameKey, pathOf, removeChild, resolvePath } from './tree';
 
 export interface ValidateOptions {
   /** 'config': a configuration datastore (state nodes are errors); 'data': everything */
@@ -241,10 +241,8 @@ class Validator {
     const op = inOp || isOp(node);
     const plan = planOf(s, this.config && !op);
     if (plan.defaults) {
-      const present = new Set<SchemaNode>();
-      for (const c of node.children) present.add(c.schema);
       const allowed = node.schema.kind === 'root' ? this.topAllowed(node) : null;
-      this.addItems(node, plan.items, present, allowed);
+      this.addItems(node, plan.items, census(node), allowed);
     }
     const ch = node.children;
     for (let i = 0; i < ch.length; i++) {
@@ -254,16 +252,17 @@ class Validator {
     }
   }
 
-  private addItems(node: DataNode, items: Item[], present: Set<SchemaNode>, allowed: ((s: SchemaNode) => boolean) | null): void {
-    for (const it of items) {
+  private addItems(node: DataNode, items: Item[], present: Census, allowed: ((s: SchemaNode) => boolean) | null): void {
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
       if (allowed && !allowed(it.s)) continue;
       if (it.choice) {
-        const c = this.activeCase(it.choice, present) ?? it.choice.find((x) => x.c === it.s.defaultCase);
+        const c = activeCase(node, it.choice, present) ?? defaultCase(it.choice, it.s);
         if (c) this.addItems(node, c.items, present, null);
         continue;
       }
       const x = it.s;
-      if (present.has(x)) continue;
+      if (countOf(node, present, x)) continue;
       if (x.kind === 'container' && !x.presence) {
         const n = new DataNode(x);
         n.dflt = true;
@@ -271,20 +270,15 @@ class Validator {
         this.opts.journal?.push({ added: n });
       } else if (x.kind === 'leaf' || x.kind === 'leaf-list') {
         const dv = defaultValues(x);
-        if (!dv.length) continue;
-        for (const v of x.kind === 'leaf' ? dv.slice(0, 1) : dv) {
-          const n = new DataNode(x, v);
+        const upTo = x.kind === 'leaf' ? Math.min(1, dv.length) : dv.length;
+        for (let j = 0; j < upTo; j++) {
+          const n = new DataNode(x, dv[j]);
           n.dflt = true;
           insertChild(node, n);
           this.opts.journal?.push({ added: n });
         }
       }
     }
-  }
-
-  private activeCase(cases: CaseItem[], present: Set<SchemaNode>): CaseItem | undefined {
-    for (const c of cases) for (const m of c.members) if (present.has(m)) return c;
-    return undefined;
   }
 
   private remove(n: DataNode): void {
@@ -452,58 +446,38 @@ class Validator {
     return false;
   }
 
+  /**
+   * The checks of a node's children (mandatory, choices, min/max-elements,
+   * unique). Children are counted per schema node; the instances themselves
+   * are looked up only where a check needs them (a unique over a list of
+   * 100,000 entries walks the children, it does not copy them).
+   */
   private checkChildren(node: DataNode, plan: Plan): void {
-    const groups = new Map<SchemaNode, DataNode[]>();
-    for (const c of node.children) {
-      const g = groups.get(c.schema);
-      if (g) g.push(c);
-      else groups.set(c.schema, [c]);
-    }
     const allowed = node.schema.kind === 'root' ? this.topAllowed(node) : null;
-    this.checkItems(node, plan.items, groups, true, allowed);
+    this.checkItems(node, plan.items, census(node), true, allowed);
   }
 
   private checkItems(
     node: DataNode,
     items: Item[],
-    groups: Map<SchemaNode, DataNode[]>,
+    counts: Census,
     active: boolean,
     allowed: ((s: SchemaNode) => boolean) | null,
   ): void {
-    for (const it of items) {
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
       if (allowed && !allowed(it.s)) continue;
       const x = it.s;
       if (it.choice) {
-        const with_ = it.choice.filter((c) => {
-          for (const m of c.members) if (groups.has(m)) return true;
-          return false;
-        });
-        if (with_.length > 1) {
-          // default nodes of the other cases go silently (libyang does the same)
-          const explicit = with_.filter((c) => [...c.members].some((m) => groups.get(m)!.some((d) => !d.dflt)));
-          for (const c of with_) {
-            if (explicit.length && !explicit.includes(c)) for (const m of c.members) for (const d of groups.get(m) ?? []) this.remove(d);
-          }
-          if (explicit.length > 1) {
-            const second = explicit[1];
-            const first = [...second.members].map((m) => groups.get(m)?.[0]).find((d) => d);
-            this.err(
-              'bad-element',
-              `Data for both cases "${explicit[0].c.name}" and "${second.c.name}" exist.`,
-              first ? pathOf(first) : pathOf(node),
-              undefined,
-              { 'bad-element': first ? first.schema.name : x.name },
-            );
-          }
-        }
-        if (!with_.length && x.mandatory && active && !this.absentWhenFalse(node, x)) {
+        const first = activeCase(node, it.choice, counts);
+        if (first && moreThanOneCase(node, it.choice, first, counts)) this.casesInConflict(node, it.choice, counts, x);
+        if (!first && x.mandatory && active && !this.absentWhenFalse(node, x)) {
           this.err('data-missing', `Missing mandatory choice "${x.name}".`, pathOf(node), 'missing-choice', { 'missing-choice': x.name });
         }
-        for (const c of it.choice) this.checkItems(node, c.items, groups, active && with_[0] === c, null);
+        for (let j = 0; j < it.choice.length; j++) this.checkItems(node, it.choice[j].items, counts, active && first === it.choice[j], null);
         continue;
       }
-      const inst = groups.get(x);
-      const count = inst ? inst.length : 0;
+      const count = countOf(node, counts, x);
       if (!active && !count) continue;
       if (count === 0) {
         if ((x.mandatory && x.kind !== 'container') || x.minElements > 0) {
@@ -521,38 +495,59 @@ class Validator {
           this.err('operation-failed', `Too few "${x.name}" instances.`, childPath(node, x), 'too-few-elements');
         }
         if (count > x.maxElements) {
-          this.err('operation-failed', `Too many "${x.name}" instances.`, pathOf(inst![x.maxElements]), 'too-many-elements');
+          this.err('operation-failed', `Too many "${x.name}" instances.`, pathOf(instances(node, x)[x.maxElements]), 'too-many-elements');
         }
-        if (x.kind === 'list' && x.unique && x.unique.length && count > 1) this.unique(x, inst!);
+        if (x.kind === 'list' && x.unique && x.unique.length && count > 1) this.unique(x, node);
       }
     }
   }
 
-  private unique(list: SchemaNode, entries: DataNode[]): void {
+  /** Data in two cases of one choice: defaults of the other cases go, explicit data in two is an error. */
+  private casesInConflict(node: DataNode, cases: CaseItem[], counts: Census, x: SchemaNode): void {
+    const with_ = cases.filter((c) => caseHasData(node, c, counts));
+    // default nodes of the other cases go silently (libyang does the same)
+    const explicit = with_.filter((c) => node.children.some((d) => !d.dflt && c.members.has(d.schema)));
+    for (const c of with_) {
+      if (explicit.length && !explicit.includes(c)) for (const d of node.children.filter((d) => c.members.has(d.schema))) this.remove(d);
+    }
+    if (explicit.length > 1) {
+      const second = explicit[1];
+      const first = [...second.members].map((m) => node.children.find((d) => d.schema === m)).find((d) => d);
+      this.err(
+        'bad-element',
+        `Data for both cases "${explicit[0].c.name}" and "${second.c.name}" exist.`,
+        first ? pathOf(first) : pathOf(node),
+        undefined,
+        { 'bad-element': first ? first.schema.name : x.name },
+      );
+      }
+  }
+
+  /** The unique statements of `list` over its entries under `parent`. */
+  private unique(list: SchemaNode, parent: DataNode): void {
+    const entries = parent.children;
     for (const u of list.unique) {
       const seen = new Map<string, DataNode>();
-      for (const e of entries) {
-        const leaves: DataNode[] = [];
-        let complete = true;
-        for (const path of u.leaves) {
-          let cur: DataNode | undefined = e;
-          for (const step of path) {
-            cur = cur && findChild(cur, step);
-            if (!cur) break;
-          }
-          if (!cur || cur.value === null) {
-            complete = false;
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i];
+        if (e.schema !== list) continue;
+        // the key of the entry's unique leaves; an entry without one of them takes no part
+        let key: string | undefined = '';
+        for (let j = 0; j < u.leaves.length; j++) {
+          const v = uniqueLeaf(e, u.leaves[j])?.value;
+          if (v === undefined || v === null) {
+            key = undefined;
             break;
           }
-          leaves.push(cur);
+          key = j ? `${key}\u0001${v}` : v;
         }
-        if (!complete) continue;
-        const key = leaves.map((l) => l.value).join('\u0001');
+        if (key === undefined) continue;
         const prev = seen.get(key);
         if (!prev) {
           seen.set(key, e);
           continue;
         }
+        const leaves = u.leaves.map((path) => uniqueLeaf(e, path)!);
         const at = pathOf(e);
         const paths = leaves.map((l) => pathOf(l));
         for (const p of paths) Object.assign(at.ns, p.ns);
@@ -566,6 +561,67 @@ class Validator {
       }
     }
   }
+}
+
+/**
+ * How many children of a node are instances of each schema node: counted
+ * once for a large node, by a scan of the children for a small one (no
+ * allocation: validation visits every inner node of the configuration at
+ * every commit).
+ */
+type Census = Map<SchemaNode, number> | null;
+const SCAN_UP_TO = 16;
+
+function census(node: DataNode): Census {
+  const ch = node.children;
+  if (ch.length <= SCAN_UP_TO) return null;
+  const counts = new Map<SchemaNode, number>();
+  for (let i = 0; i < ch.length; i++) {
+    const s = ch[i].schema;
+    counts.set(s, (counts.get(s) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function countOf(node: DataNode, counts: Census, s: SchemaNode): number {
+  if (counts) return counts.get(s) ?? 0;
+  const ch = node.children;
+  let n = 0;
+  for (let i = 0; i < ch.length; i++) if (ch[i].schema === s) n++;
+  return n;
+}
+
+function caseHasData(node: DataNode, c: CaseItem, counts: Census): boolean {
+  if (counts) {
+    for (const m of c.members) if (counts.has(m)) return true;
+    return false;
+  }
+  const ch = node.children;
+  for (let i = 0; i < ch.length; i++) if (c.members.has(ch[i].schema)) return true;
+  return false;
+}
+
+function moreThanOneCase(node: DataNode, cases: CaseItem[], first: CaseItem, counts: Census): boolean {
+  for (let i = 0; i < cases.length; i++) if (cases[i] !== first && caseHasData(node, cases[i], counts)) return true;
+  return false;
+}
+
+/** The first case (in schema order) with data under the node. */
+function activeCase(node: DataNode, cases: CaseItem[], counts: Census): CaseItem | undefined {
+  for (let i = 0; i < cases.length; i++) if (caseHasData(node, cases[i], counts)) return cases[i];
+  return undefined;
+}
+
+function defaultCase(cases: CaseItem[], choice: SchemaNode): CaseItem | undefined {
+  for (let i = 0; i < cases.length; i++) if (cases[i].c === choice.defaultCase) return cases[i];
+  return undefined;
+}
+
+/** The leaf at `path` (schema nodes, descendant steps) below a list entry. */
+function uniqueLeaf(entry: DataNode, path: SchemaNode[]): DataNode | undefined {
+  let cur: DataNode | undefined = entry;
+  for (let i = 0; i < path.length && cur; i++) cur = findChild(cur, path[i]);
+  return cur;
 }
 
 /**
