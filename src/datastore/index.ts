@@ -422,8 +422,9 @@ export class Datastore {
       const failures = await runTransaction(this.appliers, cs, async () => {
         if (stageFailed) throw stageError;
         staged ??= stageNow();
-        await staged.install();
-        this.writeHistory(next, 'link');
+        // the history's link and the pruned entry moved to the spare go to disk with the
+        // directory fsync of the commit: the spare's next fdatasync is then the data alone
+        await staged.install(() => this.writeHistory(next, 'link'));
       });
       this.trees.running = next;
       this.runningBytes = bytes;

@@ -71,9 +71,12 @@ let stagedSeq = 0;
  * unwritten extents: its fdatasync then waits for a kernel worker to
  * convert them, and the blocks the pruned file frees are discarded. Written
  * over in place, the same blocks are reused and the fdatasync is the data
- * write and a cache flush. The spare is taken by rename (so it is ours
- * alone), used only when it is a regular file with no other link, and cut
- * to the new length.
+ * write and a cache flush. The spare is written where it is (it becomes
+ * the temporary file, and install() renames it): a rename here would dirty
+ * its inode in a journal transaction of its own, which the fdatasync would
+ * then have to commit (measured: 0.22-0.29 ms against 0.15-0.17 at p50).
+ * It is used only when it is a regular file with no other link and no other
+ * staged file of this process has it, and cut to the new length.
  */
 export class StagedFile {
   readonly tmp: string;
@@ -81,6 +84,8 @@ export class StagedFile {
   /** the thread pool's fdatasync; undefined when it was done in the constructor */
   private synced: Promise<void> | undefined;
   private used = false;
+  /** the spare this file is written in (see takeSpare), until installed or dropped */
+  private spare: string | undefined;
 
   constructor(
     readonly file: string,
@@ -88,8 +93,9 @@ export class StagedFile {
     opts: { mode?: number; spare?: string; syncNow?: boolean } = {},
   ) {
     const { mode = 0o600, spare, syncNow = false } = opts;
-    this.tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++stagedSeq}.tmp`);
-    const reused = spare === undefined ? undefined : takeSpare(spare, this.tmp, mode);
+    const reused = spare === undefined ? undefined : takeSpare(spare, mode);
+    this.tmp = reused !== undefined ? spare! : path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++stagedSeq}.tmp`);
+    if (reused !== undefined) this.spare = spare;
     const fd = (this.fd = reused ?? fs.openSync(this.tmp, 'w', mode));
     try {
       const n = writeAll(fd, data);
@@ -97,7 +103,8 @@ export class StagedFile {
       if (syncNow) fs.fdatasyncSync(fd);
     } catch (e) {
       fs.closeSync(fd);
-      fs.rmSync(this.tmp, { force: true });
+      fs.rmSync(this.tmp, { force: true }); // a full file system keeps no half-written file, nor the spare
+      this.releaseSpare();
       throw e;
     }
     if (syncNow) return;
@@ -108,8 +115,11 @@ export class StagedFile {
   /**
    * Once the data is on disk, rename over the target and fsync the
    * directory: when the returned promise resolves, the new file is durable.
+   * `beforeDirSync` runs between the two: changes of the directory made
+   * there (the datastore's history link and pruning) go to disk with the
+   * same fsync.
    */
-  async install(): Promise<void> {
+  async install(beforeDirSync?: () => void): Promise<void> {
     if (this.used) throw new Error('staged file installed twice');
     this.used = true;
     if (this.synced) {
@@ -126,7 +136,10 @@ export class StagedFile {
     } catch (e) {
       fs.rmSync(this.tmp, { force: true });
       throw e;
+    } finally {
+      this.releaseSpare();
     }
+    beforeDirSync?.();
     fsyncDir(path.dirname(this.file));
   }
 
@@ -138,36 +151,50 @@ export class StagedFile {
   }
 
   private cleanup(): void {
-    const rm = (): void => fs.close(this.fd, () => fs.unlink(this.tmp, () => undefined));
+    // A spare stays the spare (its content does not matter): free at once for the next staged
+    // file, which writes it through a descriptor of its own. This one is closed once no
+    // fdatasync runs on it; a temporary file of its own is then removed.
+    const spare = this.spare !== undefined;
+    this.releaseSpare();
+    const rm = (): void => fs.close(this.fd, () => (spare ? undefined : fs.unlink(this.tmp, () => undefined)));
     if (this.synced) this.synced.then(rm, rm);
     else rm();
   }
+
+  private releaseSpare(): void {
+    if (this.spare !== undefined) sparesInUse.delete(this.spare);
+    this.spare = undefined;
+  }
 }
 
+/** spares a staged file of this process is written in */
+const sparesInUse = new Set<string>();
+
 /**
- * Move `spare` to `tmp` and open it for writing over, or undefined (and no
- * `tmp` left) when there is no spare or it is not a plain file of ours
- * alone: then the caller creates a new file.
+ * Open `spare` for writing over, or undefined when there is none, another
+ * staged file has it, or it is not a plain file of ours alone (then it is
+ * removed, and the caller creates a new file).
  */
-function takeSpare(spare: string, tmp: string, mode: number): number | undefined {
+function takeSpare(spare: string, mode: number): number | undefined {
+  if (sparesInUse.has(spare)) return undefined;
+  let fd: number | undefined;
   try {
-    fs.renameSync(spare, tmp);
+    fd = fs.openSync(spare, fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW);
   } catch {
     return undefined;
   }
-  let fd: number | undefined;
   try {
-    fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW);
     const st = fs.fstatSync(fd);
     if (st.isFile() && st.nlink === 1) {
       if ((st.mode & 0o7777) !== mode) fs.fchmodSync(fd, mode);
+      sparesInUse.add(spare);
       return fd;
     }
   } catch {
     /* not usable: a new file instead */
   }
-  if (fd !== undefined) fs.closeSync(fd);
-  fs.rmSync(tmp, { force: true });
+  fs.closeSync(fd);
+  fs.rmSync(spare, { force: true });
   return undefined;
 }
 
