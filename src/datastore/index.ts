@@ -117,33 +117,29 @@ export class Datastore {
   constructor(ctx: SchemaContext, dir: string) {
     this.ctx = ctx;
     this.dir = dir;
+    this.runningFile = path.join(dir, 'running.xml');
+    this.startupFile = path.join(dir, 'startup.xml');
+    this.confirmFile = path.join(dir, 'confirmed-commit-rollback.xml');
+    this.historyDir = path.join(dir, 'rollback');
+    this.spareFile = path.join(dir, '.running.xml.spare');
     const empty = newTree(ctx);
     this.trees = { running: empty, candidate: clone(empty), startup: clone(empty) };
   }
 
-  get runningFile(): string {
-    return path.join(this.dir, 'running.xml');
-  }
-  get startupFile(): string {
-    return path.join(this.dir, 'startup.xml');
-  }
+  // the files' paths, made once (a commit uses several)
+  readonly runningFile: string;
+  readonly startupFile: string;
   /**
    * The configuration before a confirmed commit that is not confirmed yet:
    * RFC 6241 8.4.1, a restart before the confirmation restores it.
    */
-  get confirmFile(): string {
-    return path.join(this.dir, 'confirmed-commit-rollback.xml');
-  }
-  get historyDir(): string {
-    return path.join(this.dir, 'rollback');
-  }
+  readonly confirmFile: string;
+  readonly historyDir: string;
   /**
    * The rollback entry pruned last, kept to be written over by the next
    * staged running.xml instead of creating a new file (see StagedFile).
    */
-  get spareFile(): string {
-    return path.join(this.dir, '.running.xml.spare');
-  }
+  readonly spareFile: string;
 
   /**
    * Read running (and startup) from the data directory. With neither file,
@@ -571,6 +567,7 @@ export class Datastore {
   /** sequence numbers of the kept history files, oldest first (read from the directory once) */
   private historySeqs: number[] | null = null;
 
+  /** The history's sequence numbers, oldest first (the datastore's own array: copy it to change it). */
   private historyFiles(): number[] {
     if (this.historySeqs === null) {
       let names: string[] = [];
@@ -585,11 +582,11 @@ export class Datastore {
         .map((m) => Number(m[1]))
         .sort((a, b) => a - b);
     }
-    return [...this.historySeqs];
+    return this.historySeqs;
   }
 
   private historyFile(seq: number): string {
-    return path.join(this.historyDir, `${String(seq).padStart(10, '0')}.xml`);
+    return `${this.historyDir}${path.sep}${String(seq).padStart(10, '0')}.xml`;
   }
 
   /**
@@ -609,7 +606,7 @@ export class Datastore {
     const seqs = this.historyFiles();
     const seq = ++this.historySeq;
     const file = this.historyFile(seq);
-    this.historySeqs = [...seqs, seq];
+    seqs.push(seq);
     if (how === 'copy') writeFileAtomic(file, text ?? this.serialise(tree));
     else {
       try {
@@ -624,9 +621,7 @@ export class Datastore {
         writeFileAtomicAsync(file, text).then(settle, settle);
       }
     }
-    const all = this.historySeqs;
-    const drop = all.slice(0, Math.max(0, all.length - HISTORY_DEPTH));
-    this.historySeqs = all.slice(drop.length);
+    const drop = seqs.length > HISTORY_DEPTH ? seqs.splice(0, seqs.length - HISTORY_DEPTH) : [];
     for (const [i, old] of drop.entries()) {
       this.historyPending.delete(old);
       const gone = this.historyFile(old);
@@ -641,7 +636,7 @@ export class Datastore {
 
   /** Committed configurations, newest first: index 0 is the active one. */
   history(): { index: number; seq: number; time: Date }[] {
-    const seqs = this.historyFiles().reverse();
+    const seqs = [...this.historyFiles()].reverse();
     return seqs.map((seq, index) => {
       if (this.historyPending.has(seq)) return { index, seq, time: new Date() };
       let time: Date;
@@ -656,7 +651,7 @@ export class Datastore {
 
   /** Load committed configuration N (0 = active) into the candidate. */
   rollbackToCandidate(n: number): void {
-    const seqs = this.historyFiles().reverse();
+    const seqs = [...this.historyFiles()].reverse();
     if (!Number.isInteger(n) || n < 0 || n >= seqs.length) {
       throw new AgentError('invalid-value', `No committed configuration ${n}: ${seqs.length} are kept (0..${seqs.length - 1}).`, {
         info: { 'bad-element': 'rollback' },

@@ -59,7 +59,11 @@ export async function runTransaction(
   cs: ChangeSet,
   commitPoint: () => Promise<void> | void,
 ): Promise<ApplyFailure[]> {
-  for (const a of appliers) if (a.validate) await a.validate(cs);
+  for (const a of appliers) {
+    if (!a.validate) continue;
+    const v = a.validate(cs);
+    if (v) await v;
+  }
   const prepared: { name: string; p: Prepared }[] = [];
   const abortAll = async (): Promise<void> => {
     for (const { p } of prepared.reverse()) {
@@ -72,7 +76,9 @@ export async function runTransaction(
   };
   for (const a of appliers) {
     try {
-      const p = await a.prepare(cs);
+      // most appliers answer at once: no promise and microtask turn for those
+      const r = a.prepare(cs);
+      const p = r instanceof Promise ? await r : r;
       if (p) prepared.push({ name: a.name, p });
     } catch (e) {
       await abortAll();
@@ -89,7 +95,8 @@ export async function runTransaction(
   const failures: ApplyFailure[] = [];
   for (const { name, p } of prepared) {
     try {
-      await p.apply();
+      const r = p.apply();
+      if (r) await r;
     } catch (e) {
       failures.push({ applier: name, message: (e as Error).message });
     }

@@ -11,17 +11,22 @@ import { normalizeCryptHash } from '../auth';
 
 const SYS = 'ietf-system';
 
-function childrenNamed(n: DataNode, name: string): DataNode[] {
-  return n.children.filter((c) => c.schema.name === name && c.schema.module.name === SYS);
+function named(c: DataNode, name: string): boolean {
+  return c.schema.name === name && c.schema.module.name === SYS;
 }
 
 /** Hash `$0$` passwords of /system/authentication/user in place. Returns how many were hashed. */
 export function hashCleartextPasswords(root: DataNode): number {
+  // every commit passes here: plain loops, nothing allocated on the way down
   let n = 0;
-  for (const sys of childrenNamed(root, 'system')) {
-    for (const auth of childrenNamed(sys, 'authentication')) {
-      for (const user of childrenNamed(auth, 'user')) {
-        for (const pw of childrenNamed(user, 'password')) {
+  for (const sys of root.children) {
+    if (!named(sys, 'system')) continue;
+    for (const auth of sys.children) {
+      if (!named(auth, 'authentication')) continue;
+      for (const user of auth.children) {
+        if (!named(user, 'user')) continue;
+        for (const pw of user.children) {
+          if (!named(pw, 'password')) continue;
           const v = pw.value;
           if (v === null || v === undefined || !v.startsWith('$0$')) continue;
           try {

@@ -32,14 +32,27 @@ type NodeSet = DataNode[];
 class EvalCache {
   constructor(readonly persistent: boolean) {}
   root: DataNode | null = null;
+  // made when first used: most evaluations need one of them or none
+  private _paths?: Map<Expr, NodeSet>;
+  private _sets?: Map<Expr, Set<string>>;
+  private _groups?: Map<DataNode, Map<SchemaNode, NodeSet>>;
+  private _keyed?: Map<DataNode, Map<Step, Map<string, NodeSet>>>;
   /** results of context-free absolute paths */
-  paths = new Map<Expr, NodeSet>();
+  get paths(): Map<Expr, NodeSet> {
+    return (this._paths ??= new Map());
+  }
   /** string-values of those results, for `=` */
-  sets = new Map<Expr, Set<string>>();
+  get sets(): Map<Expr, Set<string>> {
+    return (this._sets ??= new Map());
+  }
   /** children of big nodes grouped by schema node */
-  groups = new Map<DataNode, Map<SchemaNode, NodeSet>>();
+  get groups(): Map<DataNode, Map<SchemaNode, NodeSet>> {
+    return (this._groups ??= new Map());
+  }
   /** keyed predicates: parent -> step -> leaf value -> entries */
-  keyed = new Map<DataNode, Map<Step, Map<string, NodeSet>>>();
+  get keyed(): Map<DataNode, Map<Step, Map<string, NodeSet>>> {
+    return (this._keyed ??= new Map());
+  }
 }
 
 const CACHE_KEY = Symbol('xpath-eval-cache');
