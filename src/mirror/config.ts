@@ -93,6 +93,26 @@ export function readMirrorConfig(running: DataNode): MirrorConfig {
 
 const PROTOCOLS: Record<string, number> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmp6: 58, ospf: 89, pim: 103, sctp: 132 };
 /** Port ranges are expanded into single-port rules up to this many ports per range. */
+/**
+ * Two mirror configurations hold the same values (plain data: objects,
+ * arrays, strings, numbers, booleans; an undefined member counts as
+ * absent). Asked at every commit: compared in place, no text built.
+ */
+export function sameConfig(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameConfig(a[i], b[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  for (const k in ao) if (ao[k] !== undefined && !sameConfig(ao[k], bo[k])) return false;
+  for (const k in bo) if (bo[k] !== undefined && ao[k] === undefined) return false;
+  return true;
+}
+
 export const MAX_RANGE_EXPANSION = 1024;
 
 function ports(list: string[]): (number | undefined)[] {

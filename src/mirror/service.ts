@@ -23,7 +23,7 @@ import {
   type RadiusServerConfig,
 } from '../radius';
 import { errorCauseOf } from '../radius';
-import { MirrorConfig, readMirrorConfig } from './config';
+import { MirrorConfig, readMirrorConfig, sameConfig } from './config';
 import { GroupLoad, groupLoad, leastLoaded, pickGroup, planGroupMoves, rebalanceGroups, Move } from './pool';
 import { JournalOp, MirrorSession, StateStore, Subscriber } from './store';
 import type { Logger } from '../log';
@@ -795,25 +795,6 @@ const ANNOUNCE_SLICE = 256;
 /** Mirror groups available (the dataplane's reserved shared actions). */
 const MAX_GROUPS = 4096;
 
-/**
- * Two mirror configurations hold the same values (plain data: objects,
- * arrays, strings, numbers, booleans; an undefined member counts as
- * absent). Asked at every commit: compared in place, no text built.
- */
-function sameConfig(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameConfig(a[i], b[i])) return false;
-    return true;
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  for (const k in ao) if (ao[k] !== undefined && !sameConfig(ao[k], bo[k])) return false;
-  for (const k in bo) if (bo[k] !== undefined && ao[k] === undefined) return false;
-  return true;
-}
 
 function addressesOf(s: Subscriber): string[] {
   const out: string[] = [];

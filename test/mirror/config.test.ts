@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import { loadContext } from '../../src/yang/context';
 import { parseXml, validate } from '../../src/yang/data';
 import { IMPLEMENTED_MODULES, searchPath } from '../../src/daemon/modules';
-import { readMirrorConfig } from '../../src/mirror/config';
+import { readMirrorConfig, sameConfig } from '../../src/mirror/config';
 
 const CONFIG = `
 <interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces" xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">
@@ -62,5 +62,42 @@ describe('mirror: the LI configuration read from running', () => {
     assert.deepEqual(c.pool, []);
     assert.equal(c.maximumSessions, 2048);
     assert.equal(c.radius.coaPort, 3799);
+  });
+
+  it('sameConfig tells a changed configuration from an equal one (every commit asks it)', () => {
+    const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+    const read = (xml: string) => {
+      const tree = parseXml(ctx, `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">${xml}</config>`, { type: 'config', unwrap: true });
+      validate(ctx, tree, { type: 'config' });
+      return readMirrorConfig(tree);
+    };
+    const base = read(CONFIG);
+    assert.ok(sameConfig(base, read(CONFIG)), 'read twice from the same text');
+    // a change of what mirroring depends on, one at a time: each is seen
+    const changes: [string, string][] = [
+      ['<enabled>false</enabled>', ''],
+      ['<dscp>46</dscp>', '<dscp>45</dscp>'],
+      ['<maximum-sessions>10</maximum-sessions>', '<maximum-sessions>11</maximum-sessions>'],
+      ['<source-ipv4-address>192.0.2.1</source-ipv4-address>', ''],
+      ['<interfaces>vt1</interfaces>', ''],
+      ['<protocol>tcp</protocol>', ''],
+      ['<secret>s3cret</secret>', '<secret>other</secret>'],
+      ['<flow-tap/>', ''],
+    ];
+    for (const [from, to] of changes) {
+      assert.ok(CONFIG.includes(from), from);
+      const other = read(CONFIG.replace(from, to));
+      assert.equal(sameConfig(base, other), false, `${from} -> ${to || 'nothing'}`);
+      assert.equal(sameConfig(other, base), false, `${to || 'nothing'} -> ${from}`);
+      // the same verdict as comparing the two as JSON text
+      assert.notEqual(JSON.stringify(base), JSON.stringify(other));
+    }
+    // members absent and undefined are the same; order of members does not matter; NaN equals NaN
+    assert.ok(sameConfig({ a: 1, b: undefined }, { a: 1 }));
+    assert.ok(sameConfig({ a: 1, b: [1, 'x'] }, { b: [1, 'x'], a: 1 }));
+    assert.ok(sameConfig({ n: NaN }, { n: NaN }));
+    assert.equal(sameConfig({ a: [1, 2] }, { a: [2, 1] }), false);
+    assert.equal(sameConfig({ a: [1] }, { a: { 0: 1 } }), false);
+    assert.equal(sameConfig({ a: null }, { a: {} }), false);
   });
 });
