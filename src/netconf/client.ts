@@ -9,7 +9,8 @@
  * Used by `flowtapd show`, the benchmarks and the NETCONF test suites.
  */
 import { EventEmitter } from 'events';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { ClientChannel, ConnectConfig } from 'ssh2';
+import { Client } from './transport/ssh2';
 import { FrameDecoder, encodeMessage, type FramingMode } from './framing';
 import { parseXmlDocument, type XmlElement } from '../xml/dom';
 

@@ -6,7 +6,7 @@
  */
 import { promises as fsp, constants as fsc } from 'fs';
 import * as path from 'path';
-import { utils } from 'ssh2';
+import { utils } from './ssh2';
 
 export class HostKeyError extends Error {
   readonly file: string;

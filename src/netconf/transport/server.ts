@@ -6,7 +6,8 @@
  */
 import { AuthThrottle } from './auth-throttle';
 import * as net from 'net';
-import { Server, utils, type Connection, type AuthContext, type ServerChannel, type ClientInfo } from 'ssh2';
+import type { Connection, AuthContext, ServerChannel, ClientInfo } from 'ssh2';
+import { Server, utils } from './ssh2';
 import { loadOrCreateHostKeys } from './hostkeys';
 import { SshNetconfSession, type SessionHost } from './session';
 import type { AuthRequest, NetconfSession, ServerOptions, TerminationReason, TransportCounters } from './types';
