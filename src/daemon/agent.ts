@@ -99,7 +99,7 @@ export class Agent implements AgentCore {
       name: 'config-change-notification',
       prepare: (cs) => {
         if (!this.notifications.hasSubscribers()) return null;
-        const b: NonNullable<typeof built> = { cs, timer: setImmediate(() => void (b.tree = this.buildEvent(changeJson(cs)))) };
+        const b: NonNullable<typeof built> = { cs, timer: setImmediate(() => void (b.tree = this.buildEvent(JSON.stringify(changeJson(cs))))) };
         built = b;
         const drop = (): void => {
           clearImmediate(b.timer);
@@ -247,13 +247,17 @@ export class Agent implements AgentCore {
       this.opts.log.error('notification-build-failed', { error: `not a notification: ${JSON.stringify(key)}` });
       return;
     }
-    this.notifications.publishLazy(key.slice(0, colon), key.slice(colon + 1), () => this.buildEvent(event) ?? newTree(this.ctx));
+    // the replay log keeps the event as its JSON text until it is built: one string per
+    // event instead of the objects it was made of, for the young generation to copy and
+    // promote (a config-change event per commit, 1,000 of them kept)
+    const text = JSON.stringify(event);
+    this.notifications.publishLazy(key.slice(0, colon), key.slice(colon + 1), () => this.buildEvent(text) ?? newTree(this.ctx));
   }
 
-  /** The notification tree of an RFC 7951 JSON event (null, logged, when it does not fit the model). */
-  private buildEvent(event: Record<string, unknown>): DataNode | null {
+  /** The notification tree of an RFC 7951 JSON event's text (null, logged, when it does not fit the model). */
+  private buildEvent(json: string): DataNode | null {
     try {
-      return parseJson(this.ctx, JSON.stringify(event), { type: 'notification' });
+      return parseJson(this.ctx, json, { type: 'notification' });
     } catch (e) {
       this.opts.log.error('notification-build-failed', { error: (e as Error).message });
       return null;
