@@ -77,10 +77,13 @@ export class CommittedWithErrors extends AgentError {
 }
 
 /**
- * Trees held here are never changed in place once stored: every writer
- * (edit-config, copy-config, commit, validate) works on a clone and stores
- * the result. So an unchanged candidate is the running tree itself, not a
- * copy, and a commit or discard-changes costs no clone of the configuration.
+ * Trees held here are never changed in place while stored: every writer
+ * (edit-config, copy-config, commit, validate) works on a copy (copyOf) and
+ * stores the result. So an unchanged candidate is the running tree itself,
+ * not a copy, and a commit or discard-changes costs no clone of the
+ * configuration. The one tree changed in place is the one a commit has
+ * just replaced, once nothing here holds it: it becomes the twin, the next
+ * edit's copy of running (see retire).
  */
 export class Datastore {
   /** how soon a confirmed commit's rollback that failed (on its timer, or its session closing) is tried again */
