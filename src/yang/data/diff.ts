@@ -4,7 +4,7 @@
  */
 import type { SchemaNode } from '../schema';
 import { DataNode } from './node';
-import { jsonPathOf, keyValues } from './tree';
+import { jsonPathOf, keyValues, sameIndexKey } from './tree';
 
 export interface Change {
   op: 'create' | 'delete' | 'modify' | 'move';
@@ -134,18 +134,6 @@ function emitSubtree(n: DataNode, op: 'create' | 'delete', into: Change[], opts:
 /** Children count up to which a pair of nodes is matched by linear search instead of key maps. */
 const SMALL = 8;
 
-/**
- * indexKey(a) === indexKey(b) for two children of the same parent, without
- * building the key strings: single instances match by schema, leaf-list
- * entries by value, list entries by innerKey.
- */
-function sameKey(a: DataNode, b: DataNode): boolean {
-  const s = a.schema;
-  if (s !== b.schema) return false;
-  if (s.kind === 'leaf-list') return (a.value ?? '') === (b.value ?? '');
-  if (s.kind === 'list') return a === b || innerKey(a) === innerKey(b);
-  return true;
-}
 
 function walkPair(o: DataNode, n: DataNode, deletes: Change[], others: Change[], opts: DiffOptions): void {
   if (o.children.length <= SMALL && n.children.length <= SMALL) {
@@ -180,7 +168,7 @@ function walkPair(o: DataNode, n: DataNode, deletes: Change[], others: Change[],
     const s = pairChanges(old, c, deletes, others, opts);
     if (s) (userOrdered ??= new Set()).add(s);
   }
-  if (userOrdered) for (const s of userOrdered) if (!sameOrder(o, n, s, opts)) moves(o, n, s, om.get(s)!, others, opts);
+  if (userOrdered) reportMoves(o, n, userOrdered, others, opts, om);
 }
 
 /**
@@ -198,9 +186,9 @@ function walkAligned(o: DataNode, n: DataNode, deletes: Change[], others: Change
   const nc = opts.ignoreDefaults ? withoutDefaults(n.children) : n.children;
   const min = Math.min(oc.length, nc.length);
   let pre = 0;
-  while (pre < min && sameKey(oc[pre], nc[pre])) pre++;
+  while (pre < min && sameIndexKey(oc[pre], nc[pre])) pre++;
   let suf = 0;
-  while (suf < min - pre && sameKey(oc[oc.length - 1 - suf], nc[nc.length - 1 - suf])) suf++;
+  while (suf < min - pre && sameIndexKey(oc[oc.length - 1 - suf], nc[nc.length - 1 - suf])) suf++;
   const oEnd = oc.length - suf;
   const nEnd = nc.length - suf;
   const om = pre < oEnd && pre < nEnd ? keyMapOf(oc, pre, oEnd, opts) : undefined;
@@ -225,10 +213,7 @@ function walkAligned(o: DataNode, n: DataNode, deletes: Change[], others: Change
     else emitSubtree(c, 'create', others, opts);
   }
   for (let j = 0; j < suf; j++) pair(oc[oEnd + j], nc[nEnd + j]);
-  if (userOrdered) {
-    let all: KeyMap | undefined;
-    for (const s of userOrdered) if (!sameOrder(o, n, s, opts)) moves(o, n, s, (all ??= keyMap(o, opts)).get(s)!, others, opts);
-  }
+  if (userOrdered) reportMoves(o, n, userOrdered, others, opts);
 }
 
 /** The children that are not defaults (the array itself when none is). */
@@ -264,9 +249,19 @@ function walkSmall(o: DataNode, n: DataNode, deletes: Change[], others: Change[]
     const s = pairChanges(old, c, deletes, others, opts);
     if (s && !(userOrdered ??= []).includes(s)) userOrdered.push(s);
   }
-  if (userOrdered) {
-    let om: KeyMap | undefined;
-    for (const s of userOrdered) if (!sameOrder(o, n, s, opts)) moves(o, n, s, (om ??= keyMap(o, opts)).get(s)!, others, opts);
+  if (userOrdered) reportMoves(o, n, userOrdered, others, opts);
+}
+
+/**
+ * The moves among the entries of each user-ordered list or leaf-list of
+ * `userOrdered` whose order may have changed; `om`: keyMap(o), when the
+ * caller has it (made here only when a move is possible).
+ */
+function reportMoves(o: DataNode, n: DataNode, userOrdered: Iterable<SchemaNode>, others: Change[], opts: DiffOptions, om?: KeyMap): void {
+  for (const s of userOrdered) {
+    if (sameOrder(o, n, s, opts)) continue;
+    om ??= keyMap(o, opts);
+    moves(o, n, s, om.get(s)!, others, opts);
   }
 }
 
@@ -285,7 +280,7 @@ function sameOrder(o: DataNode, n: DataNode, s: SchemaNode, opts: DiffOptions): 
     while (i < oc.length && (oc[i].schema !== s || !keep(oc[i], opts))) i++;
     while (j < nc.length && (nc[j].schema !== s || !keep(nc[j], opts))) j++;
     if (i === oc.length || j === nc.length) return i === oc.length && j === nc.length;
-    if (!sameKey(oc[i], nc[j])) return false;
+    if (!sameIndexKey(oc[i], nc[j])) return false;
     i++;
     j++;
   }
@@ -295,7 +290,7 @@ function sameOrder(o: DataNode, n: DataNode, s: SchemaNode, opts: DiffOptions): 
 function firstIn(arr: DataNode[], x: DataNode, upTo: number, opts: DiffOptions): DataNode | undefined {
   for (let j = 0; j < upTo; j++) {
     const c = arr[j];
-    if (keep(c, opts) && sameKey(c, x)) return c;
+    if (keep(c, opts) && sameIndexKey(c, x)) return c;
   }
   return undefined;
 }

@@ -33,6 +33,7 @@
  *   findLeafListEntry, instances, ensureChild, insertChild, removeChild,
  *   moveChild, pathOf (prefixed + pathNs, and JSON form), childPath,
  *   resolvePath (JSON instance-identifier -> node), walk, keyValues.
+ * - syncTree(dst, src): dst made equal to src in place, its nodes reused.
  * - diff(old, new, { expand?, ignoreDefaults?, unique? }) -> Change[] (deletes first;
  *   unique: the caller vouches for no duplicate keys, as in every parsed or
  *   edited tree, and large nodes are walked aligned instead of key-mapped).
@@ -47,6 +48,7 @@ export type { ParseJsonOptions, ToJsonOptions } from './json';
 export { validate, addDefaults } from './validate';
 export type { ValidateOptions } from './validate';
 export { diff } from './diff';
+export { syncTree } from './sync';
 export type { Change, DiffOptions } from './diff';
 export {
   newTree,
@@ -67,6 +69,7 @@ export {
   walk,
   keyValues,
   indexKey,
+  sameIndexKey,
   nameKey,
   quote,
 } from './tree';

@@ -7,7 +7,7 @@
  * heap instead of being copied by every scavenge.
  */
 import { DataNode } from './node';
-import { clone, indexKey } from './tree';
+import { clone, indexKey, sameIndexKey } from './tree';
 
 /**
  * Change `dst` in place until sameSubtree(dst, src) holds (`src` is only
@@ -118,24 +118,12 @@ function pooledKey(n: DataNode): string | undefined {
 }
 
 /**
- * True when `a` (in dst) can stay where it is for `b` (in src): same schema
- * node and, for list and leaf-list entries, the same key values or value.
- * Keyless list entries pair by position.
+ * True when `a` (in dst) can stay where it is for `b` (in src): the same
+ * index key (schema node, key values or value), except that keyless list
+ * entries pair by position.
  */
 function sameSlot(a: DataNode, b: DataNode): boolean {
   const s = a.schema;
-  if (s !== b.schema) return false;
-  if (s.kind === 'leaf-list') return a.value === b.value;
-  if (s.kind === 'list') {
-    const keys = s.keys;
-    for (let i = 0; i < keys.length; i++) if (keyValue(a, keys[i]) !== keyValue(b, keys[i])) return false;
-  }
-  return true;
-}
-
-/** The value of an entry's key leaf (keys come first in well-formed trees). */
-function keyValue(entry: DataNode, key: DataNode['schema']): string | null {
-  const ch = entry.children;
-  for (let i = 0; i < ch.length; i++) if (ch[i].schema === key) return ch[i].value;
-  return null;
+  if (s.kind === 'list' && !s.keys.length) return s === b.schema;
+  return sameIndexKey(a, b);
 }

@@ -62,6 +62,31 @@ export function keyValues(entry: DataNode): (string | null)[] {
   return out;
 }
 
+/**
+ * indexKey(a) === indexKey(b), without building the key strings: the same
+ * schema node and, for leaf-list entries, the same value; for list entries,
+ * the same key values (a missing key counts as ''); a keyless list entry
+ * equals only itself.
+ */
+export function sameIndexKey(a: DataNode, b: DataNode): boolean {
+  const s = a.schema;
+  if (s !== b.schema) return false;
+  if (s.kind === 'leaf-list') return (a.value ?? '') === (b.value ?? '');
+  if (s.kind === 'list') {
+    const keys = s.keys;
+    if (!keys.length) return a === b;
+    for (let i = 0; i < keys.length; i++) if (keyValueOf(a, keys[i]) !== keyValueOf(b, keys[i])) return false;
+  }
+  return true;
+}
+
+/** The value of a list entry's key leaf ('' when missing; keys come first in well-formed trees). */
+function keyValueOf(entry: DataNode, key: SchemaNode): string {
+  const ch = entry.children;
+  for (let i = 0; i < ch.length; i++) if (ch[i].schema === key) return ch[i].value ?? '';
+  return '';
+}
+
 function buildIndex(parent: DataNode): Map<string, DataNode> {
   const m = new Map<string, DataNode>();
   for (const c of parent.children) {
