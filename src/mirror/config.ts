@@ -91,8 +91,6 @@ export function readMirrorConfig(running: DataNode): MirrorConfig {
   };
 }
 
-const PROTOCOLS: Record<string, number> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmp6: 58, ospf: 89, pim: 103, sctp: 132 };
-/** Port ranges are expanded into single-port rules up to this many ports per range. */
 /**
  * Two mirror configurations hold the same values (plain data: objects,
  * arrays, strings, numbers, booleans; an undefined member counts as
@@ -113,6 +111,8 @@ export function sameConfig(a: unknown, b: unknown): boolean {
   return true;
 }
 
+const PROTOCOLS: Record<string, number> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmp6: 58, ospf: 89, pim: 103, sctp: 132 };
+/** Port ranges are expanded into single-port rules up to this many ports per range. */
 export const MAX_RANGE_EXPANSION = 1024;
 
 function ports(list: string[]): (number | undefined)[] {

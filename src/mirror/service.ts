@@ -795,7 +795,6 @@ const ANNOUNCE_SLICE = 256;
 /** Mirror groups available (the dataplane's reserved shared actions). */
 const MAX_GROUPS = 4096;
 
-
 function addressesOf(s: Subscriber): string[] {
   const out: string[] = [];
   if (s.framedIp) out.push(s.framedIp);

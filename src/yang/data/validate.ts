@@ -520,7 +520,7 @@ class Validator {
         undefined,
         { 'bad-element': first ? first.schema.name : x.name },
       );
-      }
+    }
   }
 
   /** The unique statements of `list` over its entries under `parent`. */
