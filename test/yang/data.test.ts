@@ -41,7 +41,10 @@ describe('yang/data: XML in and out', () => {
     const xml = top(
       '<name>a&amp;b&lt;c&gt;d&#13;e caf\u00e9 \u2713 \ud83d\ude00 &amp;</name><big>-9007199254740993</big><ratio>1.5</ratio><flag/><on>true</on>' +
         '<kind xmlns:x="urn:test:dt">x:cat</kind><u>\u00fc12</u><addr>192.0.2.1</addr><ptr xmlns:y="urn:test:dt">/y:top/y:item[y:id="k&lt;"]/y:port</ptr>' +
-        '<item><id>k&lt;</id><port>7</port><note>\u00e0 &gt; b</note></item><item><id>k2</id><note>x &gt; y &amp; z &lt; w&#13;v</note></item><tags>x</tags><tags>\u00df</tags>' +
+        '<item><id>k&lt;</id><port>7</port><note>\u00e0 &gt; b</note></item><item><id>k2</id><note>x &gt; y &amp; z &lt; w&#13;v</note></item>' +
+        // longer values: one with nothing to escape (non-ASCII, a surrogate pair), one whose only escape is a carriage return, one with only '>'
+        '<tags>x</tags><tags>\u00df</tags><tags>nothing to escape: caf\u00e9 \u2713 \ud83d\ude00 done</tags>' +
+        '<tags>a line that ends in a carriage return&#13;</tags><tags>only a greater-than sign here &gt;</tags>' +
         '<seq><n>1</n></seq><udp-port>53</udp-port><need><inner>i</inner></need>' +
         '<blob><any xmlns="urn:other">t\u00e9xt &amp; <b c="\u00e9"/></any></blob>',
     );

@@ -689,6 +689,31 @@ interface TagStrings {
   byValueNs: Map<string, string>;
   /** a node with child nodes (container, list entry, notification, rpc output ...) */
   inner: boolean;
+  /** the byte writer's forms (UTF-8) of open, openNs, close, empty, emptyNs; made at its first use */
+  bytes: TagBytes | null;
+}
+
+interface TagBytes {
+  open: Uint8Array;
+  openNs: Uint8Array;
+  close: Uint8Array;
+  empty: Uint8Array;
+  emptyNs: Uint8Array;
+  /** prefixed: the element for a value, without and with the xmlns attribute (at most PREFIXED_CACHE each) */
+  byValue: Map<string, Uint8Array>;
+  byValueNs: Map<string, Uint8Array>;
+}
+
+function tagBytesOf(t: TagStrings): TagBytes {
+  return (t.bytes ??= {
+    open: Buffer.from(t.open, 'utf8'),
+    openNs: Buffer.from(t.openNs, 'utf8'),
+    close: Buffer.from(t.close, 'utf8'),
+    empty: Buffer.from(t.empty, 'utf8'),
+    emptyNs: Buffer.from(t.emptyNs, 'utf8'),
+    byValue: new Map(),
+    byValueNs: new Map(),
+  });
 }
 const PREFIXED_CACHE = 256;
 const tagCache = new WeakMap<SchemaNode, TagStrings>();
@@ -712,6 +737,7 @@ function tagOf(s: SchemaNode): TagStrings {
       byValue: new Map(),
       byValueNs: new Map(),
       inner: !leafy && k !== 'anydata' && k !== 'anyxml',
+      bytes: null,
     };
     tagCache.set(s, t);
   }
@@ -923,6 +949,8 @@ export interface ToXmlBytesOptions {
 
 /** the buffer every toXmlBytes call writes into (grown as needed); its result is a view of it */
 let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+/** what escapeText changes */
+const TEXT_ESCAPED = /[&<>\r]/;
 
 /**
  * toXml's lean walk ('explicit' or 'report-all', not indented) writing
@@ -980,6 +1008,11 @@ class ByteWriter {
     const n = s.length;
     this.room(n * 6); // '&amp;' is the longest escape of one character; UTF-8 takes at most 3 bytes per UTF-16 unit
     const b = scratch;
+    if (n > 16 && !TEXT_ESCAPED.test(s)) {
+      // nothing to escape: encoded natively (faster than the loop for more than a few characters)
+      this.len += b.write(s, this.len, 'utf8');
+      return;
+    }
     let at = this.len;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
@@ -1009,19 +1042,35 @@ class ByteWriter {
     this.len = at;
   }
 
+  /** bytes made already (a tag's UTF-8 form) */
+  put(src: Uint8Array): void {
+    const n = src.length;
+    this.room(n);
+    scratch.set(src, this.len);
+    this.len += n;
+  }
+
   /** XmlWriter.plain, into bytes */
   plain(n: DataNode, parentNs: string): void {
     if (n.dflt && this.wd === 'explicit') return;
     const t = tagOf(n.schema);
+    const tb = t.bytes ?? tagBytesOf(t);
     const same = t.ns === parentNs;
     if (t.plain || t.prefixed) {
       const v = n.value;
-      if (v === null || v === '') this.markup(same ? t.empty : t.emptyNs);
-      else if (t.prefixed) this.markup(prefixedElement(t, n.schema, v, same));
-      else {
-        this.markup(same ? t.open : t.openNs);
+      if (v === null || v === '') this.put(same ? tb.empty : tb.emptyNs);
+      else if (t.prefixed) {
+        const cache = same ? tb.byValue : tb.byValueNs;
+        let el = cache.get(v);
+        if (el === undefined) {
+          el = Buffer.from(prefixedElement(t, n.schema, v, same), 'utf8');
+          if (cache.size < PREFIXED_CACHE) cache.set(v, el);
+        }
+        this.put(el);
+      } else {
+        this.put(same ? tb.open : tb.openNs);
         this.text(v);
-        this.markup(t.close);
+        this.put(tb.close);
       }
       return;
     }
@@ -1033,13 +1082,13 @@ class ByteWriter {
       return;
     }
     if (!anyChildEmits(n, this.wd)) {
-      if (!n.dflt) this.markup(same ? t.empty : t.emptyNs);
+      if (!n.dflt) this.put(same ? tb.empty : tb.emptyNs);
       return;
     }
-    this.markup(same ? t.open : t.openNs);
+    this.put(same ? tb.open : tb.openNs);
     const ch = n.children;
     const ns = t.ns;
     for (let i = 0; i < ch.length; i++) this.plain(ch[i], ns);
-    this.markup(t.close);
+    this.put(tb.close);
   }
 }
