@@ -227,6 +227,12 @@ export interface SchemaNode {
   nacm: 'default-deny-all' | 'default-deny-write' | null;
   description?: string;
   loc: SourceLoc;
+  /**
+   * the XML writers' tag strings of this node (yang/data/xml.ts), made at
+   * its first use: a field of the node, not a WeakMap, because they are
+   * looked up for every node written
+   */
+  xmlTags: unknown;
 }
 
 export interface Module {

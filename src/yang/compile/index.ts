@@ -167,6 +167,7 @@ export function newNode(kind: NodeKind, name: string, module: Module, parent: Sc
     defaultCase: undefined,
     units: undefined,
     description: undefined,
+    xmlTags: undefined,
   };
 }
 

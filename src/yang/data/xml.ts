@@ -716,9 +716,8 @@ function tagBytesOf(t: TagStrings): TagBytes {
   });
 }
 const PREFIXED_CACHE = 256;
-const tagCache = new WeakMap<SchemaNode, TagStrings>();
 function tagOf(s: SchemaNode): TagStrings {
-  let t = tagCache.get(s);
+  let t = s.xmlTags as TagStrings | undefined;
   if (!t) {
     const xmlns = ` xmlns="${escapeAttr(s.module.namespace)}"`;
     const k = s.kind;
@@ -739,7 +738,7 @@ function tagOf(s: SchemaNode): TagStrings {
       inner: !leafy && k !== 'anydata' && k !== 'anyxml',
       bytes: null,
     };
-    tagCache.set(s, t);
+    s.xmlTags = t;
   }
   return t;
 }
@@ -1081,14 +1080,18 @@ class ByteWriter {
       this.markup(w.finish());
       return;
     }
-    if (!anyChildEmits(n, this.wd)) {
-      if (!n.dflt) this.put(same ? tb.empty : tb.emptyNs);
-      return;
-    }
+    // the open tag is written first, and taken back when no child wrote anything (no scan ahead)
+    const start = this.len;
     this.put(same ? tb.open : tb.openNs);
+    const inside = this.len;
     const ch = n.children;
     const ns = t.ns;
     for (let i = 0; i < ch.length; i++) this.plain(ch[i], ns);
+    if (this.len === inside) {
+      this.len = start;
+      if (!n.dflt) this.put(same ? tb.empty : tb.emptyNs);
+      return;
+    }
     this.put(tb.close);
   }
 }
