@@ -17,7 +17,9 @@
  * --env-b: environment variables for agent B only (an experiment behind a
  * switch). --entries: interfaces configured before the pairs (the size of
  * running.xml). AB_FLAGS_A / AB_FLAGS_B: Node flags for the agent
- * (--cpu-prof, --perf-basic-prof, --trace-gc-nvp ...).
+ * (--cpu-prof, --perf-basic-prof, --trace-gc-nvp, --trace-deopt ...);
+ * AB_STDOUT_A / AB_STDOUT_B: a file for its standard output, where the
+ * --trace-* flags write (otherwise dropped).
  *
  * Prints per build the pairs' p50 ... p99.9 and mean, the p99 without the
  * first three pairs of each block (a block starts after the other agent's:
@@ -67,7 +69,7 @@ async function startAgent(name: 'A' | 'B', root: string, port: number, env: Reco
   const proc = spawn(process.execPath, [...flags, '--require', 'tsx/cjs', '-e', MAIN_JS, '--', '--data-dir', path.join(tmp, name), '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
     cwd: root,
     env: { ...process.env, ...env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env[`AB_STDOUT_${name}`] ? fs.openSync(process.env[`AB_STDOUT_${name}`]!, 'w') : 'ignore', 'inherit'],
   });
   for (let i = 0; ; i++) {
     if (proc.exitCode !== null) throw new Error(`agent ${name} exited (${proc.exitCode})`);
