@@ -28,11 +28,12 @@
  * It runs in a network namespace of its own (only loopback), removed at
  * the end with both agents.
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../src/netconf/client';
+import { own, ownDir, rerunInOwnNetns, runInner } from './own-netns';
 
 const NS_IF = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
 const IANAIFT = 'urn:ietf:params:xml:ns:yang:iana-if-type';
@@ -66,11 +67,11 @@ interface Agent {
 
 async function startAgent(name: 'A' | 'B', root: string, port: number, env: Record<string, string>, tmp: string): Promise<Agent> {
   const flags = (process.env[`AB_FLAGS_${name}`] ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...flags, '--require', 'tsx/cjs', '-e', MAIN_JS, '--', '--data-dir', path.join(tmp, name), '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+  const proc = own(spawn(process.execPath, [...flags, '--require', 'tsx/cjs', '-e', MAIN_JS, '--', '--data-dir', path.join(tmp, name), '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
     cwd: root,
     env: { ...process.env, ...env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
     stdio: ['ignore', process.env[`AB_STDOUT_${name}`] ? fs.openSync(process.env[`AB_STDOUT_${name}`]!, 'w') : 'ignore', 'inherit'],
-  });
+  }));
   for (let i = 0; ; i++) {
     if (proc.exitCode !== null) throw new Error(`agent ${name} exited (${proc.exitCode})`);
     try {
@@ -126,7 +127,7 @@ function diskStat(dir: string): (() => number[]) | null {
 }
 
 async function inner(): Promise<void> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-ab-'));
+  const tmp = ownDir(fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-ab-')));
   const agents: Agent[] = [];
   try {
     agents.push(await startAgent('A', ROOT_A, 18841, {}, tmp));
@@ -173,28 +174,5 @@ async function inner(): Promise<void> {
   }
 }
 
-if (process.env.FLOWTAPD_AB_INNER) {
-  inner().then(
-    () => process.exit(0),
-    (e: Error) => {
-      console.error(`bench/ab: ${e.message}`);
-      process.exit(1);
-    },
-  );
-} else {
-  if (process.getuid?.() !== 0) {
-    console.log('bench/ab: needs root (a network namespace of its own).');
-    process.exit(1);
-  }
-  const ns = `ftab${process.pid % 100000}`;
-  execFileSync('ip', ['netns', 'add', ns]);
-  try {
-    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    execFileSync('ip', ['netns', 'exec', ns, process.execPath, '--require', 'tsx/cjs', __filename, ...process.argv.slice(2)], {
-      stdio: 'inherit',
-      env: { ...process.env, FLOWTAPD_AB_INNER: '1' },
-    });
-  } finally {
-    execFileSync('ip', ['netns', 'del', ns]);
-  }
-}
+if (process.env.FLOWTAPD_AB_INNER) runInner('bench/ab', inner);
+else rerunInOwnNetns('bench/ab', __filename, 'FLOWTAPD_AB_INNER', 'a network namespace of its own');

@@ -27,6 +27,7 @@ import * as path from 'path';
 import { NetconfClient } from '../../src/netconf/client';
 import { idleClientJit } from '../idle-jit';
 import { agentNodeFlags, agentStdout } from '../agent-study';
+import { own, ownDir, rerunInOwnNetns, runInner } from '../own-netns';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN_JS = "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))";
@@ -149,10 +150,10 @@ async function startNetconfd(tmp: string, key: Buffer, pub: string): Promise<Pee
     [`--port=${port}`, `--ncxserver-sockname=${sock}`, '--superuser=root', `--startup=${startup}`, '--module=ietf-interfaces', '--module=iana-if-type', `--yuma-home=${dir}`, '--log-level=error', `--log=${path.join(dir, 'netconfd.log')}`],
     { env: { ...process.env, HOME: dir }, stdio: 'ignore' },
   );
-  peer.procs.push(ncd);
+  peer.procs.push(own(ncd));
   // sshd -D: stays in the foreground, so it is our child and is killed by PID
   const sshd = spawn('/usr/sbin/sshd', ['-D', '-f', cfg, '-E', path.join(dir, 'sshd.log')], { stdio: 'ignore' });
-  peer.procs.push(sshd);
+  peer.procs.push(own(sshd));
   try {
     await waitFor(() => fs.existsSync(sock) || ncd.exitCode !== null, 15000, 'netconfd socket');
     if (ncd.exitCode !== null) throw new Error(`netconfd exited (${ncd.exitCode}): ${readTail(path.join(dir, 'netconfd.log'))}`);
@@ -179,7 +180,7 @@ async function startFlowtapd(tmp: string, key: Buffer, pub: string): Promise<Pee
     stdio: ['ignore', agentStdout(), 'pipe'],
   });
   p.stderr!.on('data', (d) => (log += d));
-  peer.procs.push(p);
+  peer.procs.push(own(p));
   try {
     const end = Date.now() + 60000;
     for (;;) {
@@ -412,7 +413,7 @@ function table(peers: { peer: Peer; f?: Figures; error?: string }[]): string {
 
 async function inner(): Promise<void> {
   idleClientJit();
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-compare-'));
+  const tmp = ownDir(fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-compare-')));
   // netconfd creates an empty ~/.yuma of its user whatever --yuma-home says: removed again if this run made it
   const yumaDir = path.join(os.userInfo().homedir, '.yuma');
   const hadYumaDir = fs.existsSync(yumaDir);
@@ -465,31 +466,5 @@ async function inner(): Promise<void> {
   }
 }
 
-function outer(): void {
-  if (process.getuid?.() !== 0) {
-    console.log('bench/compare: needs root (network namespace, sshd, netconfd as root).');
-    process.exit(1);
-  }
-  const ns = `ftcmp${process.pid % 100000}`;
-  execFileSync('ip', ['netns', 'add', ns]);
-  try {
-    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    execFileSync('ip', ['netns', 'exec', ns, process.execPath, '--require', 'tsx/cjs', __filename, ...process.argv.slice(2)], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, FLOWTAPD_COMPARE_INNER: '1' },
-    });
-  } finally {
-    execFileSync('ip', ['netns', 'del', ns]);
-  }
-}
-
-if (process.env.FLOWTAPD_COMPARE_INNER) {
-  inner().then(
-    () => process.exit(0),
-    (e: Error) => {
-      console.error(`bench/compare: ${e.message}`);
-      process.exit(1);
-    },
-  );
-} else outer();
+if (process.env.FLOWTAPD_COMPARE_INNER) runInner('bench/compare', inner);
+else rerunInOwnNetns('bench/compare', __filename, 'FLOWTAPD_COMPARE_INNER', 'network namespace, sshd, netconfd as root');

@@ -670,50 +670,36 @@ export interface ToXmlOptions {
   sink?: (piece: string) => void;
 }
 
-interface TagStrings {
+/** a node's tags, as strings (the string writer) or UTF-8 bytes (the byte writer) */
+interface Tags<T> {
+  /** `<name>`, `<name xmlns="ns">`, `</name>`, `<name/>`, `<name xmlns="ns"/>` */
+  open: T;
+  openNs: T;
+  close: T;
+  empty: T;
+  emptyNs: T;
+  /** prefixed: the element written for a value, without and with the xmlns attribute (at most PREFIXED_CACHE each) */
+  byValue: Map<string, T>;
+  byValueNs: Map<string, T>;
+}
+
+interface TagStrings extends Tags<string> {
   name: string;
   ns: string;
   xmlns: string;
-  /** `<name>`, `<name xmlns="ns">`, `</name>`, `<name/>`, `<name xmlns="ns"/>` */
-  open: string;
-  openNs: string;
-  close: string;
-  empty: string;
-  emptyNs: string;
   /** a leaf or leaf-list whose values are written as they are (no namespace prefixes in them) */
   plain: boolean;
   /** a leaf or leaf-list whose values use namespace prefixes (identityref, instance-identifier ...) */
   prefixed: boolean;
-  /** prefixed: the element written for a value, without and with the xmlns attribute (at most PREFIXED_CACHE each) */
-  byValue: Map<string, string>;
-  byValueNs: Map<string, string>;
   /** a node with child nodes (container, list entry, notification, rpc output ...) */
   inner: boolean;
-  /** the byte writer's forms (UTF-8) of open, openNs, close, empty, emptyNs; made at its first use */
-  bytes: TagBytes | null;
+  /** the byte writer's forms, made at its first use */
+  bytes: Tags<Uint8Array> | null;
 }
 
-interface TagBytes {
-  open: Uint8Array;
-  openNs: Uint8Array;
-  close: Uint8Array;
-  empty: Uint8Array;
-  emptyNs: Uint8Array;
-  /** prefixed: the element for a value, without and with the xmlns attribute (at most PREFIXED_CACHE each) */
-  byValue: Map<string, Uint8Array>;
-  byValueNs: Map<string, Uint8Array>;
-}
-
-function tagBytesOf(t: TagStrings): TagBytes {
-  return (t.bytes ??= {
-    open: Buffer.from(t.open, 'utf8'),
-    openNs: Buffer.from(t.openNs, 'utf8'),
-    close: Buffer.from(t.close, 'utf8'),
-    empty: Buffer.from(t.empty, 'utf8'),
-    emptyNs: Buffer.from(t.emptyNs, 'utf8'),
-    byValue: new Map(),
-    byValueNs: new Map(),
-  });
+function tagBytesOf(t: TagStrings): Tags<Uint8Array> {
+  const b = (s: string): Uint8Array => Buffer.from(s, 'utf8');
+  return (t.bytes ??= { open: b(t.open), openNs: b(t.openNs), close: b(t.close), empty: b(t.empty), emptyNs: b(t.emptyNs), byValue: new Map(), byValueNs: new Map() });
 }
 const PREFIXED_CACHE = 256;
 function tagOf(s: SchemaNode): TagStrings {
