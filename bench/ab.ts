@@ -18,6 +18,8 @@
  * switch). --entries: interfaces configured before the pairs (the size of
  * running.xml). AB_FLAGS_A / AB_FLAGS_B: Node flags for the agent
  * (--cpu-prof, --perf-basic-prof, --trace-gc-nvp, --trace-deopt ...);
+ * each agent runs as installed (tsc's dist/ of its checkout, built first),
+ * or from its sources through tsx with AB_TSX_A=1 / AB_TSX_B=1;
  * AB_STDOUT_A / AB_STDOUT_B: a file for its standard output, where the
  * --trace-* flags write (otherwise dropped).
  *
@@ -33,6 +35,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../src/netconf/client';
+import { installedAgent } from './agent-study';
 import { own, ownDir, rerunInOwnNetns, runInner } from './own-netns';
 
 const NS_IF = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
@@ -67,7 +70,9 @@ interface Agent {
 
 async function startAgent(name: 'A' | 'B', root: string, port: number, env: Record<string, string>, tmp: string): Promise<Agent> {
   const flags = (process.env[`AB_FLAGS_${name}`] ?? '').split(' ').filter(Boolean);
-  const proc = own(spawn(process.execPath, [...flags, '--require', 'tsx/cjs', '-e', MAIN_JS, '--', '--data-dir', path.join(tmp, name), '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+  // AB_TSX_A / AB_TSX_B: that agent runs from its sources through tsx instead of as installed
+  const entry = process.env[`AB_TSX_${name}`] ? ['--require', 'tsx/cjs', '-e', MAIN_JS, '--'] : installedAgent(root);
+  const proc = own(spawn(process.execPath, [...flags, ...entry, '--data-dir', path.join(tmp, name), '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
     cwd: root,
     env: { ...process.env, ...env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
     stdio: ['ignore', process.env[`AB_STDOUT_${name}`] ? fs.openSync(process.env[`AB_STDOUT_${name}`]!, 'w') : 'ignore', 'inherit'],

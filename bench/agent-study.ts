@@ -5,7 +5,9 @@
  * "--trace-gc-nvp", "--perf-basic-prof"), and a file for its standard
  * output (where V8's --trace-gc writes), which is otherwise dropped.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as path from 'path';
 
 export function agentNodeFlags(): string[] {
   return (process.env.BENCH_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
@@ -15,4 +17,17 @@ export function agentNodeFlags(): string[] {
 export function agentStdout(): 'ignore' | number {
   const f = process.env.BENCH_AGENT_STDOUT;
   return f ? fs.openSync(f, 'w') : 'ignore';
+}
+
+/**
+ * The command line (after node's own flags) of the agent as it is
+ * installed: bin/flowtapd.js on tsc's dist/, built first from the sources
+ * of the checkout `root` (about 6 s) so that a benchmark never measures a
+ * stale build. Not the sources through tsx: its transform (esbuild with
+ * names kept, a __name call for every function made) cost 3-12% of the
+ * commit p50 in paired runs of bench/ab.ts.
+ */
+export function installedAgent(root: string): string[] {
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
+  return [path.join(root, 'bin', 'flowtapd.js')];
 }

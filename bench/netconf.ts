@@ -23,7 +23,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../src/netconf/client';
 import { idleClientJit } from './idle-jit';
-import { agentNodeFlags, agentStdout } from './agent-study';
+import { agentNodeFlags, agentStdout, installedAgent } from './agent-study';
 
 const QUICK = process.argv.includes('--quick');
 /** only the edit-config+commit latency (to study it) */
@@ -33,9 +33,8 @@ const SMALL = `<get-config><source><running/></source><filter type="subtree"><na
 
 function startAgent(dir: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    // tsx's CommonJS hook, not --import tsx: Node 20 runs --import hooks on a thread of their own
-    // (an isolate with its own timers and collections), which the agent does not have in production
-    const child = spawn(process.execPath, [...agentNodeFlags(), '--require', 'tsx/cjs', path.join(__dirname, 'netconf-agent.ts'), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
+    // the agent as installed (tsc's dist/, built now), as it runs in production
+    const child = spawn(process.execPath, [...agentNodeFlags(), ...installedAgent(path.join(__dirname, '..')), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
       env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'bench:bench' },
       stdio: ['ignore', agentStdout(), 'pipe'],
     });

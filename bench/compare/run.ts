@@ -26,11 +26,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../../src/netconf/client';
 import { idleClientJit } from '../idle-jit';
-import { agentNodeFlags, agentStdout } from '../agent-study';
+import { agentNodeFlags, agentStdout, installedAgent } from '../agent-study';
 import { own, ownDir, rerunInOwnNetns, runInner } from '../own-netns';
 
 const ROOT = path.join(__dirname, '..', '..');
-const MAIN_JS = "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))";
 const NS_IF = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
 const IANAIFT = 'urn:ietf:params:xml:ns:yang:iana-if-type';
 
@@ -173,8 +172,8 @@ async function startFlowtapd(tmp: string, key: Buffer, pub: string): Promise<Pee
   const peer: Peer = { name: 'flowtapd', port, user: 'admin', procs: [], version: require('../../package.json').version };
   const dataDir = path.join(tmp, 'flowtapd');
   let log = '';
-  // tsx's CommonJS hook: no --import loader thread in the agent (see bench/netconf.ts)
-  const p = spawn(process.execPath, [...agentNodeFlags(), '--require', 'tsx/cjs', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+  // the agent as installed (tsc's dist/, built now), as it runs in production
+  const p = spawn(process.execPath, [...agentNodeFlags(), ...installedAgent(ROOT), '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
     cwd: ROOT,
     env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
     stdio: ['ignore', agentStdout(), 'pipe'],
