@@ -6,14 +6,15 @@
  * SSH authentication (an Ed25519 key):
  *
  *   session setup      TCP + SSH + key auth + netconf subsystem + hello (median)
- *   small get-config   one interface by subtree filter, sequential and 64 in flight
+ *   small get-config   one interface by subtree filter, sequential and 64 in flight (after as many
+ *                      untimed; timed in blocks that take turns between the peers)
  *   edit-config+commit one leaf changed in candidate, then commit (p50, p99; as many untimed first;
  *                      timed in blocks that take turns between the peers)
  *   large get-config   the whole running ietf-interfaces list (--large entries)
  *   large commit       one leaf changed and committed while those entries are configured (median)
  *
  * As root:  npx tsx bench/compare/run.ts [--sessions 20] [--rpcs 10000] [--warmup 3000] [--commits 1000] [--large 5000] [--large-gets 9]
- * It creates one network namespace (ftcmp<PID>) with only loopback, reruns
+ * It creates one network namespace (ftcompare<PID>) with only loopback, reruns
  * itself inside, starts both peers there (by PID: sshd, netconfd, flowtapd),
  * and removes everything at the end. A peer that cannot be set up is
  * reported with the reason, and its column shows "-".
@@ -246,7 +247,7 @@ interface Run {
   error?: string;
 }
 
-/** Session setup and small get-configs, then the untimed edit-config+commit pairs; leaves the session open. */
+/** Session setup, the small get-configs' and the edit-config+commit pairs' warm-up; leaves the session open. */
 async function measureFirst(peer: Peer, key: Buffer, run: Run): Promise<void> {
   const f = run.f;
   const phase = (s: string): void => void process.stderr.write(`  ${peer.name}: ${s}\n`);
@@ -280,28 +281,67 @@ async function measureFirst(peer: Peer, key: Buffer, run: Run): Promise<void> {
     }),
   );
   phase('warm-up done');
-  let t = now();
-  for (let i = 0; i < N_RPCS; i++) await c.rpcOk(SMALL);
-  f.seqRps = N_RPCS / ((now() - t) / 1000);
-  phase('sequential done');
-  // 64 in flight
-  t = now();
+  // edit-config + commit: as many untimed first (the same warm-up for both peers)
+  await commitPairs(c, -N_COMMITS, 0);
+}
+
+/** `n` small get-configs one at a time; the milliseconds they took. */
+async function sequentialGets(c: NetconfClient, n: number): Promise<number> {
+  const t = now();
+  for (let i = 0; i < n; i++) await c.rpcOk(SMALL);
+  return now() - t;
+}
+
+/** `n` small get-configs with 64 in flight; the milliseconds they took. */
+async function pipelinedGets(peer: Peer, c: NetconfClient, n: number): Promise<number> {
+  const t = now();
   let sent = 0;
   let bad = 0;
   await Promise.all(
     Array.from({ length: 64 }, async () => {
-      while (sent < N_RPCS) {
+      while (sent < n) {
         sent++;
         const r = await c.rpc(SMALL);
         if (!r.includes('bench0')) bad++;
       }
     }),
   );
-  f.pipeRps = N_RPCS / ((now() - t) / 1000);
-  phase('pipelined done');
   if (bad) throw new Error(`${peer.name}: ${bad} pipelined replies without the data`);
-  // edit-config + commit: as many untimed first (the same warm-up for both peers)
-  await commitPairs(c, -N_COMMITS, 0);
+  return now() - t;
+}
+
+/**
+ * The timed small get-configs, one at a time and then 64 in flight, in
+ * blocks that take turns between the peers as the commit pairs do (see
+ * measureCommits): measured one peer after the other, a slow host minute
+ * fell on one peer's whole row (a run of the eighth session gave flowtapd
+ * 6,607 RPC/s one at a time, 11,566-12,178 in the runs before and after).
+ */
+async function measureGets(runs: Run[]): Promise<void> {
+  const kinds: [string, number, (r: Run, n: number) => Promise<number>, (f: Figures, rps: number) => void][] = [
+    ['sequential', 10, (r, n) => sequentialGets(r.c!, n), (f, rps) => (f.seqRps = rps)],
+    ['pipelined', 5, (r, n) => pipelinedGets(r.peer, r.c!, n), (f, rps) => (f.pipeRps = rps)],
+  ];
+  for (const [what, blocks, timed, store] of kinds) {
+    const ms = new Map<Run, number>();
+    for (let b = 0; b < blocks; b++) {
+      const n = Math.floor(N_RPCS / blocks) + (b < N_RPCS % blocks ? 1 : 0);
+      for (const r of b % 2 ? [...runs].reverse() : runs) {
+        if (r.error || !r.c) continue;
+        try {
+          ms.set(r, (ms.get(r) ?? 0) + (await deadline(timed(r, n), 120000, `${r.peer.name}: ${what} get-config`)));
+        } catch (e) {
+          console.log(`${r.peer.name}: measurement failed: ${(e as Error).message}`);
+          r.error = (e as Error).message;
+        }
+      }
+    }
+    for (const [r, total] of ms) {
+      if (r.error) continue;
+      store(r.f, N_RPCS / (total / 1000));
+      process.stderr.write(`  ${r.peer.name}: ${what} done\n`);
+    }
+  }
 }
 
 /** edit-config+commit pairs `from` .. `to` - 1 (each its own description), timed. */
@@ -440,6 +480,7 @@ async function inner(): Promise<void> {
       console.log(`${r.peer.name} ${r.peer.version}: ${r.peer.failed ? `NOT SET UP: ${r.peer.failed}` : 'measuring...'}`);
       await step(r, 'sessions and get-config', () => measureFirst(r.peer, key, r));
     }
+    await measureGets(runs);
     await measureCommits(runs);
     for (const r of runs) await step(r, 'large configuration', () => measureLarge(r.peer, r.c!, r.f));
     for (const r of runs) if (r.c) await closeClient(r.c);
