@@ -10,8 +10,8 @@
  *                      untimed; timed in blocks that take turns between the peers)
  *   edit-config+commit one leaf changed in candidate, then commit (p50, p99; as many untimed first;
  *                      timed in blocks that take turns between the peers)
- *   large get-config   the whole running ietf-interfaces list (--large entries)
- *   large commit       one leaf changed and committed while those entries are configured (median)
+ *   large get-config   the whole running ietf-interfaces list (--large entries; median, taking turns)
+ *   large commit       one leaf changed and committed while those entries are configured (median, taking turns)
  *
  * As root:  npx tsx bench/compare/run.ts [--sessions 20] [--rpcs 10000] [--warmup 3000] [--commits 1000] [--large 5000] [--large-gets 9]
  * It creates one network namespace (ftcompare<PID>) with only loopback, reruns
@@ -311,34 +311,43 @@ async function pipelinedGets(peer: Peer, c: NetconfClient, n: number): Promise<n
 }
 
 /**
- * The timed small get-configs, one at a time and then 64 in flight, in
- * blocks that take turns between the peers as the commit pairs do (see
- * measureCommits): measured one peer after the other, a slow host minute
- * fell on one peer's whole row (a run of the eighth session gave flowtapd
- * 6,607 RPC/s one at a time, 11,566-12,178 in the runs before and after).
+ * `rounds` rounds of `step` on each peer still measuring, which peer goes
+ * first alternating, so that both see the host in the same minutes: this
+ * machine's speed drifts by up to 2x within minutes, and a figure of one
+ * peer measured after the other's moved with it (netconfd's commit p99
+ * was 3.05 ms in one run and 6.8-8.6 ms in the next two; a slow minute gave
+ * flowtapd 6,607 small get-configs per second one at a time in one run,
+ * 11,566-12,178 in the runs around it). A peer whose step fails is
+ * reported and measured no further.
  */
+async function takeTurns(runs: Run[], rounds: number, what: string, step: (r: Run, c: NetconfClient, round: number) => Promise<void>): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    for (const r of round % 2 ? [...runs].reverse() : runs) {
+      if (r.error || !r.c) continue;
+      try {
+        await deadline(step(r, r.c, round), 120000, `${r.peer.name}: ${what}`);
+      } catch (e) {
+        console.log(`${r.peer.name}: measurement failed: ${(e as Error).message}`);
+        r.error = (e as Error).message;
+      }
+    }
+  }
+}
+
+/** The timed small get-configs: one at a time in 10 blocks, then 64 in flight in 5, taking turns. */
 async function measureGets(runs: Run[]): Promise<void> {
-  const kinds: [string, number, (r: Run, n: number) => Promise<number>, (f: Figures, rps: number) => void][] = [
-    ['sequential', 10, (r, n) => sequentialGets(r.c!, n), (f, rps) => (f.seqRps = rps)],
-    ['pipelined', 5, (r, n) => pipelinedGets(r.peer, r.c!, n), (f, rps) => (f.pipeRps = rps)],
+  const kinds: [string, number, (r: Run, c: NetconfClient, n: number) => Promise<number>, (f: Figures, rps: number) => void][] = [
+    ['sequential', 10, (_r, c, n) => sequentialGets(c, n), (f, rps) => (f.seqRps = rps)],
+    ['pipelined', 5, (r, c, n) => pipelinedGets(r.peer, c, n), (f, rps) => (f.pipeRps = rps)],
   ];
   for (const [what, blocks, timed, store] of kinds) {
     const ms = new Map<Run, number>();
-    for (let b = 0; b < blocks; b++) {
-      const n = Math.floor(N_RPCS / blocks) + (b < N_RPCS % blocks ? 1 : 0);
-      for (const r of b % 2 ? [...runs].reverse() : runs) {
-        if (r.error || !r.c) continue;
-        try {
-          ms.set(r, (ms.get(r) ?? 0) + (await deadline(timed(r, n), 120000, `${r.peer.name}: ${what} get-config`)));
-        } catch (e) {
-          console.log(`${r.peer.name}: measurement failed: ${(e as Error).message}`);
-          r.error = (e as Error).message;
-        }
-      }
-    }
-    for (const [r, total] of ms) {
-      if (r.error) continue;
-      store(r.f, N_RPCS / (total / 1000));
+    await takeTurns(runs, blocks, `${what} get-config`, async (r, c, b) => {
+      ms.set(r, (ms.get(r) ?? 0) + (await timed(r, c, Math.floor(N_RPCS / blocks) + (b < N_RPCS % blocks ? 1 : 0))));
+    });
+    for (const r of runs) {
+      if (r.error || !ms.has(r)) continue;
+      store(r.f, N_RPCS / (ms.get(r)! / 1000));
       process.stderr.write(`  ${r.peer.name}: ${what} done\n`);
     }
   }
@@ -356,58 +365,49 @@ async function commitPairs(c: NetconfClient, from: number, to: number): Promise<
   return lat;
 }
 
-/** The large configuration: load, read it whole, change one leaf of it. */
-async function measureLarge(peer: Peer, c: NetconfClient, f: Figures): Promise<void> {
-  let t = now();
+/** The large configuration: load it, read it whole, change one leaf of it; each step taking turns. */
+async function measureLarge(runs: Run[]): Promise<void> {
   const parts: string[] = [];
   for (let i = 0; i < N_LARGE; i++) parts.push(iface(`large${i}`, `interface number ${i} of the large configuration`));
-  await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}">${parts.join('')}</interfaces></config></edit-config>`);
-  await c.rpcOk('<commit/>');
-  f.largeLoadMs = now() - t;
-  const gets: number[] = [];
-  for (let i = 0; i < N_LARGE_GETS; i++) {
-    const t1 = now();
-    const r = await c.rpcOk(LARGE);
-    gets.push(now() - t1);
-    f.largeBytes = Buffer.byteLength(r);
-    const n = r.split('<name>large').length - 1;
-    if (n !== N_LARGE) throw new Error(`${peer.name}: large get-config returned ${n} of ${N_LARGE} entries`);
-  }
-  f.largeGetMs = pct(gets, 50);
+  const load = `<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}">${parts.join('')}</interfaces></config></edit-config>`;
+  await takeTurns(runs, 1, 'large configuration', async (r, c) => {
+    const t = now();
+    await c.rpcOk(load);
+    await c.rpcOk('<commit/>');
+    r.f.largeLoadMs = now() - t;
+  });
+  const gets = new Map<Run, number[]>();
+  await takeTurns(runs, N_LARGE_GETS, 'large get-config', async (r, c) => {
+    const t = now();
+    const reply = await c.rpcOk(LARGE);
+    (gets.get(r) ?? gets.set(r, []).get(r)!).push(now() - t);
+    r.f.largeBytes = Buffer.byteLength(reply);
+    const n = reply.split('<name>large').length - 1;
+    if (n !== N_LARGE) throw new Error(`${r.peer.name}: large get-config returned ${n} of ${N_LARGE} entries`);
+  });
   // one leaf changed while the large configuration is there
-  const small: number[] = [];
-  for (let i = 0; i < N_LARGE_GETS; i++) {
-    t = now();
+  const commits = new Map<Run, number[]>();
+  await takeTurns(runs, N_LARGE_GETS, 'one-leaf commit of the large configuration', async (r, c, i) => {
+    const t = now();
     await c.rpcOk(`<edit-config><target><candidate/></target><config><interfaces xmlns="${NS_IF}"><interface><name>large${i}</name><description>changed ${i}</description></interface></interfaces></config></edit-config>`);
     await c.rpcOk('<commit/>');
-    small.push(now() - t);
+    (commits.get(r) ?? commits.set(r, []).get(r)!).push(now() - t);
+  });
+  for (const r of runs) {
+    if (r.error) continue;
+    r.f.largeGetMs = pct(gets.get(r)!, 50);
+    r.f.largeCommitMs = pct(commits.get(r)!, 50);
   }
-  f.largeCommitMs = pct(small, 50);
 }
 
-/**
- * The timed edit-config+commit pairs, in blocks of COMMIT_BLOCK taking
- * turns between the peers (which goes first alternates), so that both see
- * the host in the same minutes: this machine's speed drifts by up to 2x
- * within minutes, and the p50 and p99 of one peer measured after the other
- * moved with it.
- */
+/** The timed edit-config+commit pairs, in blocks of COMMIT_BLOCK taking turns. */
 const COMMIT_BLOCK = 50;
 
 async function measureCommits(runs: Run[]): Promise<void> {
-  for (let done = 0, round = 0; done < N_COMMITS; done += COMMIT_BLOCK, round++) {
-    const n = Math.min(COMMIT_BLOCK, N_COMMITS - done);
-    const order = round % 2 ? [...runs].reverse() : runs;
-    for (const r of order) {
-      if (r.error || !r.c) continue;
-      try {
-        r.lat.push(...(await deadline(commitPairs(r.c, done, done + n), 120000, `${r.peer.name}: edit-config+commit`)));
-      } catch (e) {
-        console.log(`${r.peer.name}: measurement failed: ${(e as Error).message}`);
-        r.error = (e as Error).message;
-      }
-    }
-  }
+  await takeTurns(runs, Math.ceil(N_COMMITS / COMMIT_BLOCK), 'edit-config+commit', async (r, c, round) => {
+    const done = round * COMMIT_BLOCK;
+    r.lat.push(...(await commitPairs(c, done, Math.min(N_COMMITS, done + COMMIT_BLOCK))));
+  });
   for (const r of runs) {
     if (r.error || !r.c) continue;
     r.f.commitP50 = pct(r.lat, 50);
@@ -482,7 +482,7 @@ async function inner(): Promise<void> {
     }
     await measureGets(runs);
     await measureCommits(runs);
-    for (const r of runs) await step(r, 'large configuration', () => measureLarge(r.peer, r.c!, r.f));
+    await measureLarge(runs);
     for (const r of runs) if (r.c) await closeClient(r.c);
     const results = runs.map((r) => ({ peer: r.peer, f: r.f, error: r.error }));
     console.log('');
