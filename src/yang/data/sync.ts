@@ -27,30 +27,27 @@ export function syncTree(dst: DataNode, src: DataNode): void {
   if (dst.line !== undefined) dst.line = undefined;
   const dc = dst.children;
   const sc = src.children;
-  const n = sc.length;
-  if (dc.length === n) {
-    let i = 0;
-    while (i < n && sameSlot(dc[i], sc[i])) i++;
-    if (i === n) {
-      for (let j = 0; j < n; j++) syncTree(dc[j], sc[j]);
-      return;
-    }
-  }
-  rebuild(dst, src);
-}
-
-/**
- * The children of `dst` made those of `src`: the common start and end keep
- * their nodes by position, the stretch between is matched by index key. An
- * index `dst` has is kept up to date (the config trees synced have no two
- * siblings with one key); otherwise it is dropped.
- */
-function rebuild(dst: DataNode, src: DataNode): void {
-  const dc = dst.children;
-  const sc = src.children;
   const min = Math.min(dc.length, sc.length);
   let lo = 0;
   while (lo < min && sameSlot(dc[lo], sc[lo])) lo++;
+  if (lo === dc.length && lo === sc.length) {
+    // every child lines up (the common case): no new array, no key map
+    for (let j = 0; j < lo; j++) syncTree(dc[j], sc[j]);
+    return;
+  }
+  rebuild(dst, src, lo);
+}
+
+/**
+ * The children of `dst` made those of `src`: the common start (the first
+ * `lo`, which line up) and end keep their nodes by position, the stretch
+ * between is matched by index key. An index `dst` has is kept up to date
+ * (the config trees synced have no two siblings with one key); otherwise
+ * it is dropped.
+ */
+function rebuild(dst: DataNode, src: DataNode, lo: number): void {
+  const dc = dst.children;
+  const sc = src.children;
   let hiD = dc.length;
   let hiS = sc.length;
   while (hiD > lo && hiS > lo && sameSlot(dc[hiD - 1], sc[hiS - 1])) {
