@@ -643,7 +643,7 @@ export class Datastore {
       if (this.historyPending.has(seq)) return { index, seq, time: new Date() };
       let time: Date;
       try {
-        time = fs.statSync(path.join(this.historyDir, `${String(seq).padStart(10, '0')}.xml`)).mtime;
+        time = fs.statSync(this.historyFile(seq)).mtime;
       } catch {
         time = new Date(0); // pruned meanwhile
       }
@@ -659,7 +659,7 @@ export class Datastore {
         info: { 'bad-element': 'rollback' },
       });
     }
-    const file = path.join(this.historyDir, `${String(seqs[n]).padStart(10, '0')}.xml`);
+    const file = this.historyFile(seqs[n]);
     const text = this.historyPending.get(seqs[n]) ?? fs.readFileSync(file, 'utf8');
     this.trees.candidate = this.parseFile(text, file);
     this.candidateDirty = true;
