@@ -37,13 +37,14 @@ export function modulePrefixes(m: Module): (p: string) => Module | undefined {
   return (p) => (p === '' || p === m.prefix ? m : m.imports.get(p));
 }
 
-const defaultCache = new WeakMap<SchemaNode, string[] | null>();
+const defaultCache = new WeakMap<SchemaNode, readonly string[] | null>();
 
 /**
  * Canonical default values of a leaf or leaf-list (the leaf's own default,
  * else its type's), [] when none or when the leaf is mandatory or a key.
+ * The array is the cache's own (shared by every call): read it, do not change it.
  */
-export function defaultValues(s: SchemaNode): string[] {
+export function defaultValues(s: SchemaNode): readonly string[] {
   let d = defaultCache.get(s);
   if (d === undefined) {
     d = null;
@@ -68,7 +69,7 @@ export function defaultValues(s: SchemaNode): string[] {
   }
   return d ?? NONE;
 }
-const NONE: string[] = [];
+const NONE: readonly string[] = [];
 
 export function isKey(s: SchemaNode): boolean {
   const p = s.parent;
