@@ -28,6 +28,13 @@ export function agentStdout(): 'ignore' | number {
  * commit p50 in paired runs of bench/ab.ts.
  */
 export function installedAgent(root: string): string[] {
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
-  return [path.join(root, 'bin', 'flowtapd.js')];
+  const dir = path.resolve(root);
+  if (!built.has(dir)) {
+    execFileSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(dir, 'tsconfig.json')], { cwd: dir, stdio: 'inherit' });
+    built.add(dir);
+  }
+  return [path.join(dir, 'bin', 'flowtapd.js')];
 }
+
+/** checkouts built by this process (bench/ab.ts runs two agents, often of one checkout) */
+const built = new Set<string>();

@@ -323,14 +323,20 @@ async function pipelinedGets(peer: Peer, c: NetconfClient, n: number): Promise<n
 async function takeTurns(runs: Run[], rounds: number, what: string, step: (r: Run, c: NetconfClient, round: number) => Promise<void>): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     for (const r of round % 2 ? [...runs].reverse() : runs) {
-      if (r.error || !r.c) continue;
-      try {
-        await deadline(step(r, r.c, round), 120000, `${r.peer.name}: ${what}`);
-      } catch (e) {
-        console.log(`${r.peer.name}: measurement failed: ${(e as Error).message}`);
-        r.error = (e as Error).message;
-      }
+      const c = r.c;
+      if (c) await attempt(r, what, 120000, () => step(r, c, round));
     }
+  }
+}
+
+/** One step of a peer still measuring, within `timeoutMs`; its failure is reported and ends the peer's measurement. */
+async function attempt(r: Run, what: string, timeoutMs: number, step: () => Promise<void>): Promise<void> {
+  if (r.error) return;
+  try {
+    await deadline(step(), timeoutMs, `${r.peer.name}: ${what}`);
+  } catch (e) {
+    console.log(`${r.peer.name}: measurement failed: ${(e as Error).message}`);
+    r.error = (e as Error).message;
   }
 }
 
@@ -467,18 +473,9 @@ async function inner(): Promise<void> {
     console.log(`host: ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     console.log(`work: ${N_SESSIONS} sessions, ${N_RPCS} small get-config (after ${N_WARMUP} + ${N_WARMUP} pipelined to warm up), ${N_COMMITS} edit+commit (after ${N_COMMITS} untimed), ${N_LARGE} interfaces; same client (src/netconf/client.ts), Ed25519 key auth, loopback`);
     const runs: Run[] = peers.map((peer) => ({ peer, f: {}, lat: [], error: peer.failed }));
-    const step = async (r: Run, what: string, f: () => Promise<void>): Promise<void> => {
-      if (r.error) return;
-      try {
-        await deadline(f(), 600000, `${r.peer.name}: ${what}`);
-      } catch (e) {
-        console.log(`${r.peer.name}: measurement failed: ${(e as Error).message}`);
-        r.error = (e as Error).message;
-      }
-    };
     for (const r of runs) {
       console.log(`${r.peer.name} ${r.peer.version}: ${r.peer.failed ? `NOT SET UP: ${r.peer.failed}` : 'measuring...'}`);
-      await step(r, 'sessions and get-config', () => measureFirst(r.peer, key, r));
+      await attempt(r, 'sessions and get-config', 600000, () => measureFirst(r.peer, key, r));
     }
     await measureGets(runs);
     await measureCommits(runs);
