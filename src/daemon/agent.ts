@@ -76,7 +76,7 @@ export class Agent implements AgentCore {
         message: 'No local users are configured: restart on an empty --data-dir with FLOWTAPD_BOOTSTRAP_USER=name:password to create an admin user.',
       });
     }
-    this.notifications = new NotificationHub(this.ctx);
+    this.notifications = new NotificationHub(this.ctx, { fromJson: (text) => this.buildEvent(text) ?? newTree(this.ctx) });
     this.dispatcher = new Dispatcher(this);
     this.caps = this.buildCapabilities();
     this.setAccessPolicy(createNacmPolicy(this));
@@ -250,8 +250,7 @@ export class Agent implements AgentCore {
     // the replay log keeps the event as its JSON text until it is built: one string per
     // event instead of the objects it was made of, for the young generation to copy and
     // promote (a config-change event per commit, 1,000 of them kept)
-    const text = JSON.stringify(event);
-    this.notifications.publishLazy(key.slice(0, colon), key.slice(colon + 1), () => this.buildEvent(text) ?? newTree(this.ctx));
+    this.notifications.publishJson(JSON.stringify(event));
   }
 
   /** The notification tree of an RFC 7951 JSON event's text (null, logged, when it does not fit the model). */
