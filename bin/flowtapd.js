@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
+// V8 optimises a function once it has run about this many bytes of bytecode (its default,
+// 66 KiB, left the commit path still being compiled on the helper threads after 2,000
+// edit-config+commit pairs, since most of its functions run once per commit; see README,
+// "Where flowtapd's commit p99 goes"). Set before any of the agent's code is loaded.
+require('v8').setFlagsFromString('--interrupt-budget=16384');
 const path = require('path');
 const fs = require('fs');
 const dist = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
