@@ -95,11 +95,15 @@ export class AuditLog implements Applier {
     return out;
   }
 
-  /** Open for appending (created 0600); a group- or world-accessible file is made 0600 again. */
+  /**
+   * Open for appending (created 0600); a group- or world-accessible file is
+   * made 0600 again (set every time: one system call, where a check of the
+   * mode took an fstat and its Stats object).
+   */
   private open(file: string, create: boolean): number {
     const fd = create ? fs.openSync(file, 'a', 0o600) : fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND);
     try {
-      if ((fs.fstatSync(fd).mode & 0o077) !== 0) fs.fchmodSync(fd, 0o600);
+      fs.fchmodSync(fd, 0o600);
     } catch (e) {
       fs.closeSync(fd);
       throw e;
