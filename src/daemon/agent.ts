@@ -247,9 +247,9 @@ export class Agent implements AgentCore {
       this.opts.log.error('notification-build-failed', { error: `not a notification: ${JSON.stringify(key)}` });
       return;
     }
-    // the replay log keeps the event as its JSON text until it is built: one string per
-    // event instead of the objects it was made of, for the young generation to copy and
-    // promote (a config-change event per commit, 1,000 of them kept)
+    // the replay log keeps the event's JSON text (UTF-8 in its byte ring, no object per
+    // event) until a receiver or a replay needs its tree: a config-change event per commit,
+    // 1,000 of them kept, were otherwise what every scavenge copied and promoted
     this.notifications.publishJson(JSON.stringify(event));
   }
 
