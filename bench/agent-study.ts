@@ -33,7 +33,16 @@ export function installedAgent(root: string): string[] {
     execFileSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(dir, 'tsconfig.json')], { cwd: dir, stdio: 'inherit' });
     built.add(dir);
   }
-  return [path.join(dir, 'bin', 'flowtapd.js')];
+  const bin = path.join(dir, 'bin', 'flowtapd.js');
+  return [...launcherNodeFlags(bin), bin];
+}
+
+/** The node flags on the launcher's first line (`#!/usr/bin/env -S node FLAGS`), which an installed agent runs with. */
+export function launcherNodeFlags(bin: string): string[] {
+  const first = fs.readFileSync(bin, 'utf8').split('\n', 1)[0];
+  const m = /^#!\/usr\/bin\/env -S node((?: --[\w-]+(?:=\S+)?)*)$/.exec(first);
+  if (!m) throw new Error(`${bin}: unexpected first line ${JSON.stringify(first)}`);
+  return m[1].split(' ').filter(Boolean);
 }
 
 /** checkouts built by this process (bench/ab.ts runs two agents, often of one checkout) */

@@ -35,7 +35,7 @@ say "lab: sub -- bng -- core, md behind bng ($P-*)"
 tools/lab.sh up "$P"
 
 say "agent: flowtapd inside $P-bng, NETCONF on 127.0.0.1:830 there"
-nsbg bng env FLOWTAPD_BOOTSTRAP_USER=admin:pw node bin/flowtapd.js \
+nsbg bng env FLOWTAPD_BOOTSTRAP_USER=admin:pw bin/flowtapd.js \
   --data-dir "$TMP/data" --netconf-listen 127.0.0.1:830 2>"$TMP/agent.log"
 for i in $(seq 100); do grep -q netconf-listening "$TMP/agent.log" 2>/dev/null && break; sleep 0.2; done
 grep -q netconf-listening "$TMP/agent.log" || { cat "$TMP/agent.log"; exit 1; }

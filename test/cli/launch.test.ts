@@ -1,0 +1,57 @@
+/**
+ * The launcher carries the agent's node flags on its first line
+ * (`#!/usr/bin/env -S node FLAGS`), so every way the agent is started runs
+ * bin/flowtapd.js itself: npm start, the systemd unit, the demo.
+ */
+import { strict as assert } from 'assert';
+import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..', '..');
+const bin = path.join(root, 'bin', 'flowtapd.js');
+
+describe('cli: the launcher and how the agent is started', () => {
+  it('bin/flowtapd.js runs as it is, with node and the young generation flag on its first line', () => {
+    assert.match(fs.readFileSync(bin, 'utf8').split('\n', 1)[0], /^#!\/usr\/bin\/env -S node .*--min-semi-space-size=16\b/);
+    assert.ok((fs.statSync(bin).mode & 0o111) !== 0, 'executable');
+    assert.match(execFileSync(bin, ['--help'], { encoding: 'utf8' }), /flowtapd --data-dir DIR/);
+  });
+
+  it('an agent started that way runs with those flags', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-launch-'));
+    const child = spawn(bin, ['--data-dir', dir, '--netconf-listen', '127.0.0.1:0'], {
+      env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'a:b' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let err = '';
+        child.stderr!.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (err.includes('netconf-listening')) resolve();
+        });
+        child.on('exit', (code) => reject(new Error(`agent exited ${code}: ${err}`)));
+      });
+      const argv = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+      assert.ok(argv.includes('--min-semi-space-size=16'), argv.join(' '));
+      assert.ok(argv.includes(bin), argv.join(' '));
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('npm start, the systemd unit and the demo run bin/flowtapd.js itself, not node with it as an argument', () => {
+    const start = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    assert.match(start, /^bin\/flowtapd\.js /);
+    const exec = /^ExecStart=(\S+)/m.exec(fs.readFileSync(path.join(root, 'tools', 'flowtapd.service'), 'utf8'));
+    assert.equal(exec?.[1], '/opt/flowtapd/bin/flowtapd.js');
+    const demo = fs.readFileSync(path.join(root, 'tools', 'demo.sh'), 'utf8');
+    assert.match(demo, /[ =]bin\/flowtapd\.js \\/);
+    assert.doesNotMatch(demo, /node bin\/flowtapd\.js/);
+  });
+});
