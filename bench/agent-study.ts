@@ -37,10 +37,10 @@ export function installedAgent(root: string): string[] {
   return [...launcherNodeFlags(bin), bin];
 }
 
-/** The node flags on the launcher's first line (`#!/usr/bin/env -S node FLAGS`), which an installed agent runs with. */
+/** The node flags on the launcher's first line (`#!/usr/bin/env -S node FLAGS`; none on a plain `#!/usr/bin/env node`), which an installed agent runs with. */
 export function launcherNodeFlags(bin: string): string[] {
   const first = fs.readFileSync(bin, 'utf8').split('\n', 1)[0];
-  const m = /^#!\/usr\/bin\/env -S node((?: --[\w-]+(?:=\S+)?)*)$/.exec(first);
+  const m = /^#!\/usr\/bin\/env (?:-S )?node((?: --[\w-]+(?:=\S+)?)*)$/.exec(first);
   if (!m) throw new Error(`${bin}: unexpected first line ${JSON.stringify(first)}`);
   return m[1].split(' ').filter(Boolean);
 }
