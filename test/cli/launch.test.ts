@@ -1,10 +1,10 @@
 /**
  * The launcher carries the agent's node flags on its first line
- * (`#!/usr/bin/env -S node FLAGS`), so every way the agent is started runs
- * bin/flowtapd.js itself: npm start, the systemd unit, the demo.
+ * (`#!/usr/bin/env -S node FLAGS`): npm start and the demo run
+ * bin/flowtapd.js itself, the systemd unit names node with the same flags.
  */
 import { strict as assert } from 'assert';
-import { execFileSync, spawn } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -45,13 +45,21 @@ describe('cli: the launcher and how the agent is started', () => {
     }
   });
 
-  it('npm start, the systemd unit and the demo run bin/flowtapd.js itself, not node with it as an argument', () => {
+  it('npm start and the demo run bin/flowtapd.js itself; the systemd unit runs node with the same flags', () => {
     const start = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
     assert.match(start, /^bin\/flowtapd\.js /);
-    const exec = /^ExecStart=(\S+)/m.exec(fs.readFileSync(path.join(root, 'tools', 'flowtapd.service'), 'utf8'));
-    assert.equal(exec?.[1], '/opt/flowtapd/bin/flowtapd.js');
+    const flags = fs.readFileSync(bin, 'utf8').split('\n', 1)[0].replace('#!/usr/bin/env -S node ', '');
+    const exec = /^ExecStart=(.*) \/opt\/flowtapd\/bin\/flowtapd\.js /m.exec(fs.readFileSync(path.join(root, 'tools', 'flowtapd.service'), 'utf8'));
+    assert.equal(exec?.[1], `/usr/bin/node ${flags}`);
     const demo = fs.readFileSync(path.join(root, 'tools', 'demo.sh'), 'utf8');
     assert.match(demo, /[ =]bin\/flowtapd\.js \\/);
     assert.doesNotMatch(demo, /node bin\/flowtapd\.js/);
+  });
+
+  it('the systemd unit verifies clean (systemd-analyze)', function () {
+    const r = spawnSync('systemd-analyze', ['verify', path.join(root, 'tools', 'flowtapd.service')], { encoding: 'utf8' });
+    if (r.error) this.skip(); // no systemd-analyze on this machine
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((r.stdout + r.stderr).trim(), '');
   });
 });
