@@ -37,15 +37,12 @@ import * as path from 'path';
 import { NetconfClient } from '../src/netconf/client';
 import { installedAgent } from './agent-study';
 import { own, ownDir, rerunInOwnNetns, runInner } from './own-netns';
+import { arg } from './args';
 
 const NS_IF = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
 const IANAIFT = 'urn:ietf:params:xml:ns:yang:iana-if-type';
 const MAIN_JS = "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))";
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
 const PAIRS = Number(arg('--pairs', '2000'));
 const BLOCK = Number(arg('--block', '50'));
 const ENTRIES = Number(arg('--entries', '0'));

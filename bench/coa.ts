@@ -27,13 +27,9 @@ import type { DesiredState } from '../src/dataplane';
 import { silentLogger } from '../src/log';
 import { Code, encodeMirrorVsas, encodeRequest, encodeText } from '../src/radius/codec';
 import { Netconf, NS_COS, NS_FTA, NS_FTS, NS_IF, tunnelIf } from '../test/lab/lab';
+import { arg } from './args';
 
 const SECRET = 'bench-secret';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
 
 class NullDataplane {
   readonly linkEvents = new EventEmitter();

@@ -27,13 +27,9 @@
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as path from 'path';
 import * as readline from 'readline';
+import { arg } from './args';
 
 const ROOT = path.join(__dirname, '..');
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
 
 // ---- sender mode (runs inside a namespace) ----
 

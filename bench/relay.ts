@@ -40,13 +40,9 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { Code, encodeMirrorVsas, encodeRequest, encodeText } from '../src/radius/codec';
 import { ADDR, AgentProcess, Lab, SECRET, labConfig, sleep } from '../test/lab/lab';
+import { arg } from './args';
 
 const ROOT = path.join(__dirname, '..');
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
 
 const now = (): bigint => process.hrtime.bigint();
 const MEASURED = 'bench-11';

@@ -26,15 +26,12 @@ import * as path from 'path';
 import { NetconfClient } from '../src/netconf/client';
 import { installedAgent } from './agent-study';
 import { own, ownDir, rerunInOwnNetns, runInner } from './own-netns';
+import { arg } from './args';
 
 const NS_IF = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
 const IANAIFT = 'urn:ietf:params:xml:ns:yang:iana-if-type';
 const EVENTS = ['sched/sched_switch', 'sched/sched_wakeup', 'syscalls/sys_enter_fsync', 'syscalls/sys_exit_fsync', 'syscalls/sys_enter_fdatasync', 'syscalls/sys_exit_fdatasync'];
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
 const PAIRS = Number(arg('--pairs', '2000'));
 const WARM = Number(arg('--warm', '1000'));
 const ENTRIES = Number(arg('--entries', '0'));
