@@ -58,9 +58,10 @@ class LazyEvent implements EventRecord {
  */
 class ReplayLog {
   private readonly times: Float64Array;
-  /** byte offset and length of a slot's text in `bytes`; length -1: the slot holds a record */
+  /** byte offset and length of a slot's text in `bytes`, when the slot holds no record */
   private readonly offsets: Int32Array;
   private readonly lengths: Int32Array;
+  /** a slot's event record (null: its event is the text in `bytes`) */
   private readonly records: (EventRecord | null)[];
   private readonly bytes: Buffer;
   /** where the next text is written in `bytes` */
@@ -103,10 +104,7 @@ class ReplayLog {
       this.lengths[slot] = n;
       this.records[slot] = null;
       this.writeAt = at + n;
-    } else {
-      this.lengths[slot] = -1;
-      this.records[slot] = item;
-    }
+    } else this.records[slot] = item;
   }
 
   /** time (ms) of the i-th oldest event */
@@ -121,14 +119,12 @@ class ReplayLog {
     if (kept) return kept;
     const text = this.bytes.toString('utf8', this.offsets[slot], this.offsets[slot] + this.lengths[slot]);
     const ev = eventOfJson(new Date(this.times[slot]), text, this.fromJson);
-    this.records[slot] = ev;
-    this.lengths[slot] = -1; // its bytes are free now
+    this.records[slot] = ev; // its bytes are free now
     return ev;
   }
 
   private dropOldest(): void {
     this.records[this.head] = null;
-    this.lengths[this.head] = -1;
     this.head = (this.head + 1) % this.limit;
     this.length--;
   }
@@ -146,12 +142,12 @@ class ReplayLog {
     const wrapped = from !== this.writeAt;
     for (let i = 0; i < this.length; ) {
       const slot = (this.head + i) % this.limit;
-      const n = this.lengths[slot];
-      if (n < 0) {
+      if (this.records[slot]) {
         i++; // a record: no bytes
         continue;
       }
       const start = this.offsets[slot];
+      const n = this.lengths[slot];
       const stale = wrapped && start >= this.writeAt;
       if (!stale && (start >= to || start + n <= from)) return;
       for (let k = 0; k <= i; k++) this.dropOldest();
