@@ -35,7 +35,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../src/netconf/client';
-import { installedAgent } from './agent-study';
+import { connectWhenUp, installedAgent } from './agent-study';
 import { own, ownDir, rerunInOwnNetns, runInner } from './own-netns';
 import { arg } from './args';
 
@@ -68,22 +68,14 @@ interface Agent {
 async function startAgent(name: 'A' | 'B', root: string, port: number, env: Record<string, string>, tmp: string): Promise<Agent> {
   const flags = (process.env[`AB_FLAGS_${name}`] ?? '').split(' ').filter(Boolean);
   // AB_TSX_A / AB_TSX_B: that agent runs from its sources through tsx instead of as installed
-  const entry = process.env[`AB_TSX_${name}`] ? ['--require', 'tsx/cjs', '-e', MAIN_JS, '--'] : installedAgent(root);
-  const proc = own(spawn(process.execPath, [...flags, ...entry, '--data-dir', path.join(tmp, name), '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+  const entry = process.env[`AB_TSX_${name}`] ? [...flags, '--require', 'tsx/cjs', '-e', MAIN_JS, '--'] : installedAgent(root, flags);
+  const proc = own(spawn(process.execPath, [...entry, '--data-dir', path.join(tmp, name), '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
     cwd: root,
     env: { ...process.env, ...env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
     stdio: ['ignore', process.env[`AB_STDOUT_${name}`] ? fs.openSync(process.env[`AB_STDOUT_${name}`]!, 'w') : 'ignore', 'inherit'],
   }));
-  for (let i = 0; ; i++) {
-    if (proc.exitCode !== null) throw new Error(`agent ${name} exited (${proc.exitCode})`);
-    try {
-      const c = await NetconfClient.connect({ port, username: 'admin', password: 'bench-pw', timeoutMs: 5000 });
-      return { name, proc, c, lat: [] };
-    } catch (e) {
-      if (i > 150) throw e;
-      await sleep(200);
-    }
-  }
+  const c = await connectWhenUp(proc, port, { username: 'admin', password: 'bench-pw' }, () => `agent ${name}`);
+  return { name, proc, c, lat: [] };
 }
 
 async function commit(c: NetconfClient, config: string): Promise<void> {

@@ -5,9 +5,10 @@
  * "--trace-gc-nvp", "--perf-basic-prof"), and a file for its standard
  * output (where V8's --trace-gc writes), which is otherwise dropped.
  */
-import { execFileSync } from 'child_process';
+import { ChildProcess, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { NetconfClient } from '../src/netconf/client';
 
 export function agentNodeFlags(): string[] {
   return (process.env.BENCH_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
@@ -20,21 +21,22 @@ export function agentStdout(): 'ignore' | number {
 }
 
 /**
- * The command line (after node's own flags) of the agent as it is
- * installed: bin/flowtapd.js on tsc's dist/, built first from the sources
- * of the checkout `root` (about 6 s) so that a benchmark never measures a
- * stale build. Not the sources through tsx: its transform (esbuild with
- * names kept, a __name call for every function made) cost 3-12% of the
- * commit p50 in paired runs of bench/ab.ts.
+ * The node command line (without node itself) of the agent as it is
+ * installed: the launcher's node flags, then `nodeFlags` (so that a
+ * benchmark's own flags win), then bin/flowtapd.js on tsc's dist/, built
+ * first from the sources of the checkout `root` (about 6 s) so that a
+ * benchmark never measures a stale build. Not the sources through tsx: its
+ * transform (esbuild with names kept, a __name call for every function
+ * made) cost 3-12% of the commit p50 in paired runs of bench/ab.ts.
  */
-export function installedAgent(root: string): string[] {
+export function installedAgent(root: string, nodeFlags: string[] = []): string[] {
   const dir = path.resolve(root);
   if (!built.has(dir)) {
     execFileSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(dir, 'tsconfig.json')], { cwd: dir, stdio: 'inherit' });
     built.add(dir);
   }
   const bin = path.join(dir, 'bin', 'flowtapd.js');
-  return [...launcherNodeFlags(bin), bin];
+  return [...launcherNodeFlags(bin), ...nodeFlags, bin];
 }
 
 /** The node flags on the launcher's first line (`#!/usr/bin/env -S node FLAGS`; none on a plain `#!/usr/bin/env node`), which an installed agent runs with. */
@@ -47,3 +49,27 @@ export function launcherNodeFlags(bin: string): string[] {
 
 /** checkouts built by this process (bench/ab.ts runs two agents, often of one checkout) */
 const built = new Set<string>();
+
+/**
+ * A NETCONF session with the agent `proc` started on `port`, once it
+ * answers (tried every 200 ms for up to `waitMs`); an error when the agent
+ * exits first, with `why()` (its last log line, say) in the message.
+ */
+export async function connectWhenUp(
+  proc: ChildProcess,
+  port: number,
+  auth: { username: string; password: string },
+  why: () => string = () => '',
+  waitMs = 30000,
+): Promise<NetconfClient> {
+  const end = Date.now() + waitMs;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`the agent exited (${proc.exitCode})${why() ? `: ${why()}` : ''}`);
+    try {
+      return await NetconfClient.connect({ port, ...auth, timeoutMs: 5000 });
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

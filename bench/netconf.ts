@@ -34,7 +34,7 @@ const SMALL = `<get-config><source><running/></source><filter type="subtree"><na
 function startAgent(dir: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     // the agent as installed (tsc's dist/, built now), as it runs in production
-    const child = spawn(process.execPath, [...agentNodeFlags(), ...installedAgent(path.join(__dirname, '..')), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
+    const child = spawn(process.execPath, [...installedAgent(path.join(__dirname, '..'), agentNodeFlags()), '--data-dir', dir, '--netconf-listen', '127.0.0.1:0', '--log-level', 'info'], {
       env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'bench:bench' },
       stdio: ['ignore', agentStdout(), 'pipe'],
     });

@@ -24,7 +24,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../src/netconf/client';
-import { installedAgent } from './agent-study';
+import { agentNodeFlags, connectWhenUp, installedAgent } from './agent-study';
 import { own, ownDir, rerunInOwnNetns, runInner } from './own-netns';
 import { arg } from './args';
 
@@ -37,7 +37,6 @@ const WARM = Number(arg('--warm', '1000'));
 const ENTRIES = Number(arg('--entries', '0'));
 const SLOW = Number(arg('--slow', '2.5'));
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Event {
   comm: string;
@@ -173,20 +172,12 @@ function threadsOf(pid: number): Set<number> {
 async function startAgent(tmp: string): Promise<{ proc: ChildProcess; c: NetconfClient }> {
   const port = 18851;
   const proc = own(
-    spawn(process.execPath, [...installedAgent(path.join(__dirname, '..')), '--data-dir', path.join(tmp, 'data'), '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+    spawn(process.execPath, [...installedAgent(path.join(__dirname, '..'), agentNodeFlags()), '--data-dir', path.join(tmp, 'data'), '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
       env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
       stdio: ['ignore', 'ignore', 'inherit'],
     }),
   );
-  for (let i = 0; ; i++) {
-    if (proc.exitCode !== null) throw new Error(`the agent exited (${proc.exitCode})`);
-    try {
-      return { proc, c: await NetconfClient.connect({ port, username: 'admin', password: 'bench-pw', timeoutMs: 5000 }) };
-    } catch (e) {
-      if (i > 150) throw e;
-      await sleep(200);
-    }
-  }
+  return { proc, c: await connectWhenUp(proc, port, { username: 'admin', password: 'bench-pw' }) };
 }
 
 async function pair(c: NetconfClient, i: number): Promise<void> {

@@ -27,7 +27,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../../src/netconf/client';
 import { idleClientJit } from '../idle-jit';
-import { agentNodeFlags, agentStdout, installedAgent } from '../agent-study';
+import { agentNodeFlags, agentStdout, connectWhenUp, installedAgent } from '../agent-study';
 import { own, ownDir, rerunInOwnNetns, runInner } from '../own-netns';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -174,7 +174,7 @@ async function startFlowtapd(tmp: string, key: Buffer, pub: string): Promise<Pee
   const dataDir = path.join(tmp, 'flowtapd');
   let log = '';
   // the agent as installed (tsc's dist/, built now), as it runs in production
-  const p = spawn(process.execPath, [...agentNodeFlags(), ...installedAgent(ROOT), '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+  const p = spawn(process.execPath, [...installedAgent(ROOT, agentNodeFlags()), '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
     cwd: ROOT,
     env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'admin:bench-pw' },
     stdio: ['ignore', agentStdout(), 'pipe'],
@@ -182,24 +182,14 @@ async function startFlowtapd(tmp: string, key: Buffer, pub: string): Promise<Pee
   p.stderr!.on('data', (d) => (log += d));
   peer.procs.push(own(p));
   try {
-    const end = Date.now() + 60000;
-    for (;;) {
-      if (p.exitCode !== null) throw new Error(`flowtapd exited (${p.exitCode}): ${log.trim().split('\n').pop()}`);
-      try {
-        const c = await NetconfClient.connect({ port, username: 'admin', password: 'bench-pw', timeoutMs: 5000 });
-        const [alg, data] = pub.trim().split(/\s+/);
-        await c.rpcOk(
-          `<edit-config><target><candidate/></target><config><system xmlns="urn:ietf:params:xml:ns:yang:ietf-system"><authentication><user><name>admin</name>` +
-            `<authorized-key><name>bench</name><algorithm>${alg}</algorithm><key-data>${data}</key-data></authorized-key></user></authentication></system></config></edit-config>`,
-        );
-        await c.rpcOk('<commit/>');
-        await c.close();
-        break;
-      } catch (e) {
-        if (Date.now() > end) throw e;
-        await sleep(200);
-      }
-    }
+    const first = await connectWhenUp(p, port, { username: 'admin', password: 'bench-pw' }, () => log.trim().split('\n').pop() ?? '', 60000);
+    const [alg, data] = pub.trim().split(/\s+/);
+    await first.rpcOk(
+      `<edit-config><target><candidate/></target><config><system xmlns="urn:ietf:params:xml:ns:yang:ietf-system"><authentication><user><name>admin</name>` +
+        `<authorized-key><name>bench</name><algorithm>${alg}</algorithm><key-data>${data}</key-data></authorized-key></user></authentication></system></config></edit-config>`,
+    );
+    await first.rpcOk('<commit/>');
+    await first.close();
     const c = await NetconfClient.connect({ port, username: 'admin', privateKey: key, timeoutMs: 20000 });
     await closeClient(c);
   } catch (e) {
