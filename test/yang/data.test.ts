@@ -1,6 +1,8 @@
 import { strict as assert } from 'assert';
 import { AgentError } from '../../src/errors';
+import * as path from 'path';
 import * as d from '../../src/yang/data';
+import { loadContext } from '../../src/yang/context';
 import { dtContext, top } from './fixtures/data/context';
 
 function err(fn: () => unknown): AgentError {
@@ -67,6 +69,67 @@ describe('yang/data: XML in and out', () => {
     assert.ok(big.length > 240000);
     assert.ok(Buffer.from(d.toXml(many, { withDefaults: 'explicit' })).equals(big));
     assert.ok(Buffer.from(d.toXml(root, { withDefaults: 'explicit' })).equals(d.toXmlBytes(root, { withDefaults: 'explicit' })), 'and is reused');
+  });
+
+  it('toXmlPieces writes the bytes of toXmlBytes into the buffers it is given, never writing a piece it handed over again', () => {
+    const xml = top(
+      '<name>a&amp;b caf\u00e9 \ud83d\ude00</name><flag/><kind xmlns:x="urn:test:dt">x:cat</kind><ptr xmlns:y="urn:test:dt">/y:top/y:item[y:id="k"]/y:port</ptr>' +
+        `${Array.from({ length: 40 }, (_x, i) => `<item><id>k${i}</id><port>${i}</port><note>n &lt; ${i}</note></item>`).join('')}` +
+        `<item><id>long</id><note>${'\u00e9x'.repeat(3000)}</note></item>` +
+        '<seq><n>1</n></seq><mode>full</mode><full-opts/><need><inner>i</inner></need><blob><any xmlns="urn:other">t &amp; <b c="1"/></any></blob>',
+    );
+    const root = d.parseXml(ctx, xml, { type: 'config' });
+    for (const withDefaults of ['explicit', 'report-all'] as const) {
+      const whole = Buffer.from(d.toXmlBytes(root, { withDefaults, head: '<data>', tail: '</data>' }));
+      // buffers of every size, down to one byte: the writer takes a bigger one when a value needs it
+      for (const size of [1, 7, 100, 4096, 1 << 20]) {
+        const taken: Buffer[] = [];
+        const pieces: { piece: Buffer; copy: Buffer }[] = [];
+        d.toXmlPieces(
+          root,
+          {
+            take: (min) => {
+              const b = Buffer.alloc(Math.max(min, size));
+              taken.push(b);
+              return b;
+            },
+            sink: (piece) => {
+              assert.ok(taken.some((b) => b.buffer === piece.buffer && piece.byteOffset === b.byteOffset), 'a view of a taken buffer, from its start');
+              pieces.push({ piece, copy: Buffer.from(piece) });
+            },
+          },
+          { withDefaults, head: '<data>', tail: '</data>' },
+        );
+        assert.ok(Buffer.concat(pieces.map((p) => p.copy)).equals(whole), `${withDefaults}, buffers of ${size}`);
+        for (const p of pieces) assert.ok(p.piece.equals(p.copy), `${withDefaults}, buffers of ${size}: a piece written after it was handed over`);
+        if (size === 1 << 20) assert.equal(pieces.length, 1);
+        if (size === 100) assert.ok(pieces.length > 20);
+      }
+    }
+    // containers that write nothing inside (an empty one is written as <opts/>), at every offset of a buffer
+    const deep = loadContext([path.join(__dirname, 'fixtures', 'data', 'deep.yang')], { searchPath: [] });
+    const entries = Array.from({ length: 30 }, (_x, i) => `<entry><name>${'e'.repeat(i % 7)}${i}</name>${i % 3 ? '<opts/>' : '<opts><limit>1</limit></opts>'}</entry>`);
+    const tree = d.parseXml(deep, `<top xmlns="urn:test:deep">${entries.join('')}</top>`, { type: 'config' });
+    const whole = Buffer.from(d.toXmlBytes(tree, { withDefaults: 'explicit' }));
+    assert.match(whole.toString(), /<opts\/>/);
+    // written a part at a time: every buffer taken is handed over before write() returns
+    {
+      const taken: Buffer[] = [];
+      const pieces: Buffer[] = [];
+      const w = new d.XmlPieces(tree, { take: (min) => (taken.push(Buffer.alloc(Math.max(min, 64))), taken[taken.length - 1]), sink: (p) => pieces.push(Buffer.from(p)) }, { withDefaults: 'explicit', head: '<data>', tail: '</data>' });
+      let calls = 1;
+      while (!w.write(100)) {
+        assert.equal(pieces.length, taken.length, 'no buffer kept between two writes');
+        calls++;
+      }
+      assert.ok(calls > 5, `${calls} parts`);
+      assert.ok(Buffer.concat(pieces).equals(Buffer.from(d.toXmlBytes(tree, { withDefaults: 'explicit', head: '<data>', tail: '</data>' }))));
+    }
+    for (let size = 1; size <= 40; size++) {
+      const pieces: Buffer[] = [];
+      d.toXmlPieces(tree, { take: (min) => Buffer.alloc(Math.max(min, size)), sink: (p) => pieces.push(Buffer.from(p)) }, { withDefaults: 'explicit' });
+      assert.ok(Buffer.concat(pieces).equals(whole), `deep, buffers of ${size}`);
+    }
   });
 
   it('resolves an unprefixed identityref through the default namespace', () => {

@@ -948,7 +948,28 @@ const TEXT_ESCAPED = /[&<>\r]/;
  * it out (or copy it) at once.
  */
 export function toXmlBytes(node: DataNode, opts: ToXmlBytesOptions = {}): Buffer {
-  const w = new ByteWriter(opts.withDefaults ?? 'report-all');
+  const w = new ByteWriter(opts.withDefaults ?? 'report-all', null);
+  writeDocument(w, node, opts);
+  return w.buf.subarray(0, w.len);
+}
+
+/**
+ * Where XmlPieces writes: `take(min)` gives a buffer of at least `min`
+ * bytes to write into, `sink` receives each piece written, a view of such
+ * a buffer from its start, in order. A buffer handed to the sink is not
+ * written again.
+ */
+export interface ByteSink {
+  take(min: number): Buffer;
+  sink(piece: Buffer): void;
+}
+
+/** All of XmlPieces at once (tests, small documents). */
+export function toXmlPieces(node: DataNode, out: ByteSink, opts: ToXmlBytesOptions = {}): void {
+  new XmlPieces(node, out, opts).write(Infinity);
+}
+
+function writeDocument(w: ByteWriter, node: DataNode, opts: ToXmlBytesOptions): void {
   if (opts.head) w.markup(opts.head);
   if (node.schema.kind === 'root') {
     for (const c of node.children) w.plain(c, '');
@@ -956,26 +977,135 @@ export function toXmlBytes(node: DataNode, opts: ToXmlBytesOptions = {}): Buffer
     w.plain(node, parentNsOf(node));
   }
   if (opts.tail) w.markup(opts.tail);
-  return scratch.subarray(0, w.len);
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * toXmlBytes for a reply of any size, written a part at a time: the bytes
+ * go to `out` in pieces, one per buffer taken from it (the transport's own,
+ * reused from one reply to the next), never as one string nor one buffer,
+ * and write(n) returns after about n bytes so that the caller can let the
+ * event loop run (the channel send, other sessions and RADIUS be served)
+ * before it writes on. The same bytes as toXmlBytes. The walk keeps its
+ * place in a stack of its own: the tree must not change until the
+ * document is complete.
+ */
+export class XmlPieces {
+  private readonly w: ByteWriter;
+  private readonly wd: 'explicit' | 'report-all';
+  private readonly tail: string | undefined;
+  /** per open element: its children, the next one to write, its namespace, its close tag (none at the top) */
+  private readonly lists: DataNode[][] = [];
+  private readonly next: number[] = [];
+  private readonly nss: string[] = [];
+  private readonly closes: (Uint8Array | null)[] = [];
+  private depth = 1;
+
+  constructor(node: DataNode, out: ByteSink, opts: ToXmlBytesOptions = {}) {
+    this.wd = opts.withDefaults ?? 'report-all';
+    this.w = new ByteWriter(this.wd, out);
+    this.tail = opts.tail;
+    if (opts.head) this.w.markup(opts.head);
+    const top = node.schema.kind === 'root';
+    this.lists.push(top ? node.children : [node]);
+    this.next.push(0);
+    this.nss.push(top ? '' : parentNsOf(node));
+    this.closes.push(null);
+  }
+
+  /**
+   * Write on, about `bytes` more (whole nodes), and hand what was written
+   * to the sink; true once the document is complete. Between two calls
+   * the writer holds no buffer of the sink's.
+   */
+  write(bytes: number): boolean {
+    const w = this.w;
+    const wd = this.wd;
+    const stop = w.sunk + w.len + bytes;
+    const { lists, next, nss, closes } = this;
+    while (this.depth > 0) {
+      const d = this.depth - 1;
+      const ch = lists[d];
+      const i = next[d];
+      if (i === ch.length) {
+        const close = closes[d];
+        if (close) w.put(close);
+        this.depth = d;
+        continue;
+      }
+      next[d] = i + 1;
+      const n = ch[i];
+      if (n.dflt && wd === 'explicit') continue;
+      const t = tagOf(n.schema);
+      if (!t.inner) w.childless(n, t, nss[d]);
+      else {
+        const tb = t.bytes ?? tagBytesOf(t);
+        const same = t.ns === nss[d];
+        // what is written may have gone to the sink already: nothing is taken back, so look ahead
+        if (!anyChildEmits(n, wd)) {
+          if (!n.dflt) w.put(same ? tb.empty : tb.emptyNs);
+        } else {
+          w.put(same ? tb.open : tb.openNs);
+          const e = this.depth++;
+          lists[e] = n.children;
+          next[e] = 0;
+          nss[e] = t.ns;
+          closes[e] = tb.close;
+        }
+      }
+      if (w.sunk + w.len >= stop) {
+        w.handOver();
+        return false;
+      }
+    }
+    if (this.tail !== undefined) w.markup(this.tail);
+    w.handOver();
+    return true;
+  }
 }
 
 class ByteWriter {
   len = 0;
-  constructor(private wd: 'explicit' | 'report-all') {}
+  /** bytes handed to the sink before the current buffer (piece mode) */
+  sunk = 0;
+  /** the buffer being written: the shared scratch (toXmlBytes), or one taken from `out` (none yet: NO_BYTES) */
+  buf: Buffer;
+  constructor(
+    private wd: 'explicit' | 'report-all',
+    private out: ByteSink | null,
+  ) {
+    this.buf = out ? NO_BYTES : scratch;
+  }
 
   /** room for `n` more bytes */
   private room(n: number): void {
-    if (this.len + n <= scratch.length) return;
+    if (this.len + n <= this.buf.length) return;
+    const out = this.out;
+    if (out) {
+      // the piece so far goes out, the rest into a buffer of the sink's
+      this.handOver();
+      this.buf = out.take(n);
+      return;
+    }
     const bigger = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, this.len + n));
     scratch.copy(bigger, 0, 0, this.len);
-    scratch = bigger;
+    this.buf = scratch = bigger;
+  }
+
+  /** piece mode: what the current buffer holds goes to the sink, and the buffer with it */
+  handOver(): void {
+    if (this.len > 0) this.out!.sink(this.buf.subarray(0, this.len));
+    this.sunk += this.len;
+    this.len = 0;
+    this.buf = NO_BYTES;
   }
 
   /** text that is markup already (tags, escaped attribute values) */
   markup(s: string): void {
     const n = s.length;
     this.room(n * 3);
-    const b = scratch;
+    const b = this.buf;
     let at = this.len;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
@@ -992,7 +1122,7 @@ class ByteWriter {
   text(s: string): void {
     const n = s.length;
     this.room(n * 6); // '&amp;' is the longest escape of one character; UTF-8 takes at most 3 bytes per UTF-16 unit
-    const b = scratch;
+    const b = this.buf;
     if (n > 16 && !TEXT_ESCAPED.test(s)) {
       // nothing to escape: encoded natively (faster than the loop for more than a few characters)
       this.len += b.write(s, this.len, 'utf8');
@@ -1031,17 +1161,40 @@ class ByteWriter {
   put(src: Uint8Array): void {
     const n = src.length;
     this.room(n);
-    scratch.set(src, this.len);
+    this.buf.set(src, this.len);
     this.len += n;
   }
 
-  /** XmlWriter.plain, into bytes */
+  /** XmlWriter.plain, into bytes (the file's writer: it takes back what it wrote) */
   plain(n: DataNode, parentNs: string): void {
     if (n.dflt && this.wd === 'explicit') return;
     const t = tagOf(n.schema);
+    if (!t.inner) {
+      this.childless(n, t, parentNs);
+      return;
+    }
     const tb = t.bytes ?? tagBytesOf(t);
     const same = t.ns === parentNs;
+    // the open tag is written first, and taken back when no child wrote anything (no scan ahead)
+    const start = this.len;
+    this.put(same ? tb.open : tb.openNs);
+    const inside = this.len;
+    const ch = n.children;
+    const ns = t.ns;
+    for (let i = 0; i < ch.length; i++) this.plain(ch[i], ns);
+    if (this.len === inside) {
+      this.len = start;
+      if (!n.dflt) this.put(same ? tb.empty : tb.emptyNs);
+      return;
+    }
+    this.put(tb.close);
+  }
+
+  /** a node without child nodes: leaf, leaf-list entry, anydata, anyxml */
+  childless(n: DataNode, t: TagStrings, parentNs: string): void {
+    const same = t.ns === parentNs;
     if (t.plain || t.prefixed) {
+      const tb = t.bytes ?? tagBytesOf(t);
       const v = n.value;
       if (v === null || v === '') this.put(same ? tb.empty : tb.emptyNs);
       else if (t.prefixed) {
@@ -1059,25 +1212,9 @@ class ByteWriter {
       }
       return;
     }
-    if (!t.inner) {
-      // anydata, anyxml: the string writer's text
-      const w = new XmlWriter(this.wd, false);
-      w.node(n, parentNs, 0);
-      this.markup(w.finish());
-      return;
-    }
-    // the open tag is written first, and taken back when no child wrote anything (no scan ahead)
-    const start = this.len;
-    this.put(same ? tb.open : tb.openNs);
-    const inside = this.len;
-    const ch = n.children;
-    const ns = t.ns;
-    for (let i = 0; i < ch.length; i++) this.plain(ch[i], ns);
-    if (this.len === inside) {
-      this.len = start;
-      if (!n.dflt) this.put(same ? tb.empty : tb.emptyNs);
-      return;
-    }
-    this.put(tb.close);
+    // anydata, anyxml: the string writer's text
+    const w = new XmlWriter(this.wd, false);
+    w.node(n, parentNs, 0);
+    this.markup(w.finish());
   }
 }
