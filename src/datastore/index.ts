@@ -115,6 +115,8 @@ export class Datastore {
   /** the running tree the last commit replaced, until the twin timer looks at it */
   private retired: DataNode | null = null;
   private twinTimer: NodeJS.Immediate | null = null;
+  /** trees read across turns of the event loop, and by how many readers (see hold) */
+  private readonly readers = new WeakMap<DataNode, number>();
 
   constructor(ctx: SchemaContext, dir: string) {
     this.ctx = ctx;
@@ -245,11 +247,30 @@ export class Datastore {
   }
 
   /**
+   * A reader that reads a stored tree across turns of the event loop (a
+   * big reply, sent as the client reads it) holds it meanwhile: the tree is
+   * then never made the twin (changed in place). Returns the release; a
+   * hold never released ends with the tree.
+   */
+  hold(tree: DataNode): () => void {
+    this.readers.set(tree, (this.readers.get(tree) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const n = this.readers.get(tree)! - 1;
+      if (n > 0) this.readers.set(tree, n);
+      else this.readers.delete(tree);
+    };
+  }
+
+  /**
    * After a commit: the running tree it replaced becomes the twin in the
    * next turn of the event loop (after the reply is sent), once nothing
    * here holds it any more (the candidate, startup, a confirmed commit's
-   * rollback, a staged file). Every reader of a stored tree reads it in
-   * one turn, or inside the datastore's queue, which the commit held.
+   * rollback, a staged file, a reader: see hold). Every other reader of a
+   * stored tree reads it in one turn, or inside the datastore's queue,
+   * which the commit held.
    */
   private retire(old: DataNode): void {
     if (this.twin || this.retired) return; // one twin is enough: the old tree is garbage
@@ -264,7 +285,13 @@ export class Datastore {
     this.twinTimer = null;
     this.retired = null;
     if (!old || this.twin) return;
-    const held = old === this.trees.running || old === this.trees.candidate || old === this.trees.startup || old === this.confirmed?.rollbackTo || old === this.ahead?.tree;
+    const held =
+      old === this.trees.running ||
+      old === this.trees.candidate ||
+      old === this.trees.startup ||
+      old === this.confirmed?.rollbackTo ||
+      old === this.ahead?.tree ||
+      this.readers.has(old);
     if (held) return;
     // A new root: caches keyed by a tree's root (NACM's rules of a running tree) never see
     // this one changed, and whatever still held the old root finds it empty, not changed.

@@ -137,9 +137,10 @@ function reply(body: ReplyBody, attrs: string): OutMessage {
   const head = `<rpc-reply xmlns="${NC_NS}"${attrs}>`;
   if (typeof body === 'string') return `${head}${body === '' ? '<ok/>' : body}</rpc-reply>`;
   return {
-    produce(emit) {
+    produce(emit, buffers) {
       emit(head);
-      body.produce(emit);
+      const made = body.produce(emit, buffers);
+      if (made) return made.then(() => emit('</rpc-reply>'));
       emit('</rpc-reply>');
     },
   };

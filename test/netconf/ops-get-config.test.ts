@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { NetconfClient, parseReply } from '../../src/netconf/client';
-import { startAgent, Harness, assertOk, errorOf, dataOf, editConfig, getConfig, cos, klass, COS, ACC, NACM, WD, IF } from './agent-harness';
+import { startAgent, Harness, assertOk, errorOf, dataOf, editConfig, getConfig, cos, klass, COS, ACC, NACM, WD, IF, NOTIF, sleep } from './agent-harness';
+import { openNetconf, rpc } from './transport-helpers';
 
 describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpath, with-defaults RFC 6243)', function () {
   this.timeout(30000);
@@ -166,6 +167,54 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
     } finally {
       assertOk(await c.rpc('<discard-changes/>'));
       assertOk(await c.rpc(editConfig('candidate', cos(klass('cand-only', 2)))));
+    }
+  });
+});
+
+describe('netconf ops: get-config of several megabytes, made a part at a time', function () {
+  this.timeout(60000);
+  let h: Harness;
+  let c: NetconfClient;
+  before(async () => {
+    h = await startAgent();
+    c = await h.connect();
+  });
+  after(() => h.stop());
+
+  it('while the client reads slowly, other sessions commit; the reply is running as it was asked, and notifications wait for its end', async () => {
+    // 6,000 interfaces of about 1.2 KB: a reply three times the SSH window and its queue
+    const n = 6000;
+    const iface = (i: number, d: string) =>
+      `<interface><name>big${i}</name><description>${d}${i} ${'x'.repeat(1100)}</description><type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">ianaift:ethernetCsmacd</type></interface>`;
+    assertOk(await c.rpc(editConfig('candidate', `<interfaces xmlns="${IF}">${Array.from({ length: n }, (_x, i) => iface(i, 'before')).join('')}</interfaces>`)));
+    assertOk(await c.rpc('<commit/>'));
+    const filter = `<interfaces xmlns="${IF}"/>`;
+    const before = dataOf(await c.rpc(getConfig('running', filter)));
+    assert.ok(before.length > 6_000_000);
+
+    const a = await openNetconf(h.port, '1.1', { username: 'admin', password: 'pw' });
+    try {
+      a.s.send(rpc(1, `<create-subscription xmlns="${NOTIF}"/>`));
+      assert.match((await a.s.next())!, /<ok\/>/);
+      // the client stops reading: the agent sends what the window lets it, queues a part more, then waits
+      a.s.channel.pause();
+      a.s.send(rpc(2, getConfig('running', filter)));
+      await sleep(300);
+      // meanwhile: commits that change every entry the reply has not reached yet (each replaces
+      // running; the tree the reply reads would be the next edit's copy if it were not held)
+      for (const word of ['during', 'after']) {
+        assertOk(await c.rpc(editConfig('candidate', `<interfaces xmlns="${IF}">${Array.from({ length: n }, (_x, i) => iface(i, word)).join('')}</interfaces>`)));
+        assertOk(await c.rpc('<commit/>'));
+      }
+      a.s.channel.resume();
+      const reply = (await a.s.next(30000))!;
+      assert.match(reply, /^<rpc-reply [^>]*message-id="2"/);
+      assert.ok(dataOf(reply) === before, 'the reply is running as it was when asked, whole');
+      // the two commits' notifications come after the reply, each whole
+      for (let i = 0; i < 2; i++) assert.match((await a.s.next(10000))!, /^<notification [^>]*>.*<netconf-config-change /s);
+      assert.match(dataOf(await c.rpc(getConfig('running', filter))), /<description>after0 /);
+    } finally {
+      a.client.end();
     }
   });
 });

@@ -584,6 +584,90 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     }
   });
 
+  it('pieces written into the transport\'s buffers stay intact while the buffers are reused: two sessions, pipelined, past the window', async () => {
+    // each reply 6 MB of 256 KiB pieces, three times the client's window, its bytes telling reply and piece apart:
+    // a buffer given back while the channel still held it would be written over by the next reply
+    const fill = (tag: string, i: number) => `<p>${`${tag}:${i}:`.padEnd(200 * 1024, 'abcdefghij'[i % 10])}</p>`;
+    const text = (id: string, tag: string) => `<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>` + Array.from({ length: 30 }, (_x, i) => fill(tag, i)).join('') + '</data></rpc-reply>';
+    let replies = 0;
+    h = await startServer({
+      onMessage: (_s: unknown, xml: string) => {
+        const id = /message-id="([^"]*)"/.exec(xml)![1];
+        const tag = `r${++replies}`;
+        return {
+          produce(emit: (piece: string | Buffer) => void, buffers: { take(min: number): Buffer }) {
+            emit(`<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>`);
+            for (let i = 0; i < 30; i++) {
+              const b = buffers.take(210 * 1024);
+              emit(b.subarray(0, b.write(fill(tag, i))));
+            }
+            emit('</data></rpc-reply>');
+          },
+        };
+      },
+    });
+    const a = track(await openNetconf(h.port, '1.1'));
+    const b = track(await openNetconf(h.port, '1.1'));
+    for (let round = 0; round < 2; round++) {
+      const first = replies;
+      a.s.send(rpc(1));
+      a.s.send(rpc(2));
+      b.s.send(rpc(1));
+      b.s.send(rpc(2));
+      const got = await Promise.all([a.s.next(30000), b.s.next(30000), a.s.next(30000), b.s.next(30000)]);
+      // which reply went to which session depends on the order the sessions ran: each is one of this round's, whole
+      const tags = Array.from({ length: 4 }, (_x, i) => `r${first + i + 1}`);
+      for (const [k, r] of got.entries()) {
+        const id = k < 2 ? '1' : '2';
+        assert.ok(tags.some((t) => r === text(id, t)), `round ${round}, reply ${k}: intact`);
+      }
+    }
+  });
+
+  it('a reply made a part at a time: a client that does not read holds it at its window; a kill ends it and the producer stops', async () => {
+    let parts = 0;
+    let stopped: boolean | null = null;
+    h = await startServer({
+      onMessage: (_s: unknown, xml: string) => {
+        const id = /message-id="([^"]*)"/.exec(xml)![1];
+        if (id !== '1') return `<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><ok/></rpc-reply>`;
+        return {
+          async produce(emit: (piece: string | Buffer) => void, buffers: { take(min: number): Buffer; pause(): Promise<boolean> }) {
+            emit(`<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>`);
+            for (let i = 0; i < 40; i++) {
+              for (let k = 0; k < 4; k++) {
+                const b = buffers.take(256 * 1024);
+                emit(b.subarray(0, b.write(`<p>${'q'.repeat(250 * 1024)}</p>`)));
+              }
+              parts++;
+              if (!(await buffers.pause())) {
+                stopped = true;
+                return;
+              }
+            }
+            stopped = false;
+            emit('</data></rpc-reply>');
+          },
+        };
+      },
+    });
+    const a = track(await openNetconf(h.port, '1.1'));
+    const b = track(await openNetconf(h.port, '1.1'));
+    a.s.channel.pause();
+    a.s.send(rpc(1));
+    await sleep(500);
+    // 40 MB asked: the window (2 MB) and a queue of the channel's size were made, no more
+    assert.ok(parts >= 2 && parts <= 6, `${parts} parts made for a client that reads nothing`);
+    // the server goes on meanwhile
+    b.s.send(rpc(7, '<get-config/>'));
+    assert.equal((await b.s.next(5000))!, `<rpc-reply xmlns="${BASE_NS}" message-id="7"><ok/></rpc-reply>`);
+    h.server.killSession(h.started[0].id);
+    await until(() => stopped !== null);
+    assert.equal(stopped, true, 'the producer was told to stop');
+    assert.equal(h.ended[0].reason, 'killed');
+    assert.ok(parts <= 7);
+  });
+
   it('a producer that fails half-way ends the session instead of sending a broken message', async () => {
     h = await startServer({
       onMessage: () => ({

@@ -1,6 +1,7 @@
 /** <get> and <get-config> (RFC 6241 7.1, 7.7) with filters and with-defaults (RFC 6243). */
 import { AgentError } from '../../errors';
-import { toXml } from '../../yang/data';
+import { toXml, XmlPieces } from '../../yang/data';
+import type { PieceBuffers } from '../transport';
 import { clone } from '../../yang/data/tree';
 import type { ReplyBody, RpcCall } from '../core';
 import type { WithDefaults } from '../../yang/data';
@@ -20,18 +21,22 @@ function readable(call: RpcCall, tree: DataNode): DataNode {
   return type === 'xpath' ? call.access.pruneRead(tree) : call.access.readView(tree);
 }
 
-/**
- * `<data>` with the tree in it, made while the reply is sent: toXml hands
- * over pieces of about 64 KiB, each written out at once, so a big reply is
- * never one string and the client reads its first bytes while the rest is
- * being made. The transport runs it right after this handler returns, before
- * any other RPC (the handler answers without a promise); datastore trees are
- * replaced, never changed, once installed.
- */
-function dataReply(tree: DataNode, wd: WithDefaults): ReplyBody {
-  return new DataReply(tree, wd);
-}
+/** how much of a reply is written between two pauses (see DataReply) */
+const PART_BYTES = 1024 * 1024;
 
+/**
+ * `<data>` with the tree in it, made while the reply is sent: in pieces,
+ * each written out at once, so a big reply is never one string and the
+ * client reads its first bytes while the rest is being made. In the modes
+ * 'explicit' and 'report-all' the tree is written as UTF-8 straight into
+ * the transport's buffers (XmlPieces, about 256 KiB a piece), a part of
+ * PART_BYTES at a time: between two parts the channel sends and the event
+ * loop runs (other sessions, commits, RADIUS), so a reply of many
+ * megabytes neither stops the agent nor waits in memory for the client.
+ * The tree read is then held (`release`: see Datastore.hold), since a
+ * commit meanwhile may replace it. The other modes go through toXml's
+ * strings (about 64 KiB a piece), written at once.
+ */
 class DataReply {
   private emit: ((piece: string) => void) | null = null;
   private first = true;
@@ -39,13 +44,31 @@ class DataReply {
   constructor(
     private readonly tree: DataNode,
     private readonly wd: WithDefaults,
+    private readonly release?: () => void,
   ) {}
 
-  produce(emit: (piece: string) => void): void {
-    this.emit = emit;
-    this.first = true;
-    toXml(this.tree, { withDefaults: this.wd, sink: this.piece.bind(this) });
-    emit(this.first ? '<data></data>' : '</data>');
+  produce(emit: (piece: string | Buffer) => void, buffers: PieceBuffers): void | Promise<void> {
+    const wd = this.wd;
+    if (wd === 'explicit' || wd === 'report-all') {
+      const w = new XmlPieces(this.tree, { take: (min) => buffers.take(min), sink: emit }, { withDefaults: wd, head: '<data>', tail: '</data>' });
+      if (!w.write(PART_BYTES)) return this.rest(w, buffers);
+    } else {
+      this.emit = emit;
+      this.first = true;
+      toXml(this.tree, { withDefaults: wd, sink: this.piece.bind(this) });
+      emit(this.first ? '<data></data>' : '</data>');
+    }
+    this.release?.();
+  }
+
+  private async rest(w: XmlPieces, buffers: PieceBuffers): Promise<void> {
+    try {
+      do {
+        if (!(await buffers.pause())) return;
+      } while (!w.write(PART_BYTES));
+    } finally {
+      this.release?.();
+    }
   }
 
   private piece(piece: string): void {
@@ -58,9 +81,10 @@ export function getConfig(call: RpcCall): ReplyBody {
   const src = datastoreParam(call.el, 'source');
   if (typeof src !== 'string') throw new AgentError('bad-element', 'get-config needs a datastore as source.', { type: 'protocol' });
   const wd = withDefaultsParam(call.el);
-  let tree = readable(call, call.core.ds.get(src));
-  tree = applyFilter(call, tree);
-  return dataReply(tree, wd ?? 'explicit');
+  const stored = call.core.ds.get(src);
+  const tree = applyFilter(call, readable(call, stored));
+  // the reply shares the stored tree's nodes
+  return new DataReply(tree, wd ?? 'explicit', call.core.ds.hold(stored));
 }
 
 export function get(call: RpcCall): ReplyBody {
@@ -69,5 +93,5 @@ export function get(call: RpcCall): ReplyBody {
   for (const p of call.core.stateProviders) p(root, call.access);
   let tree = readable(call, root);
   tree = applyFilter(call, tree);
-  return dataReply(tree, wd ?? 'explicit');
+  return new DataReply(tree, wd ?? 'explicit'); // its own copy: nothing to hold
 }

@@ -4,6 +4,7 @@ export { HostKeyError, loadOrCreateHostKeys } from './hostkeys';
 export type {
   NetconfSession,
   MessageProducer,
+  PieceBuffers,
   OutMessage,
   ServerOptions,
   AuthRequest,

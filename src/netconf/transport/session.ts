@@ -9,7 +9,8 @@ import { FrameDecoder, FramingError, PieceFramer, encodeMessage, type FramingMod
 import { buildServerHello, parseClientHello, negotiateBase, type BaseVersion } from '../hello';
 import { rpcReplyErrors } from '../rpc-error';
 import { AgentError } from '../../errors';
-import type { MessageProducer, NetconfSession, OutMessage, SessionStats, TerminationReason } from './types';
+import type { MessageProducer, NetconfSession, OutMessage, PieceBuffers, SessionStats, TerminationReason } from './types';
+import { outBuffers } from './out-buffers';
 
 /** What the session needs from the server that owns it. */
 export interface SessionHost {
@@ -34,9 +35,8 @@ type Queued = { xml: string } | { error: FramingError };
 /** Pause reading when this much input waits to be processed. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const MAX_QUEUED_MESSAGES = 1024;
-/** Reply pieces of at least this many characters are encoded into the session's kept buffer of POOL_BYTES. */
+/** Reply pieces of at least this many characters are encoded into a buffer of outBuffers. */
 const POOL_MIN_CHARS = 16 * 1024;
-const POOL_BYTES = 256 * 1024;
 /** Target size of one channel write. */
 const WRITE_BATCH = 32 * 1024;
 
@@ -67,11 +67,19 @@ export class SshNetconfSession implements NetconfSession {
   /** capabilities sent in our hello */
   private serverCaps: string[] = [];
   private out: Buffer[] = [];
-  /** the buffer big reply pieces are encoded into (see writeProduced) */
-  private pool: Buffer | null = null;
-  /** the message being produced, and whether the kept buffer was used for it */
+  /**
+   * buffers of outBuffers the replies' pieces were written into, lent to the
+   * channel until it holds none of our data (see releaseBuffers)
+   */
+  private lent: Buffer[] = [];
+  /** the message being produced */
   private framer: PieceFramer | null = null;
-  private pooled = false;
+  private readonly buffers: PieceBuffers = { take: (min) => this.borrow(min), pause: () => this.pauseProduced() };
+  /** notifications that came while a message was being produced, sent after it */
+  private held: string[] = [];
+  private heldBytes = 0;
+  /** pause() told the producer to stop: its message is not ended */
+  private producerStopped = false;
   private readonly queueOutFn = this.queueOut.bind(this);
   private readonly emitFn = this.emitProduced.bind(this);
   private outSize = 0;
@@ -124,6 +132,16 @@ export class SshNetconfSession implements NetconfSession {
   /** A message the session did not ask for (a notification). */
   send(xml: string): void {
     if (this.state === 'closed') return;
+    if (this.framer) {
+      // not in the middle of a reply made a part at a time
+      this.held.push(xml);
+      this.heldBytes += xml.length;
+      if (this.heldBytes > this.host.maxUnreadBytes) {
+        this.host.log('warn', `session ${this.id} (${this.username}): ${this.heldBytes} bytes of notifications held behind a reply the client does not read: session closed`);
+        this.terminate('other');
+      }
+      return;
+    }
     this.writeFramed(xml);
     this.touch();
     // replies wait for the client to read (processQueue); notifications cannot wait
@@ -279,7 +297,9 @@ export class SshNetconfSession implements NetconfSession {
         }
         if (this.state !== 'open') return; // killed or dropped meanwhile
         if (reply !== null) {
-          this.writeFramed(reply);
+          const producing = this.writeFramed(reply);
+          if (producing) await producing;
+          if (this.state !== 'open') return;
           this.touch();
         }
         if (this.pendingClose) {
@@ -287,7 +307,10 @@ export class SshNetconfSession implements NetconfSession {
           return;
         }
         // a client that does not read its replies is not buffered for without bound
-        if (this.channel.writableNeedDrain) await this.waitDrain();
+        if (this.channel.writableNeedDrain) {
+          await this.waitDrain();
+          this.releaseBuffers();
+        }
       }
       // every reply of this batch is framed: send them now (one write for a
       // pipelined batch), not a loop turn later
@@ -324,12 +347,9 @@ export class SshNetconfSession implements NetconfSession {
    * data and the replies of pipelined requests that complete in the same
    * event-loop turn are coalesced into writes of about WRITE_BATCH bytes.
    */
-  private writeFramed(msg: OutMessage): void {
+  private writeFramed(msg: OutMessage): Promise<void> | undefined {
     if (!this.channel.writable) return;
-    if (typeof msg !== 'string') {
-      this.writeProduced(msg);
-      return;
-    }
+    if (typeof msg !== 'string') return this.writeProduced(msg);
     for (const piece of encodeMessage(msg, this.mode)) this.queueOut(piece);
     this.scheduleFlush();
   }
@@ -337,50 +357,126 @@ export class SshNetconfSession implements NetconfSession {
   /**
    * A produced message: each piece framed and queued as it comes, a big one
    * handed to the channel as it is (ssh2 copies it into its packets anyway)
-   * after what was batched before it.
+   * after what was batched before it. A promise when the producer makes it
+   * a part at a time (see MessageProducer).
    */
-  private writeProduced(msg: MessageProducer): void {
+  private writeProduced(msg: MessageProducer): Promise<void> | undefined {
+    this.releaseBuffers();
     const framer = new PieceFramer(this.mode, this.queueOutFn);
     this.framer = framer;
-    this.pooled = false;
+    let made: void | Promise<void>;
     try {
-      msg.produce(this.emitFn);
+      made = msg.produce(this.emitFn, this.buffers);
+    } catch (e) {
+      this.producerFailed(e);
+      return;
+    }
+    if (made) return made.then(() => this.produced(framer), (e) => this.producerFailed(e));
+    this.produced(framer);
+  }
+
+  /** The producer is done: the message's end, then what waited for it. */
+  private produced(framer: PieceFramer): void {
+    this.framer = null;
+    if (this.state === 'closed') return; // ended while it was made: the rest is not sent
+    if (this.producerStopped) {
+      // closing: a message cut short is not ended as if it were whole
+      this.producerStopped = false;
+      this.terminate(this.pendingClose ?? 'other');
+      return;
+    }
+    try {
       framer.end();
     } catch (e) {
-      // part of the message may be out: the stream can no longer be trusted
-      this.host.log('warn', `session ${this.id}: a reply failed while it was sent: ${(e as Error).stack ?? e}`);
-      this.terminate('other');
+      this.producerFailed(e);
       return;
-    } finally {
-      this.framer = null;
     }
-    if (this.pooled) {
-      // nothing may wait in the batch on the kept buffer, which the next message reuses
+    if (this.lent.length > 0) {
+      // within the window the channel takes it all at once: the buffers are free again
       this.flush();
-      if (this.channel.writableLength > 0) this.pool = null;
+      this.releaseBuffers();
     }
     this.scheduleFlush();
+    const held = this.held;
+    if (held.length > 0) {
+      this.held = [];
+      this.heldBytes = 0;
+      for (const xml of held) this.send(xml);
+    }
+  }
+
+  private producerFailed(e: unknown): void {
+    this.framer = null;
+    // part of the message may be out: the stream can no longer be trusted
+    this.host.log('warn', `session ${this.id}: a reply failed while it was sent: ${(e as Error).stack ?? e}`);
+    this.terminate('other');
+  }
+
+  /** PieceBuffers.pause: what is framed goes out, then the event loop runs. */
+  private pauseProduced(): Promise<boolean> {
+    const goOn = (): boolean => {
+      const ok = this.state !== 'closed' && !this.pendingClose;
+      if (!ok) this.producerStopped = true;
+      return ok;
+    };
+    if (!goOn()) return Promise.resolve(false);
+    this.framer?.closeChunk();
+    this.flush();
+    return new Promise((resolve) => {
+      const go = (): void => resolve(goOn());
+      if (!this.channel.writableNeedDrain) {
+        setImmediate(go);
+        return;
+      }
+      this.waitDrain().then(() => {
+        // the channel holds nothing of ours: every piece emitted so far is copied out
+        this.releaseBuffers();
+        go();
+      });
+    });
   }
 
   /** A piece of the message being produced (bound once: no closure per message). */
   private emitProduced(piece: string | Buffer): void {
     const framer = this.framer;
     if (!framer) throw new Error('a producer emitted outside produce()');
-    framer.push(typeof piece === 'string' ? this.encode(framer, piece) : piece);
+    if (typeof piece === 'string') piece = this.encode(piece);
+    else if (piece.length < WRITE_BATCH) {
+      // a small piece (most replies are one) is copied into the batch's memory, and the buffer
+      // it was written in given back at once, for the next reply: not kept until the channel drains
+      const lent = this.lent;
+      const last = lent.length - 1;
+      if (last >= 0 && lent[last].buffer === piece.buffer) {
+        piece = Buffer.from(piece);
+        outBuffers.give(lent[last]);
+        lent.pop();
+      }
+    }
+    framer.push(piece);
   }
 
-  private encode(framer: PieceFramer, piece: string): Buffer {
-    if (piece.length < POOL_MIN_CHARS || piece.length > POOL_BYTES / 3) return Buffer.from(piece, 'utf8');
-    // Big pieces are encoded into one buffer kept by the session: fresh
-    // memory for every piece costs page faults. The previous piece in it
-    // must be out and copied (ssh2 copies what the window lets it send at
-    // once; what it has to keep is in writableLength).
-    framer.closeChunk();
-    this.flush();
-    if (this.channel.writableLength > 0) this.pool = null;
-    this.pool ??= Buffer.allocUnsafeSlow(POOL_BYTES);
-    this.pooled = true;
-    return this.pool.subarray(0, this.pool.write(piece, 0, 'utf8'));
+  private encode(piece: string): Buffer {
+    if (piece.length < POOL_MIN_CHARS) return Buffer.from(piece, 'utf8');
+    // fresh memory for every big piece costs page faults (see out-buffers.ts)
+    const b = this.borrow(piece.length * 3);
+    return b.subarray(0, b.write(piece, 0, 'utf8'));
+  }
+
+  /** A buffer of outBuffers, lent to this session's replies until releaseBuffers. */
+  private borrow(min: number): Buffer {
+    const b = outBuffers.take(min);
+    this.lent.push(b);
+    return b;
+  }
+
+  /**
+   * Give the lent buffers back once nothing of ours waits in the batch or
+   * the channel: ssh2 has then copied every piece into its packets.
+   */
+  private releaseBuffers(): void {
+    if (this.lent.length === 0 || this.outSize > 0 || this.channel.writableLength > 0) return;
+    for (const b of this.lent) outBuffers.give(b);
+    this.lent = [];
   }
 
   private queueOut(piece: Buffer): void {
@@ -442,6 +538,9 @@ export class SshNetconfSession implements NetconfSession {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.helloTimer = this.idleTimer = null;
     this.queue = [];
+    this.lent = []; // the channel may still hold them: not given back
+    this.held = [];
+    this.heldBytes = 0;
     this.flush();
     try {
       // end() flushes what was written (the last reply), then EOF + close

@@ -40,14 +40,36 @@ export interface NetconfSession {
 
 /**
  * A message made while it is sent (a large reply): produce() hands its
- * text, in order, to `emit` in pieces (strings or UTF-8 bytes) and returns
- * when the message is complete. The transport calls it synchronously and
- * frames and writes each piece as it comes (base:1.1 chunks of at least the
- * pieces' size), so the whole message never exists as one string and the
- * peer can read the first bytes while the rest is being made.
+ * text, in order, to `emit` in pieces (strings or UTF-8 bytes). The
+ * transport frames and writes each piece as it comes (base:1.1 chunks of
+ * at least the pieces' size), so the whole message never exists as one
+ * string and the peer can read the first bytes while the rest is being
+ * made. The message is complete when produce() returns, or, when it
+ * returns a promise, when that resolves: a big message is made a part at a
+ * time, with `buffers.pause()` between the parts, and nothing else goes
+ * out on the session meanwhile (its next reply waits; a notification is
+ * held until the message is complete).
  */
 export interface MessageProducer {
-  produce(emit: (piece: string | Buffer) => void): void;
+  produce(emit: (piece: string | Buffer) => void, buffers: PieceBuffers): void | Promise<void>;
+}
+
+/** What the transport offers a producer: its buffers, and a pause between parts. */
+export interface PieceBuffers {
+  /**
+   * A buffer of at least `min` bytes to write into: a Buffer piece emitted
+   * may be a view of one (from its start), which the producer then no
+   * longer writes. They are the transport's, reused once the channel has
+   * sent what they hold; take one per piece, not one to keep across a
+   * pause.
+   */
+  take(min: number): Buffer;
+  /**
+   * Send what was emitted and let the event loop run: at once when the
+   * channel can take more, else once the client has read what it holds.
+   * Resolves false when the session is ending: stop producing.
+   */
+  pause(): Promise<boolean>;
 }
 
 /** An outgoing message: its text, or a producer of it. */
