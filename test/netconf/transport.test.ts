@@ -292,6 +292,19 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     assert.match((await b.s.next())!, /message-id="5"/);
   });
 
+  it('killSession finds a session whose hello is not answered yet (its id is in our hello)', async () => {
+    h = await startServer();
+    const client = await connect(h.port);
+    clients.push(client);
+    client.on('error', () => undefined);
+    const s = await openSubsystem(client);
+    const id = Number(/<session-id>(\d+)<\/session-id>/.exec((await s.next())!)![1]);
+    assert.equal(h.server.sessions().length, 0, 'not started');
+    assert.equal(h.server.killSession(id, 1), true);
+    await s.waitClosed();
+    assert.equal(h.server.killSession(id), false);
+  });
+
   it('a client dropping the connection ends its session as dropped', async () => {
     h = await startServer();
     const a = await openNetconf(h.port);

@@ -165,8 +165,14 @@ export class NetconfSshServer {
     return [...this.live.values()].filter((s) => !s.closed);
   }
 
+  /**
+   * End a session (kill-session). One whose hello is not yet answered is
+   * found too: its id was in our hello, and a client that connects and at
+   * once has another session kill it may be that quick.
+   */
   killSession(id: number, by?: number): boolean {
-    const s = this.live.get(id);
+    let s = this.live.get(id);
+    if (!s) for (const p of this.pending) if (p.id === id) s = p;
     if (!s || s.closed) return false;
     s.kill(by);
     return true;
