@@ -12,3 +12,8 @@ export function idleClientJit(): void {
   const why = idleBackgroundThreads();
   if (why) console.error(`bench: the client's V8 threads stay at normal priority (${why})`);
 }
+
+/** node flags for the bench client when a benchmark reruns itself (a network namespace): BENCH_CLIENT_NODE_FLAGS */
+export function clientNodeFlags(): string[] {
+  return (process.env.BENCH_CLIENT_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+}

@@ -22,7 +22,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NetconfClient } from '../src/netconf/client';
-import { idleClientJit } from './idle-jit';
+import { clientNodeFlags, idleClientJit } from './idle-jit';
 import { agentNodeFlags, agentStdout, installedAgent } from './agent-study';
 
 const QUICK = process.argv.includes('--quick');
@@ -238,7 +238,7 @@ async function measureSessionsAndBigList(c: NetconfClient, child: ChildProcess, 
 if (process.getuid?.() === 0 && !process.env.FLOWTAPD_BENCH_NETNS) {
   // rerun inside a new network namespace with loopback up
   // the client too, with tsx's CommonJS hook (no loader thread; see startAgent)
-  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, '--require', 'tsx/cjs', ...process.argv.slice(1)], {
+  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, ...clientNodeFlags(), '--require', 'tsx/cjs', ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, FLOWTAPD_BENCH_NETNS: '1' },
   });

@@ -10,6 +10,7 @@
 import { ChildProcess, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { clientNodeFlags } from './idle-jit';
 
 export function rerunInOwnNetns(name: string, file: string, innerEnv: string, why: string): void {
   if (process.getuid?.() !== 0) {
@@ -20,7 +21,7 @@ export function rerunInOwnNetns(name: string, file: string, innerEnv: string, wh
   execFileSync('ip', ['netns', 'add', ns]);
   try {
     execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    execFileSync('ip', ['netns', 'exec', ns, process.execPath, '--require', 'tsx/cjs', file, ...process.argv.slice(2)], {
+    execFileSync('ip', ['netns', 'exec', ns, process.execPath, ...clientNodeFlags(), '--require', 'tsx/cjs', file, ...process.argv.slice(2)], {
       cwd: path.join(__dirname, '..'),
       stdio: 'inherit',
       env: { ...process.env, [innerEnv]: '1' },

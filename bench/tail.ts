@@ -27,6 +27,7 @@ import { NetconfClient } from '../src/netconf/client';
 import { agentNodeFlags, connectWhenUp, installedAgent } from './agent-study';
 import { own, ownDir, rerunInOwnNetns, runInner } from './own-netns';
 import { arg } from './args';
+import { idleClientJit } from './idle-jit';
 
 const NS_IF = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
 const IANAIFT = 'urn:ietf:params:xml:ns:yang:iana-if-type';
@@ -188,6 +189,7 @@ async function pair(c: NetconfClient, i: number): Promise<void> {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function inner(): Promise<void> {
+  idleClientJit(); // the client as bench/netconf.ts and bench/compare run it
   const tmp = ownDir(fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-tail-')));
   const { proc, c } = await startAgent(tmp);
   const iface = (n: string): string => `<interface><name>${n}</name><type xmlns:ianaift="${IANAIFT}">ianaift:ethernetCsmacd</type></interface>`;

@@ -106,6 +106,19 @@ describe('yang/data: XML in and out', () => {
         if (size === 100) assert.ok(pieces.length > 20);
       }
     }
+    // every with-defaults mode: the bytes of toXml (trim leaves out values equal to the default, report-all-tagged marks them)
+    const dflt = d.parseXml(ctx, top('<mtu>1500</mtu><name>n</name><mode>full</mode><full-opts/><udp-port>5</udp-port><kind xmlns:x="urn:test:dt">x:cat</kind><blob><any xmlns="urn:other">t</any></blob>'), { type: 'config' });
+    assert.deepEqual(d.validate(ctx, dflt, { type: 'config' }), []);
+    for (const withDefaults of ['explicit', 'report-all', 'trim', 'report-all-tagged'] as const) {
+      const text = d.toXml(dflt, { withDefaults });
+      if (withDefaults === 'report-all-tagged') assert.match(text, /<mtu xmlns:wd="[^"]+" wd:default="true">1500<\/mtu>/);
+      if (withDefaults === 'trim') assert.doesNotMatch(text, /<mtu>/);
+      for (const size of [1, 50, 1 << 16]) {
+        const pieces: Buffer[] = [];
+        d.toXmlPieces(dflt, { take: (min) => Buffer.alloc(Math.max(min, size)), sink: (p) => pieces.push(Buffer.from(p)) }, { withDefaults, head: '<data>', tail: '</data>' });
+        assert.equal(Buffer.concat(pieces).toString(), `<data>${text}</data>`, `${withDefaults}, buffers of ${size}`);
+      }
+    }
     // containers that write nothing inside (an empty one is written as <opts/>), at every offset of a buffer
     const deep = loadContext([path.join(__dirname, 'fixtures', 'data', 'deep.yang')], { searchPath: [] });
     const entries = Array.from({ length: 30 }, (_x, i) => `<entry><name>${'e'.repeat(i % 7)}${i}</name>${i % 3 ? '<opts/>' : '<opts><limit>1</limit></opts>'}</entry>`);

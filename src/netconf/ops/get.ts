@@ -1,6 +1,6 @@
 /** <get> and <get-config> (RFC 6241 7.1, 7.7) with filters and with-defaults (RFC 6243). */
 import { AgentError } from '../../errors';
-import { toXml, XmlPieces } from '../../yang/data';
+import { XmlPieces } from '../../yang/data';
 import type { PieceBuffers } from '../transport';
 import { clone } from '../../yang/data/tree';
 import type { ReplyBody, RpcCall } from '../core';
@@ -25,22 +25,17 @@ function readable(call: RpcCall, tree: DataNode): DataNode {
 const PART_BYTES = 1024 * 1024;
 
 /**
- * `<data>` with the tree in it, made while the reply is sent: in pieces,
- * each written out at once, so a big reply is never one string and the
- * client reads its first bytes while the rest is being made. In the modes
- * 'explicit' and 'report-all' the tree is written as UTF-8 straight into
- * the transport's buffers (XmlPieces, about 256 KiB a piece), a part of
- * PART_BYTES at a time: between two parts the channel sends and the event
- * loop runs (other sessions, commits, RADIUS), so a reply of many
- * megabytes neither stops the agent nor waits in memory for the client.
- * The tree read is then held (`release`: see Datastore.hold), since a
- * commit meanwhile may replace it. The other modes go through toXml's
- * strings (about 64 KiB a piece), written at once.
+ * `<data>` with the tree in it, made while the reply is sent: written as
+ * UTF-8 straight into the transport's buffers (XmlPieces, about 256 KiB a
+ * piece, each sent at once), a part of PART_BYTES at a time. Between two
+ * parts the channel sends and the event loop runs (other sessions,
+ * commits, RADIUS), so a reply of many megabytes is never one string,
+ * neither stops the agent nor waits in memory for the client, and the
+ * client reads its first bytes while the rest is being made. The tree read
+ * is then held (`release`: see Datastore.hold), since a commit meanwhile
+ * may replace it.
  */
 class DataReply {
-  private emit: ((piece: string) => void) | null = null;
-  private first = true;
-
   constructor(
     private readonly tree: DataNode,
     private readonly wd: WithDefaults,
@@ -48,16 +43,8 @@ class DataReply {
   ) {}
 
   produce(emit: (piece: string | Buffer) => void, buffers: PieceBuffers): void | Promise<void> {
-    const wd = this.wd;
-    if (wd === 'explicit' || wd === 'report-all') {
-      const w = new XmlPieces(this.tree, { take: (min) => buffers.take(min), sink: emit }, { withDefaults: wd, head: '<data>', tail: '</data>' });
-      if (!w.write(PART_BYTES)) return this.rest(w, buffers);
-    } else {
-      this.emit = emit;
-      this.first = true;
-      toXml(this.tree, { withDefaults: wd, sink: this.piece.bind(this) });
-      emit(this.first ? '<data></data>' : '</data>');
-    }
+    const w = new XmlPieces(this.tree, { take: (min) => buffers.take(min), sink: emit }, { withDefaults: this.wd, head: '<data>', tail: '</data>' });
+    if (!w.write(PART_BYTES)) return this.rest(w, buffers);
     this.release?.();
   }
 
@@ -69,11 +56,6 @@ class DataReply {
     } finally {
       this.release?.();
     }
-  }
-
-  private piece(piece: string): void {
-    this.emit!(this.first ? `<data>${piece}` : piece);
-    this.first = false;
   }
 }
 

@@ -663,11 +663,6 @@ export interface ToXmlOptions {
   withDefaults?: WithDefaults;
   /** pretty-print with two-space indentation */
   indent?: boolean;
-  /**
-   * receive the text in pieces (about 64 KiB each, in order) instead of as
-   * one string; toXml then returns ''. A big reply is then never one string.
-   */
-  sink?: (piece: string) => void;
 }
 
 /** a node's tags, as strings (the string writer) or UTF-8 bytes (the byte writer) */
@@ -737,7 +732,7 @@ function tagOf(s: SchemaNode): TagStrings {
  */
 export function toXml(node: DataNode, opts: ToXmlOptions = {}): string {
   const wd = opts.withDefaults ?? 'report-all';
-  const w = new XmlWriter(wd, !!opts.indent, opts.sink);
+  const w = new XmlWriter(wd, !!opts.indent);
   // the common case (not indented, no per-leaf default checks) has its own lean walk
   const fast = !opts.indent && (wd === 'explicit' || wd === 'report-all');
   if (node.schema.kind === 'root') {
@@ -805,20 +800,12 @@ class XmlWriter {
   /** finished chunks; `buf` collects the current one (string concatenation is cheapest in V8) */
   out: string[] = [];
   private buf = '';
-  /** a piece went to the sink already */
-  private sank = false;
   constructor(
     private wd: WithDefaults,
     private indent: boolean,
-    private sink?: (piece: string) => void,
   ) {}
 
   finish(): string {
-    if (this.sink) {
-      if (this.buf) this.sink(this.buf);
-      this.buf = '';
-      return '';
-    }
     if (this.buf) this.out.push(this.buf);
     this.buf = '';
     return this.out.length === 1 ? this.out[0] : this.out.join('');
@@ -826,7 +813,7 @@ class XmlWriter {
 
   private padOf(depth: number): string {
     if (!this.indent) return '';
-    return depth ? '\n' + '  '.repeat(depth) : this.out.length || this.buf || this.sank ? '\n' : '';
+    return depth ? '\n' + '  '.repeat(depth) : this.out.length || this.buf ? '\n' : '';
   }
 
   /**
@@ -916,10 +903,7 @@ class XmlWriter {
     if (this.buf) {
       // character access flattens the rope now, while its pieces are still young garbage
       this.buf.charCodeAt(0);
-      if (this.sink) {
-        this.sink(this.buf);
-        this.sank = true;
-      } else this.out.push(this.buf);
+      this.out.push(this.buf);
       this.buf = '';
     }
   }
@@ -964,8 +948,15 @@ export interface ByteSink {
   sink(piece: Buffer): void;
 }
 
+/** Options of XmlPieces: toXmlBytes's, in any with-defaults mode. */
+export interface XmlPiecesOptions {
+  withDefaults?: WithDefaults;
+  head?: string;
+  tail?: string;
+}
+
 /** All of XmlPieces at once (tests, small documents). */
-export function toXmlPieces(node: DataNode, out: ByteSink, opts: ToXmlBytesOptions = {}): void {
+export function toXmlPieces(node: DataNode, out: ByteSink, opts: XmlPiecesOptions = {}): void {
   new XmlPieces(node, out, opts).write(Infinity);
 }
 
@@ -982,18 +973,22 @@ function writeDocument(w: ByteWriter, node: DataNode, opts: ToXmlBytesOptions): 
 const NO_BYTES = Buffer.alloc(0);
 
 /**
- * toXmlBytes for a reply of any size, written a part at a time: the bytes
- * go to `out` in pieces, one per buffer taken from it (the transport's own,
+ * toXml for a reply of any size, written a part at a time: the bytes go
+ * to `out` in pieces, one per buffer taken from it (the transport's own,
  * reused from one reply to the next), never as one string nor one buffer,
  * and write(n) returns after about n bytes so that the caller can let the
  * event loop run (the channel send, other sessions and RADIUS be served)
- * before it writes on. The same bytes as toXmlBytes. The walk keeps its
+ * before it writes on. The same bytes as Buffer.from(head + toXml(node) +
+ * tail) (toXmlBytes's in 'explicit' and 'report-all'; 'trim' and
+ * 'report-all-tagged' look at each leaf's default). The walk keeps its
  * place in a stack of its own: the tree must not change until the
  * document is complete.
  */
 export class XmlPieces {
   private readonly w: ByteWriter;
-  private readonly wd: 'explicit' | 'report-all';
+  private readonly wd: WithDefaults;
+  /** 'trim' or 'report-all-tagged': a leaf's value is compared with its default */
+  private readonly byDefault: boolean;
   private readonly tail: string | undefined;
   /** per open element: its children, the next one to write, its namespace, its close tag (none at the top) */
   private readonly lists: DataNode[][] = [];
@@ -1002,9 +997,10 @@ export class XmlPieces {
   private readonly closes: (Uint8Array | null)[] = [];
   private depth = 1;
 
-  constructor(node: DataNode, out: ByteSink, opts: ToXmlBytesOptions = {}) {
-    this.wd = opts.withDefaults ?? 'report-all';
-    this.w = new ByteWriter(this.wd, out);
+  constructor(node: DataNode, out: ByteSink, opts: XmlPiecesOptions = {}) {
+    const wd = (this.wd = opts.withDefaults ?? 'report-all');
+    this.byDefault = wd === 'trim' || wd === 'report-all-tagged';
+    this.w = new ByteWriter(wd === 'explicit' ? 'explicit' : 'report-all', out);
     this.tail = opts.tail;
     if (opts.head) this.w.markup(opts.head);
     const top = node.schema.kind === 'root';
@@ -1036,10 +1032,12 @@ export class XmlPieces {
       }
       next[d] = i + 1;
       const n = ch[i];
-      if (n.dflt && wd === 'explicit') continue;
+      if (n.dflt && (wd === 'explicit' || wd === 'trim')) continue;
       const t = tagOf(n.schema);
-      if (!t.inner) w.childless(n, t, nss[d]);
-      else {
+      if (!t.inner) {
+        if (this.byDefault && (t.plain || t.prefixed)) this.leafByDefault(n, t, nss[d]);
+        else w.childless(n, t, nss[d]);
+      } else {
         const tb = t.bytes ?? tagBytesOf(t);
         const same = t.ns === nss[d];
         // what is written may have gone to the sink already: nothing is taken back, so look ahead
@@ -1062,6 +1060,23 @@ export class XmlPieces {
     if (this.tail !== undefined) w.markup(this.tail);
     w.handOver();
     return true;
+  }
+
+  /** A leaf or leaf-list entry in 'trim' or 'report-all-tagged' (XmlWriter.node's text). */
+  private leafByDefault(n: DataNode, t: TagStrings, parentNs: string): void {
+    const s = n.schema;
+    if (this.wd === 'trim' && s.kind === 'leaf' && isDefaultValue(n)) return;
+    let attrs = t.ns === parentNs ? '' : t.xmlns;
+    if (this.wd === 'report-all-tagged' && (n.dflt || isDefaultValue(n))) attrs += ` xmlns:wd="${WD_NS}" wd:default="true"`;
+    const v = n.value;
+    const w = this.w;
+    if (v === null || v === '') w.markup(`<${t.name}${attrs}/>`);
+    else if (t.prefixed) w.markup(prefixedLeaf(t, s, v, attrs));
+    else {
+      w.markup(`<${t.name}${attrs}>`);
+      w.text(v);
+      w.markup(`</${t.name}>`);
+    }
   }
 }
 
