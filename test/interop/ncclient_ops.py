@@ -49,6 +49,20 @@ check('get_config subtree', '<enable-nacm>true</enable-nacm>' in r.xml, r.xml)
 r = m.get_config(source='running', filter=('xpath', ({'a': 'urn:ietf:params:xml:ns:yang:ietf-netconf-acm'}, '/a:nacm/a:groups/a:group[a:name="admin"]')))
 check('get_config xpath', '<name>admin</name>' in r.xml and 'rule-list' not in r.xml, r.xml)
 
+# a reply of several megabytes (made a part at a time, in chunks of 256 KiB): whole, with every entry
+IFNS = 'urn:ietf:params:xml:ns:yang:ietf-interfaces'
+m.edit_config(target='candidate', config='<config><interfaces xmlns="%s">%s</interfaces></config>' % (IFNS, ''.join(
+    '<interface><name>bulk%d</name><description>%s</description>'
+    '<type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">ianaift:ethernetCsmacd</type></interface>' % (i, 'd' * 400)
+    for i in range(8000))))
+m.commit()
+r = m.get_config(source='running', filter=('subtree', '<interfaces xmlns="%s"/>' % IFNS))
+names = r.data_ele.findall('.//{%s}name' % IFNS)
+check('large get_config', len(r.xml) > 3500000 and [n.text for n in names] == ['bulk%d' % i for i in range(8000)], len(r.xml))
+m.edit_config(target='candidate', config='<config><interfaces xmlns="%s" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" '
+              'nc:operation="remove"/></config>' % IFNS)
+m.commit()
+
 # lock, edit_config, validate, commit, unlock
 m.lock('candidate')
 m.edit_config(target='candidate', config=cls('nc-be', 0))
