@@ -2,6 +2,7 @@
 import type { ChangeSet } from '../datastore';
 import type { NetconfSession } from '../netconf/transport';
 import type { SchemaContext, SchemaNode } from '../yang/schema';
+import type { DataNode } from '../yang/data/node';
 import { readConfig } from '../nacm/config';
 import { readUniformBelow } from '../nacm/uniform';
 
@@ -67,9 +68,20 @@ function parentPath(path: string): string {
 function coarseEdits(cs: ChangeSet, uniform: (parent: SchemaNode) => boolean): Edit[] | null {
   const groups = new Map<string, { n: number; schema: SchemaNode | undefined }>();
   const parents: string[] = new Array(cs.changes.length);
+  // changes of one parent come one after the other (a 100,000-entry load: all of them): its
+  // path is made once, and the same string then finds its group by the hash kept in it
+  let lastParent: DataNode | undefined;
+  let lastPath = '';
   for (let i = 0; i < cs.changes.length; i++) {
     const c = cs.changes[i];
-    const p = parentPath(c.path);
+    const parent = c.node?.parent ?? undefined;
+    let p: string;
+    if (parent !== undefined && parent === lastParent) p = lastPath;
+    else {
+      p = parentPath(c.path);
+      lastParent = parent;
+      lastPath = p;
+    }
     parents[i] = p;
     const g = groups.get(p);
     if (g) g.n++;
