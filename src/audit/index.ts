@@ -16,8 +16,13 @@ import type { Applier, ChangeSet, Prepared } from '../datastore';
 /** RFC 7951 path prefixes of the LI subtrees */
 export const LI_PREFIXES = ['/flowtapd-services:services'];
 
+/** what a path below one of them (or a list entry of one) starts with, made once */
+const LI_STARTS = LI_PREFIXES.flatMap((x) => [`${x}/`, `${x}[`]);
+
 export function isLiPath(p: string): boolean {
-  return LI_PREFIXES.some((x) => p === x || p.startsWith(x + '/') || p.startsWith(x + '['));
+  for (const x of LI_PREFIXES) if (p === x) return true;
+  for (const x of LI_STARTS) if (p.startsWith(x)) return true;
+  return false;
 }
 
 export interface AuditRecord {

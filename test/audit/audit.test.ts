@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AuditLog } from '../../src/audit';
+import { AuditLog, isLiPath } from '../../src/audit';
 import type { ChangeSet } from '../../src/datastore';
 
 function cs(paths: string[]): ChangeSet {
@@ -19,6 +19,11 @@ describe('audit: commit applier', () => {
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-audit-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('LI paths: the services subtree itself, below it, a list entry of it; nothing that only starts alike', () => {
+    for (const p of ['/flowtapd-services:services', '/flowtapd-services:services/radius-flow-tap', "/flowtapd-services:services[x='1']"]) assert.ok(isLiPath(p), p);
+    for (const p of ['/flowtapd-services:servicesx', '/flowtapd-services:services-other/a', '/x:a', '/flowtapd-access:access']) assert.ok(!isLiPath(p), p);
+  });
 
   it('an aborted commit writes and creates nothing; an applied one appends one line per file', () => {
     const a = new AuditLog(dir);
