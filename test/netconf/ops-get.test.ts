@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { NetconfClient } from '../../src/netconf/client';
 import { startAgent, Harness, assertOk, errorOf, dataOf, editConfig, cos, klass, COS, MON, WD, ACC } from './agent-harness';
 
@@ -19,6 +21,26 @@ describe('netconf ops: get (RFC 6241 7.7): running config plus state', function 
     assert.match(d, new RegExp(`<netconf-state xmlns="${MON}">`));
     assert.match(d, /<modules-state xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library">/);
     assert.match(d, /<module-set-id>[^<]+<\/module-set-id>/);
+  });
+
+  it('state goes into copies of the containers that have it (the access-control counters): running itself never holds any', async () => {
+    const NACM_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-acm';
+    for (let i = 0; i < 2; i++) {
+      const d = dataOf(await c.rpc(`<get><filter type="subtree"><nacm xmlns="${NACM_NS}"/></filter></get>`));
+      assert.equal(d.match(/<denied-operations>/g)?.length, 1, 'the counters, once');
+      assert.match(d, /<group><name>admin<\/name>/, 'with the configuration around them');
+    }
+    const cfg = dataOf(await c.rpc(`<get-config><source><running/></source><filter type="subtree"><nacm xmlns="${NACM_NS}"/></filter></get-config>`));
+    assert.doesNotMatch(cfg, /denied-operations/);
+    // the whole get, while a big list is configured: the list is there, and running's file after a commit has no state
+    assertOk(await c.rpc(editConfig('running', cos(Array.from({ length: 2000 }, (_x, i) => klass(`g${i}`, i % 8)).join('')))));
+    const all = dataOf(await c.rpc('<get/>'));
+    assert.equal(all.match(/<name>g\d+<\/name>/g)?.length, 2000);
+    assert.match(all, /<denied-operations>/);
+    assertOk(await c.rpc(editConfig('running', cos(klass('g0', 1, undefined, ' xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="delete"')))));
+    const file = fs.readFileSync(path.join(h.dir, 'running.xml'), 'utf8');
+    assert.doesNotMatch(file, /<denied-operations>|<netconf-state[ >]/);
+    assert.doesNotMatch(file, /<name>g0<\/name>/);
   });
 
   it('a subtree filter on state data', async () => {

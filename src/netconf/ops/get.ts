@@ -6,7 +6,8 @@ import { clone } from '../../yang/data/tree';
 import type { ReplyBody, RpcCall } from '../core';
 import type { WithDefaults } from '../../yang/data';
 import { applyFilter, datastoreParam, param, withDefaultsParam } from './common';
-import type { DataNode } from '../../yang/data/node';
+import { DataNode } from '../../yang/data/node';
+import type { SchemaNode } from '../../yang/schema';
 import { NC_NS } from '../rpc-error';
 
 /**
@@ -16,9 +17,12 @@ import { NC_NS } from '../rpc-error';
  * readable subtrees (no copy of big configurations).
  */
 function readable(call: RpcCall, tree: DataNode): DataNode {
+  return xpathFilter(call) ? call.access.pruneRead(tree) : call.access.readView(tree);
+}
+
+function xpathFilter(call: RpcCall): boolean {
   const f = param(call.el, 'filter');
-  const type = f ? (f.attrs.get('{}type') ?? f.attrs.get(`{${NC_NS}}type`)) : undefined;
-  return type === 'xpath' ? call.access.pruneRead(tree) : call.access.readView(tree);
+  return (f ? (f.attrs.get('{}type') ?? f.attrs.get(`{${NC_NS}}type`)) : undefined) === 'xpath';
 }
 
 /** how much of a reply is written between two pauses (see DataReply) */
@@ -69,11 +73,44 @@ export function getConfig(call: RpcCall): ReplyBody {
   return new DataReply(tree, wd ?? 'explicit', call.core.ds.hold(stored));
 }
 
+/** whether any node of a schema subtree is state (config false): only there can state be added */
+const holdsState = new WeakMap<SchemaNode, boolean>();
+function schemaHoldsState(s: SchemaNode): boolean {
+  let v = holdsState.get(s);
+  if (v === undefined) {
+    v = !s.config || s.children.some(schemaHoldsState);
+    holdsState.set(s, v);
+  }
+  return v;
+}
+
+/**
+ * running with the state providers' nodes in it, for <get>: a new root
+ * whose top-level subtrees are copies where the schema has state (the
+ * providers add to those: the access-control counters, the intercept
+ * sessions) and running's own subtrees elsewhere, shared, not copied (a
+ * list of 100,000 forwarding classes costs nothing). Shared subtrees keep
+ * running as their parent, as NACM's read view does with what it shares,
+ * so an XPath filter, which may walk upwards, gets a whole copy.
+ */
+function withState(call: RpcCall, xpath: boolean): DataNode {
+  const running = call.core.ds.get('running');
+  const root = new DataNode(running.schema);
+  root.children = running.children.map((c) => {
+    if (!xpath && !schemaHoldsState(c.schema)) return c;
+    const k = clone(c);
+    k.parent = root;
+    return k;
+  });
+  for (const p of call.core.stateProviders) p(root, call.access);
+  return root;
+}
+
 export function get(call: RpcCall): ReplyBody {
   const wd = withDefaultsParam(call.el);
-  const root = clone(call.core.ds.get('running'));
-  for (const p of call.core.stateProviders) p(root, call.access);
+  const root = withState(call, xpathFilter(call));
   let tree = readable(call, root);
   tree = applyFilter(call, tree);
-  return new DataReply(tree, wd ?? 'explicit'); // its own copy: nothing to hold
+  // what it shares of running is held: a commit meanwhile would make it the twin
+  return new DataReply(tree, wd ?? 'explicit', call.core.ds.hold(call.core.ds.get('running')));
 }
