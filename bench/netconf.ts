@@ -230,6 +230,16 @@ async function measureSessionsAndBigList(c: NetconfClient, child: ChildProcess, 
   rows.push(['  agent peak RSS, whole run', `${Math.max(wholePeak, peakRssMb(child.pid!)).toFixed(0)} MB`, '-', `(load: ${loadMs} ms)`]);
   if (fresh) rows.push(['  agent RSS during the get-configs', `${before.toFixed(0)} MB -> peak ${peakRssMb(child.pid!).toFixed(0)} MB`, '-', '']);
 
+  // a get of state (what `flowtapd show sessions` asks) while the big list is configured
+  const states: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const g0 = process.hrtime.bigint();
+    const r = await c.rpc('<get><filter type="subtree"><netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><sessions/></netconf-state></filter></get>');
+    states.push(Number(process.hrtime.bigint() - g0) / 1e6);
+    if (!r.includes('<session-id>')) throw new Error(r.slice(0, 2000));
+  }
+  rows.push([`get of the sessions' state with the ${N.toLocaleString('en')} entries, p50 of 10`, `${pct(states, 50).toFixed(1)} ms`, '-', '']);
+
   // a small change while the big list is configured: what a commit costs on a large configuration
   const oneLeaf = await timePairs(c, child.pid!, QUICK ? 10 : 40, (i) => `<class><name>c${i}</name><queue-num>${(i + 1) % 8}</queue-num></class>`);
   rows.push([`one-leaf edit-config+commit with the ${N.toLocaleString('en')} entries, p50 / max`, `${oneLeaf.p50.toFixed(1)} / ${Math.max(...oneLeaf.lat).toFixed(1)} ms`, '-', '']);
