@@ -171,7 +171,6 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
   });
 
   it('a reply of several megabytes is made a part at a time: while its client reads slowly, other sessions commit; the reply is running as it was asked, and notifications wait for its end', async () => {
-    this.timeout(60000);
     assertOk(await c.rpc('<discard-changes/>')); // the candidate-only class stays out of running
     // 6,000 interfaces of about 1.2 KB: a reply three times the SSH window and its queue
     const n = 6000;
