@@ -7,6 +7,7 @@ import { NetconfSshServer, type NetconfSession, type ServerOptions, type AuthReq
 import { hashPassword, verifyPassword } from '../../src/auth';
 import { usableKey, loadOrCreateHostKeys } from '../../src/netconf/transport/hostkeys';
 import { connect, openSubsystem, openNetconf, rpc, sleep, BASE_NS, type TestSession } from './transport-helpers';
+import { encodeMessageBuffer } from '../../src/netconf/framing';
 
 const CAPS = ['urn:ietf:params:netconf:base:1.0', 'urn:ietf:params:netconf:base:1.1', 'urn:ietf:params:netconf:capability:candidate:1.0'];
 const ALICE_HASH = hashPassword('secret', '$6$');
@@ -581,7 +582,7 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     }
   });
 
-  it('big produced pieces (encoded into a buffer the session keeps) stay intact past the SSH window, pipelined', async () => {
+  it('big produced string pieces stay intact past the SSH window, pipelined', async () => {
     // 300 distinct pieces of 20,000 characters: 6 MB, three times the client's window
     const piece = (i: number) => `<p>${String(i).padEnd(20000, 'abcdefghij'[i % 10])}</p>`;
     const text = (id: string) => `<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>` + Array.from({ length: 300 }, (_x, i) => piece(i)).join('') + '</data></rpc-reply>';
@@ -635,6 +636,25 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
         assert.ok(tags.some((t) => r === text(id, t)), `round ${round}, reply ${k}: intact`);
       }
     }
+  });
+
+  it('small pieces written into the transport\'s buffers: pipelined replies that wait in one write batch are each intact', async () => {
+    // a small piece's buffer goes back at once for the next reply: the piece must have been copied out of it
+    h = await startServer({
+      onMessage: (_s: unknown, xml: string) => {
+        const id = /message-id="([^"]*)"/.exec(xml)![1];
+        return {
+          produce(emit: (piece: string | Buffer) => void, buffers: { take(min: number): Buffer }) {
+            const b = buffers.take(100);
+            emit(b.subarray(0, b.write(`<rpc-reply xmlns="${BASE_NS}" message-id="${id}"><data>${'r'.repeat(Number(id))}${id}</data></rpc-reply>`)));
+          },
+        };
+      },
+    });
+    const a = track(await openNetconf(h.port, '1.1'));
+    // in one SSH packet: the session answers all 20 in one turn, into one write batch
+    a.s.raw(Buffer.concat(Array.from({ length: 20 }, (_x, i) => encodeMessageBuffer(rpc(i + 1), 'chunked'))));
+    for (let i = 1; i <= 20; i++) assert.equal((await a.s.next(5000))!, `<rpc-reply xmlns="${BASE_NS}" message-id="${i}"><data>${'r'.repeat(i)}${i}</data></rpc-reply>`);
   });
 
   it('a reply made a part at a time: a client that does not read holds it at its window; a kill ends it and the producer stops', async () => {

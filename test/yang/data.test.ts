@@ -71,7 +71,7 @@ describe('yang/data: XML in and out', () => {
     assert.ok(Buffer.from(d.toXml(root, { withDefaults: 'explicit' })).equals(d.toXmlBytes(root, { withDefaults: 'explicit' })), 'and is reused');
   });
 
-  it('toXmlPieces writes the bytes of toXmlBytes into the buffers it is given, never writing a piece it handed over again', () => {
+  it('XmlPieces writes the bytes of toXmlBytes into the buffers it is given, never writing a piece it handed over again', () => {
     const xml = top(
       '<name>a&amp;b caf\u00e9 \ud83d\ude00</name><flag/><kind xmlns:x="urn:test:dt">x:cat</kind><ptr xmlns:y="urn:test:dt">/y:top/y:item[y:id="k"]/y:port</ptr>' +
         `${Array.from({ length: 40 }, (_x, i) => `<item><id>k${i}</id><port>${i}</port><note>n &lt; ${i}</note></item>`).join('')}` +
@@ -85,7 +85,7 @@ describe('yang/data: XML in and out', () => {
       for (const size of [1, 7, 100, 4096, 1 << 20]) {
         const taken: Buffer[] = [];
         const pieces: { piece: Buffer; copy: Buffer }[] = [];
-        d.toXmlPieces(
+        new d.XmlPieces(
           root,
           {
             take: (min) => {
@@ -99,7 +99,7 @@ describe('yang/data: XML in and out', () => {
             },
           },
           { withDefaults, head: '<data>', tail: '</data>' },
-        );
+        ).write(Infinity);
         assert.ok(Buffer.concat(pieces.map((p) => p.copy)).equals(whole), `${withDefaults}, buffers of ${size}`);
         for (const p of pieces) assert.ok(p.piece.equals(p.copy), `${withDefaults}, buffers of ${size}: a piece written after it was handed over`);
         if (size === 1 << 20) assert.equal(pieces.length, 1);
@@ -115,7 +115,7 @@ describe('yang/data: XML in and out', () => {
       if (withDefaults === 'trim') assert.doesNotMatch(text, /<mtu>/);
       for (const size of [1, 50, 1 << 16]) {
         const pieces: Buffer[] = [];
-        d.toXmlPieces(dflt, { take: (min) => Buffer.alloc(Math.max(min, size)), sink: (p) => pieces.push(Buffer.from(p)) }, { withDefaults, head: '<data>', tail: '</data>' });
+        new d.XmlPieces(dflt, { take: (min) => Buffer.alloc(Math.max(min, size)), sink: (p) => pieces.push(Buffer.from(p)) }, { withDefaults, head: '<data>', tail: '</data>' }).write(Infinity);
         assert.equal(Buffer.concat(pieces).toString(), `<data>${text}</data>`, `${withDefaults}, buffers of ${size}`);
       }
     }
@@ -140,7 +140,7 @@ describe('yang/data: XML in and out', () => {
     }
     for (let size = 1; size <= 40; size++) {
       const pieces: Buffer[] = [];
-      d.toXmlPieces(tree, { take: (min) => Buffer.alloc(Math.max(min, size)), sink: (p) => pieces.push(Buffer.from(p)) }, { withDefaults: 'explicit' });
+      new d.XmlPieces(tree, { take: (min) => Buffer.alloc(Math.max(min, size)), sink: (p) => pieces.push(Buffer.from(p)) }, { withDefaults: 'explicit' }).write(Infinity);
       assert.ok(Buffer.concat(pieces).equals(whole), `deep, buffers of ${size}`);
     }
   });

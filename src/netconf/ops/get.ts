@@ -16,8 +16,8 @@ import { NC_NS } from '../rpc-error';
  * upwards, so it gets a self-contained copy; otherwise the view shares the
  * readable subtrees (no copy of big configurations).
  */
-function readable(call: RpcCall, tree: DataNode): DataNode {
-  return xpathFilter(call) ? call.access.pruneRead(tree) : call.access.readView(tree);
+function readable(call: RpcCall, tree: DataNode, xpath: boolean): DataNode {
+  return xpath ? call.access.pruneRead(tree) : call.access.readView(tree);
 }
 
 function xpathFilter(call: RpcCall): boolean {
@@ -68,7 +68,7 @@ export function getConfig(call: RpcCall): ReplyBody {
   if (typeof src !== 'string') throw new AgentError('bad-element', 'get-config needs a datastore as source.', { type: 'protocol' });
   const wd = withDefaultsParam(call.el);
   const stored = call.core.ds.get(src);
-  const tree = applyFilter(call, readable(call, stored));
+  const tree = applyFilter(call, readable(call, stored, xpathFilter(call)));
   // the reply shares the stored tree's nodes
   return new DataReply(tree, wd ?? 'explicit', call.core.ds.hold(stored));
 }
@@ -93,8 +93,7 @@ function schemaHoldsState(s: SchemaNode): boolean {
  * running as their parent, as NACM's read view does with what it shares,
  * so an XPath filter, which may walk upwards, gets a whole copy.
  */
-function withState(call: RpcCall, xpath: boolean): DataNode {
-  const running = call.core.ds.get('running');
+function withState(call: RpcCall, running: DataNode, xpath: boolean): DataNode {
   const root = new DataNode(running.schema);
   root.children = running.children.map((c) => {
     if (!xpath && !schemaHoldsState(c.schema)) return c;
@@ -108,9 +107,9 @@ function withState(call: RpcCall, xpath: boolean): DataNode {
 
 export function get(call: RpcCall): ReplyBody {
   const wd = withDefaultsParam(call.el);
-  const root = withState(call, xpathFilter(call));
-  let tree = readable(call, root);
-  tree = applyFilter(call, tree);
-  // what it shares of running is held: a commit meanwhile would make it the twin
-  return new DataReply(tree, wd ?? 'explicit', call.core.ds.hold(call.core.ds.get('running')));
+  const xpath = xpathFilter(call);
+  const running = call.core.ds.get('running');
+  const tree = applyFilter(call, readable(call, withState(call, running, xpath), xpath));
+  // what it shares of running is held (a commit meanwhile would make it the twin); a whole copy is its own
+  return new DataReply(tree, wd ?? 'explicit', xpath ? undefined : call.core.ds.hold(running));
 }

@@ -12,8 +12,8 @@
  * holds none of its data (see SshNetconfSession).
  */
 
-/** the size of a kept buffer: a piece of the byte writer, or a string piece's UTF-8 (at most 3 bytes a character) */
-export const OUT_BUFFER_BYTES = 256 * 1024;
+/** the size of a kept buffer: a piece of the byte writer */
+const OUT_BUFFER_BYTES = 256 * 1024;
 
 export class OutBuffers {
   private readonly free: Buffer[] = [];
@@ -30,11 +30,6 @@ export class OutBuffers {
   /** Give back a buffer take() returned; nothing may use it any longer. */
   give(b: Buffer): void {
     if (b.length === OUT_BUFFER_BYTES && this.free.length < this.keep) this.free.push(b);
-  }
-
-  /** buffers kept for reuse now */
-  get kept(): number {
-    return this.free.length;
   }
 }
 

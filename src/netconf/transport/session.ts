@@ -35,8 +35,6 @@ type Queued = { xml: string } | { error: FramingError };
 /** Pause reading when this much input waits to be processed. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const MAX_QUEUED_MESSAGES = 1024;
-/** Reply pieces of at least this many characters are encoded into a buffer of outBuffers. */
-const POOL_MIN_CHARS = 16 * 1024;
 /** Target size of one channel write. */
 const WRITE_BATCH = 32 * 1024;
 
@@ -440,7 +438,8 @@ export class SshNetconfSession implements NetconfSession {
   private emitProduced(piece: string | Buffer): void {
     const framer = this.framer;
     if (!framer) throw new Error('a producer emitted outside produce()');
-    if (typeof piece === 'string') piece = this.encode(piece);
+    // a string piece is head or tail markup (the big ones are written as bytes into buffers of ours)
+    if (typeof piece === 'string') piece = Buffer.from(piece, 'utf8');
     else if (piece.length < WRITE_BATCH) {
       // a small piece (most replies are one) is copied into the batch's memory, and the buffer
       // it was written in given back at once, for the next reply: not kept until the channel drains
@@ -453,13 +452,6 @@ export class SshNetconfSession implements NetconfSession {
       }
     }
     framer.push(piece);
-  }
-
-  private encode(piece: string): Buffer {
-    if (piece.length < POOL_MIN_CHARS) return Buffer.from(piece, 'utf8');
-    // fresh memory for every big piece costs page faults (see out-buffers.ts)
-    const b = this.borrow(piece.length * 3);
-    return b.subarray(0, b.write(piece, 0, 'utf8'));
   }
 
   /** A buffer of outBuffers, lent to this session's replies until releaseBuffers. */

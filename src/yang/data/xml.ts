@@ -765,6 +765,17 @@ function prefixedLeaf(t: TagStrings, s: SchemaNode, v: string, attrs: string): s
   return `<${t.name}${attrs}>${escapeText(x.text)}</${t.name}>`;
 }
 
+/**
+ * The attributes of a leaf's or leaf-list entry's element in mode `wd`
+ * (`nsAttr`, and RFC 6243's default tag in 'report-all-tagged'), or null
+ * when 'trim' leaves it out (its value is the default).
+ */
+function leafAttrs(n: DataNode, wd: WithDefaults, nsAttr: string): string | null {
+  if (wd === 'trim' && n.schema.kind === 'leaf' && isDefaultValue(n)) return null;
+  if (wd === 'report-all-tagged' && (n.dflt || isDefaultValue(n))) return `${nsAttr} xmlns:wd="${WD_NS}" wd:default="true"`;
+  return nsAttr;
+}
+
 function isDefaultValue(n: DataNode): boolean {
   const d = defaultValues(n.schema);
   return d.length > 0 && n.value !== null && d.includes(n.value);
@@ -866,11 +877,8 @@ class XmlWriter {
     const nsAttr = t.ns === parentNs ? '' : t.xmlns;
     const k = s.kind;
     if (k === 'leaf' || k === 'leaf-list') {
-      if (wd === 'trim' && k === 'leaf' && isDefaultValue(n)) return;
-      let attrs = nsAttr;
-      if (wd === 'report-all-tagged' && (n.dflt || isDefaultValue(n))) {
-        attrs += ` xmlns:wd="${WD_NS}" wd:default="true"`;
-      }
+      const attrs = leafAttrs(n, wd, nsAttr);
+      if (attrs === null) return;
       const v = n.value;
       if (v === null || v === '') {
         this.buf += `${pad}<${t.name}${attrs}/>`;
@@ -953,11 +961,6 @@ export interface XmlPiecesOptions {
   withDefaults?: WithDefaults;
   head?: string;
   tail?: string;
-}
-
-/** All of XmlPieces at once (tests, small documents). */
-export function toXmlPieces(node: DataNode, out: ByteSink, opts: XmlPiecesOptions = {}): void {
-  new XmlPieces(node, out, opts).write(Infinity);
 }
 
 function writeDocument(w: ByteWriter, node: DataNode, opts: ToXmlBytesOptions): void {
@@ -1065,9 +1068,8 @@ export class XmlPieces {
   /** A leaf or leaf-list entry in 'trim' or 'report-all-tagged' (XmlWriter.node's text). */
   private leafByDefault(n: DataNode, t: TagStrings, parentNs: string): void {
     const s = n.schema;
-    if (this.wd === 'trim' && s.kind === 'leaf' && isDefaultValue(n)) return;
-    let attrs = t.ns === parentNs ? '' : t.xmlns;
-    if (this.wd === 'report-all-tagged' && (n.dflt || isDefaultValue(n))) attrs += ` xmlns:wd="${WD_NS}" wd:default="true"`;
+    const attrs = leafAttrs(n, this.wd, t.ns === parentNs ? '' : t.xmlns);
+    if (attrs === null) return;
     const v = n.value;
     const w = this.w;
     if (v === null || v === '') w.markup(`<${t.name}${attrs}/>`);
