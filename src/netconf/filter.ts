@@ -6,7 +6,8 @@
  * not see (the tree given here is already access-pruned), selects nothing.
  */
 import { AgentError } from '../errors';
-import type { SchemaContext } from '../yang/schema';
+import type { SchemaContext, SchemaNode } from '../yang/schema';
+import { types } from '../yang/types';
 import { DataNode } from '../yang/data/node';
 import { clone, insertChild } from '../yang/data/tree';
 import { xpath } from '../yang/xpath';
@@ -24,10 +25,10 @@ import type { XmlElement } from '../xml/dom';
  * costs no more than the list's serialisation. Callers that change the
  * result must clone it first.
  */
-export function subtreeFilter(root: DataNode, filter: XmlElement[]): DataNode {
+export function subtreeFilter(ctx: SchemaContext, root: DataNode, filter: XmlElement[]): DataNode {
   const out = new DataNode(root.schema);
   if (filter.length === 0) return out; // an empty filter selects nothing (RFC 6241 6.4.2)
-  selectChildren(root, level(filter), out);
+  selectChildren(ctx, root, level(filter), out);
   return out;
 }
 
@@ -42,6 +43,8 @@ interface FilterNode extends FilterLevel {
   want: string;
   /** every child is a content-match node */
   allContentMatches: boolean;
+  /** a content-match node: the value it asks for, per schema node it is compared with (see valueForMatch) */
+  values?: Map<SchemaNode, string>;
 }
 
 /** The filter elements at one level, split into content-match nodes and the others. */
@@ -89,11 +92,11 @@ function share(dst: DataNode, c: DataNode): void {
 }
 
 /** Whether every content-match node of a level has its value among the children of `src`. */
-function contentMatches(src: DataNode, cms: FilterNode[]): boolean {
+function contentMatches(ctx: SchemaContext, src: DataNode, cms: FilterNode[]): boolean {
   for (const cm of cms) {
     let ok = false;
     for (const c of src.children) {
-      if (matchesName(c, cm) && (c.value ?? '') === valueForMatch(c, cm.el, cm.want)) {
+      if (matchesName(c, cm) && (c.value ?? '') === valueForMatch(ctx, c, cm)) {
         ok = true;
         break;
       }
@@ -116,10 +119,10 @@ function isCopiedKey(src: DataNode, c: DataNode, dst: DataNode): boolean {
  * node at this level fails (the parent instance is then not selected);
  * `checked`: the caller has already checked them.
  */
-function selectChildren(src: DataNode, fl: FilterLevel, dst: DataNode, checked = false): boolean {
+function selectChildren(ctx: SchemaContext, src: DataNode, fl: FilterLevel, dst: DataNode, checked = false): boolean {
   const { others } = fl;
   const cms = fl.contentMatches;
-  if (!checked && cms.length > 0 && !contentMatches(src, cms)) return false;
+  if (!checked && cms.length > 0 && !contentMatches(ctx, src, cms)) return false;
   const keys = src.schema.kind === 'list' ? src.schema.keys : null;
   if (others.length === 0) {
     // only content matches: the whole instance is selected
@@ -143,11 +146,11 @@ function selectChildren(src: DataNode, fl: FilterLevel, dst: DataNode, checked =
         break;
       }
       // containment node; an instance its content matches reject is not copied at all
-      if (f.contentMatches.length > 0 && !contentMatches(c, f.contentMatches)) continue;
+      if (f.contentMatches.length > 0 && !contentMatches(ctx, c, f.contentMatches)) continue;
       const copy = new DataNode(c.schema, c.value);
       const ckeys = c.schema.kind === 'list' ? c.schema.keys : null;
       if (ckeys) for (const k of c.children) if (ckeys.includes(k.schema)) share(copy, k);
-      if (selectChildren(c, f, copy, true)) {
+      if (selectChildren(ctx, c, f, copy, true)) {
         const hasContent = ckeys === null ? copy.children.length > 0 : copy.children.some((k) => !ckeys.includes(k.schema));
         if (hasContent || ckeys !== null || f.allContentMatches) {
           insertChild(dst, copy);
@@ -161,17 +164,33 @@ function selectChildren(src: DataNode, fl: FilterLevel, dst: DataNode, checked =
   return true;
 }
 
-/** identityref values are stored "module:name"; a filter may write "prefix:name" with its own xmlns. */
-function valueForMatch(c: DataNode, f: XmlElement, want: string): string {
+/**
+ * The value a content-match node asks for, in the canonical form the data
+ * tree holds. identityref values are stored "module:name"; a filter writes
+ * "prefix:name" with a prefix its own XML declares, bound to the namespace
+ * of any module of the context (not only one the leaf's module imports).
+ * The value is parsed as the leaf's type with the filter element's
+ * namespace declarations (as an edit's would be); one that does not parse
+ * (an undeclared prefix such as the module name itself, an unknown
+ * identity) is compared as written.
+ */
+function valueForMatch(ctx: SchemaContext, c: DataNode, f: FilterNode): string {
+  const want = f.want;
   const t = c.schema.type;
-  if (!t || !want.includes(':')) return want;
-  const base = t.base === 'identityref' || t.base === 'union' ? t.base : null;
-  if (!base) return want;
-  const [p, local] = want.split(':', 2);
-  const uri = f.nsScope[p];
-  if (!uri) return want;
-  const m = [...c.schema.module.imports.values(), c.schema.module].find((x) => x.namespace === uri);
-  return m ? `${m.name}:${local}` : want;
+  if (!t) return want;
+  if (t.base !== 'identityref' && !(t.base === 'union' && want.includes(':'))) return want;
+  const values = (f.values ??= new Map());
+  let v = values.get(c.schema);
+  if (v === undefined) {
+    const scope = f.el.nsScope;
+    const r = types.parse(t, want, (p) => {
+      const uri = scope[p];
+      return uri === undefined ? undefined : ctx.byNamespace.get(uri);
+    });
+    v = r.ok ? r.value : want;
+    values.set(c.schema, v);
+  }
+  return v;
 }
 
 // ---------------------------------------------------------------- xpath

@@ -297,7 +297,7 @@ export class NotificationHub {
     if (sub.filter) {
       tree =
         sub.filter.kind === 'subtree'
-          ? subtreeFilter(tree, sub.filter.els)
+          ? subtreeFilter(this.ctx, tree, sub.filter.els)
           : xpathFilter(this.ctx, tree, sub.filter.select, sub.filter.ns);
       if (tree.children.length === 0) return;
     }

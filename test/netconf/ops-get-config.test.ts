@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { NetconfClient, parseReply } from '../../src/netconf/client';
-import { startAgent, Harness, assertOk, errorOf, dataOf, editConfig, getConfig, cos, klass, COS, ACC, NACM, WD, IF, NOTIF, sleep } from './agent-harness';
+import { startAgent, Harness, assertOk, errorOf, dataOf, editConfig, getConfig, cos, klass, COS, ACC, NACM, WD, IF, SYS, NOTIF, sleep } from './agent-harness';
 import { openNetconf, rpc } from './transport-helpers';
 
 describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpath, with-defaults RFC 6243)', function () {
@@ -74,6 +74,45 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
     it('nested containment over nacm groups', async () => {
       const d = dataOf(await c.rpc(getConfig('running', `<nacm xmlns="${NACM}"><groups><group><name>admin</name><user-name/></group></groups></nacm>`)));
       assert.equal(d, `<nacm xmlns="${NACM}"><groups><group><name>admin</name><user-name>admin</user-name></group></groups></nacm>`);
+    });
+  });
+
+  describe('subtree filter over several fragments, list entries and identities (candidate)', () => {
+    const IANA = 'urn:ietf:params:xml:ns:yang:iana-if-type';
+    const itf = (name: string, type: string, more = '') => `<interface><name>${name}</name><type xmlns:ianaift="${IANA}">ianaift:${type}</type>${more}</interface>`;
+    const NCA = `xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="remove"`;
+    before(async () => {
+      // committed too (without the candidate-only class): running holds the default leaves validation adds
+      assertOk(await c.rpc('<discard-changes/>'));
+      assertOk(
+        await c.rpc(
+          editConfig(
+            'candidate',
+            `<system xmlns="${SYS}"><contact>C</contact><location>L</location></system>` +
+              `<interfaces xmlns="${IF}">${itf('vt0', 'tunnel', '<description>d0</description>')}${itf('vt1', 'tunnel', '<enabled>false</enabled>')}${itf('vt2', 'ethernetCsmacd')}</interfaces>`,
+          ),
+        ),
+      );
+      assertOk(await c.rpc('<commit/>'));
+    });
+    after(async () => {
+      assertOk(await c.rpc(editConfig('candidate', `<system xmlns="${SYS}"><contact ${NCA}/><location ${NCA}/></system><interfaces xmlns="${IF}" ${NCA}/>`)));
+      assertOk(await c.rpc('<commit/>'));
+      assertOk(await c.rpc(editConfig('candidate', cos(klass('cand-only', 2)))));
+    });
+    const cand = async (filter: string) => dataOf(await c.rpc(getConfig('candidate', filter)));
+
+    it('a content match on an identityref leaf, with any prefix bound to the identity module, or its module name', async () => {
+      const names = (d: string) => [...d.matchAll(/<name>([^<]*)<\/name>/g)].map((m) => m[1]);
+      const d = await cand(`<interfaces xmlns="${IF}" xmlns:t="${IANA}"><interface><type>t:tunnel</type><name/></interface></interfaces>`);
+      assert.deepEqual(names(d), ['vt0', 'vt1']);
+      assert.match(d, /<type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">ianaift:tunnel<\/type>/);
+      const onType = await cand(`<interfaces xmlns="${IF}"><interface><type xmlns:x="${IANA}">x:ethernetCsmacd</type></interface></interfaces>`);
+      assert.deepEqual(names(onType), ['vt2']);
+      assert.deepEqual(names(await cand(`<interfaces xmlns="${IF}"><interface><type>iana-if-type:tunnel</type><name/></interface></interfaces>`)), ['vt0', 'vt1']);
+      // a prefix bound to another namespace, or an identity that does not exist: nothing
+      assert.equal(await cand(`<interfaces xmlns="${IF}"><interface><type xmlns:x="${IF}">x:tunnel</type></interface></interfaces>`), '');
+      assert.equal(await cand(`<interfaces xmlns="${IF}"><interface><type xmlns:x="${IANA}">x:nonesuch</type></interface></interfaces>`), '');
     });
   });
 

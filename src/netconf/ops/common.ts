@@ -57,7 +57,7 @@ export function applyFilter(call: RpcCall, tree: DataNode): DataNode {
   const f = param(call.el, 'filter');
   if (!f) return tree;
   const type = f.attrs.get('{}type') ?? f.attrs.get(`{${NC_NS}}type`) ?? 'subtree';
-  if (type === 'subtree') return subtreeFilter(tree, f.children);
+  if (type === 'subtree') return subtreeFilter(call.core.ctx, tree, f.children);
   if (type === 'xpath') {
     const select = f.attrs.get('{}select') ?? f.attrs.get(`{${NC_NS}}select`);
     if (select === undefined) {
