@@ -11,6 +11,8 @@ import { types } from '../yang/types';
 import { DataNode } from '../yang/data/node';
 import { clone, insertChild } from '../yang/data/tree';
 import { xpath } from '../yang/xpath';
+import { reported } from '../yang/data';
+import type { WithDefaults } from '../yang/data';
 import type { XmlElement } from '../xml/dom';
 
 // ---------------------------------------------------------------- subtree
@@ -25,11 +27,26 @@ import type { XmlElement } from '../xml/dom';
  * costs no more than the list's serialisation. Callers that change the
  * result must clone it first.
  */
-export function subtreeFilter(ctx: SchemaContext, root: DataNode, filter: XmlElement[]): DataNode {
+export function subtreeFilter(ctx: SchemaContext, root: DataNode, filter: XmlElement[], wd: WithDefaults = 'report-all'): DataNode {
   const out = new DataNode(root.schema);
   if (filter.length === 0) return out; // an empty filter selects nothing (RFC 6241 6.4.2)
-  selectChildren(ctx, root, level(filter), out);
+  const run: Run = { ctx, wd };
+  const top = level(filter);
+  if (top.contentMatches.length > 0 && !contentMatches(run, root, top.contentMatches)) return out;
+  selectChildren(run, root, [top], out);
   return out;
+}
+
+/**
+ * One application of a filter. `wd`: the with-defaults mode of the reply
+ * (RFC 6243): a default node the reply leaves out does not exist for the
+ * filter either (it matches no content-match node, and a list entry or
+ * container holding only such nodes below a selection node is not
+ * selected).
+ */
+interface Run {
+  ctx: SchemaContext;
+  wd: WithDefaults;
 }
 
 /** One filter element, analysed once per request. */
@@ -41,8 +58,8 @@ interface FilterNode extends FilterLevel {
   leaf: boolean;
   /** the trimmed text of a content-match node */
   want: string;
-  /** every child is a content-match node */
-  allContentMatches: boolean;
+  /** [this node], for selectChildren when it is the only one that applies */
+  alone: FilterNode[];
   /** a content-match node: the value it asks for, per schema node it is compared with (see valueForMatch) */
   values?: Map<SchemaNode, string>;
 }
@@ -55,15 +72,17 @@ interface FilterLevel {
 
 function compile(el: XmlElement): FilterNode {
   const kids = level(el.children);
-  return {
+  const f: FilterNode = {
     el,
     local: el.local,
     ns: el.ns,
     leaf: el.children.length === 0,
     want: el.text.trim(),
-    allContentMatches: kids.others.length === 0,
+    alone: [],
     ...kids,
   };
+  f.alone.push(f);
+  return f;
 }
 
 function level(els: XmlElement[]): FilterLevel {
@@ -82,6 +101,10 @@ function matchesName(n: DataNode, f: FilterNode): boolean {
   return f.ns === '' || n.schema.module.namespace === f.ns;
 }
 
+function matchesSchema(s: SchemaNode, f: FilterNode): boolean {
+  return s.name === f.local && (f.ns === '' || s.module.namespace === f.ns);
+}
+
 function isContentMatch(f: FilterNode): boolean {
   return f.leaf && f.want !== '';
 }
@@ -92,11 +115,11 @@ function share(dst: DataNode, c: DataNode): void {
 }
 
 /** Whether every content-match node of a level has its value among the children of `src`. */
-function contentMatches(ctx: SchemaContext, src: DataNode, cms: FilterNode[]): boolean {
+function contentMatches(run: Run, src: DataNode, cms: FilterNode[]): boolean {
   for (const cm of cms) {
     let ok = false;
     for (const c of src.children) {
-      if (matchesName(c, cm) && (c.value ?? '') === valueForMatch(ctx, c, cm)) {
+      if (matchesName(c, cm) && (c.value ?? '') === valueForMatch(run.ctx, c, cm) && reported(c, run.wd)) {
         ok = true;
         break;
       }
@@ -114,54 +137,83 @@ function isCopiedKey(src: DataNode, c: DataNode, dst: DataNode): boolean {
 }
 
 /**
- * For one data parent and the filter elements at that level, put the
- * selected children of `src` into `dst`. Returns false when a content-match
- * node at this level fails (the parent instance is then not selected);
- * `checked`: the caller has already checked them.
+ * For one data parent and the filter levels that apply to it, put the
+ * selected children of `src` into `dst`. Several levels apply when several
+ * filter elements select the same node (fragments for the same container
+ * or list entry, at any depth): the output is the union of what each
+ * selects (RFC 6241 6.3, 6.4.7). Each level's content-match nodes have
+ * been checked against `src` already.
  */
-function selectChildren(ctx: SchemaContext, src: DataNode, fl: FilterLevel, dst: DataNode, checked = false): boolean {
-  const { others } = fl;
-  const cms = fl.contentMatches;
-  if (!checked && cms.length > 0 && !contentMatches(ctx, src, cms)) return false;
-  const keys = src.schema.kind === 'list' ? src.schema.keys : null;
-  if (others.length === 0) {
-    // only content matches: the whole instance is selected
+function selectChildren(run: Run, src: DataNode, fls: FilterLevel[], dst: DataNode): void {
+  if (fls.some((fl) => fl.others.length === 0)) {
+    // a level of content matches only: the whole instance is selected
     for (const c of src.children) if (!isCopiedKey(src, c, dst)) share(dst, c);
-    return true;
+    return;
   }
-  // content-match leaves are part of the output (RFC 6241 6.2.5)
+  const keys = src.schema.kind === 'list' ? src.schema.keys : null;
   for (const c of src.children) {
     if (keys !== null && isCopiedKey(src, c, dst)) continue;
-    if (cms.length && cms.some((cm) => matchesName(c, cm))) {
+    let whole = false;
+    // the containment nodes that apply to c: `first`, and `more` once there are several
+    let first: FilterNode | undefined;
+    let more: FilterNode[] | undefined;
+    levels: for (const fl of fls) {
+      // content-match leaves are part of the output (RFC 6241 6.2.5)
+      for (const cm of fl.contentMatches) {
+        if (matchesName(c, cm)) {
+          whole = true;
+          break levels;
+        }
+      }
+      for (const f of fl.others) {
+        if (!matchesName(c, f)) continue;
+        if (f.leaf) {
+          // selection node: the whole subtree
+          whole = true;
+          break levels;
+        }
+        // containment node; an instance its content matches reject is not selected by it
+        if (f.contentMatches.length > 0 && !contentMatches(run, c, f.contentMatches)) continue;
+        if (first === undefined) first = f;
+        else (more ??= [first]).push(f);
+      }
+    }
+    if (whole) {
       share(dst, c);
       continue;
     }
-    let selected = false;
-    for (const f of others) {
-      if (!matchesName(c, f)) continue;
-      selected = true;
-      if (f.leaf) {
-        // selection node: the whole subtree
-        share(dst, c);
-        break;
-      }
-      // containment node; an instance its content matches reject is not copied at all
-      if (f.contentMatches.length > 0 && !contentMatches(ctx, c, f.contentMatches)) continue;
+    if (first !== undefined) {
+      const fs = more ?? first.alone;
       const copy = new DataNode(c.schema, c.value);
       const ckeys = c.schema.kind === 'list' ? c.schema.keys : null;
       if (ckeys) for (const k of c.children) if (ckeys.includes(k.schema)) share(copy, k);
-      if (selectChildren(ctx, c, f, copy, true)) {
-        const hasContent = ckeys === null ? copy.children.length > 0 : copy.children.some((k) => !ckeys.includes(k.schema));
-        if (hasContent || ckeys !== null || f.allContentMatches) {
-          insertChild(dst, copy);
-          break;
-        }
-      }
+      selectChildren(run, c, fs, copy);
+      if (selectsSomething(run, copy, ckeys, fs)) insertChild(dst, copy);
+      continue;
     }
     // list keys are always returned with a selected entry
-    if (!selected && keys !== null && keys.includes(c.schema)) share(dst, c);
+    if (keys !== null && keys.includes(c.schema)) share(dst, c);
   }
-  return true;
+}
+
+/**
+ * Whether the copy of a containment node's instance goes into the output
+ * (RFC 6241 6.2.5: containment nodes are "included if any nested filter
+ * criteria are also met"): when its content-match nodes matched (they are
+ * part of the output), when something below it was selected, or when the
+ * filter selects one of its keys (RFC 6241 6.4.4). The keys put into every
+ * list entry's copy do not count: an entry in which the selection nodes
+ * select nothing is left out, not returned with its keys only. Nor do
+ * default nodes the reply does not report.
+ */
+function selectsSomething(run: Run, copy: DataNode, ckeys: SchemaNode[] | null, fs: FilterNode[]): boolean {
+  if (ckeys === null) return copy.children.some((k) => reported(k, run.wd));
+  if (copy.children.some((k) => !ckeys.includes(k.schema) && reported(k, run.wd))) return true;
+  for (const f of fs) {
+    if (f.contentMatches.length > 0) return true;
+    for (const o of f.others) if (o.leaf && ckeys.some((k) => matchesSchema(k, o))) return true;
+  }
+  return false;
 }
 
 /**

@@ -77,7 +77,7 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
     });
   });
 
-  describe('subtree filter over several fragments, list entries and identities (candidate)', () => {
+  describe('subtree filter: several fragments for one node, list entries without the selected node, identities', () => {
     const IANA = 'urn:ietf:params:xml:ns:yang:iana-if-type';
     const itf = (name: string, type: string, more = '') => `<interface><name>${name}</name><type xmlns:ianaift="${IANA}">ianaift:${type}</type>${more}</interface>`;
     const NCA = `xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="remove"`;
@@ -101,6 +101,43 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
       assertOk(await c.rpc(editConfig('candidate', cos(klass('cand-only', 2)))));
     });
     const cand = async (filter: string) => dataOf(await c.rpc(getConfig('candidate', filter)));
+
+    it('two fragments selecting the same container: the union of both (RFC 6241 6.3)', async () => {
+      const d = await cand(`<system xmlns="${SYS}"><contact/></system><system xmlns="${SYS}"><location/></system>`);
+      assert.equal(d, `<system xmlns="${SYS}"><contact>C</contact><location>L</location></system>`);
+      // within one fragment: two containment nodes for the same container
+      const d2 = await cand(`<interfaces xmlns="${IF}"><interface><name>vt0</name><description/></interface><interface><name>vt0</name><type/></interface></interfaces>`);
+      assert.equal(d2, `<interfaces xmlns="${IF}"><interface><name>vt0</name><type xmlns:ianaift="${IANA}">ianaift:tunnel</type><description>d0</description></interface></interfaces>`);
+    });
+
+    it('fragments for different entries of one list (RFC 6241 6.4.7) and a selection node beside a containment node for the same list', async () => {
+      const d = await cand(`<interfaces xmlns="${IF}"><interface><name>vt0</name><description/></interface><interface><name>vt1</name><enabled/></interface></interfaces>`);
+      assert.equal(d, `<interfaces xmlns="${IF}"><interface><name>vt0</name><description>d0</description></interface><interface><name>vt1</name><enabled>false</enabled></interface></interfaces>`);
+      const whole = await cand(`<interfaces xmlns="${IF}"><interface/></interfaces>`);
+      assert.equal(await cand(`<interfaces xmlns="${IF}"><interface><name>vt0</name><description/></interface><interface/></interfaces>`), whole);
+    });
+
+    it('a list entry in which the selection node selects nothing is left out; a key-only filter still lists every entry (RFC 6241 6.2.5, 6.4.4)', async () => {
+      const d = await cand(`<interfaces xmlns="${IF}"><interface><enabled/></interface></interfaces>`);
+      assert.equal(d, `<interfaces xmlns="${IF}"><interface><name>vt1</name><enabled>false</enabled></interface></interfaces>`);
+      // running: vt0 and vt2 hold enabled as a default leaf, which the reply (explicit mode) does not report
+      const run = (filter: string, wd = '') => c.rpc(getConfig('running', filter, wd && `<with-defaults xmlns="${WD}">${wd}</with-defaults>`));
+      assert.equal(dataOf(await run(`<interfaces xmlns="${IF}"><interface><enabled/></interface></interfaces>`)), d);
+      const all = dataOf(await run(`<interfaces xmlns="${IF}"><interface><enabled/></interface></interfaces>`, 'report-all'));
+      assert.equal([...all.matchAll(/<enabled>/g)].length, 3, 'report-all: the default leaves exist');
+      // a content match on a default leaf: it exists in report-all only
+      assert.equal(dataOf(await run(`<interfaces xmlns="${IF}"><interface><enabled>true</enabled><name/></interface></interfaces>`)), '');
+      assert.match(dataOf(await run(`<interfaces xmlns="${IF}"><interface><enabled>true</enabled><name/></interface></interfaces>`, 'report-all')), /<name>vt0<\/name><enabled>true<\/enabled><\/interface><interface><name>vt2<\/name>/);
+      const none = await cand(`<interfaces xmlns="${IF}"><interface><description/></interface></interfaces>`);
+      assert.equal(none, `<interfaces xmlns="${IF}"><interface><name>vt0</name><description>d0</description></interface></interfaces>`);
+      const keys = await cand(`<interfaces xmlns="${IF}"><interface><name/></interface></interfaces>`);
+      assert.equal(keys, `<interfaces xmlns="${IF}"><interface><name>vt0</name></interface><interface><name>vt1</name></interface><interface><name>vt2</name></interface></interfaces>`);
+      // a content match node is part of the output even where the selection node beside it selects nothing
+      const cm = await cand(`<interfaces xmlns="${IF}"><interface><name>vt2</name><description/></interface></interfaces>`);
+      assert.equal(cm, `<interfaces xmlns="${IF}"><interface><name>vt2</name></interface></interfaces>`);
+      // a container whose selection nodes select nothing is left out too
+      assert.equal(await cand(`<system xmlns="${SYS}"><hostname/></system>`), '');
+    });
 
     it('a content match on an identityref leaf, with any prefix bound to the identity module, or its module name', async () => {
       const names = (d: string) => [...d.matchAll(/<name>([^<]*)<\/name>/g)].map((m) => m[1]);

@@ -52,12 +52,12 @@ export function withDefaultsParam(el: XmlElement): WithDefaults | undefined {
   });
 }
 
-/** Apply the optional <filter> of get/get-config. */
-export function applyFilter(call: RpcCall, tree: DataNode): DataNode {
+/** Apply the optional <filter> of get/get-config; `wd`: the reply's with-defaults mode. */
+export function applyFilter(call: RpcCall, tree: DataNode, wd: WithDefaults): DataNode {
   const f = param(call.el, 'filter');
   if (!f) return tree;
   const type = f.attrs.get('{}type') ?? f.attrs.get(`{${NC_NS}}type`) ?? 'subtree';
-  if (type === 'subtree') return subtreeFilter(call.core.ctx, tree, f.children);
+  if (type === 'subtree') return subtreeFilter(call.core.ctx, tree, f.children, wd);
   if (type === 'xpath') {
     const select = f.attrs.get('{}select') ?? f.attrs.get(`{${NC_NS}}select`);
     if (select === undefined) {

@@ -66,11 +66,11 @@ class DataReply {
 export function getConfig(call: RpcCall): ReplyBody {
   const src = datastoreParam(call.el, 'source');
   if (typeof src !== 'string') throw new AgentError('bad-element', 'get-config needs a datastore as source.', { type: 'protocol' });
-  const wd = withDefaultsParam(call.el);
+  const wd = withDefaultsParam(call.el) ?? 'explicit';
   const stored = call.core.ds.get(src);
-  const tree = applyFilter(call, readable(call, stored, xpathFilter(call)));
+  const tree = applyFilter(call, readable(call, stored, xpathFilter(call)), wd);
   // the reply shares the stored tree's nodes
-  return new DataReply(tree, wd ?? 'explicit', call.core.ds.hold(stored));
+  return new DataReply(tree, wd, call.core.ds.hold(stored));
 }
 
 /** whether any node of a schema subtree is state (config false): only there can state be added */
@@ -106,10 +106,10 @@ function withState(call: RpcCall, running: DataNode, xpath: boolean): DataNode {
 }
 
 export function get(call: RpcCall): ReplyBody {
-  const wd = withDefaultsParam(call.el);
+  const wd = withDefaultsParam(call.el) ?? 'explicit';
   const xpath = xpathFilter(call);
   const running = call.core.ds.get('running');
-  const tree = applyFilter(call, readable(call, withState(call, running, xpath), xpath));
+  const tree = applyFilter(call, readable(call, withState(call, running, xpath), xpath), wd);
   // what it shares of running is held (a commit meanwhile would make it the twin); a whole copy is its own
-  return new DataReply(tree, wd ?? 'explicit', xpath ? undefined : call.core.ds.hold(running));
+  return new DataReply(tree, wd, xpath ? undefined : call.core.ds.hold(running));
 }

@@ -39,7 +39,7 @@
  *   edited tree, and large nodes are walked aligned instead of key-mapped).
  */
 export { DataNode } from './node';
-export { parseXml, toXml, toXmlBytes, XmlPieces, NC_NS, NOTIF_NS, YANG_NS, WD_NS } from './xml';
+export { parseXml, toXml, toXmlBytes, XmlPieces, reported, NC_NS, NOTIF_NS, YANG_NS, WD_NS } from './xml';
 export type { DocType, ParseOptions, ToXmlOptions, WithDefaults } from './xml';
 export { parseDocument, innerXml } from './xmldoc';
 export type { XmlElementLike } from './xmldoc';

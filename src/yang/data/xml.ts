@@ -781,6 +781,15 @@ function isDefaultValue(n: DataNode): boolean {
   return d.length > 0 && n.value !== null && d.includes(n.value);
 }
 
+/**
+ * Whether the writers write anything for `n` in with-defaults mode `wd`
+ * (RFC 6243): a node they leave out is, for a reader in that mode, data
+ * that does not exist.
+ */
+export function reported(n: DataNode, wd: WithDefaults): boolean {
+  return emits(n, wd);
+}
+
 /** whether the writers write anything for `n` in mode `wd` */
 function emits(n: DataNode, wd: WithDefaults): boolean {
   if (n.dflt && (wd === 'explicit' || wd === 'trim')) return false;
