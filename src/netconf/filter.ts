@@ -6,7 +6,7 @@
  * not see (the tree given here is already access-pruned), selects nothing.
  */
 import { AgentError } from '../errors';
-import type { SchemaContext, SchemaNode } from '../yang/schema';
+import type { SchemaContext, SchemaNode, XPathExpr } from '../yang/schema';
 import { types } from '../yang/types';
 import { DataNode } from '../yang/data/node';
 import { clone, insertChild } from '../yang/data/tree';
@@ -247,25 +247,62 @@ function valueForMatch(ctx: SchemaContext, c: DataNode, f: FilterNode): string {
 
 // ---------------------------------------------------------------- xpath
 
-/** Apply an XPath filter; prefixes come from the namespace declarations in scope of <filter>. */
-export function xpathFilter(ctx: SchemaContext, root: DataNode, select: string, nsScope: Record<string, string>): DataNode {
-  let expr;
+function badSelect(message: string): AgentError {
+  return new AgentError('invalid-value', message, { type: 'protocol', info: { 'bad-attribute': 'select', 'bad-element': 'filter' } });
+}
+
+/** An error of the XPath engine (a syntax error, an unknown function ...) as one of the select attribute. */
+function asBadSelect(e: unknown): AgentError {
+  if (e instanceof AgentError && e.info?.['bad-attribute'] === 'select') return e;
+  return badSelect(`Invalid XPath filter: ${(e as Error).message}`);
+}
+
+/** The select expression compiled; prefixes come from the namespace declarations in scope of <filter>. */
+function compileSelect(ctx: SchemaContext, select: string, nsScope: Record<string, string>): XPathExpr {
   try {
-    expr = xpath.compile(select, (prefix) => {
+    return xpath.compile(select, (prefix) => {
       if (prefix === null) return undefined; // unprefixed names match any module
       const uri = nsScope[prefix];
-      if (uri === undefined) throw new AgentError('invalid-value', `The select expression uses the undeclared prefix "${prefix}".`, { type: 'protocol', info: { 'bad-attribute': 'select', 'bad-element': 'filter' } });
+      if (uri === undefined) throw badSelect(`The select expression uses the undeclared prefix "${prefix}".`);
       const m = ctx.byNamespace.get(uri);
       // an unknown namespace selects nothing: map it to a module name that cannot exist
       return m ? m.name : `\u0000${uri}`;
     });
   } catch (e) {
-    if (e instanceof AgentError) throw e;
-    throw new AgentError('invalid-value', `Invalid XPath filter: ${(e as Error).message}`, { type: 'protocol', info: { 'bad-attribute': 'select', 'bad-element': 'filter' } });
+    throw asBadSelect(e);
   }
-  const result = xpath.evaluate(expr, { schema: ctx, node: root, root });
+}
+
+/** The nodes `expr` selects; an expression whose value is not a node-set is an invalid select (RFC 6241 8.9). */
+function selectNodes(ctx: SchemaContext, expr: XPathExpr, root: DataNode): DataNode[] {
+  let result;
+  try {
+    result = xpath.evaluate(expr, { schema: ctx, node: root, root });
+  } catch (e) {
+    throw asBadSelect(e);
+  }
+  if (!Array.isArray(result)) {
+    throw badSelect(`The select expression "${expr.text}" is a ${typeof result}, not a node-set: an XPath filter selects nodes (RFC 6241 8.9).`);
+  }
+  return result;
+}
+
+/**
+ * Check an XPath filter before it is used later (a subscription's, applied
+ * to each event): its syntax and prefixes, and that it evaluates to a
+ * node-set. The type of an XPath 1.0 value follows from the expression
+ * alone (every function has one result type), so evaluating it on an empty
+ * tree tells.
+ */
+export function checkXpathFilter(ctx: SchemaContext, select: string, nsScope: Record<string, string>): void {
+  const root = new DataNode(ctx.root);
+  selectNodes(ctx, compileSelect(ctx, select, nsScope), root);
+}
+
+/** Apply an XPath filter; prefixes come from the namespace declarations in scope of <filter>. */
+export function xpathFilter(ctx: SchemaContext, root: DataNode, select: string, nsScope: Record<string, string>): DataNode {
+  const result = selectNodes(ctx, compileSelect(ctx, select, nsScope), root);
   const out = new DataNode(root.schema);
-  if (!Array.isArray(result)) return out;
   const copies = new Map<DataNode, DataNode>();
   copies.set(root, out);
   const full = new Set<DataNode>();

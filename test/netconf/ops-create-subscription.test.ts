@@ -115,6 +115,25 @@ describe('netconf ops: create-subscription (RFC 5277) with RFC 6470 events', fun
     assert.ok(seen.every((x) => x.includes('netconf-config-change')), seen.join('\n'));
   });
 
+  it('an xpath filter that is not a node-set, has a syntax error or an undeclared prefix is refused at once (invalid-value, bad-attribute select; RFC 6241 8.9): no subscription is made', async () => {
+    const r = await h.connect();
+    for (const sel of ['1+1', 'true()', 'count(/nn:netconf-config-change)', '/nn:netconf-config-change[[', '/zz:x']) {
+      const e = errorOf(await r.rpc(`<create-subscription xmlns="${NOTIF}"><filter type="xpath" xmlns:nn="${NN}" select="${sel}"/></create-subscription>`));
+      assert.equal(e.tag, 'invalid-value', sel);
+      assert.equal(e.type, 'protocol', `${sel}: ${JSON.stringify(e)}`);
+      assert.equal(e.info['bad-attribute'], 'select');
+    }
+    // the session has no subscription: events do not reach it, and a valid subscription is accepted
+    const seen: string[] = [];
+    r.on('notification', (x: string) => seen.push(x));
+    const c = await h.connect();
+    assertOk(await c.rpc(editConfig('running', cos(klass('not-a-node-set', 3)))));
+    await c.close();
+    await sleep(200);
+    assert.deepEqual(seen, []);
+    assertOk(await r.rpc(`<create-subscription xmlns="${NOTIF}"><filter type="xpath" xmlns:nn="${NN}" select="/nn:netconf-config-change"/></create-subscription>`));
+  });
+
   it('a subtree filter; errors: second subscription in-use, startTime in the future, stopTime without startTime, unknown stream', async () => {
     const r = await h.connect();
     assertOk(await r.rpc(`<create-subscription xmlns="${NOTIF}"><filter type="subtree"><netconf-session-start xmlns="${NN}"/></filter></create-subscription>`));

@@ -169,6 +169,21 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
       assert.doesNotMatch(d, /<name>ef<\/name>/);
     });
 
+    it('an expression that is not a node-set is invalid-value (bad-attribute select), on get-config and get (RFC 6241 8.9)', async () => {
+      for (const sel of ['1+1', 'true()', "concat('a','b')", 'count(/cos:class-of-service)']) {
+        const e = errorOf(await xp(sel));
+        assert.equal(e.tag, 'invalid-value', sel);
+        assert.equal(e.type, 'protocol');
+        assert.equal(e.info['bad-attribute'], 'select');
+        assert.equal(e.info['bad-element'], 'filter');
+      }
+      const g = errorOf(await c.rpc('<get><filter type="xpath" select="1 = 1"/></get>'));
+      assert.equal(g.tag, 'invalid-value');
+      assert.equal(g.info['bad-attribute'], 'select');
+      // a node-set that happens to be empty is not an error
+      assert.equal(dataOf(await xp("/cos:class-of-service/cos:forwarding-classes/cos:class[cos:name='nope']")), '');
+    });
+
     it('an undeclared prefix or a syntax error is invalid-value; missing select is missing-attribute', async () => {
       const e = errorOf(await xp('/zz:class-of-service'));
       assert.equal(e.tag, 'invalid-value');

@@ -3,6 +3,7 @@ import { AgentError } from '../../errors';
 import { childNamed } from '../../xml/dom';
 import type { RpcCall } from '../core';
 import { NOTIF_NS, Subscription } from '../notify';
+import { checkXpathFilter } from '../filter';
 
 function time(call: RpcCall, name: string): Date | undefined {
   const t = childNamed(call.el, NOTIF_NS, name)?.text.trim();
@@ -26,6 +27,7 @@ export function createSubscription(call: RpcCall): string {
     if (type === 'xpath') {
       const select = f.attrs.get('{}select');
       if (!select) throw new AgentError('missing-attribute', 'An xpath filter needs select.', { type: 'protocol', info: { 'bad-attribute': 'select', 'bad-element': 'filter' } });
+      checkXpathFilter(call.core.ctx, select, f.nsScope); // its errors now, not at each event
       filter = { kind: 'xpath', select, ns: f.nsScope };
     } else filter = { kind: 'subtree', els: f.children };
   }
