@@ -1,7 +1,8 @@
 /**
  * Operational state of the NETCONF server itself: ietf-netconf-monitoring
  * (/netconf-state: capabilities, datastores and locks, schemas, sessions,
- * statistics), ietf-yang-library (/modules-state, RFC 7895) and the
+ * statistics), ietf-yang-library (/modules-state, RFC 7895), the event
+ * streams of nc-notifications (/netconf/streams, RFC 5277 3.2.5) and the
  * configuration history of flowtapd-system.
  */
 import type { SchemaContext } from '../yang/schema';
@@ -76,6 +77,16 @@ export function monitoringState(core: AgentCore): (root: DataNode) => void {
       return entry;
     });
     const history = ds.history().map((h) => ({ index: h.index, time: h.time.toISOString() }));
+    // RFC 5277 3.2.5 / 4: the one stream, NETCONF. replayLogCreationTime is when the log was
+    // created (the module: "might be earlier than the earliest available notification in the
+    // log"), not the time of its oldest event; the module has no leaf for events aged out.
+    const hub = core.notifications;
+    const stream: Record<string, unknown> = {
+      name: 'NETCONF',
+      description: 'Default NETCONF event stream: every event notification of the server.',
+      replaySupport: hub.replayLimit > 0,
+    };
+    if (hub.replayLimit > 0) stream.replayLogCreationTime = hub.created.toISOString();
     addState(core.ctx, root, {
       'ietf-netconf-monitoring:netconf-state': {
         capabilities: { capability: core.capabilities() },
@@ -94,6 +105,7 @@ export function monitoringState(core: AgentCore): (root: DataNode) => void {
         },
       },
       'ietf-yang-library:modules-state': { 'module-set-id': core.ctx.moduleSetId, module: modulesState },
+      'nc-notifications:netconf': { streams: { stream: [stream] } },
       'flowtapd-system:configuration-history': history.length ? { commit: history } : {},
     });
   };

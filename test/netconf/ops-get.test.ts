@@ -49,6 +49,19 @@ describe('netconf ops: get (RFC 6241 7.7): running config plus state', function 
     assert.doesNotMatch(d, /<schemas>|class-of-service/);
   });
 
+  it('the event streams (RFC 5277 3.2.5): the NETCONF stream, with replay and the time its log was created', async () => {
+    const NCN = 'urn:ietf:params:xml:ns:netmod:notification';
+    const d = dataOf(await c.rpc(`<get><filter type="subtree"><netconf xmlns="${NCN}"><streams/></netconf></filter></get>`));
+    const m = new RegExp(
+      `^<netconf xmlns="${NCN}"><streams><stream><name>NETCONF</name><description>[^<]+</description><replaySupport>true</replaySupport><replayLogCreationTime>([^<]+)</replayLogCreationTime></stream></streams></netconf>$`,
+    ).exec(d);
+    assert.ok(m, d);
+    const created = Date.parse(m[1]);
+    assert.ok(created <= Date.now() && created > Date.now() - 600_000, m[1]);
+    // the same in a whole <get>
+    assert.ok(dataOf(await c.rpc('<get/>')).includes(d));
+  });
+
   it('an xpath filter mixing config and state', async () => {
     const d = dataOf(
       await c.rpc(
