@@ -38,9 +38,11 @@ export class Dispatcher {
     } catch (e) {
       return this.errors(session, toAgentErrors(e), '');
     }
+    // RFC 6241 appendix A allows only error-type protocol or application for
+    // unknown-element, missing-element and bad-element (here and below)
     if (rpc.ns !== NC_NS || rpc.local !== 'rpc') {
       const e = new AgentError('unknown-element', `Expected <rpc> in ${NC_NS}, got <${rpc.local}>.`, {
-        type: 'rpc',
+        type: 'protocol',
         info: { 'bad-element': rpc.local },
       });
       return this.errors(session, [e], '');
@@ -57,8 +59,8 @@ export class Dispatcher {
     if (ops.length !== 1) {
       const e =
         ops.length === 0
-          ? new AgentError('missing-element', 'The <rpc> element holds no operation.', { type: 'rpc', info: { 'bad-element': 'rpc' } })
-          : new AgentError('bad-element', 'The <rpc> element holds more than one operation.', { type: 'rpc', info: { 'bad-element': ops[1].local } });
+          ? new AgentError('missing-element', 'The <rpc> element holds no operation.', { type: 'protocol', info: { 'bad-element': 'rpc' } })
+          : new AgentError('bad-element', 'The <rpc> element holds more than one operation.', { type: 'protocol', info: { 'bad-element': ops[1].local } });
       return this.errors(session, [e], attrs);
     }
     const el = ops[0];

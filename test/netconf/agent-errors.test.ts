@@ -101,11 +101,15 @@ describe('agent: rpc-errors exactly as RFC 6241 appendix A', function () {
     assertOk(await c.rpc('<discard-changes/>'));
   });
 
-  it('a wrong root element and two operations in one rpc', async () => {
+  it('a wrong root element, an empty rpc and two operations in one rpc: error-type protocol (appendix A allows no rpc for these tags)', async () => {
     const e = errorOf(await c.send(`<hello xmlns="${NC}"/>`));
-    assert.equal(e.tag, 'unknown-element');
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'hello']);
+    const w = errorOf(await c.send('<rpc xmlns="urn:wrong" message-id="7"><get/></rpc>'));
+    assert.deepEqual([w.type, w.tag, w.info['bad-element']], ['protocol', 'unknown-element', 'rpc']);
+    const m = errorOf(await c.send(`<rpc xmlns="${NC}" message-id="8"></rpc>`, '8'));
+    assert.deepEqual([m.type, m.tag, m.info['bad-element']], ['protocol', 'missing-element', 'rpc']);
     const e2 = errorOf(await c.rpc('<get/><get/>'));
-    assert.equal(e2.tag, 'bad-element');
+    assert.deepEqual([e2.type, e2.tag], ['protocol', 'bad-element']);
   });
 
   it('a broken chunk header ends only that session, with malformed-message', async () => {
