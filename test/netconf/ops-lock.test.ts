@@ -77,6 +77,28 @@ describe('netconf ops: lock and unlock (RFC 6241 7.5, 7.6)', function () {
     assertOk(await a.rpc('<lock><target><candidate/></target></lock>'));
   });
 
+  it('running: the session of a pending confirmed commit may lock it, another gets lock-denied naming that session (7.5)', async () => {
+    assertOk(await a.rpc(editConfig('candidate', cos(klass('tentative', 3)))));
+    assertOk(await a.rpc('<commit><confirmed/><confirm-timeout>120</confirm-timeout></commit>'));
+    const e = errorOf(await b.rpc('<lock><target><running/></target></lock>'));
+    assert.equal(e.tag, 'lock-denied');
+    assert.equal(e.info['session-id'], String(a.sessionId));
+    assertOk(await a.rpc('<lock><target><running/></target></lock>'));
+    assertOk(await a.rpc('<unlock><target><running/></target></unlock>'));
+    assertOk(await a.rpc('<cancel-commit/>'));
+    // a persistent one: its session may lock running while it is open; once it has gone, nobody may (session-id 0)
+    assertOk(await a.rpc(editConfig('candidate', cos(klass('tentative', 3)))));
+    assertOk(await a.rpc('<commit><confirmed/><persist>lk</persist></commit>'));
+    assertOk(await a.rpc('<lock><target><running/></target></lock>'));
+    assertOk(await a.rpc('<unlock><target><running/></target></unlock>'));
+    await a.close();
+    await until(async () => errorOf(await b.rpc('<lock><target><running/></target></lock>')).info['session-id'] === '0', 5000, 'session gone');
+    assertOk(await b.rpc('<cancel-commit><persist-id>lk</persist-id></cancel-commit>'));
+    assertOk(await b.rpc('<lock><target><running/></target></lock>'));
+    assertOk(await b.rpc('<unlock><target><running/></target></unlock>'));
+    a = await h.connect();
+  });
+
   it('unlock of an unlocked datastore is operation-failed; a bad target is bad-element', async () => {
     assert.equal(errorOf(await a.rpc('<unlock><target><running/></target></unlock>')).tag, 'operation-failed');
     assert.equal(errorOf(await a.rpc('<lock><target><foo/></target></lock>')).tag, 'bad-element');
