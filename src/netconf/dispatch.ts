@@ -9,7 +9,7 @@ import { parseXmlDocument, XmlElement, escapeAttr } from '../xml/dom';
 import { parseXml, toXml } from '../yang/data';
 import type { AgentCore, ModuleRpc, OpHandler, ReplyBody, RpcCall } from './core';
 import type { NetconfSession, OutMessage } from './transport';
-import { NC_NS, rpcReplyErrors, toAgentErrors } from './rpc-error';
+import { forBase, NC_NS, rpcReplyErrors, toAgentErrors } from './rpc-error';
 import { BASE_OPS } from './ops';
 import { NOTIF_NS } from './notify';
 import { sanitizeErrors } from '../nacm/enforce';
@@ -130,7 +130,7 @@ export class Dispatcher {
     }
     session.stats.outRpcErrors++;
     this.core.stats.outRpcErrors++;
-    return rpcReplyErrors(errors, attrs);
+    return rpcReplyErrors(errors.map((e) => forBase(e, session.base)), attrs);
   }
 }
 

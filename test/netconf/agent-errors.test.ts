@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { NetconfClient } from '../../src/netconf/client';
+import { NetconfClient } from '../../src/netconf/client';
 import { startAgent, Harness, assertOk, errorOf, editConfig, cos, NC, FTS, IF, COS } from './agent-harness';
 
 /** RFC 6241 appendix A: error-type, error-tag, error-severity, error-app-tag, error-path, error-info */
@@ -44,6 +44,20 @@ describe('agent: rpc-errors exactly as RFC 6241 appendix A', function () {
     const e = errorOf(r);
     assert.deepEqual([e.type, e.tag], ['rpc', 'malformed-message']);
     assert.match(await other.rpc('<get-config><source><running/></source></get-config>'), /<data>/);
+  });
+
+  it('malformed XML on a base:1.0 session: rpc / operation-failed, never malformed-message (appendix A: not to old clients)', async () => {
+    const old = await NetconfClient.connect({ port: h.port, username: 'admin', password: 'pw', base: '1.0' });
+    try {
+      assert.equal(old.base, '1.0');
+      const r = await old.send(`<rpc xmlns="${NC}" message-id="5"><get></rpc>`);
+      assert.doesNotMatch(r, /malformed-message/);
+      const e = errorOf(r);
+      assert.deepEqual([e.type, e.tag], ['rpc', 'operation-failed']);
+      assert.match(await old.rpc('<get-config><source><running/></source></get-config>'), /<data>/);
+    } finally {
+      old.destroy();
+    }
   });
 
   it('DOCTYPE and entities are refused with malformed-message', async () => {
