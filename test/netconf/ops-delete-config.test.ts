@@ -26,6 +26,16 @@ describe('netconf ops: delete-config (RFC 6241 7.4)', function () {
     assert.match(dataOf(await c.rpc(getConfig('running'))), /<nacm /);
   });
 
+  it('an unknown parameter is unknown-element and deletes nothing (App. A)', async () => {
+    const c = await h.connect();
+    assertOk(await c.rpc('<copy-config><target><startup/></target><source><running/></source></copy-config>'));
+    const e = errorOf(await c.rpc('<delete-config><target><startup/></target><force/></delete-config>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'force']);
+    const e2 = errorOf(await c.rpc('<delete-config><target><startup/><force/></target></delete-config>'));
+    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'unknown-element', 'force']);
+    assert.match(dataOf(await c.rpc(getConfig('startup'))), /<nacm /);
+  });
+
   it('refuses while another session holds the startup lock', async () => {
     const a = await h.connect();
     const b = await h.connect();

@@ -99,8 +99,20 @@ describe('netconf ops: lock and unlock (RFC 6241 7.5, 7.6)', function () {
     a = await h.connect();
   });
 
-  it('unlock of an unlocked datastore is operation-failed; a bad target is bad-element', async () => {
+  it('unlock of an unlocked datastore is operation-failed; an unknown target is unknown-element', async () => {
     assert.equal(errorOf(await a.rpc('<unlock><target><running/></target></unlock>')).tag, 'operation-failed');
-    assert.equal(errorOf(await a.rpc('<lock><target><foo/></target></lock>')).tag, 'bad-element');
+    assert.equal(errorOf(await a.rpc('<lock><target><foo/></target></lock>')).tag, 'unknown-element');
+  });
+
+  it('an unknown parameter of lock or unlock is unknown-element and locks or unlocks nothing (App. A)', async () => {
+    const e = errorOf(await a.rpc('<lock><target><candidate/></target><timeout>5</timeout></lock>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'timeout']);
+    const e2 = errorOf(await a.rpc('<lock><target><candidate/><all/></target></lock>'));
+    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'unknown-element', 'all']);
+    assertOk(await b.rpc('<lock><target><candidate/></target></lock>'));
+    const e3 = errorOf(await b.rpc('<unlock><target><candidate/></target><force/></unlock>'));
+    assert.deepEqual([e3.type, e3.tag, e3.info['bad-element']], ['protocol', 'unknown-element', 'force']);
+    assert.equal(errorOf(await a.rpc('<lock><target><candidate/></target></lock>')).tag, 'lock-denied', 'b still holds it');
+    assertOk(await b.rpc('<unlock><target><candidate/></target></unlock>'));
   });
 });
