@@ -159,6 +159,16 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
     assert.deepEqual(await candidateClasses(), ['frob']);
   });
 
+  it('an unknown attribute of the base namespace on config data is unknown-attribute (App. A) and changes nothing', async () => {
+    const e = errorOf(await c.rpc(editConfig('candidate', cos(klass('a', 1, undefined, ` xmlns:nc="${NC}" nc:foo="bar"`)))));
+    assert.deepEqual([e.type, e.tag], ['application', 'unknown-attribute']);
+    assert.deepEqual(e.info, { 'bad-attribute': 'foo', 'bad-element': 'class' });
+    assert.deepEqual(await candidateClasses(), []);
+    // nc:operation is the attribute of the namespace
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1, undefined, ` xmlns:nc="${NC}" nc:operation="merge"`)))));
+    assert.deepEqual(await candidateClasses(), ['a']);
+  });
+
   it('bad operation attribute, bad default-operation, missing <config>', async () => {
     const e1 = errorOf(await c.rpc(editConfig('candidate', cos(klass('a', 1, undefined, ` xmlns:nc="${NC}" nc:operation="frobnicate"`)))));
     assert.equal(e1.tag, 'bad-attribute');

@@ -64,6 +64,25 @@ function checkChildren(ctx: SchemaContext, schema: SchemaNode | undefined, el: X
   }
 }
 
+/**
+ * RFC 6241 appendix A: an attribute of the base namespace other than
+ * nc:operation on edit-config content (`<contact nc:foo="bar">`) is
+ * unknown-attribute (error-type application) with bad-attribute and
+ * bad-element. The engine keeps edit content's attributes as `meta`.
+ */
+export function checkEditAttributes(n: DataNode): void {
+  if (n.meta) {
+    for (const k of n.meta.keys()) {
+      if (!k.startsWith(`{${NC_NS}}`) || k === `{${NC_NS}}operation`) continue;
+      const local = k.slice(NC_NS.length + 2);
+      throw new AgentError('unknown-attribute', `Unknown attribute "${local}" of the NETCONF namespace on "${n.schema.name}".`, {
+        info: { 'bad-attribute': local, 'bad-element': n.schema.name },
+      });
+    }
+  }
+  for (const c of n.children) checkEditAttributes(c);
+}
+
 /** A parameter of a base operation; an unqualified element is accepted too (some clients send <config> without a namespace). */
 export function param(el: XmlElement, name: string): XmlElement | undefined {
   return childNamed(el, NC_NS, name) ?? childNamed(el, '', name);
