@@ -20,7 +20,7 @@ import { unrestricted, Access } from '../nacm/access';
 import { createNacmPolicy } from '../nacm';
 import { AuditLog } from '../audit';
 import type { Logger } from '../log';
-import { IMPLEMENTED_MODULES, searchPath } from './modules';
+import { IMPLEMENTED_MODULES, MODULE_FEATURES, searchPath } from './modules';
 import { factoryConfig, parseBootstrap } from './factory';
 import { authenticate, countUsers } from './users';
 import { monitoringState } from './monitoring';
@@ -62,7 +62,7 @@ export class Agent implements AgentCore {
   async start(): Promise<{ port: number }> {
     const { dataDir, log } = this.opts;
     prepareDataDir(dataDir);
-    this.ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+    this.ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath(), features: MODULE_FEATURES });
     this.ds = new Datastore(this.ctx, dataDir);
     const bootstrap = parseBootstrap(this.opts.bootstrap);
     const fresh = !fs.existsSync(this.ds.runningFile) && !fs.existsSync(this.ds.startupFile);

@@ -47,6 +47,12 @@ export interface ConfirmedCommit {
   /** session that issued it (for a non-persistent confirmed commit) */
   sessionId?: number;
   persistId?: string;
+  /**
+   * the session that made it (the latest confirmed commit, for a follow-up
+   * with persist-id), while that session is open: RFC 6241 7.5 refuses a
+   * lock of running only to the other sessions
+   */
+  by?: number;
   timer: NodeJS.Timeout;
   deadline: number;
   /** the running configuration to go back to */
@@ -355,8 +361,14 @@ export class Datastore {
         info: { 'session-id': '0' },
       });
     }
-    if (name === 'running' && this.confirmed) {
-      throw new AgentError('lock-denied', 'A confirmed commit is pending.', { type: 'protocol', info: { 'session-id': '0' } });
+    // RFC 6241 7.5: refused when *another* session has an ongoing confirmed commit; error-info
+    // names that session (0 once it has gone: a persistent confirmed commit no session holds)
+    if (name === 'running' && this.confirmed && this.confirmed.by !== sessionId) {
+      const by = this.confirmed.by;
+      throw new AgentError('lock-denied', by === undefined ? 'A persistent confirmed commit is pending.' : `A confirmed commit of session ${by} is pending.`, {
+        type: 'protocol',
+        info: { 'session-id': String(by ?? 0) },
+      });
     }
     this.locks[name] = sessionId;
     this.lockTimes[name] = new Date();
@@ -387,6 +399,7 @@ export class Datastore {
         if (name === 'candidate' && this.candidateDirty) this.discardChanges();
       }
     }
+    if (this.confirmed?.by === sessionId) this.confirmed.by = undefined;
     if (this.confirmed && this.confirmed.sessionId === sessionId && this.confirmed.persistId === undefined) {
       this.revertInBackground('session closed');
     }
@@ -527,6 +540,7 @@ export class Datastore {
       this.confirmed = {
         sessionId: opts.persist === undefined ? sessionId : undefined,
         persistId: opts.persist,
+        by: sessionId,
         deadline: Date.now() + timeoutSec * 1000,
         rollbackTo,
         timer: setTimeout(() => this.revertInBackground('timeout'), timeoutSec * 1000),

@@ -9,8 +9,9 @@ import { parseXmlDocument, XmlElement, escapeAttr } from '../xml/dom';
 import { parseXml, toXml } from '../yang/data';
 import type { AgentCore, ModuleRpc, OpHandler, ReplyBody, RpcCall } from './core';
 import type { NetconfSession, OutMessage } from './transport';
-import { NC_NS, rpcReplyErrors, toAgentErrors } from './rpc-error';
+import { forBase, NC_NS, rpcReplyErrors, toAgentErrors } from './rpc-error';
 import { BASE_OPS } from './ops';
+import { checkParams } from './ops/common';
 import { NOTIF_NS } from './notify';
 import { sanitizeErrors } from '../nacm/enforce';
 import type { SchemaNode } from '../yang/schema';
@@ -25,6 +26,9 @@ const SPECIAL: Record<string, { module: string; name: string }> = {
 };
 
 export class Dispatcher {
+  /** the YANG rpc of each base operation by `ns|name` (null: none compiled) */
+  private readonly rpcSchemas = new Map<string, SchemaNode | null>();
+
   constructor(private core: AgentCore) {}
 
   /**
@@ -38,9 +42,11 @@ export class Dispatcher {
     } catch (e) {
       return this.errors(session, toAgentErrors(e), '');
     }
+    // RFC 6241 appendix A allows only error-type protocol or application for
+    // unknown-element, missing-element and bad-element (here and below)
     if (rpc.ns !== NC_NS || rpc.local !== 'rpc') {
       const e = new AgentError('unknown-element', `Expected <rpc> in ${NC_NS}, got <${rpc.local}>.`, {
-        type: 'rpc',
+        type: 'protocol',
         info: { 'bad-element': rpc.local },
       });
       return this.errors(session, [e], '');
@@ -57,8 +63,8 @@ export class Dispatcher {
     if (ops.length !== 1) {
       const e =
         ops.length === 0
-          ? new AgentError('missing-element', 'The <rpc> element holds no operation.', { type: 'rpc', info: { 'bad-element': 'rpc' } })
-          : new AgentError('bad-element', 'The <rpc> element holds more than one operation.', { type: 'rpc', info: { 'bad-element': ops[1].local } });
+          ? new AgentError('missing-element', 'The <rpc> element holds no operation.', { type: 'protocol', info: { 'bad-element': 'rpc' } })
+          : new AgentError('bad-element', 'The <rpc> element holds more than one operation.', { type: 'protocol', info: { 'bad-element': ops[1].local } });
       return this.errors(session, [e], attrs);
     }
     const el = ops[0];
@@ -89,12 +95,14 @@ export class Dispatcher {
       const op: OpHandler | undefined = BASE_OPS[el.local];
       if (!op) throw unknownOperation(el);
       if (!access.canExec('ietf-netconf', el.local)) throw denied(el.local);
+      this.checkParams(el);
       return op(call);
     }
     const special = SPECIAL[`${el.ns}|${el.local}`];
     if (special) {
       if (!access.canExec(special.module, special.name)) throw denied(el.local);
       const op = BASE_OPS[el.local];
+      this.checkParams(el);
       return op(call);
     }
     const mod = this.core.moduleRpcs.get(`${el.ns}|${el.local}`);
@@ -106,6 +114,18 @@ export class Dispatcher {
     }
     if (!access.canExec(mod.schema.module.name, mod.schema.name)) throw denied(el.local);
     return this.runModuleRpc(call, el, mod);
+  }
+
+  /** a base operation's parameters against its YANG input (ops/common.ts checkParams); the module RPCs' input is parsed by the engine */
+  private checkParams(el: XmlElement): void {
+    const key = `${el.ns}|${el.local}`;
+    let rpc = this.rpcSchemas.get(key);
+    if (rpc === undefined) {
+      rpc = this.core.ctx.byNamespace.get(el.ns)?.rpcs.find((r) => r.name === el.local) ?? null;
+      this.rpcSchemas.set(key, rpc);
+    }
+    // every base operation is in the compiled modules (ietf-netconf, ietf-netconf-monitoring, notifications)
+    if (rpc) checkParams(this.core.ctx, rpc, el);
   }
 
   private async runModuleRpc(call: RpcCall, el: XmlElement, mod: ModuleRpc): Promise<ReplyBody> {
@@ -128,7 +148,7 @@ export class Dispatcher {
     }
     session.stats.outRpcErrors++;
     this.core.stats.outRpcErrors++;
-    return rpcReplyErrors(errors, attrs);
+    return rpcReplyErrors(errors.map((e) => forBase(e, session.base)), attrs);
   }
 }
 

@@ -16,6 +16,20 @@ export function toAgentErrors(err: unknown): AgentError[] {
   return [new AgentError('operation-failed', msg)];
 }
 
+/**
+ * An error as it may be sent on a session of base version `base`. RFC 6241
+ * appendix A: malformed-message "is new in :base:1.1 and MUST NOT be sent
+ * to old clients". A base:1.0 session gets what an RFC 4741 server sends for
+ * a message it cannot use: operation-failed, error-type rpc (allowed there
+ * for that tag). Answering, rather than closing the session, keeps the 1.0
+ * client told which message failed, as a 1.1 client is; a framing error that
+ * leaves the stream out of sync still closes the session after the reply.
+ */
+export function forBase(e: AgentError, base: '1.0' | '1.1'): AgentError {
+  if (base === '1.1' || e.tag !== 'malformed-message') return e;
+  return new AgentError('operation-failed', e.message, { type: 'rpc', info: e.info });
+}
+
 /** One <rpc-error> element (no surrounding rpc-reply). */
 export function rpcErrorXml(e: AgentError): string {
   const parts: string[] = [];

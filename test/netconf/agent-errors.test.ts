@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { NetconfClient } from '../../src/netconf/client';
+import { NetconfClient } from '../../src/netconf/client';
 import { startAgent, Harness, assertOk, errorOf, editConfig, cos, NC, FTS, IF, COS } from './agent-harness';
 
 /** RFC 6241 appendix A: error-type, error-tag, error-severity, error-app-tag, error-path, error-info */
@@ -44,6 +44,20 @@ describe('agent: rpc-errors exactly as RFC 6241 appendix A', function () {
     const e = errorOf(r);
     assert.deepEqual([e.type, e.tag], ['rpc', 'malformed-message']);
     assert.match(await other.rpc('<get-config><source><running/></source></get-config>'), /<data>/);
+  });
+
+  it('malformed XML on a base:1.0 session: rpc / operation-failed, never malformed-message (appendix A: not to old clients)', async () => {
+    const old = await NetconfClient.connect({ port: h.port, username: 'admin', password: 'pw', base: '1.0' });
+    try {
+      assert.equal(old.base, '1.0');
+      const r = await old.send(`<rpc xmlns="${NC}" message-id="5"><get></rpc>`);
+      assert.doesNotMatch(r, /malformed-message/);
+      const e = errorOf(r);
+      assert.deepEqual([e.type, e.tag], ['rpc', 'operation-failed']);
+      assert.match(await old.rpc('<get-config><source><running/></source></get-config>'), /<data>/);
+    } finally {
+      old.destroy();
+    }
   });
 
   it('DOCTYPE and entities are refused with malformed-message', async () => {
@@ -101,11 +115,15 @@ describe('agent: rpc-errors exactly as RFC 6241 appendix A', function () {
     assertOk(await c.rpc('<discard-changes/>'));
   });
 
-  it('a wrong root element and two operations in one rpc', async () => {
+  it('a wrong root element, an empty rpc and two operations in one rpc: error-type protocol (appendix A allows no rpc for these tags)', async () => {
     const e = errorOf(await c.send(`<hello xmlns="${NC}"/>`));
-    assert.equal(e.tag, 'unknown-element');
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'hello']);
+    const w = errorOf(await c.send('<rpc xmlns="urn:wrong" message-id="7"><get/></rpc>'));
+    assert.deepEqual([w.type, w.tag, w.info['bad-element']], ['protocol', 'unknown-element', 'rpc']);
+    const m = errorOf(await c.send(`<rpc xmlns="${NC}" message-id="8"></rpc>`, '8'));
+    assert.deepEqual([m.type, m.tag, m.info['bad-element']], ['protocol', 'missing-element', 'rpc']);
     const e2 = errorOf(await c.rpc('<get/><get/>'));
-    assert.equal(e2.tag, 'bad-element');
+    assert.deepEqual([e2.type, e2.tag], ['protocol', 'bad-element']);
   });
 
   it('a broken chunk header ends only that session, with malformed-message', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startAgent, Harness, assertOk, dataOf, MON } from './agent-harness';
+import { startAgent, Harness, assertOk, dataOf, errorOf, MON } from './agent-harness';
 
 describe('agent: ietf-netconf-monitoring state (RFC 6022)', function () {
   this.timeout(30000);
@@ -54,5 +54,28 @@ describe('agent: ietf-netconf-monitoring state (RFC 6022)', function () {
     for (const cap of a.serverCapabilities) assert.ok(caps.includes(`<capability>${cap.replace(/&/g, '&amp;')}</capability>`), cap);
     assert.ok(a.serverCapabilities.includes('urn:ietf:params:netconf:capability:confirmed-commit:1.1'));
     assert.ok(a.serverCapabilities.some((c) => c.startsWith('urn:ietf:params:netconf:capability:yang-library:1.0?revision=') && c.includes('module-set-id=')));
+  });
+
+  it('the hello and yang-library list only the features the agent implements: no url of ietf-netconf (no :url capability), no NTP or RADIUS client of ietf-system', async () => {
+    const a = await h.connect();
+    const features = (name: string): string[] | undefined => {
+      const cap = a.serverCapabilities.find((c) => c.includes(`?module=${name}&`));
+      assert.ok(cap, name);
+      return /[?&]features=([^&]*)/.exec(cap)?.[1].split(',');
+    };
+    assert.deepEqual(features('ietf-netconf'), ['writable-running', 'candidate', 'confirmed-commit', 'rollback-on-error', 'validate', 'startup', 'xpath']);
+    assert.deepEqual(features('ietf-system'), ['authentication', 'local-users']);
+    assert.deepEqual(features('ietf-interfaces'), ['arbitrary-names', 'pre-provisioning']);
+    assert.deepEqual(features('iana-crypt-hash'), ['crypt-hash-md5', 'crypt-hash-sha-256', 'crypt-hash-sha-512'], 'the hashes the agent reads');
+    assert.ok(!a.serverCapabilities.some((c) => c.startsWith('urn:ietf:params:netconf:capability:url:')));
+    const lib = dataOf(await a.rpc('<get><filter type="subtree"><modules-state xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library"><module><name>ietf-netconf</name></module></modules-state></filter></get>'));
+    const listed = [...lib.matchAll(/<feature>([^<]+)<\/feature>/g)].map((m) => m[1]);
+    assert.deepEqual(listed, ['writable-running', 'candidate', 'confirmed-commit', 'rollback-on-error', 'validate', 'startup', 'xpath']);
+    // a <url> is what a server without :url answers
+    const e = errorOf(await a.rpc('<edit-config><target><candidate/></target><url>file:///tmp/x.xml</url></edit-config>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'operation-not-supported', 'url']);
+    // and config of a feature that is off is not in the schema
+    const ntp = errorOf(await a.rpc('<edit-config><target><candidate/></target><config><system xmlns="urn:ietf:params:xml:ns:yang:ietf-system"><ntp><enabled>true</enabled></ntp></system></config></edit-config>'));
+    assert.equal(ntp.tag, 'unknown-element');
   });
 });

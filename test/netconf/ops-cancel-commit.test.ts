@@ -43,4 +43,14 @@ describe('netconf ops: cancel-commit (RFC 6241 8.4.4.1)', function () {
     assert.equal(errorOf(await o.rpc('<cancel-commit/>')).tag, 'operation-failed');
     assertOk(await c.rpc('<cancel-commit/>'));
   });
+
+  it('an unknown parameter is unknown-element and cancels nothing (App. A)', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('kept', 1)))));
+    assertOk(await c.rpc('<commit><confirmed/><persist>k1</persist></commit>'));
+    const e = errorOf(await c.rpc('<cancel-commit><persistid>k1</persistid></cancel-commit>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'persistid']);
+    assert.deepEqual(await classNames(c), ['base', 'kept']);
+    assertOk(await c.rpc('<cancel-commit><persist-id>k1</persist-id></cancel-commit>'));
+    assert.deepEqual(await classNames(c), ['base']);
+  });
 });

@@ -204,4 +204,23 @@ describe('netconf ops: commit (RFC 6241 8.3, 8.4 confirmed-commit:1.1)', functio
       fail = false;
     }
   });
+
+  it('a misspelt parameter is unknown-element and commits nothing: <confirmd/> is no permanent commit (RFC 6241 App. A)', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('typo', 3)))));
+    const e = errorOf(await c.rpc('<commit><confirmd/></commit>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'confirmd']);
+    const e2 = errorOf(await c.rpc('<commit><confirmed/><confirm-timeot>60</confirm-timeot></commit>'));
+    assert.equal(e2.info['bad-element'], 'confirm-timeot');
+    // a parameter of another namespace is unknown too; one given twice is bad-element
+    const e3 = errorOf(await c.rpc('<commit><confirmed xmlns="urn:example:other"/></commit>'));
+    assert.deepEqual([e3.tag, e3.info['bad-element']], ['unknown-element', 'confirmed']);
+    const e4 = errorOf(await c.rpc('<commit><confirmed/><confirm-timeout>60</confirm-timeout><confirm-timeout>600</confirm-timeout></commit>'));
+    assert.deepEqual([e4.type, e4.tag, e4.info['bad-element']], ['protocol', 'bad-element', 'confirm-timeout']);
+    assert.deepEqual(await classNames(c), [], 'nothing committed');
+    assert.deepEqual(await classNames(c, 'candidate'), ['typo']);
+    // the proper parameters work (persist and persist-id included)
+    assertOk(await c.rpc('<commit><confirmed/><confirm-timeout>60</confirm-timeout><persist>t1</persist></commit>'));
+    assertOk(await c.rpc('<commit><persist-id>t1</persist-id></commit>'));
+    assert.deepEqual(await classNames(c), ['typo']);
+  });
 });

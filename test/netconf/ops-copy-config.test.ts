@@ -51,4 +51,13 @@ describe('netconf ops: copy-config (RFC 6241 7.3)', function () {
     assert.equal(errorOf(await c.rpc('<copy-config><target><running/></target><source><running/></source></copy-config>')).tag, 'invalid-value');
     assert.equal(errorOf(await c.rpc('<copy-config><target><running/></target><source><url>file:///etc/passwd</url></source></copy-config>')).tag, 'operation-not-supported');
   });
+
+  it('an unknown parameter, beside <source>/<target> or in them, is unknown-element and copies nothing (App. A)', async () => {
+    const before = await classNames(c, 'startup');
+    const e = errorOf(await c.rpc('<copy-config><target><startup/></target><source><running/></source><force/></copy-config>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'force']);
+    const e2 = errorOf(await c.rpc('<copy-config><target><startup/><force/></target><source><running/></source></copy-config>'));
+    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'unknown-element', 'force']);
+    assert.deepEqual(await classNames(c, 'startup'), before);
+  });
 });

@@ -147,4 +147,12 @@ describe('netconf ops: create-subscription (RFC 5277) with RFC 6470 events', fun
     assert.equal(errorOf(await q.rpc(`<create-subscription xmlns="${NOTIF}"><stopTime>${future}</stopTime></create-subscription>`)).tag, 'missing-element');
     assert.equal(errorOf(await q.rpc(`<create-subscription xmlns="${NOTIF}"><stream>SYSLOG</stream></create-subscription>`)).tag, 'invalid-value');
   });
+
+  it('an unknown parameter is unknown-element and subscribes nothing (App. A)', async () => {
+    const q = await h.connect();
+    const past = new Date(Date.now() - 1000).toISOString();
+    const e = errorOf(await q.rpc(`<create-subscription xmlns="${NOTIF}"><startime>${past}</startime></create-subscription>`));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'startime']);
+    assertOk(await q.rpc(`<create-subscription xmlns="${NOTIF}"/>`));
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { startAgent, Harness, assertOk, errorOf, dataOf, getConfig } from './agent-harness';
+import { startAgent, Harness, assertOk, errorOf, dataOf, getConfig, editConfig, cos, klass } from './agent-harness';
 
 describe('netconf ops: delete-config (RFC 6241 7.4)', function () {
   this.timeout(30000);
@@ -24,6 +24,25 @@ describe('netconf ops: delete-config (RFC 6241 7.4)', function () {
     assert.equal(e.tag, 'operation-not-supported');
     assert.equal(e.type, 'protocol');
     assert.match(dataOf(await c.rpc(getConfig('running'))), /<nacm /);
+  });
+
+  it('an unknown parameter is unknown-element and deletes nothing (App. A)', async () => {
+    const c = await h.connect();
+    assertOk(await c.rpc('<copy-config><target><startup/></target><source><running/></source></copy-config>'));
+    const e = errorOf(await c.rpc('<delete-config><target><startup/></target><force/></delete-config>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'force']);
+    const e2 = errorOf(await c.rpc('<delete-config><target><startup/><force/></target></delete-config>'));
+    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'unknown-element', 'force']);
+    assert.match(dataOf(await c.rpc(getConfig('startup'))), /<nacm /);
+  });
+
+  it('refuses candidate (ietf-netconf: the target is startup or url): operation-not-supported, the candidate changes are kept', async () => {
+    const c = await h.connect();
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('pending', 1)))));
+    const e = errorOf(await c.rpc('<delete-config><target><candidate/></target></delete-config>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'operation-not-supported', 'candidate']);
+    assert.match(dataOf(await c.rpc(getConfig('candidate'))), /<name>pending<\/name>/);
+    assertOk(await c.rpc('<discard-changes/>'));
   });
 
   it('refuses while another session holds the startup lock', async () => {

@@ -9,6 +9,16 @@ describe('netconf ops: discard-changes (RFC 6241 8.3.4.2)', function () {
   });
   after(() => h.stop());
 
+  it('an unknown parameter is unknown-element and discards nothing (App. A)', async () => {
+    const a = await h.connect();
+    await a.rpc('<discard-changes/>');
+    assertOk(await a.rpc(editConfig('candidate', cos(klass('keep', 3)))));
+    const e = errorOf(await a.rpc('<discard-changes><all/></discard-changes>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'all']);
+    assert.ok((await classNames(a, 'candidate')).includes('keep'));
+    assertOk(await a.rpc('<discard-changes/>'));
+  });
+
   it('resets the candidate to running; the candidate is shared by sessions', async () => {
     const a = await h.connect();
     const b = await h.connect();

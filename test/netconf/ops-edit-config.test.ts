@@ -147,6 +147,28 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
     assert.equal(e.tag, 'operation-not-supported');
   });
 
+  it('an unknown parameter, beside <target> or in it, is unknown-element and changes nothing; one given twice is bad-element (App. A)', async () => {
+    const e = errorOf(await c.rpc(editConfig('candidate', cos(klass('frob', 1)), '<frob/>')));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'frob']);
+    const e2 = errorOf(await c.rpc(`<edit-config><target><candidate/><frob/></target><config>${cos(klass('frob', 1))}</config></edit-config>`));
+    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'unknown-element', 'frob']);
+    const e3 = errorOf(await c.rpc(editConfig('candidate', cos(klass('frob', 1)), '<error-option>stop-on-error</error-option><error-option>rollback-on-error</error-option>')));
+    assert.deepEqual([e3.type, e3.tag, e3.info['bad-element']], ['protocol', 'bad-element', 'error-option']);
+    assert.deepEqual(await candidateClasses(), []);
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('frob', 1)), '<default-operation>merge</default-operation><test-option>set</test-option><error-option>rollback-on-error</error-option>')));
+    assert.deepEqual(await candidateClasses(), ['frob']);
+  });
+
+  it('an unknown attribute of the base namespace on config data is unknown-attribute (App. A) and changes nothing', async () => {
+    const e = errorOf(await c.rpc(editConfig('candidate', cos(klass('a', 1, undefined, ` xmlns:nc="${NC}" nc:foo="bar"`)))));
+    assert.deepEqual([e.type, e.tag], ['application', 'unknown-attribute']);
+    assert.deepEqual(e.info, { 'bad-attribute': 'foo', 'bad-element': 'class' });
+    assert.deepEqual(await candidateClasses(), []);
+    // nc:operation is the attribute of the namespace
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1, undefined, ` xmlns:nc="${NC}" nc:operation="merge"`)))));
+    assert.deepEqual(await candidateClasses(), ['a']);
+  });
+
   it('bad operation attribute, bad default-operation, missing <config>', async () => {
     const e1 = errorOf(await c.rpc(editConfig('candidate', cos(klass('a', 1, undefined, ` xmlns:nc="${NC}" nc:operation="frobnicate"`)))));
     assert.equal(e1.tag, 'bad-attribute');

@@ -29,10 +29,21 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
     assert.match(start, /<nacm /);
   });
 
+  it('an unknown parameter, beside <source> or in it, is unknown-element; with-defaults only in its own namespace; twice is bad-element (App. A)', async () => {
+    const e = errorOf(await c.rpc('<get-config><source><running/></source><bogus/></get-config>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'bogus']);
+    const e2 = errorOf(await c.rpc('<get-config><source><running/><bogus/></source></get-config>'));
+    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'unknown-element', 'bogus']);
+    const e3 = errorOf(await c.rpc('<get-config><source><running/></source><with-defaults>report-all</with-defaults></get-config>'));
+    assert.deepEqual([e3.tag, e3.info['bad-element']], ['unknown-element', 'with-defaults']);
+    const e4 = errorOf(await c.rpc(`<get-config><source><running/></source><filter type="subtree"><class-of-service xmlns="${COS}"/></filter><filter/></get-config>`));
+    assert.deepEqual([e4.type, e4.tag, e4.info['bad-element']], ['protocol', 'bad-element', 'filter']);
+    assert.match(dataOf(await c.rpc(getConfig('running', '', `<with-defaults xmlns="${WD}">report-all</with-defaults>`))), /<name>ef<\/name>/);
+  });
+
   it('unknown source and missing source are protocol errors', async () => {
     const e = errorOf(await c.rpc('<get-config><source><nonesuch/></source></get-config>'));
-    assert.equal(e.tag, 'bad-element');
-    assert.equal(e.type, 'protocol');
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'nonesuch']);
     const e2 = errorOf(await c.rpc('<get-config/>'));
     assert.equal(e2.tag, 'missing-element');
     assert.equal(e2.info['bad-element'], 'source');

@@ -40,4 +40,12 @@ describe('netconf ops: get-schema (RFC 6022 3.1)', function () {
     assert.equal(errorOf(await c.rpc(`<get-schema xmlns="${MON}"><identifier>ietf-interfaces</identifier><format>xsd</format></get-schema>`)).tag, 'invalid-value');
     assert.equal(errorOf(await c.rpc(`<get-schema xmlns="${MON}"/>`)).tag, 'missing-element');
   });
+
+  it('an unknown parameter is unknown-element (App. A), also one in the base namespace', async () => {
+    const c = await h.connect();
+    const e = errorOf(await c.rpc(`<get-schema xmlns="${MON}"><identifier>ietf-interfaces</identifier><fromat>yang</fromat></get-schema>`));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'fromat']);
+    const e2 = errorOf(await c.rpc(`<get-schema xmlns="${MON}"><identifier>ietf-interfaces</identifier><format xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">yang</format></get-schema>`));
+    assert.deepEqual([e2.tag, e2.info['bad-element']], ['unknown-element', 'format']);
+  });
 });

@@ -80,4 +80,12 @@ describe('netconf ops: get (RFC 6241 7.7): running config plus state', function 
     assert.equal(e.tag, 'bad-attribute');
     assert.equal(e.info['bad-attribute'], 'type');
   });
+
+  it('an unknown parameter is unknown-element (App. A); with-defaults of its own namespace is a parameter', async () => {
+    const e = errorOf(await c.rpc('<get><bogus/></get>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'bogus']);
+    const e2 = errorOf(await c.rpc('<get><source><running/></source></get>'));
+    assert.deepEqual([e2.tag, e2.info['bad-element']], ['unknown-element', 'source']);
+    assert.match(dataOf(await c.rpc(`<get><with-defaults xmlns="${WD}">report-all</with-defaults></get>`)), /<class-of-service /);
+  });
 });

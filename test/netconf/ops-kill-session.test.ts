@@ -35,4 +35,14 @@ describe('netconf ops: kill-session (RFC 6241 7.9) and netconf-session-end (RFC 
     }
     assert.equal(errorOf(await a.rpc('<kill-session/>')).tag, 'missing-element');
   });
+
+  it('an unknown parameter is unknown-element and kills nothing (App. A)', async () => {
+    const a = await h.connect();
+    const b = await h.connect();
+    const e = errorOf(await a.rpc(`<kill-session><session-id>${b.sessionId}</session-id><force/></kill-session>`));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'force']);
+    const e2 = errorOf(await a.rpc(`<kill-session><session-id>${b.sessionId}</session-id><session-id>${b.sessionId}</session-id></kill-session>`));
+    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'bad-element', 'session-id']);
+    assert.match(await b.rpc('<get-config><source><running/></source></get-config>'), /<data>/);
+  });
 });

@@ -77,8 +77,42 @@ describe('netconf ops: lock and unlock (RFC 6241 7.5, 7.6)', function () {
     assertOk(await a.rpc('<lock><target><candidate/></target></lock>'));
   });
 
-  it('unlock of an unlocked datastore is operation-failed; a bad target is bad-element', async () => {
+  it('running: the session of a pending confirmed commit may lock it, another gets lock-denied naming that session (7.5)', async () => {
+    assertOk(await a.rpc(editConfig('candidate', cos(klass('tentative', 3)))));
+    assertOk(await a.rpc('<commit><confirmed/><confirm-timeout>120</confirm-timeout></commit>'));
+    const e = errorOf(await b.rpc('<lock><target><running/></target></lock>'));
+    assert.equal(e.tag, 'lock-denied');
+    assert.equal(e.info['session-id'], String(a.sessionId));
+    assertOk(await a.rpc('<lock><target><running/></target></lock>'));
+    assertOk(await a.rpc('<unlock><target><running/></target></unlock>'));
+    assertOk(await a.rpc('<cancel-commit/>'));
+    // a persistent one: its session may lock running while it is open; once it has gone, nobody may (session-id 0)
+    assertOk(await a.rpc(editConfig('candidate', cos(klass('tentative', 3)))));
+    assertOk(await a.rpc('<commit><confirmed/><persist>lk</persist></commit>'));
+    assertOk(await a.rpc('<lock><target><running/></target></lock>'));
+    assertOk(await a.rpc('<unlock><target><running/></target></unlock>'));
+    await a.close();
+    await until(async () => errorOf(await b.rpc('<lock><target><running/></target></lock>')).info['session-id'] === '0', 5000, 'session gone');
+    assertOk(await b.rpc('<cancel-commit><persist-id>lk</persist-id></cancel-commit>'));
+    assertOk(await b.rpc('<lock><target><running/></target></lock>'));
+    assertOk(await b.rpc('<unlock><target><running/></target></unlock>'));
+    a = await h.connect();
+  });
+
+  it('unlock of an unlocked datastore is operation-failed; an unknown target is unknown-element', async () => {
     assert.equal(errorOf(await a.rpc('<unlock><target><running/></target></unlock>')).tag, 'operation-failed');
-    assert.equal(errorOf(await a.rpc('<lock><target><foo/></target></lock>')).tag, 'bad-element');
+    assert.equal(errorOf(await a.rpc('<lock><target><foo/></target></lock>')).tag, 'unknown-element');
+  });
+
+  it('an unknown parameter of lock or unlock is unknown-element and locks or unlocks nothing (App. A)', async () => {
+    const e = errorOf(await a.rpc('<lock><target><candidate/></target><timeout>5</timeout></lock>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'timeout']);
+    const e2 = errorOf(await a.rpc('<lock><target><candidate/><all/></target></lock>'));
+    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'unknown-element', 'all']);
+    assertOk(await b.rpc('<lock><target><candidate/></target></lock>'));
+    const e3 = errorOf(await b.rpc('<unlock><target><candidate/></target><force/></unlock>'));
+    assert.deepEqual([e3.type, e3.tag, e3.info['bad-element']], ['protocol', 'unknown-element', 'force']);
+    assert.equal(errorOf(await a.rpc('<lock><target><candidate/></target></lock>')).tag, 'lock-denied', 'b still holds it');
+    assertOk(await b.rpc('<unlock><target><candidate/></target></unlock>'));
   });
 });

@@ -53,6 +53,13 @@ describe('netconf ops: validate (RFC 6241 8.6, :validate:1.1)', function () {
 
   it('a missing or unknown source is an error', async () => {
     assert.equal(errorOf(await c.rpc('<validate/>')).tag, 'missing-element');
-    assert.equal(errorOf(await c.rpc('<validate><source><bogus/></source></validate>')).tag, 'bad-element');
+    assert.equal(errorOf(await c.rpc('<validate><source><bogus/></source></validate>')).tag, 'unknown-element');
+  });
+
+  it('an unknown parameter, beside <source> or in it, is unknown-element (App. A)', async () => {
+    const e = errorOf(await c.rpc('<validate><source><running/></source><strict/></validate>'));
+    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'strict']);
+    const e2 = errorOf(await c.rpc('<validate><source><running/><strict/></source></validate>'));
+    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'unknown-element', 'strict']);
   });
 });

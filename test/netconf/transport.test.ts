@@ -399,16 +399,16 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     assert.equal(h.server.stats().outRpcErrors, 1);
   });
 
-  it('an oversize message gets malformed-message and the session is closed', async () => {
+  it('an oversize message gets too-big (RFC 6241 appendix A) and the session is closed', async () => {
     h = await startServer({ maxMessageBytes: 4096 });
     const a = track(await openNetconf(h.port, '1.0'));
     a.s.raw('<rpc>' + 'x'.repeat(10000));
     const err = (await a.s.next())!;
-    assert.match(err, /malformed-message/);
+    assert.match(err, /<error-type>rpc<\/error-type><error-tag>too-big<\/error-tag>/);
     await a.s.waitClosed();
     const b = track(await openNetconf(h.port, '1.1'));
     b.s.raw('\n#5000\n');
-    assert.match((await b.s.next())!, /malformed-message/);
+    assert.match((await b.s.next())!, /<error-tag>too-big<\/error-tag>/);
     await b.s.waitClosed();
   });
 
@@ -417,6 +417,17 @@ describe('netconf/transport (NETCONF over SSH, real ssh2 client on 127.0.0.1)', 
     const a = track(await openNetconf(h.port, '1.1'));
     a.s.raw(Buffer.concat([Buffer.from('\n#3\n'), Buffer.from([0x3c, 0xff, 0x3e]), Buffer.from('\n##\n')]));
     assert.match((await a.s.next())!, /malformed-message/);
+    a.s.send(rpc(9));
+    assert.match((await a.s.next())!, /message-id="9"/);
+  });
+
+  it('a base:1.0 session never gets malformed-message (appendix A: not to old clients): operation-failed, error-type rpc', async () => {
+    h = await startServer();
+    const a = track(await openNetconf(h.port, '1.0'));
+    a.s.raw(Buffer.concat([Buffer.from([0x3c, 0xff, 0x3e]), Buffer.from(']]>]]>')]));
+    const err = (await a.s.next())!;
+    assert.doesNotMatch(err, /malformed-message/);
+    assert.match(err, /<error-type>rpc<\/error-type><error-tag>operation-failed<\/error-tag>/);
     a.s.send(rpc(9));
     assert.match((await a.s.next())!, /message-id="9"/);
   });

@@ -45,14 +45,15 @@ export async function copyConfig(call: RpcCall): Promise<string> {
 export async function deleteConfig(call: RpcCall): Promise<string> {
   const { el, core, session } = call;
   const target = datastoreParam(el, 'target');
-  if (target === 'running') {
-    throw new AgentError('operation-not-supported', 'The running datastore cannot be deleted.', { type: 'protocol', info: { 'bad-element': 'running' } });
+  // ietf-netconf: delete-config's target is startup or url (RFC 6241 7.4); running and candidate
+  // are refused as the dispatcher's parameter check refuses them (ops/common.ts checkParams)
+  if (target !== 'startup') {
+    const name = typeof target === 'string' ? target : target.local;
+    throw new AgentError('operation-not-supported', `<delete-config> cannot take <${name}/> as its <target>.`, { type: 'protocol', info: { 'bad-element': name } });
   }
-  if (typeof target !== 'string') throw new AgentError('bad-element', 'delete-config needs a datastore.', { type: 'protocol' });
   return core.ds.queue.run(() => {
     core.ds.checkWritable(target, session.id);
-    if (target === 'candidate') core.ds.discardChanges();
-    else if (call.access.restricted) {
+    if (call.access.restricted) {
       // NACM: delete what the user sees (each node needs delete access); what is hidden stays
       const before = core.ds.get('startup');
       const empty = newTree(core.ctx);

@@ -6,7 +6,7 @@ import type { DataNode } from '../../yang/data/node';
 import type { RpcCall } from '../core';
 import { applyEdit, EditOp } from '../edit';
 import { NC_NS } from '../rpc-error';
-import { contentOf, datastoreParam, param, requireParam } from './common';
+import { checkEditAttributes, contentOf, datastoreParam, param, requireParam } from './common';
 import { checkReplace, precheckEdit } from '../../nacm/enforce';
 
 const DEFAULT_OPS = new Set(['merge', 'replace', 'none']);
@@ -44,6 +44,7 @@ export async function editConfig(call: RpcCall): Promise<string> {
   if (param(el, 'url')) throw new AgentError('operation-not-supported', 'The :url capability is not supported.', { type: 'protocol', info: { 'bad-element': 'url' } });
   const config = requireParam(el, 'config');
   const edit = parseXml(core.ctx, contentOf(config), { type: 'edit' });
+  checkEditAttributes(edit);
 
   return core.ds.queue.run(async () => {
     core.ds.checkWritable(target, session.id);

@@ -7,7 +7,7 @@
 import type { ServerChannel } from 'ssh2';
 import { FrameDecoder, FramingError, PieceFramer, encodeMessage, type FramingMode } from '../framing';
 import { buildServerHello, parseClientHello, negotiateBase, type BaseVersion } from '../hello';
-import { rpcReplyErrors } from '../rpc-error';
+import { forBase, rpcReplyErrors } from '../rpc-error';
 import { AgentError } from '../../errors';
 import type { MessageProducer, NetconfSession, OutMessage, PieceBuffers, SessionStats, TerminationReason } from './types';
 import { outBuffers } from './out-buffers';
@@ -31,6 +31,17 @@ export interface SessionHost {
 }
 
 type Queued = { xml: string } | { error: FramingError };
+
+/**
+ * A framing error as sent: a message over the size limit (or a chunk header
+ * announcing one) is too-big ("the request ... is too large for the
+ * implementation to handle", RFC 6241 appendix A, also in RFC 4741), the
+ * others malformed-message.
+ */
+function wireError(e: FramingError, base: BaseVersion): AgentError {
+  if (e.kind === 'too-big') return new AgentError('too-big', e.message, { type: 'rpc' });
+  return forBase(e, base);
+}
 
 /** Pause reading when this much input waits to be processed. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
@@ -269,8 +280,9 @@ export class SshNetconfSession implements NetconfSession {
         if ('error' in item) {
           this.stats.outRpcErrors++;
           this.host.countBad();
-          // RFC 6241 appendix A: malformed-message, no message-id (none could be read)
-          this.writeFramed(rpcReplyErrors([item.error], ''));
+          // RFC 6241 appendix A: malformed-message (operation-failed on a base:1.0 session, see
+          // forBase), too-big for a message over the size limit; no message-id (none could be read)
+          this.writeFramed(rpcReplyErrors([wireError(item.error, this.base)], ''));
           if (!item.error.recoverable) {
             this.queue = [];
             this.terminate('dropped');
