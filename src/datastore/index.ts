@@ -168,6 +168,17 @@ export class Datastore {
     const rollbackText = readIfExists(this.confirmFile);
     const runningText = rollbackText ?? readIfExists(this.runningFile);
     const startupText = readIfExists(this.startupFile);
+    const seqs = this.historyFiles();
+    if (runningText === undefined && seqs.length) {
+      // Only a first start finds no running.xml (it writes running.xml before the first history
+      // entry): with committed configurations kept, the file was removed or lost, and falling
+      // back to startup.xml would drop every commit since the last copy-config to startup.
+      const last = this.historyFile(seqs[seqs.length - 1]);
+      throw new Error(
+        `${this.runningFile}: missing, while ${this.historyDir} keeps ${seqs.length} committed configuration(s): ` +
+          `copy the newest (${path.basename(last)}) to running.xml to restore the last commit, or remove ${this.historyDir} to start from startup.xml`,
+      );
+    }
     let running: DataNode;
     if (runningText !== undefined) running = this.parseFile(runningText, rollbackText !== undefined ? this.confirmFile : this.runningFile);
     else if (startupText !== undefined) running = this.parseFile(startupText, this.startupFile);
@@ -181,7 +192,6 @@ export class Datastore {
     this.trees.startup = startupText !== undefined && runningText !== undefined ? this.parseFile(startupText, this.startupFile) : clone(running);
     this.trees.candidate = running;
     this.candidateDirty = false;
-    const seqs = this.historyFiles();
     this.historySeq = seqs.length ? seqs[seqs.length - 1] : 0;
     if (runningText === undefined) {
       const text = this.serialise(running);
@@ -206,6 +216,10 @@ export class Datastore {
   }
 
   private parseFile(text: string, file: string): DataNode {
+    // An empty file (a truncation, an editor's mistake) would parse as an empty configuration
+    // and start with no users, no NACM rules and no mirrors: refused like any corrupt file.
+    // The agent's files always hold the <config> element, an empty configuration included.
+    if (!/\S/.test(text)) throw new Error(`${file}: empty file: the agent's files always hold a <config> element; restore it from ${this.historyDir}`);
     let tree: DataNode;
     try {
       tree = parseXml(this.ctx, text, { type: 'config', file, unwrap: true });

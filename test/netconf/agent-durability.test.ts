@@ -78,4 +78,49 @@ describe('agent: durable running datastore', function () {
     await h.restart();
     assert.ok((await classNames(await h.connect())).includes('d1'));
   });
+
+  const refusedStart = async (why: RegExp): Promise<void> => {
+    const a = new Agent({ dataDir: h.dir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, radiusPorts: { coaPort: 0, acctPort: 0 } });
+    await assert.rejects(a.start(), (e: Error) => {
+      assert.match(e.message, why);
+      return true;
+    });
+    await a.stop().catch(() => undefined);
+  };
+
+  it('an empty or blank running.xml stops the start (it would have started with no users and no rules)', async () => {
+    await h.stop(true);
+    const file = path.join(h.dir, 'running.xml');
+    const good = fs.readFileSync(file, 'utf8');
+    for (const bad of ['', ' \n\t\n']) {
+      fs.writeFileSync(file, bad);
+      await refusedStart(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: empty file`));
+      assert.equal(fs.readFileSync(file, 'utf8'), bad, 'left as it was');
+    }
+    fs.writeFileSync(file, good);
+    await h.restart();
+    assert.ok((await classNames(await h.connect())).includes('d1'));
+  });
+
+  it('a missing running.xml with committed configurations kept stops the start; without them startup.xml is loaded', async () => {
+    await h.stop(true);
+    const file = path.join(h.dir, 'running.xml');
+    const good = fs.readFileSync(file, 'utf8');
+    fs.rmSync(file);
+    await refusedStart(/running\.xml: missing, while .*rollback keeps \d+ committed configuration\(s\): copy the newest \(\d+\.xml\)/);
+    assert.equal(fs.existsSync(file), false, 'no running.xml written from startup.xml');
+    // the operator's remedy: the newest history entry is the last commit
+    const hist = path.join(h.dir, 'rollback');
+    const newest = fs.readdirSync(hist).sort().pop()!;
+    fs.copyFileSync(path.join(hist, newest), file);
+    assert.equal(fs.readFileSync(file, 'utf8'), good);
+    await h.restart();
+    assert.ok((await classNames(await h.connect())).includes('d1'), 'the last commit is back');
+    // the other remedy: no history left, so this is a start from startup.xml
+    await h.stop(true);
+    fs.rmSync(file);
+    fs.rmSync(hist, { recursive: true });
+    await h.restart();
+    assert.equal(fs.readFileSync(file, 'utf8'), fs.readFileSync(path.join(h.dir, 'startup.xml'), 'utf8'));
+  });
 });
