@@ -27,6 +27,7 @@ import { monitoringState } from './monitoring';
 import { RadiusServer } from '../radius';
 import { Dataplane } from '../dataplane';
 import { MirrorService, StateStore } from '../mirror';
+import type { DataplanePort } from '../mirror/service';
 import { addState } from './monitoring';
 import { configChangeEvent, confirmedCommitEvent, sessionEndEvent, sessionStartEvent } from './events';
 
@@ -40,6 +41,8 @@ export interface AgentOptions {
   idleTimeoutMs?: number;
   /** tests: bind the RADIUS listeners on these ports instead of the configured ones (0: any free port) */
   radiusPorts?: { coaPort: number; acctPort: number };
+  /** tests: a dataplane double instead of the kernel's */
+  dataplane?: DataplanePort;
 }
 
 const CAP = 'urn:ietf:params:netconf:capability:';
@@ -80,7 +83,7 @@ export class Agent implements AgentCore {
     this.dispatcher = new Dispatcher(this);
     this.caps = this.buildCapabilities();
     this.setAccessPolicy(createNacmPolicy(this));
-    const audit = new AuditLog(dataDir);
+    const audit = (this.audit = new AuditLog(dataDir));
     audit.onError = (file, err) => log.error('audit-write-failed', { file, error: err.message });
     this.ds.register(audit);
     this.stateProviders.push(monitoringState(this));
@@ -151,10 +154,12 @@ export class Agent implements AgentCore {
   async stop(): Promise<void> {
     if (this.server) await this.server.stop();
     if (this.mirror) await this.mirror.stop();
+    this.audit?.flushLi();
   }
 
   mirror?: MirrorService;
   radius?: RadiusServer;
+  audit?: AuditLog;
 
   /** RADIUS listeners, mirror sessions and the kernel dataplane, as one commit applier. */
   private async startMirroring(): Promise<void> {
@@ -171,11 +176,12 @@ export class Agent implements AgentCore {
       : radius;
     mirror = new MirrorService({
       ds: this.ds,
-      dataplane: new Dataplane(),
+      dataplane: this.opts.dataplane ?? new Dataplane(),
       radius: radiusPort,
       store: new StateStore(this.opts.dataDir),
       log,
       publish: (e) => this.publish(e),
+      liLog: (event, fields) => this.audit?.liEvent(event, fields),
     });
     this.radius = radius;
     this.mirror = mirror;
@@ -189,8 +195,15 @@ export class Agent implements AgentCore {
           'radius-flow-tap': {
             sessions: { session: m.sessionsState() },
             ...(relay ? { 'relay-statistics': relay } : {}),
+            status: m.status(),
             'tunnel-state': {
-              tunnel: m.tunnels().map((t) => ({ name: t.name, enabled: t.enabled, 'oper-status': !t.enabled ? 'disabled' : t.failed ? 'down' : 'up', sessions: t.sessions })),
+              tunnel: m.tunnels().map((t) => ({
+                name: t.name,
+                enabled: t.enabled,
+                'oper-status': !t.enabled ? 'disabled' : t.failed ? 'down' : 'up',
+                sessions: t.sessions,
+                ...(t.failed && t.reason ? { reason: t.reason } : {}),
+              })),
             },
           },
         },
