@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadContext } from '../yang/context';
 import { AgentError } from '../errors';
-import type { SchemaContext } from '../yang/schema';
+import type { SchemaContext, SchemaNode } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { newTree, parseJson } from '../yang/data';
 import { Datastore } from '../datastore';
@@ -18,7 +18,8 @@ import type { AgentCore, ModuleRpc, StateProvider } from '../netconf/core';
 import { NotificationHub } from '../netconf/notify';
 import { unrestricted, Access } from '../nacm/access';
 import { createNacmPolicy } from '../nacm';
-import { AuditLog } from '../audit';
+import { AuditLog, isLiPath } from '../audit';
+import { nodeFromPath } from '../nacm/policy';
 import type { Logger } from '../log';
 import { IMPLEMENTED_MODULES, searchPath } from './modules';
 import { factoryConfig, parseBootstrap } from './factory';
@@ -116,9 +117,11 @@ export class Agent implements AgentCore {
         const b = built && built.cs === cs ? built : undefined;
         built = undefined;
         if (b) clearImmediate(b.timer);
+        // a commit that changed only what some users may not read at all: its event goes to the hidden ring
+        const hidden = cs.changes.length > 0 && cs.changes.every((c) => this.hiddenPath(c.path));
         if (b && b.tree !== undefined) {
-          if (b.tree) this.notifications.publish(b.tree);
-        } else this.publish(changeJson(cs)); // built when a receiver (one subscribed meanwhile) or a replay needs it
+          if (b.tree) this.notifications.publish(b.tree, undefined, hidden);
+        } else this.publish(changeJson(cs), hidden); // built when a receiver (one subscribed meanwhile) or a replay needs it
       },
       onConfirmedCommit: (event, info) => this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId))),
       onBackgroundError: (what, err) => log.error('datastore-failed', { what, error: err.message }),
@@ -250,7 +253,7 @@ export class Agent implements AgentCore {
   }
 
   /** Publish a notification given as RFC 7951 JSON ({"module:name": {...}}). */
-  publish(event: Record<string, unknown> | null): void {
+  publish(event: Record<string, unknown> | null, hidden?: boolean): void {
     if (!event) return;
     // one top-level member "module:notification-name" (RFC 7951); its tree is built
     // when a subscriber or a replay first needs it
@@ -263,7 +266,19 @@ export class Agent implements AgentCore {
     // the replay log keeps the event's JSON text (UTF-8 in its byte ring, no object per
     // event) until a receiver or a replay needs its tree: a config-change event per commit,
     // 1,000 of them kept, were otherwise what every scavenge copied and promoted
-    this.notifications.publishJson(JSON.stringify(event));
+    this.notifications.publishJson(JSON.stringify(event), undefined, hidden ?? this.hiddenNotification(key.slice(0, colon), key.slice(colon + 1)));
+  }
+
+  /** A notification marked nacm:default-deny-all (mirror-session-event): some receivers never read it. */
+  private hiddenNotification(module: string, name: string): boolean {
+    return this.ctx.modules.get(module)?.notifications.find((n) => n.name === name)?.nacm === 'default-deny-all';
+  }
+
+  /** A changed node (RFC 7951 path) under nacm:default-deny-all: the LI subtrees, secrets. */
+  private hiddenPath(p: string): boolean {
+    if (isLiPath(p)) return true;
+    for (let n: SchemaNode | null = nodeFromPath(this.ctx, p)?.schema ?? null; n; n = n.parent) if (n.nacm === 'default-deny-all') return true;
+    return false;
   }
 
   /** The notification tree of an RFC 7951 JSON event's text (null, logged, when it does not fit the model). */
