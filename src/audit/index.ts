@@ -77,6 +77,28 @@ export class AuditLog implements Applier {
     };
   }
 
+  private liPending: string[] = [];
+
+  /**
+   * One LI event in li-audit.log (mirror started, stopped, moved or failed,
+   * pool member changes, LI configuration the kernel could not apply):
+   * never in audit.log nor in the general log. Lines are written at the
+   * next turn of the event loop, a burst (a failed member's 65,536 moves)
+   * in one append. No mediation address, port or handle is passed here.
+   */
+  liEvent(event: string, fields: Record<string, unknown>): void {
+    this.liPending.push(JSON.stringify({ time: new Date().toISOString(), ...fields, event }) + '\n');
+    if (this.liPending.length === 1) setImmediate(() => this.flushLi());
+  }
+
+  /** writes the LI events not written yet (tests, shutdown) */
+  flushLi(): void {
+    if (!this.liPending.length) return;
+    const text = this.liPending.join('');
+    this.liPending = [];
+    this.appendLine(this.liFile, text);
+  }
+
   private appendLine(file: string, line: string): void {
     let fd: number;
     try {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadContext } from '../yang/context';
 import { AgentError } from '../errors';
-import type { SchemaContext } from '../yang/schema';
+import type { SchemaContext, SchemaNode } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 import { newTree, parseJson } from '../yang/data';
 import { Datastore } from '../datastore';
@@ -18,7 +18,8 @@ import type { AgentCore, ModuleRpc, StateProvider } from '../netconf/core';
 import { NotificationHub } from '../netconf/notify';
 import { unrestricted, Access } from '../nacm/access';
 import { createNacmPolicy } from '../nacm';
-import { AuditLog } from '../audit';
+import { AuditLog, isLiPath } from '../audit';
+import { nodeFromPath } from '../nacm/policy';
 import type { Logger } from '../log';
 import { IMPLEMENTED_MODULES, MODULE_FEATURES, searchPath } from './modules';
 import { factoryConfig, parseBootstrap } from './factory';
@@ -27,6 +28,7 @@ import { monitoringState } from './monitoring';
 import { RadiusServer } from '../radius';
 import { Dataplane } from '../dataplane';
 import { MirrorService, StateStore } from '../mirror';
+import type { DataplanePort } from '../mirror/service';
 import { addState } from './monitoring';
 import { configChangeEvent, confirmedCommitEvent, sessionEndEvent, sessionStartEvent } from './events';
 
@@ -40,6 +42,8 @@ export interface AgentOptions {
   idleTimeoutMs?: number;
   /** tests: bind the RADIUS listeners on these ports instead of the configured ones (0: any free port) */
   radiusPorts?: { coaPort: number; acctPort: number };
+  /** tests: a dataplane double instead of the kernel's */
+  dataplane?: DataplanePort;
 }
 
 const CAP = 'urn:ietf:params:netconf:capability:';
@@ -80,7 +84,7 @@ export class Agent implements AgentCore {
     this.dispatcher = new Dispatcher(this);
     this.caps = this.buildCapabilities();
     this.setAccessPolicy(createNacmPolicy(this));
-    const audit = new AuditLog(dataDir);
+    const audit = (this.audit = new AuditLog(dataDir));
     audit.onError = (file, err) => log.error('audit-write-failed', { file, error: err.message });
     this.ds.register(audit);
     this.stateProviders.push(monitoringState(this));
@@ -113,9 +117,11 @@ export class Agent implements AgentCore {
         const b = built && built.cs === cs ? built : undefined;
         built = undefined;
         if (b) clearImmediate(b.timer);
+        // a commit that changed only what some users may not read at all: its event goes to the hidden ring
+        const hidden = cs.changes.length > 0 && cs.changes.every((c) => this.hiddenPath(c.path));
         if (b && b.tree !== undefined) {
-          if (b.tree) this.notifications.publish(b.tree);
-        } else this.publish(changeJson(cs)); // built when a receiver (one subscribed meanwhile) or a replay needs it
+          if (b.tree) this.notifications.publish(b.tree, undefined, hidden);
+        } else this.publish(changeJson(cs), hidden); // built when a receiver (one subscribed meanwhile) or a replay needs it
       },
       onConfirmedCommit: (event, info) => this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId))),
       onBackgroundError: (what, err) => log.error('datastore-failed', { what, error: err.message }),
@@ -151,10 +157,12 @@ export class Agent implements AgentCore {
   async stop(): Promise<void> {
     if (this.server) await this.server.stop();
     if (this.mirror) await this.mirror.stop();
+    this.audit?.flushLi();
   }
 
   mirror?: MirrorService;
   radius?: RadiusServer;
+  audit?: AuditLog;
 
   /** RADIUS listeners, mirror sessions and the kernel dataplane, as one commit applier. */
   private async startMirroring(): Promise<void> {
@@ -171,11 +179,12 @@ export class Agent implements AgentCore {
       : radius;
     mirror = new MirrorService({
       ds: this.ds,
-      dataplane: new Dataplane(),
+      dataplane: this.opts.dataplane ?? new Dataplane(),
       radius: radiusPort,
       store: new StateStore(this.opts.dataDir),
       log,
       publish: (e) => this.publish(e),
+      liLog: (event, fields) => this.audit?.liEvent(event, fields),
     });
     this.radius = radius;
     this.mirror = mirror;
@@ -189,8 +198,15 @@ export class Agent implements AgentCore {
           'radius-flow-tap': {
             sessions: { session: m.sessionsState() },
             ...(relay ? { 'relay-statistics': relay } : {}),
+            status: m.status(),
             'tunnel-state': {
-              tunnel: m.tunnels().map((t) => ({ name: t.name, enabled: t.enabled, 'oper-status': !t.enabled ? 'disabled' : t.failed ? 'down' : 'up', sessions: t.sessions })),
+              tunnel: m.tunnels().map((t) => ({
+                name: t.name,
+                enabled: t.enabled,
+                'oper-status': !t.enabled ? 'disabled' : t.failed ? 'down' : 'up',
+                sessions: t.sessions,
+                ...(t.failed && t.reason ? { reason: t.reason } : {}),
+              })),
             },
           },
         },
@@ -237,7 +253,7 @@ export class Agent implements AgentCore {
   }
 
   /** Publish a notification given as RFC 7951 JSON ({"module:name": {...}}). */
-  publish(event: Record<string, unknown> | null): void {
+  publish(event: Record<string, unknown> | null, hidden?: boolean): void {
     if (!event) return;
     // one top-level member "module:notification-name" (RFC 7951); its tree is built
     // when a subscriber or a replay first needs it
@@ -250,7 +266,19 @@ export class Agent implements AgentCore {
     // the replay log keeps the event's JSON text (UTF-8 in its byte ring, no object per
     // event) until a receiver or a replay needs its tree: a config-change event per commit,
     // 1,000 of them kept, were otherwise what every scavenge copied and promoted
-    this.notifications.publishJson(JSON.stringify(event));
+    this.notifications.publishJson(JSON.stringify(event), undefined, hidden ?? this.hiddenNotification(key.slice(0, colon), key.slice(colon + 1)));
+  }
+
+  /** A notification marked nacm:default-deny-all (mirror-session-event): some receivers never read it. */
+  private hiddenNotification(module: string, name: string): boolean {
+    return this.ctx.modules.get(module)?.notifications.find((n) => n.name === name)?.nacm === 'default-deny-all';
+  }
+
+  /** A changed node (RFC 7951 path) under nacm:default-deny-all: the LI subtrees, secrets. */
+  private hiddenPath(p: string): boolean {
+    if (isLiPath(p)) return true;
+    for (let n: SchemaNode | null = nodeFromPath(this.ctx, p)?.schema ?? null; n; n = n.parent) if (n.nacm === 'default-deny-all') return true;
+    return false;
   }
 
   /** The notification tree of an RFC 7951 JSON event's text (null, logged, when it does not fit the model). */

@@ -100,6 +100,11 @@ export interface MemberEvent {
   state: 'up' | 'down' | 'gone';
 }
 
+/** A listed subscriber interface that was missing from the kernel appeared ('subscriber' on linkEvents). */
+export interface SubscriberInterfaceEvent {
+  name: string;
+}
+
 export class Dataplane {
   private readonly nl = new Rtnl();
   private monitor?: LinkMonitor;
@@ -126,6 +131,17 @@ export class Dataplane {
   private actionsRead?: number;
   /** multicast-interception: the mirrored sessions behind each subscriber interface, as last looked up */
   private mcastBehind = new Map<string, string[]>();
+  /**
+   * Listed subscriber interfaces the kernel does not have: nothing is
+   * selected on them (a missing interface is not a refusal: the mirrors
+   * wait for it); 'subscriber' is emitted when one appears.
+   */
+  private missing = new Set<string>();
+
+  /** the listed subscriber interfaces missing from the kernel at the last change */
+  missingSubscriberInterfaces(): string[] {
+    return this.current.subscriberInterfaces.filter((n) => this.missing.has(n));
+  }
 
   /** Starts following link events. Call once. */
   start(): void {
@@ -140,6 +156,10 @@ export class Dataplane {
     this.linkCache = undefined;
     // a subscriber interface or member that changed: read the kernel again at the next reconcile
     if (this.current.subscriberInterfaces.includes(e.link.name) || e.kind === 'del') forgetInstalled(this.nl, e.link.index);
+    if (this.current.subscriberInterfaces.includes(e.link.name)) {
+      if (e.kind === 'del') this.missing.add(e.link.name);
+      else if (this.missing.delete(e.link.name)) this.linkEvents.emit('subscriber', { name: e.link.name } as SubscriberInterfaceEvent);
+    }
     if (!this.current.pool.some((m) => m.name === e.link.name)) return;
     const state: MemberEvent['state'] = e.kind === 'del' ? 'gone' : e.link.up ? 'up' : 'down';
     if (this.lastState.get(e.link.name) === state) return;
@@ -281,7 +301,10 @@ export class Dataplane {
       if (spec && this.relay) this.relay.upsert(spec);
       for (const name of cur.subscriberInterfaces) {
         const l = links.get(name);
-        if (!l) throw new AgentError('operation-failed', `subscriber interface ${name} does not exist in the kernel`, { appTag: 'kernel-refused' });
+        if (!l) {
+          this.missing.add(name); // its filters go in when it appears (a full reconcile)
+          continue;
+        }
         done.push({ index: l.index, name });
         if (!(await changeFilters(this.nl, l.index, name, changes))) await reconcileInterface(this.nl, l.index, name, this.wanted(links));
       }
@@ -473,8 +496,7 @@ export class Dataplane {
   private async doPrepare(desired: DesiredState): Promise<PreparedChange> {
     Dataplane.check(desired);
     const links = new Map((await getLinks(this.nl)).map((l) => [l.name, l]));
-    for (const i of desired.subscriberInterfaces)
-      if (!links.has(i)) throw new AgentError('operation-failed', `subscriber interface ${i} does not exist in the kernel`, { appTag: 'kernel-refused' });
+    // a subscriber interface missing from the kernel is no refusal: nothing is selected on it until it appears
     const created: string[] = [];
     try {
       for (const m of desired.pool) {
@@ -560,9 +582,13 @@ export class Dataplane {
     for (const a of setActs) this.actions.delete(a.index - ACT_INDEX_BASE); // unknown until acknowledged
     await setActions(this.nl, setActs);
     for (const a of setActs) this.actions.set(a.index - ACT_INDEX_BASE, a.tunIfindex);
+    const missing = new Set<string>();
     for (const name of desired.subscriberInterfaces) {
       const l = links.get(name);
-      if (!l) throw new AgentError('operation-failed', `subscriber interface ${name} does not exist in the kernel`, { appTag: 'kernel-refused' });
+      if (!l) {
+        missing.add(name);
+        continue;
+      }
       const sel = mcast.find((m) => m.interface === name && m.key);
       const extra = this.multicastEntries(sel && mirrors.get(sel.key!), links);
       await reconcileInterface(this.nl, l.index, name, extra.length ? [...wanted, ...extra] : wanted);
@@ -579,6 +605,7 @@ export class Dataplane {
     // Pool members removed from the configuration.
     for (const m of this.current.pool) if (!desired.pool.some((x) => x.name === m.name)) await removeTun(this.nl, m.name);
     this.current = desired;
+    this.missing = missing;
     this.mirrors = mirrors;
     this.owners = owners;
     this.groups = groups;

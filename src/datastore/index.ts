@@ -75,8 +75,12 @@ export interface DatastoreEvents {
  */
 export class CommittedWithErrors extends AgentError {
   constructor(readonly failures: ApplyFailure[]) {
+    // a failure that concerns a node carries its path: the whole error is then hidden from a user who may not read it
+    const at = failures.find((f) => f.path);
     super('operation-failed', `The configuration is committed and running, but ${failures.map((f) => `${f.applier} could not apply it (${f.message})`).join('; ')}.`, {
       appTag: 'applied-with-errors',
+      path: at?.path,
+      pathNs: at?.pathNs,
     });
   }
 }

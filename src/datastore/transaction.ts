@@ -47,6 +47,9 @@ export interface Applier {
 export interface ApplyFailure {
   applier: string;
   message: string;
+  /** the error-path of the applier's error, when it concerns a node (NACM hides what the user may not read) */
+  path?: string;
+  pathNs?: Record<string, string>;
 }
 
 /**
@@ -98,7 +101,12 @@ export async function runTransaction(
       const r = p.apply();
       if (r) await r;
     } catch (e) {
-      failures.push({ applier: name, message: (e as Error).message });
+      const f: ApplyFailure = { applier: name, message: (e as Error).message };
+      if (e instanceof AgentError && e.path) {
+        f.path = e.path;
+        f.pathNs = e.pathNs;
+      }
+      failures.push(f);
     }
   }
   return failures;

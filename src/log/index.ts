@@ -21,7 +21,18 @@ export function isLevel(s: string): s is Level {
 export function createLogger(level: Level = 'info', out: (line: string) => void = (l) => process.stderr.write(l), base: Record<string, unknown> = {}): Logger {
   const emit = (lv: Level, event: string, fields?: Record<string, unknown>): void => {
     if (RANK[lv] > RANK[level]) return;
-    out(JSON.stringify({ time: new Date().toISOString(), level: lv, event, ...base, ...fields }) + '\n');
+    const rec: Record<string, unknown> = { time: new Date().toISOString(), level: lv, event };
+    let clash: Record<string, unknown> | undefined;
+    for (const src of [base, fields]) {
+      if (!src) continue;
+      for (const k of Object.keys(src)) {
+        // a field never overwrites the record's own time, level or event name: it is kept under `fields`
+        if (k === 'time' || k === 'level' || k === 'event' || k === 'fields') (clash ??= {})[k] = src[k];
+        else rec[k] = src[k];
+      }
+    }
+    if (clash) rec.fields = clash;
+    out(JSON.stringify(rec) + '\n');
   };
   return {
     error: (e, f) => emit('error', e, f),

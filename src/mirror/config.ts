@@ -10,12 +10,21 @@ export interface PoolMember {
   name: string;
   /** ietf-interfaces enabled (default true) */
   enabled: boolean;
+  /**
+   * Why the configuration makes the member unusable: no ietf-interfaces
+   * entry, or one that is not a tunnel. The pool does not constrain the
+   * public configuration (a user who cannot read it would learn the pool
+   * from their refused edits), so such a member is simply down: it takes
+   * no mirrors, its mirrors move, and the dataplane does not manage it.
+   */
+  unusable?: 'not-configured' | 'not-a-tunnel';
 }
 
 export interface MirrorConfig {
   flowTap: boolean;
   pool: PoolMember[];
   sourceIpv4?: string;
+  /** the forwarding class's code point; undefined: no class set, the class is not configured or has no dscp (the packet's own DSCP) */
   dscp?: number;
   multicast: boolean;
   maximumSessions: number;
@@ -34,6 +43,8 @@ const FTS = 'flowtapd-services';
 const FTA = 'flowtapd-access';
 const COS = 'flowtapd-class-of-service';
 const IF = 'ietf-interfaces';
+/** ianaift:tunnel as the data tree holds an identityref (no identity derives from it) */
+const TUNNEL = 'iana-if-type:tunnel';
 
 function kid(n: DataNode | undefined, mod: string, name: string): DataNode | undefined {
   if (!n) return undefined;
@@ -59,11 +70,16 @@ export function readMirrorConfig(running: DataNode): MirrorConfig {
   const flowTap = kid(services, FTS, 'flow-tap') !== undefined;
   const rft = kid(services, FTS, 'radius-flow-tap');
   const ifaces = kid(running, IF, 'interfaces');
-  const enabledOf = (name: string): boolean => {
-    const entry = kids(ifaces, 'interface').find((i) => val(i, 'name') === name);
-    return val(entry, 'enabled') !== 'false';
-  };
-  const pool = vals(rft, 'interfaces').map((name) => ({ name, enabled: enabledOf(name) }));
+  const members = vals(rft, 'interfaces');
+  const entries = new Map<string, DataNode>();
+  if (members.length) for (const i of kids(ifaces, 'interface')) entries.set(val(i, 'name') ?? '', i);
+  const pool = members.map((name): PoolMember => {
+    const entry = entries.get(name);
+    const m: PoolMember = { name, enabled: val(entry, 'enabled') !== 'false' };
+    if (!entry) m.unusable = 'not-configured';
+    else if (val(entry, 'type') !== TUNNEL) m.unusable = 'not-a-tunnel';
+    return m;
+  });
   let dscp: number | undefined;
   const fc = val(rft, 'forwarding-class');
   if (fc !== undefined) {

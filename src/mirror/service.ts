@@ -10,7 +10,9 @@
 import type { EventEmitter } from 'events';
 import type { DataNode } from '../yang/data/node';
 import type { Applier, ChangeSet, Datastore, Prepared } from '../datastore';
-import type { DesiredState, GroupMove as DataplaneGroupMove, MemberEvent, MirrorSpec } from '../dataplane';
+import type { DesiredState, GroupMove as DataplaneGroupMove, MemberEvent, MirrorSpec, SubscriberInterfaceEvent } from '../dataplane';
+import { AgentError } from '../errors';
+import { isLiPath } from '../audit';
 import type { SessionCounters } from '../relay';
 import {
   CoaError,
@@ -44,6 +46,8 @@ export interface DataplanePort {
   moveGroups?(moves: DataplaneGroupMove[], pool?: DesiredState['pool']): Promise<void>;
   readonly linkEvents: EventEmitter;
   counters(key: string): SessionCounters | undefined;
+  /** listed subscriber interfaces missing from the kernel (Dataplane.missingSubscriberInterfaces) */
+  missingSubscriberInterfaces?(): string[];
   /** the relay's counters (Dataplane.relayStats); undefined without a relay */
   relayStats?(): { sent: number; sendFailures: number; unmatched: number; oversize: number } | undefined;
   start(): void;
@@ -65,8 +69,32 @@ export interface MirrorServiceDeps {
   log: Logger;
   /** publish mirror-session-event (RFC 7951 JSON notification) */
   publish(event: Record<string, unknown>): void;
+  /**
+   * The LI event log (li-audit.log): mirror starts, stops, moves and
+   * failures, pool members and LI problems, with their details. The
+   * general log (`log`) gets nothing that concerns an intercept.
+   */
+  liLog?(event: string, fields: Record<string, unknown>): void;
+  /** how long to wait before applying again a configuration the kernel refused (default 5 s) */
+  retryDelayMs?: number;
   /** how long to wait before saving again what a member event could not save (default 5 s) */
   resaveDelayMs?: number;
+}
+
+/** error-path of the errors that concern the LI configuration (NACM hides them from whoever cannot read it) */
+export const LI_ERROR_PATH = { path: '/fts:services/fts:radius-flow-tap', pathNs: { fts: 'urn:flowtapd:yang:services' } };
+
+/** An error of the mirroring applier, about LI state: its error-path is the LI subtree. */
+function liError(e: unknown): AgentError {
+  const msg = e instanceof Error ? e.message : String(e);
+  const tag = e instanceof AgentError ? e.tag : 'operation-failed';
+  const appTag = e instanceof AgentError ? e.appTag : undefined;
+  return new AgentError(tag, msg, { appTag, ...LI_ERROR_PATH });
+}
+
+/** Does a commit change the LI subtrees? */
+function touchesLi(cs: ChangeSet): boolean {
+  return cs.changes.some((c) => isLiPath(c.path));
 }
 
 export class MirrorService implements Applier {
@@ -76,6 +104,9 @@ export class MirrorService implements Applier {
   private mirrors = new Map<string, MirrorSession>();
   /** pool members whose kernel link went down or disappeared */
   private failed = new Set<string>();
+  /** the kernel's refusal of the configuration last committed, until a retry applies it (status/dataplane-error) */
+  private dataplaneError?: string;
+  private retryTimer?: NodeJS.Timeout;
 
   /** mirrors per pool member; undefined when it must be counted again (after a rebalance) */
   private load?: Map<string, number>;
@@ -100,13 +131,19 @@ export class MirrorService implements Applier {
     this.deps.dataplane.linkEvents.on('member', (e: MemberEvent) =>
       this.deps.ds.queue.run(() => this.onMember(e)).catch((err: Error) => {
         // the moves are in effect (the kernel mirrors into the members that work): keep them, save them later
-        this.deps.log.error('member-event-failed', { member: e.name, state: e.state, error: err.message });
+        this.li('member-event-failed', { member: e.name, state: e.state, error: err.message });
+        this.deps.log.error('mirror-state-save-failed', { error: err.message });
         this.resaveLater();
       }),
     );
+    this.deps.dataplane.linkEvents.on('subscriber', (e: SubscriberInterfaceEvent) => {
+      this.li('subscriber-interface-appeared', { interface: e.name });
+      this.deps.ds.queue.run(() => this.install()).catch((err: Error) => this.dataplaneFailed(err));
+    });
     await this.deps.ds.queue.run(async () => {
       const running = this.deps.ds.get('running');
-      const p = await this.prepareConfig(readMirrorConfig(running));
+      // the LI side never stops the agent: what the kernel refuses is reported and tried again
+      const p = await this.prepareConfig(readMirrorConfig(running), true);
       await p.apply();
     });
   }
@@ -143,7 +180,48 @@ export class MirrorService implements Applier {
     this.resaveTimer.unref();
   }
 
+  /** A line for li-audit.log (never the general log). */
+  private li(event: string, fields: Record<string, unknown>): void {
+    this.deps.liLog?.(event, fields);
+  }
+
+  /**
+   * The kernel refused to apply the LI configuration (after the commit
+   * point, or for a commit that did not change it): reported where LI users
+   * look (status/dataplane-error, li-audit.log), never to the committer,
+   * and tried again until it works.
+   */
+  private dataplaneFailed(err: Error): void {
+    this.dataplaneError = err.message;
+    this.li('dataplane-failed', { error: err.message, then: 'retry' });
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.deps.ds.queue
+        .run(async () => {
+          if (this.dataplaneError === undefined) return;
+          await this.install();
+          this.dataplaneError = undefined;
+          this.li('dataplane-applied', { after: 'retry' });
+        })
+        .catch((e: Error) => this.dataplaneFailed(e));
+    }, this.deps.retryDelayMs ?? 5000);
+    this.retryTimer.unref();
+  }
+
+  /** status (LI-visible state): forwarding class DSCP in use, missing subscriber interfaces, the kernel's refusal */
+  status(): Record<string, unknown> {
+    const st: Record<string, unknown> = {};
+    if (this.cfg.dscp !== undefined) st['forwarding-class-dscp'] = this.cfg.dscp;
+    const missing = this.deps.dataplane.missingSubscriberInterfaces?.() ?? [];
+    if (missing.length) st['missing-subscriber-interfaces'] = missing;
+    if (this.dataplaneError !== undefined) st['dataplane-error'] = this.dataplaneError;
+    return st;
+  }
+
   async stop(): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     if (this.resaveTimer) clearTimeout(this.resaveTimer);
     this.resaveTimer = undefined;
     await this.deps.radius.close();
@@ -159,26 +237,47 @@ export class MirrorService implements Applier {
     if (sameConfig(next, this.cfg)) {
       return { apply: () => void (this.cfg = next), abort: () => undefined };
     }
-    return this.prepareConfig(next);
+    // A commit that does not change the LI subtrees (a public one: its author may not be able to
+    // read them) never fails, nor answers differently, because of LI state: what the kernel
+    // refuses is reported to the LI side and tried again. A commit of the LI subtrees fails with
+    // the cause, under the LI error-path (NACM hides it from whoever cannot read it).
+    return this.prepareConfig(next, !touchesLi(cs));
   }
 
-  private async prepareConfig(next: MirrorConfig): Promise<Prepared> {
+  private async prepareConfig(next: MirrorConfig, tolerate: boolean): Promise<Prepared> {
     // members new to the pool start healthy
     const failed = new Set([...this.failed].filter((f) => next.pool.some((m) => m.name === f)));
     const sessions = [...this.mirrors.values()].map((m) => ({ ...m }));
     const before = sessions.map((s) => s.group);
     const { moves } = rebalanceGroups(this.usable(next, failed), sessions, MAX_GROUPS);
-    const dp = await this.deps.dataplane.prepare(this.desired(next, sessions, failed));
+    let dp: { apply(): Promise<void>; abort(): Promise<void> } | undefined;
+    let refused: Error | undefined;
+    try {
+      dp = await this.deps.dataplane.prepare(this.desired(next, sessions, failed));
+    } catch (e) {
+      if (!tolerate) throw liError(e);
+      refused = e as Error;
+    }
     let rad: PreparedRadiusConfig;
     try {
       rad = await this.deps.radius.prepare(radiusConfig(next));
     } catch (e) {
-      await dp.abort();
+      await dp?.abort();
       throw e;
     }
     return {
       apply: async () => {
-        await dp.apply();
+        let applyError = refused;
+        if (dp) {
+          try {
+            await dp.apply();
+          } catch (e) {
+            applyError = e as Error;
+          }
+        }
+        // the kernel's refusal after the commit point: the configuration is running (and tried again)
+        if (applyError) this.dataplaneFailed(applyError);
+        else this.dataplaneError = undefined;
         rad.commit();
         this.cfg = next;
         this.failed = failed;
@@ -187,16 +286,18 @@ export class MirrorService implements Applier {
         this.groupCount = undefined;
         if (moves.length || sessions.some((s, i) => s.group !== before[i])) await this.save({ mirrors: true });
         await this.announce(moves, 'member left the pool');
+        // an LI commit's author may read the LI subtrees: told, under their error-path
+        if (applyError && !tolerate) throw liError(applyError);
       },
       abort: async () => {
         rad.abort();
-        await dp.abort();
+        await dp?.abort();
       },
     };
   }
 
   private usable(cfg: MirrorConfig, failed: Set<string>): string[] {
-    return cfg.pool.filter((m) => m.enabled && !failed.has(m.name)).map((m) => m.name);
+    return cfg.pool.filter((m) => m.enabled && !m.unusable && !failed.has(m.name)).map((m) => m.name);
   }
 
   private desired(cfg: MirrorConfig, sessions: Iterable<MirrorSession>, failed: Set<string>): DesiredState {
@@ -208,7 +309,8 @@ export class MirrorService implements Applier {
       }
     }
     return {
-      pool: cfg.pool.map((m) => ({ name: m.name, enabled: m.enabled, manage: !failed.has(m.name) })),
+      // a member the configuration makes unusable (not configured, not a tunnel) is not the dataplane's
+      pool: cfg.pool.filter((m) => !m.unusable).map((m) => ({ name: m.name, enabled: m.enabled, manage: !failed.has(m.name) })),
       subscriberInterfaces: cfg.subscriberInterfaces,
       sourceIpv4: cfg.sourceIpv4,
       dscp: cfg.dscp,
@@ -454,14 +556,15 @@ export class MirrorService implements Applier {
     const body: Record<string, unknown> = { event, 'acct-session-id': key, reason };
     if (tunnel) body['tunnel-interface'] = tunnel;
     this.deps.publish({ 'flowtapd-services:mirror-session-event': body });
-    this.deps.log.info('mirror-event', { event, tunnel });
+    // li-audit.log only: the general log never says when intercepts start, stop or move
+    this.li('mirror-event', { 'session-event': event, 'acct-session-id': key, tunnel, reason });
   }
 
   // ---------------------------------------------------------------- link events
 
   private async onMember(e: MemberEvent): Promise<void> {
     const member = this.cfg.pool.find((m) => m.name === e.name);
-    if (!member) return;
+    if (!member || member.unusable) return;
     if (e.state === 'up') {
       if (!this.failed.delete(e.name)) return;
     } else {
@@ -503,10 +606,10 @@ export class MirrorService implements Applier {
             for (const gm of plan) groups.get(gm.group)!.tunnel = gm.to;
           }
           this.load = undefined;
-          this.deps.log.info('pool-member', { member: e.name, state: e.state, moved: moves.length, groups: plan.length });
+          this.li('pool-member', { member: e.name, state: e.state, moved: moves.length, groups: plan.length });
           if (failed) {
-            this.deps.log.error('dataplane-failed', { error: (failed as Error).message, then: 'full reconcile' });
-            await this.install().catch((err) => this.deps.log.error('dataplane-failed', { error: (err as Error).message }));
+            this.li('dataplane-failed', { error: (failed as Error).message, then: 'full reconcile' });
+            await this.install().catch((err: Error) => this.dataplaneFailed(err));
           }
           await this.journalMoves(moves);
           await this.announce(moves, reason);
@@ -518,12 +621,12 @@ export class MirrorService implements Applier {
     const { moves, groupMoves } = rebalanceGroups(usable, sessions, MAX_GROUPS);
     this.load = undefined;
     this.groupCount = undefined;
-    this.deps.log.info('pool-member', { member: e.name, state: e.state, moved: moves.length, groups: groupMoves.length });
+    this.li('pool-member', { member: e.name, state: e.state, moved: moves.length, groups: groupMoves.length });
     try {
       // sessions regrouped, or without a tunnel before or after: their filters change, the full reconcile
       await this.install();
     } catch (err) {
-      this.deps.log.error('dataplane-failed', { error: (err as Error).message });
+      this.dataplaneFailed(err as Error);
     }
     await this.save({ mirrors: true });
     await this.announce(moves, reason);
@@ -776,11 +879,12 @@ export class MirrorService implements Applier {
   }
 
   /** pool members with their session counts (for show tunnels) */
-  tunnels(): { name: string; enabled: boolean; failed: boolean; sessions: number }[] {
+  tunnels(): { name: string; enabled: boolean; failed: boolean; reason?: 'not-configured' | 'not-a-tunnel' | 'link-down'; sessions: number }[] {
     return this.cfg.pool.map((m) => ({
       name: m.name,
       enabled: m.enabled,
-      failed: this.failed.has(m.name),
+      failed: !!m.unusable || this.failed.has(m.name),
+      reason: m.unusable ?? (this.failed.has(m.name) ? 'link-down' : undefined),
       sessions: [...this.mirrors.values()].filter((s) => s.tunnel === m.name).length,
     }));
   }

@@ -4,7 +4,8 @@
  * rest is put back afterwards, so every answer (ok, data-exists,
  * data-missing, access-denied) depends only on what the user can see; an
  * edit that names a node the user may not read is refused with the same
- * path-less access-denied whether or not the node exists; errors whose
+ * path-less access-denied whether or not the node exists (a node it may
+ * write but not read: see precheckEdit); errors whose
  * error-path the user may not read are replaced by that same error.
  */
 import { AgentError } from '../errors';
@@ -13,16 +14,36 @@ import { clone, diff, pathOf, walk } from '../yang/data';
 import type { Access, WriteOp } from './access';
 import { hiddenDenied, NacmAccess } from './policy';
 
-/** Refuse an edit (or inline config) that names anything the user may not read. */
-export function precheckEdit(access: Access, edit: DataNode): void {
+const OPERATION = '{urn:ietf:params:xml:ns:netconf:base:1.0}operation';
+
+/**
+ * Refuse an edit (or inline config) that names a node the user may not
+ * read, unless the user may write it (RFC 8341 checks an edit's create,
+ * update and delete, not read: write-only roles, e.g. a provisioning role
+ * that sets secrets it cannot read back). Such a write-only node is
+ * accepted only where the answer cannot depend on whether it exists: with
+ * merge or replace (never create, delete or remove, whose data-exists or
+ * data-missing would tell) and with both create and update permitted
+ * (in the user's view it is always new; in the datastore it may not be).
+ * Anything else on an unreadable node is the same path-less access-denied
+ * whether or not the node exists. `defaultOperation`: edit-config's (inline
+ * config of copy-config and validate: none given, nothing written-only).
+ */
+export function precheckEdit(access: Access, edit: DataNode, defaultOperation?: string): void {
   if (!access.restricted) return;
-  const visit = (n: DataNode): void => {
+  const visit = (n: DataNode, inherited: string | undefined): void => {
     for (const c of n.children) {
-      if (!access.canRead(c)) throw hiddenDenied();
-      visit(c);
+      const op = c.meta?.get(OPERATION) ?? inherited;
+      if (!access.canRead(c) && !writeOnly(access, c, op)) throw hiddenDenied();
+      visit(c, op);
     }
   };
-  visit(edit);
+  visit(edit, defaultOperation);
+}
+
+function writeOnly(access: Access, n: DataNode, op: string | undefined): boolean {
+  if (op !== 'merge' && op !== 'replace') return false;
+  return access.canWrite(n, 'create') && access.canWrite(n, 'update');
 }
 
 /** A mutable copy of what the user sees of `base`. */
@@ -73,7 +94,8 @@ export function sanitizeErrors(access: Access, errors: AgentError[]): AgentError
   const out: AgentError[] = [];
   for (const e of errors) {
     let hide = false;
-    if (e.path && e.path !== '/') {
+    // an operation's path (RFC 8341 3.4.4: /nc:rpc/nc:edit-config) names what the client asked for, no data node
+    if (e.path && e.path !== '/' && !isOperationPath(e)) {
       hide = !access.canReadPath(e.path, e.pathNs ?? {});
       const bad = e.info?.['bad-element'];
       if (!hide && bad && e.pathNs) {
@@ -91,6 +113,12 @@ export function sanitizeErrors(access: Access, errors: AgentError[]): AgentError
     } else out.push(e);
   }
   return out;
+}
+
+const NC_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
+
+function isOperationPath(e: AgentError): boolean {
+  return e.path!.startsWith('/nc:rpc/') && e.pathNs?.nc === NC_NS;
 }
 
 /** canReadPath is false for unknown names too; only a real schema child counts as hidden. */

@@ -94,13 +94,13 @@ export class Dispatcher {
     if (el.ns === NC_NS) {
       const op: OpHandler | undefined = BASE_OPS[el.local];
       if (!op) throw unknownOperation(el);
-      if (!access.canExec('ietf-netconf', el.local)) throw denied(el.local);
+      if (!access.canExec('ietf-netconf', el.local)) throw denied(el, this.core.ctx.byNamespace.get(el.ns)?.prefix);
       this.checkParams(el);
       return op(call);
     }
     const special = SPECIAL[`${el.ns}|${el.local}`];
     if (special) {
-      if (!access.canExec(special.module, special.name)) throw denied(el.local);
+      if (!access.canExec(special.module, special.name)) throw denied(el, this.core.ctx.byNamespace.get(el.ns)?.prefix);
       const op = BASE_OPS[el.local];
       this.checkParams(el);
       return op(call);
@@ -109,10 +109,10 @@ export class Dispatcher {
     if (!mod) {
       // NACM: an operation of the model the user may not run is denied whether or not it is implemented
       const schema = this.core.ctx.byNamespace.get(el.ns)?.rpcs.find((r) => r.name === el.local);
-      if (schema && !access.canExec(schema.module.name, schema.name)) throw denied(el.local);
+      if (schema && !access.canExec(schema.module.name, schema.name)) throw denied(el, this.core.ctx.byNamespace.get(el.ns)?.prefix);
       throw unknownOperation(el);
     }
-    if (!access.canExec(mod.schema.module.name, mod.schema.name)) throw denied(el.local);
+    if (!access.canExec(mod.schema.module.name, mod.schema.name)) throw denied(el, this.core.ctx.byNamespace.get(el.ns)?.prefix);
     return this.runModuleRpc(call, el, mod);
   }
 
@@ -184,8 +184,23 @@ function unknownOperation(el: XmlElement): AgentError {
   });
 }
 
-function denied(name: string): AgentError {
-  return new AgentError('access-denied', `Access to the operation "${name}" is denied.`, { type: 'protocol' });
+/**
+ * RFC 8341 3.4.4: an operation the user may not invoke is access-denied with
+ * an error-path identifying the requested operation, e.g.
+ * /nc:rpc/nc:edit-config (the name is the client's own; it reveals nothing).
+ */
+function denied(el: XmlElement, modulePrefix?: string): AgentError {
+  const pathNs: Record<string, string> = { nc: NC_NS };
+  let p = 'nc';
+  if (el.ns !== NC_NS) {
+    p = modulePrefix && modulePrefix !== 'nc' ? modulePrefix : 'op';
+    pathNs[p] = el.ns;
+  }
+  return new AgentError('access-denied', `Access to the operation "${el.local}" is denied.`, {
+    type: 'protocol',
+    path: `/nc:rpc/${p}:${el.local}`,
+    pathNs,
+  });
 }
 
 /** The <rpc> attributes, to be echoed on the reply (xmlns declarations of prefixed ones included). */

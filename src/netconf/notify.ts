@@ -174,7 +174,16 @@ export interface Subscription {
 }
 
 export class NotificationHub {
+  /** events every receiver may read (or read in part) */
   private log: ReplayLog;
+  /**
+   * Events that receivers outside some NACM groups may not read at all
+   * (nacm:default-deny-all notifications, config changes of such subtrees
+   * only): a ring of their own, of the same size, so that they never push a
+   * visible event out of the replay log. A user who may not read them
+   * replays exactly what they would have replayed had none happened.
+   */
+  private hiddenLog: ReplayLog;
   private subs = new Map<number, Subscription>();
   readonly replayLimit: number;
   readonly created = new Date();
@@ -193,9 +202,10 @@ export class NotificationHub {
   ) {
     this.replayLimit = opts.replayLimit ?? 1000;
     this.log = new ReplayLog(this.replayLimit, opts.fromJson, opts.replayBytes);
+    this.hiddenLog = new ReplayLog(this.replayLimit, opts.fromJson, opts.replayBytes);
   }
 
-  /** earliest event still in the replay log */
+  /** earliest event still in the replay log (of the visible events: the same for every receiver) */
   replayLogCreated(): Date {
     return this.log.length ? new Date(this.log.timeAt(0)) : this.created;
   }
@@ -228,11 +238,24 @@ export class NotificationHub {
     sub.replaying = true;
     const start = sub.start.getTime();
     const stop = sub.stop?.getTime();
-    for (let i = 0; i < this.log.length; i++) {
-      const t = this.log.timeAt(i);
+    // both rings merged in time order (the visible one first on a tie: the order they were published in is
+    // not kept across rings); deliver() leaves out what this receiver may not read
+    const a = this.log;
+    const b = this.hiddenLog;
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const fromA = j >= b.length || (i < a.length && a.timeAt(i) <= b.timeAt(j));
+      const log = fromA ? a : b;
+      const k = fromA ? i++ : j++;
+      const t = log.timeAt(k);
       if (t < start) continue;
-      if (stop !== undefined && t > stop) break;
-      this.deliver(sub, this.log.at(i));
+      if (stop !== undefined && t > stop) {
+        if (fromA) i = a.length;
+        else j = b.length;
+        continue;
+      }
+      this.deliver(sub, log.at(k));
     }
     sub.replaying = false;
     this.sendMarker(sub, 'replayComplete');
@@ -258,11 +281,15 @@ export class NotificationHub {
     return this.subs.size > 0;
   }
 
-  /** Publish an event: `tree` is a root holding one notification node. */
-  publish(tree: DataNode, time = new Date()): void {
+  /**
+   * Publish an event: `tree` is a root holding one notification node.
+   * `hidden`: some receivers may not read it at all (kept in a ring of its
+   * own, see hiddenLog).
+   */
+  publish(tree: DataNode, time = new Date(), hidden = false): void {
     const node = tree.children[0];
     if (!node) return;
-    this.record({ time, module: node.schema.module.name, name: node.schema.name, tree });
+    this.record({ time, module: node.schema.module.name, name: node.schema.name, tree }, hidden);
   }
 
   /**
@@ -271,14 +298,14 @@ export class NotificationHub {
    * replay needs it, so an event nobody subscribed to costs its text in the
    * replay log only.
    */
-  publishJson(text: string, time = Date.now()): void {
-    if (this.subs.size === 0) this.log.push(time, text);
-    else this.record(eventOfJson(new Date(time), text, this.log.fromJson));
+  publishJson(text: string, time = Date.now(), hidden = false): void {
+    if (this.subs.size === 0) (hidden ? this.hiddenLog : this.log).push(time, text);
+    else this.record(eventOfJson(new Date(time), text, this.log.fromJson), hidden);
   }
 
-  private record(ev: EventRecord): void {
+  private record(ev: EventRecord, hidden: boolean): void {
     const time = ev.time;
-    this.log.push(time.getTime(), ev);
+    (hidden ? this.hiddenLog : this.log).push(time.getTime(), ev);
     for (const sub of this.subs.values()) {
       if (sub.stop && time > sub.stop) continue;
       this.deliver(sub, ev);

@@ -7,6 +7,7 @@
  *   {"op":"move","moves":GroupMove[],"pool"?:...} -> {"ok":true,"ms":N} (Dataplane.moveGroups)
  *   {"op":"stale-link","key":NAME}      -> {"ok":true} (tests: the dataplane's remembered ifindex of NAME becomes wrong)
  *   {"op":"counters","key":"..."}        -> {"ok":true,"counters":{...},"stats":{...}}
+ *   {"op":"missing"}                     -> {"ok":true,"missing":[...],"appeared":[...]} (subscriber interfaces missing now; those that appeared since the start)
  *   {"op":"exit"}
  * (mocha loads every .ts under test/dataplane: it runs only as a program.)
  */
@@ -18,6 +19,8 @@ function main(): void {
   dp.start();
   const events: unknown[] = [];
   dp.linkEvents.on('member', (e) => events.push(e));
+  const appeared: string[] = [];
+  dp.linkEvents.on('subscriber', (e: { name: string }) => appeared.push(e.name));
   const out = (o: unknown): void => {
     process.stdout.write(JSON.stringify(o) + '\n');
   };
@@ -51,6 +54,8 @@ function main(): void {
           out({ ok: true });
         } else if (cmd.op === 'counters') {
           out({ ok: true, counters: dp.counters(cmd.key!), stats: dp.relayStats(), events });
+        } else if (cmd.op === 'missing') {
+          out({ ok: true, missing: dp.missingSubscriberInterfaces(), appeared });
         } else if (cmd.op === 'exit') {
           await dp.close();
           out({ ok: true });

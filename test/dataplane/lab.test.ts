@@ -197,10 +197,29 @@ describe('dataplane in network namespaces', function () {
     assert.deepEqual(entries(), before);
   });
 
-  it('a refused prepare names the cause', async () => {
-    const r = await drv.call({ op: 'apply', state: state([M1], { subscriberInterfaces: ['nosuch0'] }) });
-    assert.equal(r.ok, false);
-    assert.match(String(r.error), /nosuch0/);
+  it('a subscriber interface missing from the kernel is no refusal: the rest is applied, it is reported, and its appearance is announced', async () => {
+    await apply(state([M1]));
+    const before = filterLines();
+    await apply(state([M1], { subscriberInterfaces: ['bsub', 'nosuch0'] }));
+    assert.deepEqual(filterLines(), before, 'bsub keeps its filters');
+    assert.deepEqual((await drv.call({ op: 'missing' })).missing, ['nosuch0']);
+    // an incremental change skips it too
+    assert.equal((await drv.call({ op: 'set', key: 'n2', spec: { ...M2, key: 'n2', addresses: ['192.0.2.78'] } })).ok, true);
+    assert.equal((await drv.call({ op: 'set', key: 'n2', spec: null })).ok, true);
+    sh(NS.bng, 'ip', 'link', 'add', 'nosuch0', 'type', 'veth', 'peer', 'name', 'nosuch0p');
+    try {
+      let r: Record<string, unknown> = {};
+      for (let i = 0; i < 50; i++) {
+        r = await drv.call({ op: 'missing' });
+        if ((r.appeared as string[]).includes('nosuch0')) break;
+        await sleep(20);
+      }
+      assert.deepEqual(r.appeared, ['nosuch0']);
+      assert.deepEqual(r.missing, []);
+    } finally {
+      sh(NS.bng, 'ip', 'link', 'del', 'nosuch0');
+    }
+    await apply(state([M1]));
   });
 
   it('copies both directions of the mirrored subscriber to md in jmirror, nothing of the other', async () => {

@@ -54,6 +54,22 @@ describe('mirror: the LI configuration read from running', () => {
     assert.deepEqual(c.radius.clients, [{ address: '198.51.100.7', secret: 's3cret' }]);
   });
 
+  it('the LI configuration does not constrain public configuration: a pool member not configured or not a tunnel, and a missing class, are valid (down / no DSCP)', () => {
+    const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+    const cfg = CONFIG.replace('<interface><name>vt0</name><type>ianaift:tunnel</type></interface>', '<interface><name>vt0</name><type>ianaift:ethernetCsmacd</type></interface>')
+      .replace('<interfaces>vt1</interfaces>', '<interfaces>vt1</interfaces><interfaces>vt9</interfaces>')
+      .replace('<forwarding-class>li</forwarding-class>', '<forwarding-class>gone</forwarding-class>');
+    const tree = parseXml(ctx, cfg, { type: 'config' });
+    assert.deepEqual(validate(ctx, tree, { type: 'config' }).map((e) => e.message), [], 'no error a public edit could trip over');
+    const c = readMirrorConfig(tree);
+    assert.deepEqual(c.pool, [
+      { name: 'vt0', enabled: true, unusable: 'not-a-tunnel' },
+      { name: 'vt1', enabled: false },
+      { name: 'vt9', enabled: true, unusable: 'not-configured' },
+    ]);
+    assert.equal(c.dscp, undefined, "a missing class: the packet's own DSCP");
+  });
+
   it('without flow-tap there is no pool and nothing to select', () => {
     const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
     const tree = parseXml(ctx, '<access xmlns="urn:flowtapd:yang:access"/>', { type: 'config' });

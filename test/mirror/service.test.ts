@@ -85,6 +85,17 @@ const coa = (id: string, action: 'start' | 'stop' | undefined, kind: 'coa' | 'di
   ...(action ? { liAction: action, medDevHandle: handle, medIp: '203.0.113.99', medPort: 30030 } : {}),
 });
 
+let liLines: { event: string; [k: string]: unknown }[] = [];
+let generalLines: string[] = [];
+const recordingLog = {
+  ...silentLogger,
+  info: (event: string, f?: Record<string, unknown>) => void generalLines.push(JSON.stringify({ event, ...f })),
+  warn: (event: string, f?: Record<string, unknown>) => void generalLines.push(JSON.stringify({ event, ...f })),
+  error: (event: string, f?: Record<string, unknown>) => void generalLines.push(JSON.stringify({ event, ...f })),
+  debug: (event: string, f?: Record<string, unknown>) => void generalLines.push(JSON.stringify({ event, ...f })),
+  child: () => recordingLog,
+};
+
 describe('mirror service: one mirror per CoA (incremental dataplane path)', () => {
   const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
   const running = parseXml(ctx, CONFIG, { type: 'config' });
@@ -97,7 +108,8 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
     const ds = { get: () => running, queue: new SerialQueue() };
     const s = new MirrorService({
       ds: ds as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
-      store: new StateStore(dir), log: silentLogger, publish: (e) => void published.push(e),
+      store: new StateStore(dir), log: recordingLog, publish: (e) => void published.push(e),
+      liLog: (event, fields) => void liLines.push({ event, ...fields }), retryDelayMs: 20,
     });
     await s.start();
     return s;
@@ -105,6 +117,8 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-'));
     published = [];
+    liLines = [];
+    generalLines = [];
     svc = await make();
     for (let i = 0; i < 5; i++) await svc.onAccounting({ client: '127.0.0.1', identifier: i, status: 'start', acctSessionId: `s${i}`, framedIp: `192.0.2.${10 + i}` });
   });
@@ -158,22 +172,58 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
     assert.equal(dp.mirrors.get('s1')!.tunnel, 'vt1');
   });
 
-  it('a configuration whose dataplane apply failed (after the commit point) is applied again by the next commit', async () => {
+  it('an LI commit whose dataplane apply failed (after the commit point) reports it under the LI error-path, and it is applied again', async () => {
     const changed = parseXml(ctx, CONFIG.replace('<maximum-sessions>100</maximum-sessions>', '<maximum-sessions>50</maximum-sessions>').replace('<subscriber-interfaces>eth1</subscriber-interfaces>', '<subscriber-interfaces>eth2</subscriber-interfaces>'), { type: 'config' });
-    const cs = { before: running, after: changed, changes: [], origin: { kind: 'netconf' } };
+    const cs = { before: running, after: changed, changes: [{ op: 'modify', path: '/flowtapd-services:services/radius-flow-tap/maximum-sessions' }], origin: { kind: 'netconf' } };
     const fulls = dp.full.length;
     dp.failApply = true;
     const p = await svc.prepare(cs as never);
-    await assert.rejects(Promise.resolve(p!.apply()), /Operation not permitted/);
+    await assert.rejects(Promise.resolve(p!.apply()), (e: { message: string; path?: string }) => /Operation not permitted/.test(e.message) && e.path === '/fts:services/fts:radius-flow-tap');
     assert.equal(dp.full.length, fulls, 'nothing applied');
-    // the next commit (here the same configuration again): compared with what was last applied, so applied now
-    const again = await svc.prepare(cs as never);
-    await again!.apply();
+    assert.match(String(svc.status()['dataplane-error']), /Operation not permitted/);
+    // tried again (retryDelayMs 20 here)
+    for (let i = 0; i < 100 && dp.full.length === fulls; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(dp.full.length, fulls + 1);
     assert.deepEqual(dp.full[dp.full.length - 1].subscriberInterfaces, ['eth2']);
+    assert.equal(svc.status()['dataplane-error'], undefined);
+    assert.deepEqual(liLines.map((l) => l.event).filter((e) => e.startsWith('dataplane')), ['dataplane-failed', 'dataplane-applied']);
     // and once applied, the same configuration costs nothing
     await (await svc.prepare(cs as never))!.apply();
     assert.equal(dp.full.length, fulls + 1);
+  });
+
+  it('a public commit (no LI change) never fails because of the dataplane: prepare or apply refused, it answers as without LI state', async () => {
+    const changed = parseXml(ctx, CONFIG.replace('<maximum-sessions>100</maximum-sessions>', '<maximum-sessions>50</maximum-sessions>'), { type: 'config' });
+    const cs = { before: running, after: changed, changes: [{ op: 'modify', path: '/flowtapd-access:access/event-timestamp-window' }], origin: { kind: 'netconf' } };
+    dp.failApply = true;
+    await (await svc.prepare(cs as never))!.apply();
+    assert.match(String(svc.status()['dataplane-error']), /Operation not permitted/);
+    // a refused prepare too
+    const prepare = dp.prepare.bind(dp);
+    dp.prepare = async () => {
+      throw new Error('subscriber interface eth1 does not exist in the kernel');
+    };
+    const other = parseXml(ctx, CONFIG.replace('<maximum-sessions>100</maximum-sessions>', '<maximum-sessions>40</maximum-sessions>'), { type: 'config' });
+    await (await svc.prepare({ ...cs, after: other } as never))!.apply();
+    assert.match(String(svc.status()['dataplane-error']), /eth1/);
+    // the same refusal for an LI commit fails it, under the LI error-path
+    const li = parseXml(ctx, CONFIG.replace('<maximum-sessions>100</maximum-sessions>', '<maximum-sessions>30</maximum-sessions>'), { type: 'config' });
+    await assert.rejects(Promise.resolve(svc.prepare({ ...cs, after: li, changes: [{ op: 'modify', path: '/flowtapd-services:services/radius-flow-tap/maximum-sessions' }] } as never)), (e: { path?: string }) => e.path === '/fts:services/fts:radius-flow-tap');
+    dp.prepare = prepare;
+    for (let i = 0; i < 100 && svc.status()['dataplane-error'] !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(svc.status()['dataplane-error'], undefined, 'applied by the retry');
+    assert.ok(!generalLines.some((l) => /eth1|dataplane/.test(l)), 'nothing of it in the general log');
+  });
+
+  it('mirror events and pool members go to the LI log only, never the general log', async () => {
+    await svc.onCoa(coa('s0', 'start'));
+    dp.linkEvents.emit('member', { name: 'vt0', state: 'gone' });
+    await svc.onCoa(coa('s0', 'stop'));
+    for (let i = 0; i < 50 && !liLines.some((l) => l.event === 'pool-member'); i++) await new Promise((r) => setTimeout(r, 10));
+    const events = liLines.filter((l) => l.event === 'mirror-event').map((l) => l['session-event']);
+    assert.deepEqual(events, ['started', 'moved', 'stopped'], JSON.stringify(liLines));
+    assert.ok(liLines.some((l) => l.event === 'pool-member'));
+    assert.deepEqual(generalLines, [], 'the general log says nothing of intercepts');
   });
 
   it('what was acknowledged is journalled and comes back after a restart', async () => {
@@ -318,10 +368,11 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     for (const f of fs.readdirSync(mnt)) fs.rmSync(path.join(mnt, f), { recursive: true, force: true });
     const logged: string[] = [];
     const log = { ...silentLogger, error: (event: string) => void logged.push(event) };
+    const liLogged: string[] = [];
     const make = async (dp: Double): Promise<MirrorService> => {
       const s = new MirrorService({
         ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
-        store: new StateStore(mnt), log: log as never, publish: () => undefined, resaveDelayMs: 100,
+        store: new StateStore(mnt), log: log as never, publish: () => undefined, resaveDelayMs: 100, liLog: (e) => void liLogged.push(e),
       });
       await s.start();
       return s;
@@ -336,8 +387,9 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     const filler = fill(mnt);
     dp.linkEvents.emit('member', { name: 'vt0', state: 'gone' });
     const deadline = Date.now() + 5000;
-    while (!logged.includes('member-event-failed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(logged.includes('member-event-failed'), 'the save failed and was logged (no unhandled rejection)');
+    while (!logged.includes('mirror-state-save-failed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(logged.includes('mirror-state-save-failed'), 'the save failed and was logged (no unhandled rejection)');
+    assert.ok(liLogged.includes('member-event-failed'), 'which member: in the LI log only');
     assert.ok([...dp.mirrors.values()].every((m) => m.tunnel === 'vt1'), 'every mirror is on vt1 in the kernel');
     assert.ok(svc.sessionsState().every((x) => x['tunnel-interface'] === 'vt1'));
     fs.rmSync(filler);

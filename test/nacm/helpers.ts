@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Agent } from '../../src/daemon/agent';
 import { silentLogger } from '../../src/log';
+import type { DataplanePort } from '../../src/mirror/service';
 import { NetconfClient, parseRpcErrors, type RpcErrorInfo } from '../../src/netconf/client';
 
 export const FTS = 'urn:flowtapd:yang:services';
@@ -24,7 +25,7 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
-export async function startLab(): Promise<Lab> {
+export async function startLab(opts: { dataplane?: DataplanePort } = {}): Promise<Lab> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-nacm-'));
   const agent = new Agent({
     dataDir: dir,
@@ -32,6 +33,7 @@ export async function startLab(): Promise<Lab> {
     log: silentLogger,
     bootstrap: 'admin:pw',
     radiusPorts: { coaPort: 0, acctPort: 0 },
+    dataplane: opts.dataplane,
   });
   const { port } = await agent.start();
   const clients: NetconfClient[] = [];

@@ -21,14 +21,20 @@ describe('netconf ops: validate (RFC 6241 8.6, :validate:1.1)', function () {
     assertOk(await c.rpc('<validate><source><candidate/></source></validate>'));
   });
 
-  it('candidate with a pool member that is not a tunnel interface: must-violation with the path', async () => {
+  it('a pool member that is not a tunnel interface is valid (the LI configuration does not constrain public configuration: the member is down)', async () => {
     assertOk(await c.rpc(editConfig('candidate', ethernet + pool)));
+    assertOk(await c.rpc('<validate><source><candidate/></source></validate>'));
+    assertOk(await c.rpc('<discard-changes/>'));
+  });
+
+  it('candidate with a pool and no source address: must-violation with the path', async () => {
+    assertOk(await c.rpc(editConfig('candidate', ethernet + pool.replace('<source-ipv4-address>192.0.2.1</source-ipv4-address>', ''))));
     const e = errorOf(await c.rpc('<validate><source><candidate/></source></validate>'));
     assert.equal(e.tag, 'operation-failed');
     assert.equal(e.type, 'application');
     assert.equal(e.appTag, 'must-violation');
-    assert.match(e.path ?? '', /services\/[a-z]+:radius-flow-tap\/[a-z]+:interfaces/);
-    assert.match(e.message ?? '', /tunnel/);
+    assert.match(e.path ?? '', /services\/[a-z]+:radius-flow-tap$/);
+    assert.match(e.message ?? '', /source-ipv4-address/);
     // the reply declares the prefixes used in error-path
     const reply = await c.rpc('<validate><source><candidate/></source></validate>');
     assert.match(reply, /<error-path xmlns:[a-z]+="urn:flowtapd:yang:services"/);

@@ -52,7 +52,7 @@ export async function editConfig(call: RpcCall): Promise<string> {
     const base = core.ds.get(target);
     // NACM: a restricted user edits what they see, each resulting change is checked (create,
     // update, delete per node), and the hidden rest is put back (src/nacm/enforce.ts)
-    precheckEdit(access, edit);
+    precheckEdit(access, edit, dop);
     const view = access.restricted ? access.pruneRead(base) : base;
     // unrestricted: a copy of the target from the datastore (for a target that is running, its twin: no clone)
     let work: DataNode = view === base ? core.ds.copyOf(target) : clone(view);
