@@ -9,7 +9,7 @@ import { loadContext } from '../yang/context';
 import { AgentError } from '../errors';
 import type { SchemaContext, SchemaNode } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
-import { newTree, parseJson } from '../yang/data';
+import { newTree, parseJson, parseXml } from '../yang/data';
 import { Datastore } from '../datastore';
 import type { ChangeSet } from '../datastore';
 import { NetconfSshServer, NetconfSession } from '../netconf/transport';
@@ -22,7 +22,8 @@ import { AuditLog, isLiPath } from '../audit';
 import { nodeFromPath } from '../nacm/policy';
 import type { Logger } from '../log';
 import { IMPLEMENTED_MODULES, MODULE_FEATURES, searchPath } from './modules';
-import { factoryConfig, parseBootstrap } from './factory';
+import { bootstrapUserConfig, factoryConfig, parseBootstrap, type Bootstrap } from './factory';
+import { applyEdit } from '../netconf/edit';
 import { authenticate, countUsers } from './users';
 import { monitoringState } from './monitoring';
 import { RadiusServer } from '../radius';
@@ -62,6 +63,34 @@ export class Agent implements AgentCore {
 
   constructor(readonly opts: AgentOptions) {}
 
+  /**
+   * FLOWTAPD_BOOTSTRAP_USER on a data directory that is not new: the user
+   * is added (committed like an edit, audited) when the configuration has
+   * no local user at all, the state a first start without the variable
+   * leaves, where nobody could log in to add one. With users configured it
+   * changes nothing, and says so.
+   */
+  private async bootstrapUser(bootstrap: Bootstrap | undefined, factory: boolean): Promise<void> {
+    const { dataDir, log } = this.opts;
+    const users = countUsers(this.ds.get('running'));
+    if (bootstrap && !factory && users === 0) {
+      const tree = this.ds.copyOf('running');
+      const edit = parseXml(this.ctx, bootstrapUserConfig(bootstrap), { type: 'edit', unwrap: true });
+      const res = applyEdit(tree, edit, { defaultOperation: 'merge', continueOnError: false });
+      if (res.errors.length) throw new Error(`FLOWTAPD_BOOTSTRAP_USER: ${res.errors[0].message}`);
+      await this.ds.queue.run(() => this.ds.commitDirect(tree, { kind: 'startup', user: bootstrap.user }));
+      log.info('bootstrap-user-added', { dataDir, user: bootstrap.user, group: 'admin' });
+    } else if (bootstrap && !factory) {
+      log.warn('bootstrap-user-ignored', {
+        message: `FLOWTAPD_BOOTSTRAP_USER is set, but ${dataDir} already has ${users} local user(s): it adds a user only when none is configured.`,
+      });
+    } else if (users === 0) {
+      log.warn('no-users', {
+        message: 'No local users are configured: restart with FLOWTAPD_BOOTSTRAP_USER=name:password to create an admin user.',
+      });
+    }
+  }
+
   /** Load everything and listen. Errors are one line naming what and where. */
   async start(): Promise<{ port: number }> {
     const { dataDir, log } = this.opts;
@@ -75,11 +104,6 @@ export class Agent implements AgentCore {
     if (confirmedCommitReverted) {
       log.warn('confirmed-commit-reverted', { message: 'A confirmed commit was not confirmed before the agent stopped: the configuration before it is running again (RFC 6241 8.4.1).' });
     }
-    if (countUsers(this.ds.get('running')) === 0) {
-      log.warn('no-users', {
-        message: 'No local users are configured: restart on an empty --data-dir with FLOWTAPD_BOOTSTRAP_USER=name:password to create an admin user.',
-      });
-    }
     this.notifications = new NotificationHub(this.ctx, { fromJson: (text) => this.buildEvent(text) ?? newTree(this.ctx) });
     this.dispatcher = new Dispatcher(this);
     this.caps = this.buildCapabilities();
@@ -87,6 +111,7 @@ export class Agent implements AgentCore {
     const audit = (this.audit = new AuditLog(dataDir));
     audit.onError = (file, err) => log.error('audit-write-failed', { file, error: err.message });
     this.ds.register(audit);
+    await this.bootstrapUser(bootstrap, factory);
     this.stateProviders.push(monitoringState(this));
     this.registerRollback();
     await this.startMirroring();

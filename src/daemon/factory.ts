@@ -33,6 +33,18 @@ export function parseBootstrap(v: string | undefined): Bootstrap | undefined {
   return { user, password };
 }
 
+/**
+ * The bootstrap user added to a configuration with no local user (a data
+ * directory started once without FLOWTAPD_BOOTSTRAP_USER): the user, its
+ * password hashed, and its membership of group admin, merged into running.
+ */
+export function bootstrapUserConfig(bootstrap: Bootstrap): string {
+  const name = escapeText(bootstrap.user);
+  return `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><system xmlns="${SYS}"><authentication><user><name>${name}</name><password>${escapeText(
+    hashPassword(bootstrap.password, '$6$'),
+  )}</password></user></authentication></system><nacm xmlns="${NACM}"><groups><group><name>admin</name><user-name>${name}</user-name></group></groups></nacm></config>`;
+}
+
 export function factoryConfig(bootstrap?: Bootstrap): string {
   const adminMember = bootstrap ? `<user-name>${escapeText(bootstrap.user)}</user-name>` : '';
   const users = bootstrap
