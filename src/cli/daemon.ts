@@ -1,4 +1,5 @@
 /** `flowtapd --data-dir DIR ...`: run the agent in the foreground until SIGTERM/SIGINT. */
+import * as fs from 'fs';
 import * as v8 from 'v8';
 import { Agent } from '../daemon/agent';
 import { parseDaemonArgs, UsageError } from '../daemon/args';
@@ -22,6 +23,17 @@ export async function daemonMain(argv: string[]): Promise<number> {
   const notIdle = idleBackgroundThreads();
   if (notIdle) log.warn('background-threads-not-idle', { error: notIdle });
   const agent = new Agent({ dataDir: args.dataDir, listen: args.listen, log, bootstrap: process.env.FLOWTAPD_BOOTSTRAP_USER });
+  // The handlers are in place before the start: a signal while it runs (its log lines are
+  // out, a supervisor may already act on them) stops the agent once it is up, instead of
+  // killing it half-started.
+  let signalled: string | undefined;
+  const parent = ppid();
+  let stop = (sig: string): void => void (signalled ??= sig);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  // the terminal of a foreground agent closed: stop as cleanly as for SIGTERM (sessions
+  // closed, state saved) rather than die at once
+  process.on('SIGHUP', () => stop('SIGHUP'));
   try {
     await agent.start();
   } catch (e) {
@@ -31,7 +43,7 @@ export async function daemonMain(argv: string[]): Promise<number> {
   }
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const stop = (sig: string): void => {
+    stop = (sig: string): void => {
       if (stopping) return;
       stopping = true;
       log.info('stopping', { signal: sig });
@@ -43,9 +55,34 @@ export async function daemonMain(argv: string[]): Promise<number> {
         },
       );
     };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    if (signalled) stop(signalled);
+    else watchNpmParent(parent, () => stop('parent-exited'));
   });
+}
+
+/**
+ * Under `npx flowtapd` or `npm start` the agent is the child of a shell
+ * that npm started: a SIGTERM to npm ends npm and that shell, and the
+ * agent, orphaned, went on holding its ports. When npm started it, the
+ * agent stops once its parent has gone (it is then adopted by init or a
+ * subreaper: its parent process id changes). Run directly (systemd, a
+ * shell's `&`, nohup) it stays independent of its parent.
+ */
+function watchNpmParent(parent: number, stop: () => void): void {
+  if (!process.env.npm_command && !process.env.npm_lifecycle_event) return;
+  if (ppid() !== parent) return stop(); // gone during the start
+  const timer = setInterval(() => {
+    if (ppid() !== parent) {
+      clearInterval(timer);
+      stop();
+    }
+  }, 500);
+  timer.unref();
+}
+
+/** the parent's process id, read from /proc (Node's process.ppid is the one at start) */
+function ppid(): number {
+  return Number(fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
 }
 
 function oneLine(e: unknown): string {
