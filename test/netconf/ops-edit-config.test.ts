@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { NetconfClient } from '../../src/netconf/client';
-import { startAgent, Harness, assertOk, errorOf, errorsOf, dataOf, editConfig, getConfig, cos, klass, classNames, COS, NACM, NC, ACC } from './agent-harness';
+import { startAgent, Harness, assertOk, errorOf, errorsOf, dataOf, editConfig, getConfig, cos, klass, classNames, COS, NACM, NC, ACC, SYS } from './agent-harness';
 
 const YANG = 'urn:ietf:params:xml:ns:yang:1';
 
@@ -71,7 +71,7 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
     // none: only the explicit merge on queue-num of b applies
     assertOk(
       await c.rpc(
-        editConfig('candidate', cos(`<class><name>b</name><queue-num xmlns:nc="${NC}" nc:operation="merge">7</queue-num></class><class><name>c</name></class>`), '<default-operation>none</default-operation>'),
+        editConfig('candidate', cos(`<class><name>a</name><queue-num>1</queue-num></class><class><name>b</name><queue-num xmlns:nc="${NC}" nc:operation="merge">7</queue-num></class>`), '<default-operation>none</default-operation>'),
       ),
     );
     assert.deepEqual(await candidateClasses(), ['a', 'b']);
@@ -86,6 +86,34 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
     assert.deepEqual(await candidateClasses(), ['z']);
     const all = dataOf(await c.rpc(getConfig('candidate')));
     assert.doesNotMatch(all, /<nacm /, 'default-operation replace replaced the whole datastore');
+    assertOk(await c.rpc('<discard-changes/>'));
+  });
+
+  it('default-operation none: data with no corresponding level in the target is data-missing, with its path (RFC 6241 7.2)', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1)))));
+    const none = '<default-operation>none</default-operation>';
+    const missing = async (config: string, path: string): Promise<void> => {
+      const e = errorOf(await c.rpc(editConfig('candidate', config, none)));
+      assert.equal(e.tag, 'data-missing');
+      assert.equal(e.type, 'application');
+      assert.equal(e.path, path);
+    };
+    // a list entry that does not exist, selected with nothing below it to create
+    await missing(cos(klass('c')), `/ftcos:class-of-service/ftcos:forwarding-classes/ftcos:class[ftcos:name='c']`);
+    // a leaf that is not set in an entry that exists
+    await missing(cos(klass('a', undefined, 5)), `/ftcos:class-of-service/ftcos:forwarding-classes/ftcos:class[ftcos:name='a']/ftcos:dscp`);
+    // the audit's case: a leaf of ietf-system that is not set
+    await missing(`<system xmlns="${SYS}"><contact>x</contact></system>`, '/sys:system/sys:contact');
+    // with the missing level before a merge in the same request, nothing of it is applied (stop-on-error)
+    await missing(cos(klass('c') + klass('a', 2)), `/ftcos:class-of-service/ftcos:forwarding-classes/ftcos:class[ftcos:name='c']`);
+    assert.deepEqual(await candidateClasses(), ['a']);
+    assert.match(await classXml('a'), /<queue-num>1<\/queue-num>/);
+    // what exists can be selected, a non-presence container with nothing set in it included,
+    // and a level below which something is created is made for it
+    assertOk(await c.rpc(editConfig('candidate', `<system xmlns="${SYS}"/>`, none)));
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1)), none)));
+    assertOk(await c.rpc(editConfig('candidate', cos(`<class><name>d</name><queue-num xmlns:nc="${NC}" nc:operation="create">3</queue-num></class>`), none)));
+    assert.deepEqual(await candidateClasses(), ['a', 'd']);
     assertOk(await c.rpc('<discard-changes/>'));
   });
 
