@@ -263,11 +263,10 @@ function create(st: EditState, parent: DataNode, e: DataNode, dflt: DataNode | u
     return;
   }
   const n = shell(e);
-  if (at !== undefined) insertChild(parent, n, at);
-  else if ((e.schema.kind === 'list' || e.schema.kind === 'leaf-list') && e.schema.orderedBy === 'user') {
-    insertChild(parent, n);
-    if (e.meta?.has(`{${YANG_NS}}insert`)) position(parent, n, e);
-  } else insertChild(parent, n);
+  // at the end, or where a replaced entry was; then where yang:insert says (RFC 7950 7.8.6:
+  // create, merge and replace alike)
+  insertChild(parent, n, at);
+  if ((e.schema.kind === 'list' || e.schema.kind === 'leaf-list') && e.schema.orderedBy === 'user' && e.meta?.has(`{${YANG_NS}}insert`)) position(parent, n, e);
   st.changed = true;
   removeOtherCases(parent, n);
   for (const c of e.children) {

@@ -221,6 +221,47 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
       assert.deepEqual(running, ['l1', 'admin', 'a1', 'flow-tap-control', 'b1', 'flow-tap', ...rest, 'f1']);
     });
 
+    it('replace honours insert first, last, before and after (RFC 7950 7.8.6), for list and leaf-list entries', async () => {
+      assertOk(await c.rpc('<discard-changes/>'));
+      const base = await ruleLists();
+      for (const n of ['x', 'y', 'z']) assertOk(await c.rpc(rl(n)));
+      assert.deepEqual(await ruleLists(), [...base, 'x', 'y', 'z']);
+      const replace = (name: string, insert: string, group = 'admin') => rl(name, ` xmlns:nc="${NC}" nc:operation="replace" yang:insert="${insert}`).replace('<group>admin</group>', `<group>${group}</group>`);
+      const entry = async (name: string) => dataOf(await c.rpc(getConfig('candidate', `<nacm xmlns="${NACM}"><rule-list><name>${name}</name></rule-list></nacm>`)));
+      // an existing entry is replaced (its content is the new one) and moved
+      assertOk(await c.rpc(replace('y', 'first"', 'g1')));
+      assert.deepEqual(await ruleLists(), ['y', ...base, 'x', 'z']);
+      assert.match(await entry('y'), /<group>g1<\/group>/);
+      assert.doesNotMatch(await entry('y'), /<group>admin<\/group>/, 'replaced, not merged');
+      assertOk(await c.rpc(replace('y', 'last"')));
+      assert.deepEqual(await ruleLists(), [...base, 'x', 'z', 'y']);
+      assertOk(await c.rpc(replace('y', `before" yang:key="[name='x']"`)));
+      assert.deepEqual(await ruleLists(), [...base, 'y', 'x', 'z']);
+      assertOk(await c.rpc(replace('x', `after" yang:key="[name='z']"`)));
+      assert.deepEqual(await ruleLists(), [...base, 'y', 'z', 'x']);
+      // a missing entry is created where insert says, as create and merge do
+      assertOk(await c.rpc(replace('r1', `after" yang:key="[name='y']"`)));
+      assert.deepEqual(await ruleLists(), [...base, 'y', 'r1', 'z', 'x']);
+      // a missing anchor is still data-missing
+      assert.equal(errorOf(await c.rpc(replace('x', `before" yang:key="[name='ghost']"`))).tag, 'data-missing');
+      assertOk(await c.rpc('<discard-changes/>'));
+
+      // an ordered-by user leaf-list: ietf-system's DNS search domains
+      const search = (v: string, attrs = '') => editConfig('candidate', `<system xmlns="${SYS}" xmlns:yang="${YANG}" xmlns:nc="${NC}"><dns-resolver><search${attrs}>${v}</search></dns-resolver></system>`);
+      const domains = async () => [...dataOf(await c.rpc(getConfig('candidate', `<system xmlns="${SYS}"><dns-resolver><search/></dns-resolver></system>`))).matchAll(/<search>([^<]*)<\/search>/g)].map((m) => m[1]);
+      for (const v of ['a.example', 'b.example', 'c.example']) assertOk(await c.rpc(search(v)));
+      assert.deepEqual(await domains(), ['a.example', 'b.example', 'c.example']);
+      assertOk(await c.rpc(search('c.example', ' nc:operation="replace" yang:insert="first"')));
+      assert.deepEqual(await domains(), ['c.example', 'a.example', 'b.example']);
+      assertOk(await c.rpc(search('c.example', ' nc:operation="replace" yang:insert="last"')));
+      assert.deepEqual(await domains(), ['a.example', 'b.example', 'c.example']);
+      assertOk(await c.rpc(search('c.example', ' nc:operation="replace" yang:insert="before" yang:value="a.example"')));
+      assert.deepEqual(await domains(), ['c.example', 'a.example', 'b.example']);
+      assertOk(await c.rpc(search('c.example', ' nc:operation="replace" yang:insert="after" yang:value="a.example"')));
+      assert.deepEqual(await domains(), ['a.example', 'c.example', 'b.example']);
+      assertOk(await c.rpc('<discard-changes/>'));
+    });
+
     it('before a missing entry is data-missing; before without a key is missing-attribute', async () => {
       const e = errorOf(await c.rpc(rl('x1', ` yang:insert="before" yang:key="[name='ghost']"`)));
       assert.equal(e.tag, 'data-missing');
