@@ -474,6 +474,9 @@ export class Datastore {
       const before = this.trees.running;
       // both trees come from the parsers and edits, which refuse two siblings with one key
       const cs: ChangeSet = { before, after: next, changes: diff(before, next, { unique: true }), origin };
+      // A leaf set to its default, or such a setting deleted, is a change here (explicitOnly:
+      // with-defaults basic mode explicit), so that commit is installed and written; the
+      // appliers that act on values see the same values and have nothing to do.
       if (cs.changes.length === 0) return undefined;
       const failures = await runTransaction(this.appliers, cs, async () => {
         if (stageFailed) throw stageError;

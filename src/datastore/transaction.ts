@@ -14,6 +14,12 @@ export interface Change {
   node?: DataNode;
   old?: string | null;
   new?: string | null;
+  /**
+   * the leaf only became explicitly set (create) or stopped being set
+   * (delete): its value, the schema default, is the same before and after
+   * (RFC 6243 basic mode explicit), so there is no value to act on
+   */
+  explicitOnly?: true;
 }
 
 export interface Origin {

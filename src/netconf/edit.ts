@@ -160,14 +160,20 @@ function step(st: EditState, parent: DataNode, e: DataNode, inherited: EditOp): 
         return;
       case 'none':
         if (!cur) {
-          if (s.kind === 'leaf' || s.kind === 'leaf-list' || !hasCreatingDescendant(e, op)) {
-            // nothing to do for a pure selection of a missing node, except when deletes are nested
-            if (e.children.some((c) => hasExplicitDelete(c))) throw new AgentError('data-missing', `"${s.name}" does not exist.`, where());
-            return;
+          if (hasCreatingDescendant(e, op)) {
+            // a merge, replace or create below needs this level: it is made for it
+            cur = insertChild(parent, shell(e));
+            st.changed = true;
+            removeOtherCases(parent, cur);
+          } else if (s.kind === 'container' && !s.presence) {
+            // A non-presence container has no meaning of its own (RFC 7950 7.5.1): absent, it
+            // is a level with nothing in it, and what is missing is what the edit selects
+            // below it. A detached shell: nothing below creates, so nothing is added to it.
+            cur = shell(e);
+          } else {
+            // RFC 6241 7.2, none: data with no corresponding level in the target is data-missing
+            throw new AgentError('data-missing', `"${s.name}" does not exist.`, where());
           }
-          cur = insertChild(parent, shell(e));
-          st.changed = true;
-          removeOtherCases(parent, cur);
         }
         for (const c of e.children) if (!isKeyOf(c, cur)) step(st, cur, c, op);
         return;
@@ -176,12 +182,6 @@ function step(st: EditState, parent: DataNode, e: DataNode, inherited: EditOp): 
     if (err instanceof AgentError) return fail(st, err);
     throw err;
   }
-}
-
-function hasExplicitDelete(e: DataNode): boolean {
-  const v = e.meta?.get(`{${NC_NS}}operation`);
-  if (v === 'delete') return true;
-  return e.children.some(hasExplicitDelete);
 }
 
 function isKeyOf(c: DataNode, entry: DataNode): boolean {
@@ -263,11 +263,10 @@ function create(st: EditState, parent: DataNode, e: DataNode, dflt: DataNode | u
     return;
   }
   const n = shell(e);
-  if (at !== undefined) insertChild(parent, n, at);
-  else if ((e.schema.kind === 'list' || e.schema.kind === 'leaf-list') && e.schema.orderedBy === 'user') {
-    insertChild(parent, n);
-    if (e.meta?.has(`{${YANG_NS}}insert`)) position(parent, n, e);
-  } else insertChild(parent, n);
+  // at the end, or where a replaced entry was; then where yang:insert says (RFC 7950 7.8.6:
+  // create, merge and replace alike)
+  insertChild(parent, n, at);
+  if ((e.schema.kind === 'list' || e.schema.kind === 'leaf-list') && e.schema.orderedBy === 'user' && e.meta?.has(`{${YANG_NS}}insert`)) position(parent, n, e);
   st.changed = true;
   removeOtherCases(parent, n);
   for (const c of e.children) {

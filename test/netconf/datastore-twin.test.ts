@@ -115,4 +115,30 @@ describe('datastore: the twin of running (an edit without a copy of the configur
     assert.equal(ds.serialise(again), text);
     assert.equal(ds.serialise(ds.get('running')), text);
   });
+  it('a commit that only sets a leaf to its default explicitly, or takes that back, is installed and the twin follows', async () => {
+    const ACC = 'urn:flowtapd:yang:access';
+    const port = (t: DataNode): DataNode | undefined => {
+      const a = t.children.find((c) => c.schema.name === 'access');
+      return a?.children.find((c) => c.schema.name === 'radius-accounting-port');
+    };
+    for (const [xml, explicit] of [
+      [`<access xmlns="${ACC}"><radius-accounting-port>1813</radius-accounting-port></access>`, true],
+      [`<access xmlns="${ACC}"><radius-accounting-port xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="delete"/></access>`, false],
+    ] as const) {
+      await nextTurn(); // the twin is made of the tree the last commit replaced
+      const before = ds.get('running');
+      const work = ds.copyOf('candidate');
+      assert.ok(sameSubtree(work, before), 'the copy equals running, default flags included');
+      edit(work, xml);
+      ds.set('candidate', work);
+      await ds.commit(origin);
+      assert.equal(ds.get('running'), work, 'installed');
+      assert.equal(port(ds.get('running'))!.dflt, !explicit);
+      assert.equal(/radius-accounting-port/.test(fs.readFileSync(path.join(dir, 'running.xml'), 'utf8')), explicit);
+    }
+    await nextTurn();
+    const copy = ds.copyOf('candidate');
+    assert.ok(sameSubtree(copy, ds.get('running')));
+    assert.equal(port(copy)!.dflt, true);
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { NetconfClient } from '../../src/netconf/client';
-import { startAgent, Harness, assertOk, errorOf, errorsOf, dataOf, editConfig, getConfig, cos, klass, classNames, COS, NACM, NC, ACC } from './agent-harness';
+import { startAgent, Harness, assertOk, errorOf, errorsOf, dataOf, editConfig, getConfig, cos, klass, classNames, COS, NACM, NC, ACC, SYS } from './agent-harness';
 
 const YANG = 'urn:ietf:params:xml:ns:yang:1';
 
@@ -71,7 +71,7 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
     // none: only the explicit merge on queue-num of b applies
     assertOk(
       await c.rpc(
-        editConfig('candidate', cos(`<class><name>b</name><queue-num xmlns:nc="${NC}" nc:operation="merge">7</queue-num></class><class><name>c</name></class>`), '<default-operation>none</default-operation>'),
+        editConfig('candidate', cos(`<class><name>a</name><queue-num>1</queue-num></class><class><name>b</name><queue-num xmlns:nc="${NC}" nc:operation="merge">7</queue-num></class>`), '<default-operation>none</default-operation>'),
       ),
     );
     assert.deepEqual(await candidateClasses(), ['a', 'b']);
@@ -86,6 +86,34 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
     assert.deepEqual(await candidateClasses(), ['z']);
     const all = dataOf(await c.rpc(getConfig('candidate')));
     assert.doesNotMatch(all, /<nacm /, 'default-operation replace replaced the whole datastore');
+    assertOk(await c.rpc('<discard-changes/>'));
+  });
+
+  it('default-operation none: data with no corresponding level in the target is data-missing, with its path (RFC 6241 7.2)', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1)))));
+    const none = '<default-operation>none</default-operation>';
+    const missing = async (config: string, path: string): Promise<void> => {
+      const e = errorOf(await c.rpc(editConfig('candidate', config, none)));
+      assert.equal(e.tag, 'data-missing');
+      assert.equal(e.type, 'application');
+      assert.equal(e.path, path);
+    };
+    // a list entry that does not exist, selected with nothing below it to create
+    await missing(cos(klass('c')), `/ftcos:class-of-service/ftcos:forwarding-classes/ftcos:class[ftcos:name='c']`);
+    // a leaf that is not set in an entry that exists
+    await missing(cos(klass('a', undefined, 5)), `/ftcos:class-of-service/ftcos:forwarding-classes/ftcos:class[ftcos:name='a']/ftcos:dscp`);
+    // the audit's case: a leaf of ietf-system that is not set
+    await missing(`<system xmlns="${SYS}"><contact>x</contact></system>`, '/sys:system/sys:contact');
+    // with the missing level before a merge in the same request, nothing of it is applied (stop-on-error)
+    await missing(cos(klass('c') + klass('a', 2)), `/ftcos:class-of-service/ftcos:forwarding-classes/ftcos:class[ftcos:name='c']`);
+    assert.deepEqual(await candidateClasses(), ['a']);
+    assert.match(await classXml('a'), /<queue-num>1<\/queue-num>/);
+    // what exists can be selected, a non-presence container with nothing set in it included,
+    // and a level below which something is created is made for it
+    assertOk(await c.rpc(editConfig('candidate', `<system xmlns="${SYS}"/>`, none)));
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1)), none)));
+    assertOk(await c.rpc(editConfig('candidate', cos(`<class><name>d</name><queue-num xmlns:nc="${NC}" nc:operation="create">3</queue-num></class>`), none)));
+    assert.deepEqual(await candidateClasses(), ['a', 'd']);
     assertOk(await c.rpc('<discard-changes/>'));
   });
 
@@ -213,6 +241,47 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
       assertOk(await c.rpc('<commit/>'));
       const running = [...dataOf(await c.rpc(getConfig('running', `<nacm xmlns="${NACM}"><rule-list><name/></rule-list></nacm>`))).matchAll(/<rule-list><name>([^<]*)<\/name>/g)].map((m) => m[1]);
       assert.deepEqual(running, ['l1', 'admin', 'a1', 'flow-tap-control', 'b1', 'flow-tap', ...rest, 'f1']);
+    });
+
+    it('replace honours insert first, last, before and after (RFC 7950 7.8.6), for list and leaf-list entries', async () => {
+      assertOk(await c.rpc('<discard-changes/>'));
+      const base = await ruleLists();
+      for (const n of ['x', 'y', 'z']) assertOk(await c.rpc(rl(n)));
+      assert.deepEqual(await ruleLists(), [...base, 'x', 'y', 'z']);
+      const replace = (name: string, insert: string, group = 'admin') => rl(name, ` xmlns:nc="${NC}" nc:operation="replace" yang:insert="${insert}`).replace('<group>admin</group>', `<group>${group}</group>`);
+      const entry = async (name: string) => dataOf(await c.rpc(getConfig('candidate', `<nacm xmlns="${NACM}"><rule-list><name>${name}</name></rule-list></nacm>`)));
+      // an existing entry is replaced (its content is the new one) and moved
+      assertOk(await c.rpc(replace('y', 'first"', 'g1')));
+      assert.deepEqual(await ruleLists(), ['y', ...base, 'x', 'z']);
+      assert.match(await entry('y'), /<group>g1<\/group>/);
+      assert.doesNotMatch(await entry('y'), /<group>admin<\/group>/, 'replaced, not merged');
+      assertOk(await c.rpc(replace('y', 'last"')));
+      assert.deepEqual(await ruleLists(), [...base, 'x', 'z', 'y']);
+      assertOk(await c.rpc(replace('y', `before" yang:key="[name='x']"`)));
+      assert.deepEqual(await ruleLists(), [...base, 'y', 'x', 'z']);
+      assertOk(await c.rpc(replace('x', `after" yang:key="[name='z']"`)));
+      assert.deepEqual(await ruleLists(), [...base, 'y', 'z', 'x']);
+      // a missing entry is created where insert says, as create and merge do
+      assertOk(await c.rpc(replace('r1', `after" yang:key="[name='y']"`)));
+      assert.deepEqual(await ruleLists(), [...base, 'y', 'r1', 'z', 'x']);
+      // a missing anchor is still data-missing
+      assert.equal(errorOf(await c.rpc(replace('x', `before" yang:key="[name='ghost']"`))).tag, 'data-missing');
+      assertOk(await c.rpc('<discard-changes/>'));
+
+      // an ordered-by user leaf-list: ietf-system's DNS search domains
+      const search = (v: string, attrs = '') => editConfig('candidate', `<system xmlns="${SYS}" xmlns:yang="${YANG}" xmlns:nc="${NC}"><dns-resolver><search${attrs}>${v}</search></dns-resolver></system>`);
+      const domains = async () => [...dataOf(await c.rpc(getConfig('candidate', `<system xmlns="${SYS}"><dns-resolver><search/></dns-resolver></system>`))).matchAll(/<search>([^<]*)<\/search>/g)].map((m) => m[1]);
+      for (const v of ['a.example', 'b.example', 'c.example']) assertOk(await c.rpc(search(v)));
+      assert.deepEqual(await domains(), ['a.example', 'b.example', 'c.example']);
+      assertOk(await c.rpc(search('c.example', ' nc:operation="replace" yang:insert="first"')));
+      assert.deepEqual(await domains(), ['c.example', 'a.example', 'b.example']);
+      assertOk(await c.rpc(search('c.example', ' nc:operation="replace" yang:insert="last"')));
+      assert.deepEqual(await domains(), ['a.example', 'b.example', 'c.example']);
+      assertOk(await c.rpc(search('c.example', ' nc:operation="replace" yang:insert="before" yang:value="a.example"')));
+      assert.deepEqual(await domains(), ['c.example', 'a.example', 'b.example']);
+      assertOk(await c.rpc(search('c.example', ' nc:operation="replace" yang:insert="after" yang:value="a.example"')));
+      assert.deepEqual(await domains(), ['a.example', 'c.example', 'b.example']);
+      assertOk(await c.rpc('<discard-changes/>'));
     });
 
     it('before a missing entry is data-missing; before without a key is missing-attribute', async () => {

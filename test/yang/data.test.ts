@@ -417,4 +417,57 @@ describe('yang/data: tree utilities and diff', () => {
     const ex = d.diff(d.newTree(ctx), a, { expand: true }).filter((c) => c.op === 'create');
     assert.ok(ex.some((c) => c.path === "/dt:top/item[id='a']/port"));
   });
+
+  it('diff: a leaf set explicitly to its default, or such a setting removed, is a create or delete marked explicitOnly (RFC 6243 2.3)', () => {
+    // enough children for the key-mapped and the aligned walks as well as the small one
+    const items = Array.from({ length: 12 }, (_, i) => `<seq><n>${i}</n></seq>`).join('');
+    for (const body of ['', items]) {
+      const unset = d.parseXml(ctx, top(body), { type: 'config' });
+      const set = d.parseXml(ctx, top(`${body}<mtu>1500</mtu>`), { type: 'config' });
+      assert.deepEqual(d.validate(ctx, unset, { type: 'config' }), []);
+      assert.deepEqual(d.validate(ctx, set, { type: 'config' }), []);
+      const mtu = (t: d.DataNode): d.DataNode => d.findChildByName(t.children[0], 'dt', 'mtu')!;
+      assert.equal(mtu(unset).dflt, true);
+      assert.equal(mtu(set).dflt, false);
+      for (const opts of [{}, { unique: true }]) {
+        const brief = (cs: d.Change[]): string[] => cs.map((c) => `${c.op} ${c.path} ${c.old ?? ''}>${c.new ?? ''} ${c.explicitOnly ?? ''}`);
+        const created = d.diff(unset, set, opts);
+        assert.deepEqual(brief(created), ['create /dt:top/mtu >1500 true'], JSON.stringify(opts));
+        assert.equal(created[0].oldNode, mtu(unset));
+        assert.equal(created[0].newNode, mtu(set));
+        const deleted = d.diff(set, unset, opts);
+        assert.deepEqual(brief(deleted), ['delete /dt:top/mtu 1500> true'], JSON.stringify(opts));
+        assert.equal(deleted[0].node, mtu(set));
+        assert.equal(deleted[0].newNode, mtu(unset));
+        // a value change stays a modify, whatever the flags
+        const other = d.clone(set);
+        mtu(other).value = '1400';
+        assert.deepEqual(brief(d.diff(unset, other, opts)), ['modify /dt:top/mtu 1500>1400 '], JSON.stringify(opts));
+      }
+      // without default nodes (NACM's view) it is a plain create or delete
+      assert.deepEqual(
+        d.diff(unset, set, { ignoreDefaults: true }).map((c) => [c.op, c.path, c.explicitOnly]),
+        [['create', '/dt:top/mtu', undefined]],
+      );
+      assert.deepEqual(
+        d.diff(set, unset, { ignoreDefaults: true }).map((c) => [c.op, c.path, c.explicitOnly]),
+        [['delete', '/dt:top/mtu', undefined]],
+      );
+    }
+  });
+
+  it('diff: a leaf-list entry that turns from a default into an explicit one is explicitOnly', () => {
+    const a = d.parseXml(ctx, top('', '<v4/><tags>x</tags><tags>y</tags>'), { type: 'config' });
+    const b = d.clone(a);
+    const tagsOf = (t: d.DataNode): d.DataNode[] => t.children[0].children.filter((c) => c.schema.name === 'tags');
+    tagsOf(a)[1].dflt = true;
+    assert.deepEqual(
+      d.diff(a, b, { unique: true }).map((c) => [c.op, c.path, c.explicitOnly]),
+      [['create', "/dt:top/tags[.='y']", true]],
+    );
+    assert.deepEqual(
+      d.diff(b, a).map((c) => [c.op, c.path, c.explicitOnly]),
+      [['delete', "/dt:top/tags[.='y']", true]],
+    );
+  });
 });

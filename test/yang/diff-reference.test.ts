@@ -2,7 +2,8 @@
  * diff() against the plain definition it optimises (a key map per node,
  * every key string built): random pairs of trees, small and large child
  * counts, duplicates, default nodes, ordered-by user lists and leaf-lists,
- * every option combination, the same changes in the same order.
+ * every option combination, the same changes in the same order (also
+ * leaves and leaf-list entries that only turn default or explicit).
  */
 import { strict as assert } from 'assert';
 import { isDeepStrictEqual } from 'util';
@@ -81,9 +82,17 @@ function refDiff(oldRoot: DataNode, newRoot: DataNode, opts: d.DiffOptions = {})
       }
       if (nm.get(k) !== nc) continue;
       const s = nc.schema;
+      // same value, default in one tree and explicit in the other: set explicitly, or no longer
+      const explicitness = (): void => {
+        if (oc.dflt === nc.dflt) return;
+        if (nc.dflt) deletes.push({ op: 'delete', path: pathOf(oc).json, schema: s, node: oc, oldNode: oc, newNode: nc, old: oc.value, explicitOnly: true });
+        else others.push({ op: 'create', path: pathOf(nc).json, schema: s, node: nc, oldNode: oc, newNode: nc, new: nc.value, explicitOnly: true });
+      };
       if (s.kind === 'leaf') {
         if (oc.value !== nc.value) others.push({ op: 'modify', path: pathOf(nc).json, schema: s, node: nc, oldNode: oc, newNode: nc, old: oc.value, new: nc.value });
-      } else if (s.kind === 'anydata' || s.kind === 'anyxml') {
+        else explicitness();
+      } else if (s.kind === 'leaf-list') explicitness();
+      else if (s.kind === 'anydata' || s.kind === 'anyxml') {
         if (oc.raw !== nc.raw || oc.rawJson !== nc.rawJson) others.push({ op: 'modify', path: pathOf(nc).json, schema: s, node: nc, oldNode: oc, newNode: nc });
       } else if (s.kind !== 'leaf-list') walk(oc, nc);
       if ((s.kind === 'list' || s.kind === 'leaf-list') && s.orderedBy === 'user') userOrdered.add(s);
@@ -170,6 +179,9 @@ describe('yang/data: diff against its reference definition', () => {
     for (const e of ch) {
       if (e.schema === item) for (const l of e.children) if (l.schema.name !== 'id' && r() < 0.2) l.value = String(Math.floor(r() * 4));
       if (e.schema.kind === 'leaf' && r() < 0.2) e.value = String(Math.floor(r() * 3));
+      // the same value set explicitly, or no longer (explicitOnly creates and deletes)
+      if (e.schema === item) for (const l of e.children) if (l.schema.name === 'port' && r() < 0.1) l.dflt = !l.dflt;
+      if ((e.schema.kind === 'leaf' || e.schema === tags) && r() < 0.1) e.dflt = !e.dflt;
     }
     if (r() < 0.3 && ch.length > 1) ch.push(ch.shift()!);
     return c;

@@ -1,6 +1,9 @@
 /**
  * Difference of two trees of the same schema, for commits: which nodes were
  * created, deleted, modified (leaf values) or moved (ordered-by user).
+ * A default node and an explicit one of the same value differ: the leaf
+ * was set explicitly (create) or its setting removed (delete), marked
+ * explicitOnly.
  */
 import type { SchemaNode } from '../schema';
 import { DataNode } from './node';
@@ -22,6 +25,16 @@ export interface Change {
   newNode?: DataNode;
   /** move: the entry the moved one now follows (null: first) */
   after?: DataNode | null;
+  /**
+   * A leaf or leaf-list entry whose value is the same in both trees (the
+   * schema default) and that only became explicitly set (create: a default
+   * node in the old tree, an explicit one in the new) or stopped being set
+   * (delete: explicit in the old tree, a default node in the new). With
+   * with-defaults basic mode explicit (RFC 6243 2.3) that is a change of
+   * the configuration, but not of any value: whoever acts on values only
+   * has nothing to do. Both oldNode and newNode are set.
+   */
+  explicitOnly?: true;
 }
 
 export interface DiffOptions {
@@ -301,16 +314,33 @@ function pairChanges(oc: DataNode, nc: DataNode, deletes: Change[], others: Chan
   if (s.kind === 'leaf') {
     if (oc.value !== nc.value) {
       others.push({ op: 'modify', path: jsonPathOf(nc, paths), schema: s, node: nc, oldNode: oc, newNode: nc, old: oc.value, new: nc.value });
-    }
+    } else if (oc.dflt !== nc.dflt) explicitness(oc, nc, deletes, others);
+  } else if (s.kind === 'leaf-list') {
+    if (oc.dflt !== nc.dflt) explicitness(oc, nc, deletes, others);
   } else if (s.kind === 'anydata' || s.kind === 'anyxml') {
     if (oc.raw !== nc.raw || oc.rawJson !== nc.rawJson) {
       others.push({ op: 'modify', path: jsonPathOf(nc, paths), schema: s, node: nc, oldNode: oc, newNode: nc });
     }
-  } else if (s.kind !== 'leaf-list' && !sameLeaves(oc, nc)) {
+  } else if (!sameLeaves(oc, nc)) {
     walkPair(oc, nc, deletes, others, opts);
   }
   if ((s.kind === 'list' || s.kind === 'leaf-list') && s.orderedBy === 'user') return s;
   return undefined;
+}
+
+/**
+ * A leaf or leaf-list entry with the same value in both trees that turned
+ * from a default node into an explicit one (create) or back (delete): see
+ * Change.explicitOnly. (Never with ignoreDefaults: default nodes are not
+ * paired then, so the explicit one is a plain create or delete.)
+ */
+function explicitness(oc: DataNode, nc: DataNode, deletes: Change[], others: Change[]): void {
+  const s = nc.schema;
+  if (nc.dflt) {
+    deletes.push({ op: 'delete', path: jsonPathOf(oc, paths), schema: s, node: oc, oldNode: oc, newNode: nc, old: oc.value, explicitOnly: true });
+  } else {
+    others.push({ op: 'create', path: jsonPathOf(nc, paths), schema: s, node: nc, oldNode: oc, newNode: nc, new: nc.value, explicitOnly: true });
+  }
 }
 
 /**
