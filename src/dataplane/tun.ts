@@ -30,11 +30,14 @@ export function openTun(name: string): number {
     const err = e as Error & { errno?: number };
     throw new KernelError(`make TUN ${name} persistent`, -(err.errno ?? 22), err.message);
   }
-  // No IPv6 autoconfiguration noise on a mirror sink.
+  // No IPv6 autoconfiguration noise on a mirror sink. Best effort: IPv6 may be off (no such
+  // file), and what the kernel sends on the device anyway (router solicitations from fe80::)
+  // names no subscriber, so the relay drops it (see tools/flowtapd.service: /proc/sys must
+  // stay visible and writable for this).
   try {
     fs.writeFileSync(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, '1');
   } catch {
-    /* IPv6 may be off */
+    /* see above */
   }
   return r.fd;
 }

@@ -62,4 +62,11 @@ describe('cli: the launcher and how the agent is started', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal((r.stdout + r.stderr).trim(), '');
   });
+
+  it('the systemd unit leaves /proc/sys visible and writable (the pool members\' disable_ipv6)', () => {
+    const unit = fs.readFileSync(path.join(root, 'tools', 'flowtapd.service'), 'utf8');
+    assert.match(unit, /^ProtectKernelTunables=no$/m);
+    // ProcSubset=pid mounts a /proc without /proc/sys
+    assert.doesNotMatch(unit, /^ProcSubset=pid$/m);
+  });
 });
