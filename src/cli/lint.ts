@@ -5,7 +5,8 @@
  *
  * Compiles the named modules (files, or bare names such as ietf-system
  * looked up on the search path; imports resolved on the search path: every
- * --path, the directories of the named modules, then the standard modules)
+ * --path, the directories of the named module files, then the agent's own
+ * search path: FLOWTAPD_YANG_PATH, the project's yang/, the standard modules)
  * and, with --data, validates the XML instance document against them. The
  * document holds top-level data elements as yanglint expects them (no
  * NETCONF <config>/<data> envelope needed; one is accepted when the engine
@@ -16,6 +17,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AgentError, ErrorList, SourceError } from '../errors';
+import { searchPath as agentSearchPath } from '../daemon/modules';
 import { loadContextWithWarnings } from '../yang/context';
 import { parseXml, validate } from '../yang/data';
 import type { SchemaContext } from '../yang/schema';
@@ -38,8 +40,9 @@ export class UsageError extends Error {
 }
 
 const LINT_USAGE = `Usage: flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml [--type config|data]]
-  --path DIR     add DIR to the module search path (repeatable; the standard
-                 modules are always searched last)
+  --path DIR     add DIR to the module search path (repeatable; searched
+                 before FLOWTAPD_YANG_PATH, the project's yang/ and the
+                 standard modules, as the agent searches them)
   --data FILE    validate this XML instance document against the modules
   --type TYPE    config (default): configuration, no state data allowed;
                  data: configuration and state data
@@ -173,10 +176,12 @@ export async function lint(o: LintOptions, engine: Engine = loadEngine()): Promi
     if (!isReadableFile(o.data)) return { code: 2, lines: [`${o.data}: cannot read data file`] };
     xml = fs.readFileSync(o.data, 'utf8');
   }
-  // the standard modules (DEFAULT_SEARCH_PATH) are searched last by loadContext
+  // --path first, then the directories of the module files named, then what the agent
+  // searches (src/daemon/modules.ts): FLOWTAPD_YANG_PATH, the project's yang/, the standard modules
   const searchPath = uniq([
     ...o.paths.map((p) => path.resolve(p)),
     ...o.modules.filter((m) => m.includes('/') || m.endsWith('.yang')).map((m) => path.dirname(path.resolve(m))),
+    ...agentSearchPath().map((p) => path.resolve(p)),
   ]);
   let ctx: SchemaContext;
   const lines: string[] = [];

@@ -8,6 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { lint, parseLintArgs, UsageError } from '../../src/cli/lint';
 
 const root = path.join(__dirname, '..', '..');
@@ -16,11 +17,12 @@ const MODULES = ['flowtapd-access.yang', 'flowtapd-class-of-service.yang', 'flow
 const IANAIFT = '/usr/share/yuma/modules/ietf/iana-if-type@2014-05-08.yang';
 const hand = (f: string): string => path.join(root, 'test', 'libyang-diff', 'corpus', 'hand', f);
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+function cli(args: string[], env: Record<string, string> = {}, cwd = root): { status: number | null; stdout: string; stderr: string } {
+  const main = path.join(root, 'src', 'cli', 'main');
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '-e', "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))", 'lint', ...args],
-    { cwd: root, encoding: 'utf8' },
+    ['--import', pathToFileURL(require.resolve('tsx')).href, '-e', `require(${JSON.stringify(main)}).main(process.argv.slice(1)).then((c) => process.exit(c))`, 'lint', ...args],
+    { cwd, encoding: 'utf8', env: { ...process.env, FLOWTAPD_YANG_PATH: '', ...env } },
   );
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -87,6 +89,31 @@ describe('cli: flowtapd lint', function () {
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /Usage: flowtapd lint \[--path DIR\]\.\.\. MODULE\.yang\.\.\./);
     }
+  });
+
+  it('the search path is the agent\'s: --path, FLOWTAPD_YANG_PATH, the project\'s yang/, the standard modules', () => {
+    const yp = path.join(tmp, 'yp');
+    const yq = path.join(tmp, 'yq');
+    fs.mkdirSync(yp);
+    fs.mkdirSync(yq);
+    fs.writeFileSync(path.join(yp, 'dep.yang'), 'module dep {\n  yang-version 1.1;\n  namespace "urn:x:dep";\n  prefix d;\n  typedef t { type uint8; }\n}\n');
+    fs.writeFileSync(path.join(yq, 'use.yang'), 'module use {\n  yang-version 1.1;\n  namespace "urn:x:use";\n  prefix u;\n  import dep { prefix d; }\n  leaf x { type d:t; }\n}\n');
+    // an import found through FLOWTAPD_YANG_PATH, and a module named by name there
+    const imp = cli([path.join(yq, 'use.yang')], { FLOWTAPD_YANG_PATH: `/nonexistent:${yp}` });
+    assert.equal(imp.status, 0, imp.stderr);
+    const byName = cli(['dep'], { FLOWTAPD_YANG_PATH: yp });
+    assert.equal(byName.status, 0, byName.stderr);
+    // without it the import is not found (the test above is not passing by accident)
+    assert.equal(cli([path.join(yq, 'use.yang')]).status, 1);
+    // the project's own modules by name, from any directory, and the search path in the message
+    const own = cli(['flowtapd-services', 'flowtapd-access', 'iana-if-type'], {}, tmp);
+    assert.equal(own.status, 0, own.stderr);
+    const missing = cli(['no-such-module'], { FLOWTAPD_YANG_PATH: yp }, tmp);
+    assert.equal(missing.status, 1);
+    assert.ok(missing.stderr.includes(`(${yp}, ${yangDir}, /usr/share/yuma/modules)`), missing.stderr);
+    // --path comes first
+    const first = cli(['--path', yq, 'no-such-module'], { FLOWTAPD_YANG_PATH: yp }, tmp);
+    assert.ok(first.stderr.includes(`(${yq}, ${yp}, ${yangDir}, /usr/share/yuma/modules)`), first.stderr);
   });
 
   describe('in process', () => {
