@@ -8,18 +8,22 @@
  * --path, the directories of the named module files, then the agent's own
  * search path: FLOWTAPD_YANG_PATH, the project's yang/, the standard modules)
  * and, with --data, validates the XML instance document against them. The
- * document holds top-level data elements as yanglint expects them (no
- * NETCONF <config>/<data> envelope needed; one is accepted when the engine
- * accepts it). Each problem is one line naming file:line:col, or the file
- * and the error-path. Exit 0: valid; 1: a module or the data is invalid;
- * 2: usage (bad option, unreadable file).
+ * document holds top-level data elements as yanglint expects them, or the
+ * same inside a NETCONF envelope: <config> (base 1.0 namespace) for --type
+ * config, which is also how the agent stores running.xml and startup.xml
+ * and how examples/netconf/ writes edit-config content; <data> (base 1.0 or
+ * ietf-netconf-nmda namespace) for --type data. See dataContent() for the
+ * edit-config operation attributes. Each problem is one line naming
+ * file:line:col, or the file and the error-path. Exit 0: valid; 1: a module
+ * or the data is invalid; 2: usage (bad option, unreadable file).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { AgentError, ErrorList, SourceError } from '../errors';
 import { searchPath as agentSearchPath } from '../daemon/modules';
 import { loadContextWithWarnings } from '../yang/context';
-import { parseXml, validate } from '../yang/data';
+import { NC_NS, YANG_NS, parseDocument, parseXml, validate } from '../yang/data';
+import type { XmlElementLike } from '../yang/data';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 
@@ -43,7 +47,11 @@ const LINT_USAGE = `Usage: flowtapd lint [--path DIR]... MODULE.yang... [--data 
   --path DIR     add DIR to the module search path (repeatable; searched
                  before FLOWTAPD_YANG_PATH, the project's yang/ and the
                  standard modules, as the agent searches them)
-  --data FILE    validate this XML instance document against the modules
+  --data FILE    validate this XML instance document against the modules:
+                 the top-level data elements, bare or in a NETCONF <config>
+                 (as running.xml and examples/netconf/ have them) or <data>;
+                 nc:operation merge/replace/create is ignored, delete/remove
+                 is reported (an edit, not a configuration)
   --type TYPE    config (default): configuration, no state data allowed;
                  data: configuration and state data
 Exit 0: valid; 1: a module or the data is invalid; 2: usage error.
@@ -143,7 +151,7 @@ export function problemsOf(x: unknown): unknown[] {
 /** The engine's entry points (src/yang/context.ts, src/yang/data). */
 export interface Engine {
   loadContext(modules: string[], opts: { searchPath: string[] }): { context: SchemaContext; warnings: unknown[] };
-  parseXml(ctx: SchemaContext, xml: string, opts: { type: DataType; file: string }): DataNode;
+  parseXml(ctx: SchemaContext, xml: string | XmlElementLike, opts: { type: DataType; file: string }): DataNode;
   validate(ctx: SchemaContext, root: DataNode, opts: { type: DataType }): unknown;
 }
 
@@ -196,13 +204,74 @@ export async function lint(o: LintOptions, engine: Engine = loadEngine()): Promi
   const file = o.data;
   const problems: unknown[] = [];
   try {
-    const root = engine.parseXml(ctx, xml, { type: o.type, file });
+    const content = dataContent(parseDocument(xml, file), o.type, file);
+    if (Array.isArray(content)) return { code: 1, lines: [...lines, ...content], ctx };
+    const root = engine.parseXml(ctx, content, { type: o.type, file });
     problems.push(...problemsOf(engine.validate(ctx, root, { type: o.type })));
   } catch (e) {
     problems.push(...problemsOf(e));
   }
   lines.push(...problems.map((p) => formatProblem(p, file)));
   return { code: problems.length ? 1 : 0, lines, ctx };
+}
+
+const NMDA_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-nmda';
+const OPERATION = `{${NC_NS}}operation`;
+/** edit-config's list and leaf-list ordering attributes (RFC 7950 section 7.8.6): not data */
+const ORDERING = [`{${YANG_NS}}insert`, `{${YANG_NS}}key`, `{${YANG_NS}}value`];
+
+/**
+ * The part of a parsed data file that lint validates: a document (local '')
+ * whose children are the top-level data elements, or problem lines.
+ *
+ * - A NETCONF envelope around the data is taken off: <config> for --type
+ *   config, <data> (NETCONF base or NMDA namespace) for --type data; the
+ *   other one, or any other NETCONF element at the top, is a problem that
+ *   says which to use.
+ * - edit-config operation attributes: lint checks a configuration, so
+ *   merge, replace and create are ignored (the content they carry is what
+ *   the configuration holds after the edit), as are the yang:insert/key/
+ *   value ordering attributes; delete and remove are reported and nothing
+ *   is validated, since the document then says what the configuration must
+ *   not hold, which only the agent can check against its own (push it to
+ *   the candidate and <validate>).
+ */
+export function dataContent(doc: XmlElementLike, type: DataType, file: string): XmlElementLike | string[] {
+  const tops = doc.children;
+  let content = doc;
+  if (tops.length === 1 && (tops[0].ns === NC_NS || tops[0].ns === NMDA_NS)) {
+    const top = tops[0];
+    const at = `${file}:${top.line}`;
+    const isConfig = top.ns === NC_NS && top.local === 'config';
+    const isData = top.local === 'data';
+    if (isConfig && type === 'config') content = { ...doc, children: top.children };
+    else if (isData && type === 'data') content = { ...doc, children: top.children };
+    else if (isConfig) return [`${at}: a <config> document holds configuration only: lint it with --type config (the default) [wrong-document-type]`];
+    else if (isData) return [`${at}: a <data> document may hold state data: lint it with --type data [wrong-document-type]`];
+    else return [`${at}: <${top.local}> is not a data document: lint takes the top-level data elements, or them inside <config> (--type config) or <data> (--type data) [wrong-document-type]`];
+  }
+  const problems: string[] = [];
+  const strip = (el: XmlElementLike, inDeletion: boolean): XmlElementLike => {
+    let attrs = el.attrs;
+    const op = attrs.get(OPERATION);
+    if (op !== undefined || ORDERING.some((a) => attrs.has(a))) {
+      attrs = new Map(attrs);
+      for (const a of ORDERING) attrs.delete(a);
+      attrs.delete(OPERATION);
+      if (op === 'delete' || op === 'remove') {
+        if (!inDeletion) {
+          problems.push(`${file}:${el.line}: <${el.local}> has nc:operation="${op}": an edit, not a configuration; lint validates a configuration, so nothing was validated (push the edit to the candidate and <validate> it on the agent) [edit-operation]`);
+        }
+        inDeletion = true;
+      } else if (op !== undefined && op !== 'merge' && op !== 'replace' && op !== 'create') {
+        problems.push(`${file}:${el.line}: <${el.local}> has nc:operation="${op}", which is not merge, replace, create, delete or remove [bad-attribute]`);
+      }
+    }
+    const children = el.children.length ? el.children.map((c) => strip(c, inDeletion)) : el.children;
+    return attrs === el.attrs && children.every((c, i) => c === el.children[i]) ? el : { ...el, attrs, children };
+  };
+  const stripped = { ...content, children: content.children.map((c) => strip(c, false)) };
+  return problems.length ? problems : stripped;
 }
 
 function isReadableFile(f: string): boolean {

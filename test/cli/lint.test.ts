@@ -10,6 +10,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { lint, parseLintArgs, UsageError } from '../../src/cli/lint';
+import { factoryConfig } from '../../src/daemon/factory';
+import { IMPLEMENTED_MODULES, searchPath } from '../../src/daemon/modules';
+import { Datastore } from '../../src/datastore';
+import { loadContext } from '../../src/yang/context';
 
 const root = path.join(__dirname, '..', '..');
 const yangDir = path.join(root, 'yang');
@@ -116,7 +120,92 @@ describe('cli: flowtapd lint', function () {
     assert.ok(first.stderr.includes(`(${yq}, ${yp}, ${yangDir}, /usr/share/yuma/modules)`), first.stderr);
   });
 
+  it('the examples: their NETCONF <config> envelope is taken off and the content validated', () => {
+    const ex = (f: string): string => path.join(root, 'examples', 'netconf', f);
+    // 01-03 and 05 stand alone; 04 refers to what 01-03 create (a configuration of its own would not)
+    for (const f of ['01-flow-tap.xml', '02-tunnel-interfaces.xml', '03-forwarding-class.xml', '05-radius-client.xml']) {
+      const r = cli([...MODULES, 'iana-if-type', 'ietf-interfaces', '--data', ex(f)]);
+      assert.equal(r.stderr, '', f);
+      assert.equal(r.status, 0, f);
+    }
+    // an edit that deletes: reported on its line, nothing else validated
+    const del = cli([...MODULES, 'iana-if-type', 'ietf-interfaces', '--data', ex('90-move-pool-member.xml')]);
+    assert.equal(del.status, 1);
+    assert.deepEqual(del.stderr.trim().split('\n').map((l) => l.replace(/: an edit.*/, '')), [`${ex('90-move-pool-member.xml')}:7: <interfaces> has nc:operation="delete"`]);
+  });
+
   describe('in process', () => {
+    const NC = 'urn:ietf:params:xml:ns:netconf:base:1.0';
+    const write = (name: string, text: string): string => {
+      const f = path.join(tmp, name);
+      fs.writeFileSync(f, text);
+      return f;
+    };
+
+    it('the agent\'s own running.xml (factory defaults as the agent writes them) is valid', async () => {
+      const dir = path.join(tmp, 'datadir');
+      fs.mkdirSync(dir);
+      new Datastore(loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() }), dir).load(factoryConfig({ user: 'admin', password: 'secret' }));
+      const running = path.join(dir, 'running.xml');
+      assert.match(fs.readFileSync(running, 'utf8'), new RegExp(`^<config xmlns="${NC}">`));
+      const modules = [...MODULES, 'iana-if-type', 'ietf-interfaces', 'ietf-system', 'ietf-netconf-acm', 'ietf-netconf-monitoring'];
+      const r = await lint({ paths: [], modules, data: running, type: 'config' });
+      assert.deepEqual(r.lines, []);
+      assert.equal(r.code, 0);
+    });
+
+    it('<config> for --type config, <data> (base or NMDA namespace) for --type data; the wrong one is named', async () => {
+      const body = '\n  <services xmlns="urn:flowtapd:yang:services">\n    <flow-tap/>\n    <bogus/>\n  </services>\n';
+      const cfg = write('wrapped.config.xml', `<?xml version="1.0"?>\n<!-- c -->\n<config xmlns="${NC}">${body}</config>\n`);
+      const data = write('wrapped.data.xml', `<data xmlns="${NC}">${body}</data>\n`);
+      const nmda = write('wrapped.nmda.xml', `<data xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-nmda">${body}</data>\n`);
+      // the content is validated: the unknown element is found on its own line
+      const c = await lint({ paths: [], modules: MODULES, data: cfg, type: 'config' });
+      assert.equal(c.code, 1);
+      assert.deepEqual(c.lines.map((l) => l.replace(/: \/fts:services: .*bogus.*/, '')), [`${cfg}:6`]);
+      for (const f of [data, nmda]) {
+        const d = await lint({ paths: [], modules: MODULES, data: f, type: 'data' });
+        assert.equal(d.code, 1);
+        assert.deepEqual(d.lines.map((l) => l.replace(/: \/fts:services: .*bogus.*/, '')), [`${f}:4`]);
+      }
+      // valid content inside each envelope
+      const ok = '<services xmlns="urn:flowtapd:yang:services"><flow-tap/></services>';
+      assert.equal((await lint({ paths: [], modules: MODULES, data: write('ok.config.xml', `<config xmlns="${NC}">${ok}</config>`), type: 'config' })).code, 0);
+      const state = '<subscribers xmlns="urn:flowtapd:yang:access"><subscriber><acct-session-id>1</acct-session-id></subscriber></subscribers>';
+      assert.equal((await lint({ paths: [], modules: MODULES, data: write('ok.data.xml', `<data xmlns="${NC}">${ok}${state}</data>`), type: 'data' })).code, 0);
+      // state data inside <config> is still refused
+      assert.equal((await lint({ paths: [], modules: MODULES, data: write('state.config.xml', `<config xmlns="${NC}">${state}</config>`), type: 'config' })).code, 1);
+      // the wrong envelope for the type: one line saying which type to use
+      const wrong1 = await lint({ paths: [], modules: MODULES, data: cfg, type: 'data' });
+      assert.equal(wrong1.code, 1);
+      assert.deepEqual(wrong1.lines, [`${cfg}:3: a <config> document holds configuration only: lint it with --type config (the default) [wrong-document-type]`]);
+      const wrong2 = await lint({ paths: [], modules: MODULES, data: data, type: 'config' });
+      assert.deepEqual(wrong2.lines, [`${data}:1: a <data> document may hold state data: lint it with --type data [wrong-document-type]`]);
+      const rpc = await lint({ paths: [], modules: MODULES, data: write('rpc.xml', `<rpc xmlns="${NC}" message-id="1"><get/></rpc>`), type: 'config' });
+      assert.equal(rpc.code, 1);
+      assert.match(rpc.lines.join('\n'), /rpc\.xml:1: <rpc> is not a data document/);
+    });
+
+    it('edit-config attributes: merge/replace/create and yang:insert ignored, delete/remove reported, others refused', async () => {
+      const doc = (attr: string): string =>
+        `<config xmlns="${NC}" xmlns:nc="${NC}" xmlns:yang="urn:ietf:params:xml:ns:yang:1">\n<services xmlns="urn:flowtapd:yang:services" ${attr}>\n<flow-tap/>\n</services>\n</config>\n`;
+      for (const a of ['nc:operation="merge"', 'nc:operation="replace"', 'nc:operation="create"', 'yang:insert="first"']) {
+        const r = await lint({ paths: [], modules: MODULES, data: write('edit.xml', doc(a)), type: 'config' });
+        assert.deepEqual(r.lines, [], a);
+        assert.equal(r.code, 0, a);
+      }
+      for (const op of ['delete', 'remove']) {
+        const f = write('edit.xml', doc(`nc:operation="${op}"`));
+        const r = await lint({ paths: [], modules: MODULES, data: f, type: 'config' });
+        assert.equal(r.code, 1);
+        assert.equal(r.lines.length, 1, r.lines.join('\n'));
+        assert.ok(r.lines[0].startsWith(`${f}:2: <services> has nc:operation="${op}": an edit, not a configuration`), r.lines[0]);
+      }
+      const bad = await lint({ paths: [], modules: MODULES, data: write('edit.xml', doc('nc:operation="frobnicate"')), type: 'config' });
+      assert.equal(bad.code, 1);
+      assert.match(bad.lines[0], /edit\.xml:2: <services> has nc:operation="frobnicate", which is not merge, replace, create, delete or remove/);
+    });
+
     it('every problem is one line, with file:line or the error-path', async () => {
       const f = path.join(tmp, 'two-problems.config.xml');
       const r = await lint({ paths: [], modules: MODULES, data: f, type: 'config' });
