@@ -15,7 +15,8 @@
  * ietf-netconf-nmda namespace) for --type data. See dataContent() for the
  * edit-config operation attributes. Each problem is one line naming
  * file:line:col, or the file and the error-path. Exit 0: valid; 1: a module
- * or the data is invalid; 2: usage (bad option, unreadable file).
+ * or the data is invalid, or a module or data file cannot be read; 2: usage
+ * (bad option, --path not a directory).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -174,15 +175,22 @@ export async function lint(o: LintOptions, engine: Engine = loadEngine()): Promi
   for (const m of o.modules) {
     // a bare name (ietf-interfaces, ietf-system@2014-08-06) is looked up on the search path
     const isFile = m.includes('/') || m.endsWith('.yang') || m.endsWith('.yin');
-    if (isFile && !isReadableFile(m)) return { code: 2, lines: [`${m}: cannot read module file`] };
+    const why = isFile ? unreadable(m) : undefined;
+    if (why) return { code: 1, lines: [`${m}: cannot read module file (${why})`] };
   }
   for (const p of o.paths) {
     if (!isDir(p)) return { code: 2, lines: [`${p}: --path is not a directory`] };
   }
   let xml: string | undefined;
   if (o.data !== undefined) {
-    if (!isReadableFile(o.data)) return { code: 2, lines: [`${o.data}: cannot read data file`] };
-    xml = fs.readFileSync(o.data, 'utf8');
+    // a file that cannot be read is a problem with the data, not with the command line: exit 1
+    const why = unreadable(o.data);
+    if (why) return { code: 1, lines: [`${o.data}: cannot read data file (${why})`] };
+    try {
+      xml = fs.readFileSync(o.data, 'utf8');
+    } catch (e) {
+      return { code: 1, lines: [`${o.data}: cannot read data file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`] };
+    }
   }
   // --path first, then the directories of the module files named, then what the agent
   // searches (src/daemon/modules.ts): FLOWTAPD_YANG_PATH, the project's yang/, the standard modules
@@ -274,11 +282,15 @@ export function dataContent(doc: XmlElementLike, type: DataType, file: string): 
   return problems.length ? problems : stripped;
 }
 
-function isReadableFile(f: string): boolean {
+/** why a file cannot be read (not found, a directory, EACCES ...), or undefined when it can */
+function unreadable(f: string): string | undefined {
   try {
-    return fs.statSync(f).isFile() && (fs.accessSync(f, fs.constants.R_OK), true);
-  } catch {
-    return false;
+    if (!fs.statSync(f).isFile()) return 'not a regular file';
+    fs.accessSync(f, fs.constants.R_OK);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message;
   }
 }
 

@@ -120,6 +120,12 @@ describe('cli: flowtapd lint', function () {
     assert.ok(first.stderr.includes(`(${yq}, ${yp}, ${yangDir}, /usr/share/yuma/modules)`), first.stderr);
   });
 
+  it('an unreadable data file: exit 1 (not 2, usage), one line, no usage text', () => {
+    const r = cli([...MODULES, '--data', path.join(tmp, 'missing.xml')]);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `${path.join(tmp, 'missing.xml')}: cannot read data file (no such file)\n`);
+  });
+
   it('the examples: their NETCONF <config> envelope is taken off and the content validated', () => {
     const ex = (f: string): string => path.join(root, 'examples', 'netconf', f);
     // 01-03 and 05 stand alone; 04 refers to what 01-03 create (a configuration of its own would not)
@@ -238,9 +244,13 @@ describe('cli: flowtapd lint', function () {
       assert.match(r.lines.join('\n'), /bad-import\.yang:4:\d+: .*no-such-module/);
     });
 
-    it('unreadable files and bad --path are usage errors (exit 2)', async () => {
-      assert.equal((await lint({ paths: [], modules: [path.join(tmp, 'nope.yang')], type: 'config' })).code, 2);
-      assert.equal((await lint({ paths: [], modules: MODULES, data: path.join(tmp, 'nope.xml'), type: 'config' })).code, 2);
+    it('a module or data file that cannot be read: exit 1, one line naming it; a bad --path is a usage error (exit 2)', async () => {
+      const mod = await lint({ paths: [], modules: [path.join(tmp, 'nope.yang')], type: 'config' });
+      assert.deepEqual([mod.code, mod.lines], [1, [`${path.join(tmp, 'nope.yang')}: cannot read module file (no such file)`]]);
+      const data = await lint({ paths: [], modules: MODULES, data: path.join(tmp, 'nope.xml'), type: 'config' });
+      assert.deepEqual([data.code, data.lines], [1, [`${path.join(tmp, 'nope.xml')}: cannot read data file (no such file)`]]);
+      const dir = await lint({ paths: [], modules: MODULES, data: tmp, type: 'config' });
+      assert.deepEqual([dir.code, dir.lines], [1, [`${tmp}: cannot read data file (not a regular file)`]]);
       assert.equal((await lint({ paths: [path.join(tmp, 'nope')], modules: MODULES, type: 'config' })).code, 2);
     });
 
