@@ -50,8 +50,12 @@ describe('cli: flowtapd lint', function () {
       path.join(tmp, 'bad-import.yang'),
       'module bad-import {\n  namespace "urn:x:bad-import";\n  prefix b;\n  import no-such-module { prefix n; }\n}\n',
     );
+    // three problems found by validation (the pool members and forwarding-class are require-instance false)
     fs.writeFileSync(path.join(tmp, 'two-problems.config.xml'),
-      '<services xmlns="urn:flowtapd:yang:services">\n  <flow-tap/>\n  <radius-flow-tap>\n    <interfaces>vt9</interfaces>\n    <forwarding-class>nope</forwarding-class>\n  </radius-flow-tap>\n</services>\n');
+      '<services xmlns="urn:flowtapd:yang:services">\n  <flow-tap/>\n  <radius-flow-tap>\n    <interfaces>vt9</interfaces>\n    <forwarding-class>nope</forwarding-class>\n  </radius-flow-tap>\n</services>\n' +
+      '<access xmlns="urn:flowtapd:yang:access">\n  <radius-disconnect-port>1813</radius-disconnect-port>\n</access>\n' +
+      '<class-of-service xmlns="urn:flowtapd:yang:class-of-service"><forwarding-classes>\n' +
+      '  <class><name>a</name><queue-num>1</queue-num><dscp>10</dscp></class>\n  <class><name>b</name><queue-num>2</queue-num><dscp>10</dscp></class>\n</forwarding-classes></class-of-service>\n');
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -218,9 +222,9 @@ describe('cli: flowtapd lint', function () {
       assert.equal(r.code, 1);
       assert.ok(r.lines.length >= 3, r.lines.join('\n'));
       assert.ok(r.lines.every((l) => !l.includes('\n') && l.startsWith(f)), r.lines.join('\n'));
-      assert.ok(r.lines.some((l) => /radius-flow-tap\/fts:interfaces\[\.='vt9'\].*instance-required/.test(l)), r.lines.join('\n'));
       assert.ok(r.lines.some((l) => /fts:radius-flow-tap: source-ipv4-address is required.*must-violation/.test(l)), r.lines.join('\n'));
-      assert.ok(r.lines.some((l) => /fts:forwarding-class.*instance-required/.test(l)), r.lines.join('\n'));
+      assert.ok(r.lines.some((l) => /fta:radius-accounting-port: .*must differ.*must-violation/.test(l)), r.lines.join('\n'));
+      assert.ok(r.lines.some((l) => /ftcos:class.*data-not-unique/.test(l)), r.lines.join('\n'));
     });
 
     it('an unknown element names file:line and the path of its parent', async () => {
