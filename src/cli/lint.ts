@@ -23,6 +23,7 @@ import * as path from 'path';
 import { AgentError, ErrorList, SourceError } from '../errors';
 import { searchPath as agentSearchPath } from '../daemon/modules';
 import { loadContextWithWarnings } from '../yang/context';
+import { usageError } from './usage';
 import { NC_NS, YANG_NS, parseDocument, parseXml, validate } from '../yang/data';
 import type { XmlElementLike } from '../yang/data';
 import type { SchemaContext } from '../yang/schema';
@@ -44,8 +45,9 @@ export class UsageError extends Error {
   }
 }
 
-const LINT_USAGE = `Usage: flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml [--type config|data]]
-  --path DIR     add DIR to the module search path (repeatable; searched
+const LINT_SYNOPSIS = 'Usage: flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml [--type config|data]]\n';
+
+const LINT_USAGE = `${LINT_SYNOPSIS}  --path DIR     add DIR to the module search path (repeatable; searched
                  before FLOWTAPD_YANG_PATH, the project's yang/ and the
                  standard modules, as the agent searches them)
   --data FILE    validate this XML instance document against the modules:
@@ -307,7 +309,7 @@ export async function lintMain(argv: string[]): Promise<number> {
   try {
     o = parseLintArgs(argv);
   } catch (e) {
-    process.stderr.write(`flowtapd lint: ${(e as Error).message}\n${LINT_USAGE}`);
+    process.stderr.write(usageError('flowtapd lint', (e as Error).message, LINT_SYNOPSIS));
     return 2;
   }
   if (o === 'help') {
