@@ -42,13 +42,25 @@ describe('cli: a start that cannot work exits non-zero with one line saying what
     assert.match(r.stderr, /^flowtapd: data directory \/proc\/flowtapd-test\/x: cannot create or use it \(ENOENT\)\n$/);
   });
 
+  it('a data directory that is a regular file, or under one: "not a directory", naming the file', () => {
+    const file = path.join(tmp, 'plain-file');
+    fs.writeFileSync(file, 'x');
+    const r = flowtapd(['--data-dir', file, '--netconf-listen', '127.0.0.1:0']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `flowtapd: data directory ${file}: not a directory\n`);
+    const under = flowtapd(['--data-dir', path.join(file, 'sub'), '--netconf-listen', '127.0.0.1:0']);
+    assert.equal(under.code, 1);
+    assert.equal(under.stderr, `flowtapd: data directory ${file}/sub: ${file} is not a directory\n`);
+  });
+
   it('corrupt running.xml: names the file, no factory reset', () => {
     const dir = path.join(tmp, 'corrupt');
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'running.xml'), '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><services xmlns="urn:flowtapd:yang:services"><flow-tap>');
     const r = flowtapd(['--data-dir', dir, '--netconf-listen', '127.0.0.1:0']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`^flowtapd: ${dir}/running.xml: .*\\n$`));
+    assert.match(r.stderr, new RegExp(`^flowtapd: ${dir}/running.xml:1: malformed XML: .*\\n$`));
+    assert.equal(r.stderr.split(`${dir}/running.xml`).length, 2, `the path once: ${r.stderr}`);
     assert.ok(fs.readFileSync(path.join(dir, 'running.xml'), 'utf8').includes('<flow-tap>'), 'the file is left as it was');
   });
 
