@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
+import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -31,6 +32,32 @@ describe('cli: a start that cannot work exits non-zero with one line saying what
       assert.equal(r.code, 1);
       const lines = r.stderr.split('\n').filter((l) => l.startsWith('flowtapd:'));
       assert.deepEqual(lines, [`flowtapd: cannot listen on 127.0.0.1:${port}: EADDRINUSE`]);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('RADIUS CoA/Disconnect port in use: named as RFC 5176 dynamic authorization, CoA and Disconnect', async () => {
+    const blocker = dgram.createSocket('udp4');
+    await new Promise<void>((r) => blocker.bind(0, '0.0.0.0', () => r()));
+    const port = blocker.address().port;
+    try {
+      const dir = path.join(tmp, 'coa-busy');
+      fs.mkdirSync(dir);
+      // accounting on a port that was free a moment ago (not 1813, which another agent may hold), so that only the CoA port is busy
+      const spare = dgram.createSocket('udp4');
+      await new Promise<void>((r) => spare.bind(0, '0.0.0.0', () => r()));
+      const acct = spare.address().port;
+      await new Promise<void>((r) => spare.close(() => r()));
+      fs.writeFileSync(
+        path.join(dir, 'running.xml'),
+        `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><access xmlns="urn:flowtapd:yang:access"><radius-disconnect-port>${port}</radius-disconnect-port><radius-accounting-port>${acct}</radius-accounting-port></access></config>\n`,
+      );
+      const r = flowtapd(['--data-dir', dir, '--netconf-listen', '127.0.0.1:0']);
+      assert.equal(r.code, 1);
+      const lines = r.stderr.split('\n').filter((l) => l.startsWith('flowtapd:'));
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0], new RegExp(`cannot bind the RADIUS dynamic authorization port \\(RFC 5176 CoA and Disconnect\\) ${port} on 0\\.0\\.0\\.0: .*EADDRINUSE`));
     } finally {
       blocker.close();
     }
