@@ -4,7 +4,7 @@ import * as v8 from 'v8';
 import { Agent } from '../daemon/agent';
 import { parseDaemonArgs, UsageError } from '../daemon/args';
 import { createLogger } from '../log';
-import { USAGE } from './usage';
+import { AGENT_SYNOPSIS, usageError } from './usage';
 import { idleBackgroundThreads } from '../daemon/threads';
 
 export async function daemonMain(argv: string[]): Promise<number> {
@@ -14,7 +14,7 @@ export async function daemonMain(argv: string[]): Promise<number> {
     args = parseDaemonArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`flowtapd: ${e.message}\n${USAGE}`);
+      process.stderr.write(usageError('flowtapd', e.message, AGENT_SYNOPSIS));
       return 2;
     }
     throw e;

@@ -5,19 +5,27 @@
  *
  * Compiles the named modules (files, or bare names such as ietf-system
  * looked up on the search path; imports resolved on the search path: every
- * --path, the directories of the named modules, then the standard modules)
+ * --path, the directories of the named module files, then the agent's own
+ * search path: FLOWTAPD_YANG_PATH, the project's yang/, the standard modules)
  * and, with --data, validates the XML instance document against them. The
- * document holds top-level data elements as yanglint expects them (no
- * NETCONF <config>/<data> envelope needed; one is accepted when the engine
- * accepts it). Each problem is one line naming file:line:col, or the file
- * and the error-path. Exit 0: valid; 1: a module or the data is invalid;
- * 2: usage (bad option, unreadable file).
+ * document holds top-level data elements as yanglint expects them, or the
+ * same inside a NETCONF envelope: <config> (base 1.0 namespace) for --type
+ * config, which is also how the agent stores running.xml and startup.xml
+ * and how examples/netconf/ writes edit-config content; <data> (base 1.0 or
+ * ietf-netconf-nmda namespace) for --type data. See dataContent() for the
+ * edit-config operation attributes. Each problem is one line naming
+ * file:line:col, or the file and the error-path. Exit 0: valid; 1: a module
+ * or the data is invalid, or a module or data file cannot be read; 2: usage
+ * (bad option, --path not a directory).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { AgentError, ErrorList, SourceError } from '../errors';
+import { searchPath as agentSearchPath } from '../daemon/modules';
 import { loadContextWithWarnings } from '../yang/context';
-import { parseXml, validate } from '../yang/data';
+import { usageError } from './usage';
+import { NC_NS, YANG_NS, parseDocument, parseXml, validate } from '../yang/data';
+import type { XmlElementLike } from '../yang/data';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
 
@@ -37,10 +45,16 @@ export class UsageError extends Error {
   }
 }
 
-const LINT_USAGE = `Usage: flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml [--type config|data]]
-  --path DIR     add DIR to the module search path (repeatable; the standard
-                 modules are always searched last)
-  --data FILE    validate this XML instance document against the modules
+const LINT_SYNOPSIS = 'Usage: flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml [--type config|data]]\n';
+
+const LINT_USAGE = `${LINT_SYNOPSIS}  --path DIR     add DIR to the module search path (repeatable; searched
+                 before FLOWTAPD_YANG_PATH, the project's yang/ and the
+                 standard modules, as the agent searches them)
+  --data FILE    validate this XML instance document against the modules:
+                 the top-level data elements, bare or in a NETCONF <config>
+                 (as running.xml and examples/netconf/ have them) or <data>;
+                 nc:operation merge/replace/create is ignored, delete/remove
+                 is reported (an edit, not a configuration)
   --type TYPE    config (default): configuration, no state data allowed;
                  data: configuration and state data
 Exit 0: valid; 1: a module or the data is invalid; 2: usage error.
@@ -140,7 +154,7 @@ export function problemsOf(x: unknown): unknown[] {
 /** The engine's entry points (src/yang/context.ts, src/yang/data). */
 export interface Engine {
   loadContext(modules: string[], opts: { searchPath: string[] }): { context: SchemaContext; warnings: unknown[] };
-  parseXml(ctx: SchemaContext, xml: string, opts: { type: DataType; file: string }): DataNode;
+  parseXml(ctx: SchemaContext, xml: string | XmlElementLike, opts: { type: DataType; file: string }): DataNode;
   validate(ctx: SchemaContext, root: DataNode, opts: { type: DataType }): unknown;
 }
 
@@ -163,20 +177,29 @@ export async function lint(o: LintOptions, engine: Engine = loadEngine()): Promi
   for (const m of o.modules) {
     // a bare name (ietf-interfaces, ietf-system@2014-08-06) is looked up on the search path
     const isFile = m.includes('/') || m.endsWith('.yang') || m.endsWith('.yin');
-    if (isFile && !isReadableFile(m)) return { code: 2, lines: [`${m}: cannot read module file`] };
+    const why = isFile ? unreadable(m) : undefined;
+    if (why) return { code: 1, lines: [`${m}: cannot read module file (${why})`] };
   }
   for (const p of o.paths) {
     if (!isDir(p)) return { code: 2, lines: [`${p}: --path is not a directory`] };
   }
   let xml: string | undefined;
   if (o.data !== undefined) {
-    if (!isReadableFile(o.data)) return { code: 2, lines: [`${o.data}: cannot read data file`] };
-    xml = fs.readFileSync(o.data, 'utf8');
+    // a file that cannot be read is a problem with the data, not with the command line: exit 1
+    const why = unreadable(o.data);
+    if (why) return { code: 1, lines: [`${o.data}: cannot read data file (${why})`] };
+    try {
+      xml = fs.readFileSync(o.data, 'utf8');
+    } catch (e) {
+      return { code: 1, lines: [`${o.data}: cannot read data file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`] };
+    }
   }
-  // the standard modules (DEFAULT_SEARCH_PATH) are searched last by loadContext
+  // --path first, then the directories of the module files named, then what the agent
+  // searches (src/daemon/modules.ts): FLOWTAPD_YANG_PATH, the project's yang/, the standard modules
   const searchPath = uniq([
     ...o.paths.map((p) => path.resolve(p)),
     ...o.modules.filter((m) => m.includes('/') || m.endsWith('.yang')).map((m) => path.dirname(path.resolve(m))),
+    ...agentSearchPath().map((p) => path.resolve(p)),
   ]);
   let ctx: SchemaContext;
   const lines: string[] = [];
@@ -191,7 +214,9 @@ export async function lint(o: LintOptions, engine: Engine = loadEngine()): Promi
   const file = o.data;
   const problems: unknown[] = [];
   try {
-    const root = engine.parseXml(ctx, xml, { type: o.type, file });
+    const content = dataContent(parseDocument(xml, file), o.type, file);
+    if (Array.isArray(content)) return { code: 1, lines: [...lines, ...content], ctx };
+    const root = engine.parseXml(ctx, content, { type: o.type, file });
     problems.push(...problemsOf(engine.validate(ctx, root, { type: o.type })));
   } catch (e) {
     problems.push(...problemsOf(e));
@@ -200,11 +225,74 @@ export async function lint(o: LintOptions, engine: Engine = loadEngine()): Promi
   return { code: problems.length ? 1 : 0, lines, ctx };
 }
 
-function isReadableFile(f: string): boolean {
+const NMDA_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-nmda';
+const OPERATION = `{${NC_NS}}operation`;
+/** edit-config's list and leaf-list ordering attributes (RFC 7950 section 7.8.6): not data */
+const ORDERING = [`{${YANG_NS}}insert`, `{${YANG_NS}}key`, `{${YANG_NS}}value`];
+
+/**
+ * The part of a parsed data file that lint validates: a document (local '')
+ * whose children are the top-level data elements, or problem lines.
+ *
+ * - A NETCONF envelope around the data is taken off: <config> for --type
+ *   config, <data> (NETCONF base or NMDA namespace) for --type data; the
+ *   other one, or any other NETCONF element at the top, is a problem that
+ *   says which to use.
+ * - edit-config operation attributes: lint checks a configuration, so
+ *   merge, replace and create are ignored (the content they carry is what
+ *   the configuration holds after the edit), as are the yang:insert/key/
+ *   value ordering attributes; delete and remove are reported and nothing
+ *   is validated, since the document then says what the configuration must
+ *   not hold, which only the agent can check against its own (push it to
+ *   the candidate and <validate>).
+ */
+export function dataContent(doc: XmlElementLike, type: DataType, file: string): XmlElementLike | string[] {
+  const tops = doc.children;
+  let content = doc;
+  if (tops.length === 1 && (tops[0].ns === NC_NS || tops[0].ns === NMDA_NS)) {
+    const top = tops[0];
+    const at = `${file}:${top.line}`;
+    const isConfig = top.ns === NC_NS && top.local === 'config';
+    const isData = top.local === 'data';
+    if (isConfig && type === 'config') content = { ...doc, children: top.children };
+    else if (isData && type === 'data') content = { ...doc, children: top.children };
+    else if (isConfig) return [`${at}: a <config> document holds configuration only: lint it with --type config (the default) [wrong-document-type]`];
+    else if (isData) return [`${at}: a <data> document may hold state data: lint it with --type data [wrong-document-type]`];
+    else return [`${at}: <${top.local}> is not a data document: lint takes the top-level data elements, or them inside <config> (--type config) or <data> (--type data) [wrong-document-type]`];
+  }
+  const problems: string[] = [];
+  const strip = (el: XmlElementLike, inDeletion: boolean): XmlElementLike => {
+    let attrs = el.attrs;
+    const op = attrs.get(OPERATION);
+    if (op !== undefined || ORDERING.some((a) => attrs.has(a))) {
+      attrs = new Map(attrs);
+      for (const a of ORDERING) attrs.delete(a);
+      attrs.delete(OPERATION);
+      if (op === 'delete' || op === 'remove') {
+        if (!inDeletion) {
+          problems.push(`${file}:${el.line}: <${el.local}> has nc:operation="${op}": an edit, not a configuration; lint validates a configuration, so nothing was validated (push the edit to the candidate and <validate> it on the agent) [edit-operation]`);
+        }
+        inDeletion = true;
+      } else if (op !== undefined && op !== 'merge' && op !== 'replace' && op !== 'create') {
+        problems.push(`${file}:${el.line}: <${el.local}> has nc:operation="${op}", which is not merge, replace, create, delete or remove [bad-attribute]`);
+      }
+    }
+    const children = el.children.length ? el.children.map((c) => strip(c, inDeletion)) : el.children;
+    return attrs === el.attrs && children.every((c, i) => c === el.children[i]) ? el : { ...el, attrs, children };
+  };
+  const stripped = { ...content, children: content.children.map((c) => strip(c, false)) };
+  return problems.length ? problems : stripped;
+}
+
+/** why a file cannot be read (not found, a directory, EACCES ...), or undefined when it can */
+function unreadable(f: string): string | undefined {
   try {
-    return fs.statSync(f).isFile() && (fs.accessSync(f, fs.constants.R_OK), true);
-  } catch {
-    return false;
+    if (!fs.statSync(f).isFile()) return 'not a regular file';
+    fs.accessSync(f, fs.constants.R_OK);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message;
   }
 }
 
@@ -221,7 +309,7 @@ export async function lintMain(argv: string[]): Promise<number> {
   try {
     o = parseLintArgs(argv);
   } catch (e) {
-    process.stderr.write(`flowtapd lint: ${(e as Error).message}\n${LINT_USAGE}`);
+    process.stderr.write(usageError('flowtapd lint', (e as Error).message, LINT_SYNOPSIS));
     return 2;
   }
   if (o === 'help') {

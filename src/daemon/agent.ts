@@ -378,13 +378,31 @@ function radiusStatistics(c: ReturnType<RadiusServer['counters']>): Record<strin
 
 /** Create the data directory (0700) or check that it is usable; one-line errors. */
 function prepareDataDir(dir: string): void {
+  // a file where the directory (or one above it) should be is named as such: access() on a
+  // regular file says EACCES to root (no x bit), and mkdir under one says ENOTDIR
+  const notDir = firstNonDirectory(path.resolve(dir));
+  if (notDir === path.resolve(dir)) throw new Error(`data directory ${dir}: not a directory`);
+  if (notDir) throw new Error(`data directory ${dir}: ${notDir} is not a directory`);
   try {
     mkdirs(path.resolve(dir));
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
   } catch (e) {
     throw new Error(`data directory ${dir}: cannot create or use it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (!fs.statSync(dir).isDirectory()) throw new Error(`data directory ${dir}: not a directory`);
+}
+
+/** The first of `dir` and the directories above it (top down) that exists and is not a directory. */
+function firstNonDirectory(dir: string): string | undefined {
+  const parent = path.dirname(dir);
+  if (parent !== dir) {
+    const above = firstNonDirectory(parent);
+    if (above) return above;
+  }
+  try {
+    return fs.statSync(dir).isDirectory() ? undefined : dir;
+  } catch {
+    return undefined; // missing (created below) or not reachable (reported below)
+  }
 }
 
 /**

@@ -228,7 +228,9 @@ export class Datastore {
     try {
       tree = parseXml(this.ctx, text, { type: 'config', file, unwrap: true });
     } catch (e) {
-      throw new Error(`${file}: ${(e as Error).message}`);
+      // the parser's messages name the file already (file:line: ...)
+      const msg = (e as Error).message;
+      throw new Error(msg.startsWith(`${file}:`) ? msg : `${file}: ${msg}`);
     }
     const errors = validate(this.ctx, tree, { type: 'config' });
     if (errors.length) throw new Error(`${file}: invalid configuration: ${errors[0].message}${errors[0].path ? ` (${errors[0].path})` : ''}`);

@@ -78,7 +78,9 @@ export class RadiusBindError extends AgentError {
   readonly code?: string;
   constructor(role: Role, port: number, address: string, code: string | undefined, detail: string) {
     const leaf = role === 'coa' ? 'radius-disconnect-port' : 'radius-accounting-port';
-    super('in-use', `cannot bind RADIUS ${role === 'coa' ? 'disconnect' : 'accounting'} port ${port} on ${address}: ${detail}`, {
+    // 3799 carries CoA as well as Disconnect (RFC 5176 dynamic authorization); the leaf's name says only "disconnect"
+    const what = role === 'coa' ? 'RADIUS dynamic authorization port (RFC 5176 CoA and Disconnect)' : 'RADIUS accounting port';
+    super('in-use', `cannot bind the ${what} ${port} on ${address}: ${detail}`, {
       appTag: 'port-unavailable',
       path: `/fta:access/fta:${leaf}`,
       pathNs: { fta: 'urn:flowtapd:yang:access' },

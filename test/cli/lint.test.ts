@@ -8,7 +8,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { lint, parseLintArgs, UsageError } from '../../src/cli/lint';
+import { factoryConfig } from '../../src/daemon/factory';
+import { IMPLEMENTED_MODULES, searchPath } from '../../src/daemon/modules';
+import { Datastore } from '../../src/datastore';
+import { loadContext } from '../../src/yang/context';
 
 const root = path.join(__dirname, '..', '..');
 const yangDir = path.join(root, 'yang');
@@ -16,11 +21,12 @@ const MODULES = ['flowtapd-access.yang', 'flowtapd-class-of-service.yang', 'flow
 const IANAIFT = '/usr/share/yuma/modules/ietf/iana-if-type@2014-05-08.yang';
 const hand = (f: string): string => path.join(root, 'test', 'libyang-diff', 'corpus', 'hand', f);
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+function cli(args: string[], env: Record<string, string> = {}, cwd = root): { status: number | null; stdout: string; stderr: string } {
+  const main = path.join(root, 'src', 'cli', 'main');
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '-e', "require('./src/cli/main').main(process.argv.slice(1)).then((c) => process.exit(c))", 'lint', ...args],
-    { cwd: root, encoding: 'utf8' },
+    ['--import', pathToFileURL(require.resolve('tsx')).href, '-e', `require(${JSON.stringify(main)}).main(process.argv.slice(1)).then((c) => process.exit(c))`, 'lint', ...args],
+    { cwd, encoding: 'utf8', env: { ...process.env, FLOWTAPD_YANG_PATH: '', ...env } },
   );
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -44,8 +50,12 @@ describe('cli: flowtapd lint', function () {
       path.join(tmp, 'bad-import.yang'),
       'module bad-import {\n  namespace "urn:x:bad-import";\n  prefix b;\n  import no-such-module { prefix n; }\n}\n',
     );
+    // three problems found by validation (the pool members and forwarding-class are require-instance false)
     fs.writeFileSync(path.join(tmp, 'two-problems.config.xml'),
-      '<services xmlns="urn:flowtapd:yang:services">\n  <flow-tap/>\n  <radius-flow-tap>\n    <interfaces>vt9</interfaces>\n    <forwarding-class>nope</forwarding-class>\n  </radius-flow-tap>\n</services>\n');
+      '<services xmlns="urn:flowtapd:yang:services">\n  <flow-tap/>\n  <radius-flow-tap>\n    <interfaces>vt9</interfaces>\n    <forwarding-class>nope</forwarding-class>\n  </radius-flow-tap>\n</services>\n' +
+      '<access xmlns="urn:flowtapd:yang:access">\n  <radius-disconnect-port>1813</radius-disconnect-port>\n</access>\n' +
+      '<class-of-service xmlns="urn:flowtapd:yang:class-of-service"><forwarding-classes>\n' +
+      '  <class><name>a</name><queue-num>1</queue-num><dscp>10</dscp></class>\n  <class><name>b</name><queue-num>2</queue-num><dscp>10</dscp></class>\n</forwarding-classes></class-of-service>\n');
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -89,16 +99,132 @@ describe('cli: flowtapd lint', function () {
     }
   });
 
+  it('the search path is the agent\'s: --path, FLOWTAPD_YANG_PATH, the project\'s yang/, the standard modules', () => {
+    const yp = path.join(tmp, 'yp');
+    const yq = path.join(tmp, 'yq');
+    fs.mkdirSync(yp);
+    fs.mkdirSync(yq);
+    fs.writeFileSync(path.join(yp, 'dep.yang'), 'module dep {\n  yang-version 1.1;\n  namespace "urn:x:dep";\n  prefix d;\n  typedef t { type uint8; }\n}\n');
+    fs.writeFileSync(path.join(yq, 'use.yang'), 'module use {\n  yang-version 1.1;\n  namespace "urn:x:use";\n  prefix u;\n  import dep { prefix d; }\n  leaf x { type d:t; }\n}\n');
+    // an import found through FLOWTAPD_YANG_PATH, and a module named by name there
+    const imp = cli([path.join(yq, 'use.yang')], { FLOWTAPD_YANG_PATH: `/nonexistent:${yp}` });
+    assert.equal(imp.status, 0, imp.stderr);
+    const byName = cli(['dep'], { FLOWTAPD_YANG_PATH: yp });
+    assert.equal(byName.status, 0, byName.stderr);
+    // without it the import is not found (the test above is not passing by accident)
+    assert.equal(cli([path.join(yq, 'use.yang')]).status, 1);
+    // the project's own modules by name, from any directory, and the search path in the message
+    const own = cli(['flowtapd-services', 'flowtapd-access', 'iana-if-type'], {}, tmp);
+    assert.equal(own.status, 0, own.stderr);
+    const missing = cli(['no-such-module'], { FLOWTAPD_YANG_PATH: yp }, tmp);
+    assert.equal(missing.status, 1);
+    assert.ok(missing.stderr.includes(`(${yp}, ${yangDir}, /usr/share/yuma/modules)`), missing.stderr);
+    // --path comes first
+    const first = cli(['--path', yq, 'no-such-module'], { FLOWTAPD_YANG_PATH: yp }, tmp);
+    assert.ok(first.stderr.includes(`(${yq}, ${yp}, ${yangDir}, /usr/share/yuma/modules)`), first.stderr);
+  });
+
+  it('an unreadable data file: exit 1 (not 2, usage), one line, no usage text', () => {
+    const r = cli([...MODULES, '--data', path.join(tmp, 'missing.xml')]);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `${path.join(tmp, 'missing.xml')}: cannot read data file (no such file)\n`);
+  });
+
+  it('the examples: their NETCONF <config> envelope is taken off and the content validated', () => {
+    const ex = (f: string): string => path.join(root, 'examples', 'netconf', f);
+    // 01-03 and 05 stand alone; 04 refers to what 01-03 create (a configuration of its own would not)
+    for (const f of ['01-flow-tap.xml', '02-tunnel-interfaces.xml', '03-forwarding-class.xml', '05-radius-client.xml']) {
+      const r = cli([...MODULES, 'iana-if-type', 'ietf-interfaces', '--data', ex(f)]);
+      assert.equal(r.stderr, '', f);
+      assert.equal(r.status, 0, f);
+    }
+    // an edit that deletes: reported on its line, nothing else validated
+    const del = cli([...MODULES, 'iana-if-type', 'ietf-interfaces', '--data', ex('90-move-pool-member.xml')]);
+    assert.equal(del.status, 1);
+    assert.deepEqual(del.stderr.trim().split('\n').map((l) => l.replace(/: an edit.*/, '')), [`${ex('90-move-pool-member.xml')}:7: <interfaces> has nc:operation="delete"`]);
+  });
+
   describe('in process', () => {
+    const NC = 'urn:ietf:params:xml:ns:netconf:base:1.0';
+    const write = (name: string, text: string): string => {
+      const f = path.join(tmp, name);
+      fs.writeFileSync(f, text);
+      return f;
+    };
+
+    it('the agent\'s own running.xml (factory defaults as the agent writes them) is valid', async () => {
+      const dir = path.join(tmp, 'datadir');
+      fs.mkdirSync(dir);
+      new Datastore(loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() }), dir).load(factoryConfig({ user: 'admin', password: 'secret' }));
+      const running = path.join(dir, 'running.xml');
+      assert.match(fs.readFileSync(running, 'utf8'), new RegExp(`^<config xmlns="${NC}">`));
+      const modules = [...MODULES, 'iana-if-type', 'ietf-interfaces', 'ietf-system', 'ietf-netconf-acm', 'ietf-netconf-monitoring'];
+      const r = await lint({ paths: [], modules, data: running, type: 'config' });
+      assert.deepEqual(r.lines, []);
+      assert.equal(r.code, 0);
+    });
+
+    it('<config> for --type config, <data> (base or NMDA namespace) for --type data; the wrong one is named', async () => {
+      const body = '\n  <services xmlns="urn:flowtapd:yang:services">\n    <flow-tap/>\n    <bogus/>\n  </services>\n';
+      const cfg = write('wrapped.config.xml', `<?xml version="1.0"?>\n<!-- c -->\n<config xmlns="${NC}">${body}</config>\n`);
+      const data = write('wrapped.data.xml', `<data xmlns="${NC}">${body}</data>\n`);
+      const nmda = write('wrapped.nmda.xml', `<data xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-nmda">${body}</data>\n`);
+      // the content is validated: the unknown element is found on its own line
+      const c = await lint({ paths: [], modules: MODULES, data: cfg, type: 'config' });
+      assert.equal(c.code, 1);
+      assert.deepEqual(c.lines.map((l) => l.replace(/: \/fts:services: .*bogus.*/, '')), [`${cfg}:6`]);
+      for (const f of [data, nmda]) {
+        const d = await lint({ paths: [], modules: MODULES, data: f, type: 'data' });
+        assert.equal(d.code, 1);
+        assert.deepEqual(d.lines.map((l) => l.replace(/: \/fts:services: .*bogus.*/, '')), [`${f}:4`]);
+      }
+      // valid content inside each envelope
+      const ok = '<services xmlns="urn:flowtapd:yang:services"><flow-tap/></services>';
+      assert.equal((await lint({ paths: [], modules: MODULES, data: write('ok.config.xml', `<config xmlns="${NC}">${ok}</config>`), type: 'config' })).code, 0);
+      const state = '<subscribers xmlns="urn:flowtapd:yang:access"><subscriber><acct-session-id>1</acct-session-id></subscriber></subscribers>';
+      assert.equal((await lint({ paths: [], modules: MODULES, data: write('ok.data.xml', `<data xmlns="${NC}">${ok}${state}</data>`), type: 'data' })).code, 0);
+      // state data inside <config> is still refused
+      assert.equal((await lint({ paths: [], modules: MODULES, data: write('state.config.xml', `<config xmlns="${NC}">${state}</config>`), type: 'config' })).code, 1);
+      // the wrong envelope for the type: one line saying which type to use
+      const wrong1 = await lint({ paths: [], modules: MODULES, data: cfg, type: 'data' });
+      assert.equal(wrong1.code, 1);
+      assert.deepEqual(wrong1.lines, [`${cfg}:3: a <config> document holds configuration only: lint it with --type config (the default) [wrong-document-type]`]);
+      const wrong2 = await lint({ paths: [], modules: MODULES, data: data, type: 'config' });
+      assert.deepEqual(wrong2.lines, [`${data}:1: a <data> document may hold state data: lint it with --type data [wrong-document-type]`]);
+      const rpc = await lint({ paths: [], modules: MODULES, data: write('rpc.xml', `<rpc xmlns="${NC}" message-id="1"><get/></rpc>`), type: 'config' });
+      assert.equal(rpc.code, 1);
+      assert.match(rpc.lines.join('\n'), /rpc\.xml:1: <rpc> is not a data document/);
+    });
+
+    it('edit-config attributes: merge/replace/create and yang:insert ignored, delete/remove reported, others refused', async () => {
+      const doc = (attr: string): string =>
+        `<config xmlns="${NC}" xmlns:nc="${NC}" xmlns:yang="urn:ietf:params:xml:ns:yang:1">\n<services xmlns="urn:flowtapd:yang:services" ${attr}>\n<flow-tap/>\n</services>\n</config>\n`;
+      for (const a of ['nc:operation="merge"', 'nc:operation="replace"', 'nc:operation="create"', 'yang:insert="first"']) {
+        const r = await lint({ paths: [], modules: MODULES, data: write('edit.xml', doc(a)), type: 'config' });
+        assert.deepEqual(r.lines, [], a);
+        assert.equal(r.code, 0, a);
+      }
+      for (const op of ['delete', 'remove']) {
+        const f = write('edit.xml', doc(`nc:operation="${op}"`));
+        const r = await lint({ paths: [], modules: MODULES, data: f, type: 'config' });
+        assert.equal(r.code, 1);
+        assert.equal(r.lines.length, 1, r.lines.join('\n'));
+        assert.ok(r.lines[0].startsWith(`${f}:2: <services> has nc:operation="${op}": an edit, not a configuration`), r.lines[0]);
+      }
+      const bad = await lint({ paths: [], modules: MODULES, data: write('edit.xml', doc('nc:operation="frobnicate"')), type: 'config' });
+      assert.equal(bad.code, 1);
+      assert.match(bad.lines[0], /edit\.xml:2: <services> has nc:operation="frobnicate", which is not merge, replace, create, delete or remove/);
+    });
+
     it('every problem is one line, with file:line or the error-path', async () => {
       const f = path.join(tmp, 'two-problems.config.xml');
       const r = await lint({ paths: [], modules: MODULES, data: f, type: 'config' });
       assert.equal(r.code, 1);
       assert.ok(r.lines.length >= 3, r.lines.join('\n'));
       assert.ok(r.lines.every((l) => !l.includes('\n') && l.startsWith(f)), r.lines.join('\n'));
-      assert.ok(r.lines.some((l) => /radius-flow-tap\/fts:interfaces\[\.='vt9'\].*instance-required/.test(l)), r.lines.join('\n'));
       assert.ok(r.lines.some((l) => /fts:radius-flow-tap: source-ipv4-address is required.*must-violation/.test(l)), r.lines.join('\n'));
-      assert.ok(r.lines.some((l) => /fts:forwarding-class.*instance-required/.test(l)), r.lines.join('\n'));
+      assert.ok(r.lines.some((l) => /fta:radius-accounting-port: .*must differ.*must-violation/.test(l)), r.lines.join('\n'));
+      assert.ok(r.lines.some((l) => /ftcos:class.*data-not-unique/.test(l)), r.lines.join('\n'));
     });
 
     it('an unknown element names file:line and the path of its parent', async () => {
@@ -122,9 +248,13 @@ describe('cli: flowtapd lint', function () {
       assert.match(r.lines.join('\n'), /bad-import\.yang:4:\d+: .*no-such-module/);
     });
 
-    it('unreadable files and bad --path are usage errors (exit 2)', async () => {
-      assert.equal((await lint({ paths: [], modules: [path.join(tmp, 'nope.yang')], type: 'config' })).code, 2);
-      assert.equal((await lint({ paths: [], modules: MODULES, data: path.join(tmp, 'nope.xml'), type: 'config' })).code, 2);
+    it('a module or data file that cannot be read: exit 1, one line naming it; a bad --path is a usage error (exit 2)', async () => {
+      const mod = await lint({ paths: [], modules: [path.join(tmp, 'nope.yang')], type: 'config' });
+      assert.deepEqual([mod.code, mod.lines], [1, [`${path.join(tmp, 'nope.yang')}: cannot read module file (no such file)`]]);
+      const data = await lint({ paths: [], modules: MODULES, data: path.join(tmp, 'nope.xml'), type: 'config' });
+      assert.deepEqual([data.code, data.lines], [1, [`${path.join(tmp, 'nope.xml')}: cannot read data file (no such file)`]]);
+      const dir = await lint({ paths: [], modules: MODULES, data: tmp, type: 'config' });
+      assert.deepEqual([dir.code, dir.lines], [1, [`${tmp}: cannot read data file (not a regular file)`]]);
       assert.equal((await lint({ paths: [path.join(tmp, 'nope')], modules: MODULES, type: 'config' })).code, 2);
     });
 

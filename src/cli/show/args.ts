@@ -22,10 +22,12 @@ export class ShowUsageError extends Error {
   }
 }
 
-export const SHOW_USAGE = `Usage: flowtapd show sessions|tunnels|subscribers|radius [--json]
+export const SHOW_SYNOPSIS = `Usage: flowtapd show sessions|tunnels|subscribers|radius [--json]
                      [--host HOST] [--port PORT] [--user USER]
                      [--password PASSWORD | --key FILE] [--timeout SECONDS]
-  Reads the agent's operational state over NETCONF and prints a table.
+`;
+
+export const SHOW_USAGE = `${SHOW_SYNOPSIS}  Reads the agent's operational state over NETCONF and prints a table.
   sessions     mirror sessions: subscriber, addresses, tunnel, state, counters
   tunnels      tunnel pool members: enabled, link state, sessions carried
   subscribers  subscribers learned from RADIUS accounting

@@ -6,7 +6,8 @@
  * is simply absent, as in the agent's own replies.
  */
 import { NetconfClient, NetconfRpcError, parseReply } from '../../netconf/client';
-import { parseShowArgs, ShowOptions, ShowUsageError, SHOW_USAGE, View } from './args';
+import { parseShowArgs, ShowOptions, ShowUsageError, SHOW_SYNOPSIS, SHOW_USAGE, View } from './args';
+import { usageError } from '../usage';
 import { renderTable } from './table';
 import { filterFor, render, ViewResult } from './views';
 
@@ -68,7 +69,7 @@ export async function showMain(argv: string[], out: (s: string) => void = (s) =>
     o = parseShowArgs(argv);
   } catch (e) {
     if (e instanceof ShowUsageError) {
-      err(`flowtapd show: ${e.message}\n${SHOW_USAGE}`);
+      err(usageError('flowtapd show', e.message, SHOW_SYNOPSIS));
       return 2;
     }
     throw e;
