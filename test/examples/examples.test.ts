@@ -215,6 +215,80 @@ describe('examples: run as written against the agent (network namespace)', funct
     }
   });
 
+  /** push.py run in the namespace with the password */
+  const push = (...args: string[]): Promise<{ code: number | null; out: string; err: string }> =>
+    inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', String(PORT), ...args], { FLOWTAPD_PASSWORD: 'secret' });
+  /** an edit-config document adding forwarding class `name` (dscp is unique) */
+  const classFile = (name: string, dscp: number): string => {
+    const f = path.join(dataDir, '..', `${NS}-${name}.xml`);
+    fs.writeFileSync(f, fs.readFileSync(path.join(EX, 'netconf', '03-forwarding-class.xml'), 'utf8').replace('<name>li</name>', `<name>${name}</name>`).replace('<dscp>10</dscp>', `<dscp>${dscp}</dscp>`));
+    return f;
+  };
+  const inRunning = (name: string): boolean => fs.readFileSync(path.join(dataDir, 'running.xml'), 'utf8').includes(`<name>${name}</name>`);
+  const lastAudit = (): { origin: string; user: string | null } => JSON.parse(fs.readFileSync(path.join(dataDir, 'audit.log'), 'utf8').trimEnd().split('\n').pop()!);
+
+  it('push.py --confirmed: the change outlives the script, other commits wait for it, --confirm ID keeps it past the timeout', async () => {
+    const f = classFile('held', 20);
+    try {
+      const started = Date.now();
+      const r = await push('--confirmed', '4', f);
+      assert.equal(r.code, 0, r.out + r.err);
+      const id = /^persist-id: (\S+)$/m.exec(r.out)?.[1];
+      assert.ok(id, r.out);
+      assert.match(r.out, /^commit: ok, confirmed: rolled back in 4 s unless confirmed$/m);
+      assert.match(r.out, new RegExp(`--confirm ${id}\n`));
+      assert.match(r.out, new RegExp(`--cancel ${id}\n`));
+      await sleep(500);
+      assert.ok(inRunning('held'), 'not rolled back when the script\'s session closed');
+      // while it is pending, a plain commit is refused
+      const other = await push(classFile('other', 22));
+      assert.equal(other.code, 1, other.out + other.err);
+      assert.match(other.err, /^rpc-error: invalid-value .*persist-id/m);
+      const c = await push('--confirm', id!);
+      assert.equal(c.code, 0, c.out + c.err);
+      assert.equal(c.out, `commit: ok, confirmed commit ${id} confirmed\n`);
+      await sleep(Math.max(0, started + 4500 - Date.now()));
+      assert.ok(inRunning('held'), 'still there after the timeout');
+      assert.ok(!inRunning('other'));
+    } finally {
+      for (const n of ['held', 'other']) fs.rmSync(path.join(dataDir, '..', `${NS}-${n}.xml`), { force: true });
+    }
+  });
+
+  it('push.py --cancel ID rolls the confirmed commit back at once (audited as the cancel-commit of that user); an unconfirmed one goes on its timeout', async () => {
+    const f = classFile('maybe', 24);
+    try {
+      const r = await push('--confirmed', '60', '--persist', 'try-1', f);
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /^persist-id: try-1$/m);
+      assert.ok(inRunning('maybe'));
+      assert.equal((await push('--cancel', 'nope')).code, 1);
+      const c = await push('--cancel', 'try-1');
+      assert.equal(c.code, 0, c.out + c.err);
+      assert.equal(c.out, 'cancel-commit: ok, confirmed commit try-1 rolled back\n');
+      assert.ok(!inRunning('maybe'));
+      assert.deepEqual([lastAudit().origin, lastAudit().user], ['cancel-commit', 'admin']);
+      // not confirmed: gone after its timeout, audited as the timer's
+      assert.equal((await push('--confirmed', '1', f)).code, 0);
+      assert.ok(inRunning('maybe'));
+      for (let i = 0; i < 40 && inRunning('maybe'); i++) await sleep(100);
+      assert.ok(!inRunning('maybe'), 'rolled back on its timeout');
+      assert.equal(lastAudit().origin, 'timer');
+    } finally {
+      fs.rmSync(f, { force: true });
+    }
+  });
+
+  it('push.py: an unreachable agent or a refused login is one line on stderr and exit 1, no traceback', async () => {
+    const down = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', '1', '--password', 'secret']);
+    assert.equal(down.code, 1, down.out + down.err);
+    assert.equal(down.err, 'push.py: cannot connect to 127.0.0.1:1: Could not open socket to 127.0.0.1:1\n');
+    const wrong = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', String(PORT), '--password', 'wrong', ...STEPS]);
+    assert.equal(wrong.code, 1, wrong.out + wrong.err);
+    assert.equal(wrong.err, `push.py: admin@127.0.0.1:${PORT}: login failed (user or password refused)\n`);
+    assert.equal(wrong.out, '');
+  });
+
   it('radclient: accounting Start (Accounting-Response), then CoA start (CoA-ACK): show lists the session on a pool member', async () => {
     assert.match(await send('acct-start'), /Received Accounting-Response/);
     const subs = await showJson<{ subscribers: { 'acct-session-id': string; 'framed-ip-address': string }[] }>('subscribers');
