@@ -11,7 +11,9 @@
  * real command line runs inside it on 127.0.0.1:18830; there
  * examples/ncclient/push.py pushes the documents and commits,
  * examples/radius/send.sh sends the accounting Start, CoA start, CoA stop
- * and Disconnect with radclient, and `flowtapd show` reads the result.
+ * and Disconnect with radclient, and `flowtapd show` reads the result;
+ * examples/capture.sh on eth2 (a veth towards the mediation device
+ * 203.0.113.99) decodes the mirror's copies.
  */
 import { strict as assert } from 'assert';
 import { ChildProcess, execFile, execFileSync, spawn } from 'child_process';
@@ -158,6 +160,13 @@ describe('examples: run as written against the agent (network namespace)', funct
     ip('link', 'set', 'eth1', 'up');
     ip('link', 'set', 'eth1p', 'up');
     ip('addr', 'add', '192.0.2.1/24', 'dev', 'eth1');
+    // the subscriber's and the mediation device's link-layer addresses, so packets to them leave at once
+    ip('neigh', 'add', '192.0.2.10', 'lladdr', '02:00:00:00:00:10', 'dev', 'eth1', 'nud', 'permanent');
+    ip('link', 'add', 'eth2', 'type', 'veth', 'peer', 'name', 'eth2p');
+    ip('link', 'set', 'eth2', 'up');
+    ip('link', 'set', 'eth2p', 'up');
+    ip('addr', 'add', '203.0.113.1/24', 'dev', 'eth2');
+    ip('neigh', 'add', '203.0.113.99', 'lladdr', '02:00:00:00:00:99', 'dev', 'eth2', 'nud', 'permanent');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-ex-data-'));
     agent = spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${PORT}`], {
       cwd: ROOT,
@@ -309,6 +318,34 @@ describe('examples: run as written against the agent (network namespace)', funct
     assert.equal(tunnels.reduce((a, x) => a + x.sessions, 0), 1);
     const tt = await show('tunnels');
     assert.match(tt.out, /^MEMBER\s+ENABLED\s+LINK\s+SESSIONS\nvt0\s+yes\s+up\s+[01]\nvt1\s+yes\s+up\s+[01]\nrelay: \d+ copies sent, \d+ send failures, \d+ packets matching no mirror, \d+ too big to copy\n$/);
+  });
+
+  it('capture.sh eth2 prints each copy as: intercept id, session id (decimal), outer source, destination, inner source, destination', async function () {
+    try {
+      execFileSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' });
+    } catch {
+      this.skip();
+    }
+    const cap = spawn('ip', ['netns', 'exec', NS, path.join(EX, 'capture.sh'), 'eth2'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    cap.stdout!.on('data', (d) => (out += d));
+    cap.stderr!.on('data', (d) => (err += d));
+    try {
+      for (let i = 0; i < 200 && !err.includes('Capturing on'); i++) await sleep(50);
+      assert.match(err, /Capturing on 'eth2'/);
+      // a packet to the subscriber leaves eth1: its copy goes to 203.0.113.99:30030 out eth2
+      for (let i = 0; i < 50 && !out.includes('\n'); i++) {
+        execFileSync('ip', ['netns', 'exec', NS, 'bash', '-c', 'echo probe > /dev/udp/192.0.2.10/9']);
+        await sleep(200);
+      }
+      assert.equal(out.split('\n')[0], ['12345', '67890', '198.51.100.1', '203.0.113.99', '192.0.2.1', '192.0.2.10'].join('\t'), out + err);
+    } finally {
+      if (cap.exitCode === null) process.kill(-cap.pid!, 'SIGINT');
+      for (let i = 0; i < 50 && cap.exitCode === null && cap.signalCode === null; i++) await sleep(100);
+      if (cap.exitCode === null && cap.signalCode === null) process.kill(-cap.pid!, 'SIGKILL');
+    }
+    assert.ok(!err.includes('This could be dangerous'), err);
   });
 
   it('a pool member whose link goes down shows down; its session moves to the other member', async () => {
