@@ -148,7 +148,10 @@ export class Agent implements AgentCore {
           if (b.tree) this.notifications.publish(b.tree, undefined, hidden);
         } else this.publish(changeJson(cs), hidden); // built when a receiver (one subscribed meanwhile) or a replay needs it
       },
-      onConfirmedCommit: (event, info) => this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId))),
+      onConfirmedCommit: (event, info) => {
+        if (event === 'timeout') log.warn('confirmed-commit-rollback', { reason: 'confirm-timeout' });
+        this.publish(confirmedCommitEvent(event, info, this.sessionById(info.sessionId)));
+      },
       onBackgroundError: (what, err) => log.error('datastore-failed', { what, error: err.message }),
     };
     this.server = new NetconfSshServer({
@@ -167,7 +170,9 @@ export class Agent implements AgentCore {
       },
       onSessionEnd: (s, reason, killedBy) => {
         log.info('session-end', { session: s.id, user: s.username, reason });
-        this.ds.sessionGone(s.id);
+        if (this.ds.sessionGone(s.id, s.username)) {
+          log.warn('confirmed-commit-rollback', { reason: 'session closed', session: s.id, user: s.username });
+        }
         this.notifications.sessionGone(s.id);
         this.publish(sessionEndEvent(s, reason, killedBy));
       },

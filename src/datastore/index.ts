@@ -411,8 +411,11 @@ export class Datastore {
     if (name === 'candidate' && this.candidateDirty) this.discardChanges();
   }
 
-  /** Release everything a closing session held (RFC 6241 7.5: its candidate changes are discarded). */
-  sessionGone(sessionId: number): void {
+  /**
+   * Release everything a closing session held (RFC 6241 7.5: its candidate changes are discarded).
+   * True when its non-persistent confirmed commit is being rolled back (RFC 6241 8.4.1).
+   */
+  sessionGone(sessionId: number, user?: string): boolean {
     for (const name of Object.keys(this.locks) as DatastoreName[]) {
       if (this.locks[name] === sessionId) {
         delete this.locks[name];
@@ -421,8 +424,10 @@ export class Datastore {
     }
     if (this.confirmed?.by === sessionId) this.confirmed.by = undefined;
     if (this.confirmed && this.confirmed.sessionId === sessionId && this.confirmed.persistId === undefined) {
-      this.revertInBackground('session closed');
+      this.revertInBackground('session closed', { kind: 'session-closed', user, sessionId });
+      return true;
     }
+    return false;
   }
 
   /** Throws in-use when `name` is locked by a session other than `sessionId`. */
@@ -581,7 +586,7 @@ export class Datastore {
   }
 
   /** <cancel-commit> */
-  async cancelCommit(sessionId: number, persistId?: string): Promise<void> {
+  async cancelCommit(sessionId: number, persistId?: string, user?: string): Promise<void> {
     const pending = this.confirmed;
     if (!pending) throw new AgentError('operation-failed', 'No confirmed commit is pending.', { type: 'protocol' });
     if (pending.persistId !== undefined) {
@@ -594,28 +599,31 @@ export class Datastore {
     } else if (pending.sessionId !== sessionId) {
       throw new AgentError('operation-failed', 'The pending confirmed commit belongs to another session.', { type: 'protocol' });
     }
-    await this.revertConfirmed('cancel', sessionId);
+    await this.revertConfirmed('cancel', { kind: 'cancel-commit', user, sessionId });
   }
 
-  /** The confirmed commit's rollback when no request waits for it (timer, closed session): a failure goes to events. */
-  private revertInBackground(why: 'timeout' | 'session closed'): void {
-    this.queue.run(() => this.revertConfirmed(why)).catch((e: Error) => this.events.onBackgroundError?.(`confirmed-commit rollback (${why})`, e));
+  /**
+   * The confirmed commit's rollback when no request waits for it (timer, closed session): a failure goes to events.
+   * `origin` is what the audit log and netconf-config-change record as its cause.
+   */
+  private revertInBackground(why: 'timeout' | 'session closed', origin: Origin = { kind: 'timer' }): void {
+    this.queue.run(() => this.revertConfirmed(why, origin)).catch((e: Error) => this.events.onBackgroundError?.(`confirmed-commit rollback (${why})`, e));
   }
 
-  private async revertConfirmed(why: 'timeout' | 'cancel' | 'session closed', sessionId?: number): Promise<void> {
+  private async revertConfirmed(why: 'timeout' | 'cancel' | 'session closed', origin: Origin): Promise<void> {
     const pending = this.confirmed;
     if (!pending) return;
     clearTimeout(pending.timer);
     this.confirmed = null;
     let applyErrors: CommittedWithErrors | undefined; // rolled back: reported once finished
     try {
-      applyErrors = await this.commitTree(clone(pending.rollbackTo), { kind: 'timer', sessionId });
+      applyErrors = await this.commitTree(clone(pending.rollbackTo), origin);
     } catch (e) {
       // not rolled back (a full disk, an applier refusing): still pending. A cancel-commit that
       // failed keeps its deadline; a rollback nobody waits for is tried again shortly.
       this.confirmed = pending;
       const wait = why === 'cancel' ? Math.max(0, pending.deadline - Date.now()) : Datastore.revertRetryMs;
-      pending.timer = setTimeout(() => this.revertInBackground('timeout'), wait);
+      pending.timer = setTimeout(() => (why === 'session closed' ? this.revertInBackground(why, origin) : this.revertInBackground('timeout')), wait);
       pending.timer.unref?.();
       throw e;
     }
@@ -623,7 +631,8 @@ export class Datastore {
     this.dropAhead();
     this.trees.candidate = this.trees.running;
     this.candidateDirty = false;
-    this.events.onConfirmedCommit?.(why === 'cancel' ? 'cancel' : 'timeout', { sessionId });
+    // RFC 6470: a session that ends cancels its confirmed commit ('cancel'); only the timer's is 'timeout'
+    this.events.onConfirmedCommit?.(why === 'timeout' ? 'timeout' : 'cancel', { sessionId: why === 'timeout' ? undefined : origin.sessionId });
     if (applyErrors) throw applyErrors;
   }
 

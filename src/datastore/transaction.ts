@@ -23,7 +23,10 @@ export interface Change {
 }
 
 export interface Origin {
-  /** 'netconf' | 'radius' | 'timer' | 'startup' */
+  /**
+   * 'netconf' | 'radius' | 'startup', or what rolled a confirmed commit back: 'timer' (its
+   * confirm-timeout), 'session-closed' (the session that made it ended), 'cancel-commit'
+   */
   kind: string;
   user?: string;
   sessionId?: number;

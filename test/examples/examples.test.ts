@@ -11,7 +11,9 @@
  * real command line runs inside it on 127.0.0.1:18830; there
  * examples/ncclient/push.py pushes the documents and commits,
  * examples/radius/send.sh sends the accounting Start, CoA start, CoA stop
- * and Disconnect with radclient, and `flowtapd show` reads the result.
+ * and Disconnect with radclient, and `flowtapd show` reads the result;
+ * examples/capture.sh on eth2 (a veth towards the mediation device
+ * 203.0.113.99) decodes the mirror's copies.
  */
 import { strict as assert } from 'assert';
 import { ChildProcess, execFile, execFileSync, spawn } from 'child_process';
@@ -158,6 +160,13 @@ describe('examples: run as written against the agent (network namespace)', funct
     ip('link', 'set', 'eth1', 'up');
     ip('link', 'set', 'eth1p', 'up');
     ip('addr', 'add', '192.0.2.1/24', 'dev', 'eth1');
+    // the subscriber's and the mediation device's link-layer addresses, so packets to them leave at once
+    ip('neigh', 'add', '192.0.2.10', 'lladdr', '02:00:00:00:00:10', 'dev', 'eth1', 'nud', 'permanent');
+    ip('link', 'add', 'eth2', 'type', 'veth', 'peer', 'name', 'eth2p');
+    ip('link', 'set', 'eth2', 'up');
+    ip('link', 'set', 'eth2p', 'up');
+    ip('addr', 'add', '203.0.113.1/24', 'dev', 'eth2');
+    ip('neigh', 'add', '203.0.113.99', 'lladdr', '02:00:00:00:00:99', 'dev', 'eth2', 'nud', 'permanent');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-ex-data-'));
     agent = spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${PORT}`], {
       cwd: ROOT,
@@ -215,6 +224,80 @@ describe('examples: run as written against the agent (network namespace)', funct
     }
   });
 
+  /** push.py run in the namespace with the password */
+  const push = (...args: string[]): Promise<{ code: number | null; out: string; err: string }> =>
+    inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', String(PORT), ...args], { FLOWTAPD_PASSWORD: 'secret' });
+  /** an edit-config document adding forwarding class `name` (dscp is unique) */
+  const classFile = (name: string, dscp: number): string => {
+    const f = path.join(dataDir, '..', `${NS}-${name}.xml`);
+    fs.writeFileSync(f, fs.readFileSync(path.join(EX, 'netconf', '03-forwarding-class.xml'), 'utf8').replace('<name>li</name>', `<name>${name}</name>`).replace('<dscp>10</dscp>', `<dscp>${dscp}</dscp>`));
+    return f;
+  };
+  const inRunning = (name: string): boolean => fs.readFileSync(path.join(dataDir, 'running.xml'), 'utf8').includes(`<name>${name}</name>`);
+  const lastAudit = (): { origin: string; user: string | null } => JSON.parse(fs.readFileSync(path.join(dataDir, 'audit.log'), 'utf8').trimEnd().split('\n').pop()!);
+
+  it('push.py --confirmed: the change outlives the script, other commits wait for it, --confirm ID keeps it past the timeout', async () => {
+    const f = classFile('held', 20);
+    try {
+      const started = Date.now();
+      const r = await push('--confirmed', '4', f);
+      assert.equal(r.code, 0, r.out + r.err);
+      const id = /^persist-id: (\S+)$/m.exec(r.out)?.[1];
+      assert.ok(id, r.out);
+      assert.match(r.out, /^commit: ok, confirmed: rolled back in 4 s unless confirmed$/m);
+      assert.match(r.out, new RegExp(`--confirm ${id}\n`));
+      assert.match(r.out, new RegExp(`--cancel ${id}\n`));
+      await sleep(500);
+      assert.ok(inRunning('held'), 'not rolled back when the script\'s session closed');
+      // while it is pending, a plain commit is refused
+      const other = await push(classFile('other', 22));
+      assert.equal(other.code, 1, other.out + other.err);
+      assert.match(other.err, /^rpc-error: invalid-value .*persist-id/m);
+      const c = await push('--confirm', id!);
+      assert.equal(c.code, 0, c.out + c.err);
+      assert.equal(c.out, `commit: ok, confirmed commit ${id} confirmed\n`);
+      await sleep(Math.max(0, started + 4500 - Date.now()));
+      assert.ok(inRunning('held'), 'still there after the timeout');
+      assert.ok(!inRunning('other'));
+    } finally {
+      for (const n of ['held', 'other']) fs.rmSync(path.join(dataDir, '..', `${NS}-${n}.xml`), { force: true });
+    }
+  });
+
+  it('push.py --cancel ID rolls the confirmed commit back at once (audited as the cancel-commit of that user); an unconfirmed one goes on its timeout', async () => {
+    const f = classFile('maybe', 24);
+    try {
+      const r = await push('--confirmed', '60', '--persist', 'try-1', f);
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /^persist-id: try-1$/m);
+      assert.ok(inRunning('maybe'));
+      assert.equal((await push('--cancel', 'nope')).code, 1);
+      const c = await push('--cancel', 'try-1');
+      assert.equal(c.code, 0, c.out + c.err);
+      assert.equal(c.out, 'cancel-commit: ok, confirmed commit try-1 rolled back\n');
+      assert.ok(!inRunning('maybe'));
+      assert.deepEqual([lastAudit().origin, lastAudit().user], ['cancel-commit', 'admin']);
+      // not confirmed: gone after its timeout, audited as the timer's
+      assert.equal((await push('--confirmed', '1', f)).code, 0);
+      assert.ok(inRunning('maybe'));
+      for (let i = 0; i < 40 && inRunning('maybe'); i++) await sleep(100);
+      assert.ok(!inRunning('maybe'), 'rolled back on its timeout');
+      assert.equal(lastAudit().origin, 'timer');
+    } finally {
+      fs.rmSync(f, { force: true });
+    }
+  });
+
+  it('push.py: an unreachable agent or a refused login is one line on stderr and exit 1, no traceback', async () => {
+    const down = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', '1', '--password', 'secret']);
+    assert.equal(down.code, 1, down.out + down.err);
+    assert.equal(down.err, 'push.py: cannot connect to 127.0.0.1:1: Could not open socket to 127.0.0.1:1\n');
+    const wrong = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', String(PORT), '--password', 'wrong', ...STEPS]);
+    assert.equal(wrong.code, 1, wrong.out + wrong.err);
+    assert.equal(wrong.err, `push.py: admin@127.0.0.1:${PORT}: login failed (user or password refused)\n`);
+    assert.equal(wrong.out, '');
+  });
+
   it('radclient: accounting Start (Accounting-Response), then CoA start (CoA-ACK): show lists the session on a pool member', async () => {
     assert.match(await send('acct-start'), /Received Accounting-Response/);
     const subs = await showJson<{ subscribers: { 'acct-session-id': string; 'framed-ip-address': string }[] }>('subscribers');
@@ -235,6 +318,34 @@ describe('examples: run as written against the agent (network namespace)', funct
     assert.equal(tunnels.reduce((a, x) => a + x.sessions, 0), 1);
     const tt = await show('tunnels');
     assert.match(tt.out, /^MEMBER\s+ENABLED\s+LINK\s+SESSIONS\nvt0\s+yes\s+up\s+[01]\nvt1\s+yes\s+up\s+[01]\nrelay: \d+ copies sent, \d+ send failures, \d+ packets matching no mirror, \d+ too big to copy\n$/);
+  });
+
+  it('capture.sh eth2 prints each copy as: intercept id, session id (decimal), outer source, destination, inner source, destination', async function () {
+    try {
+      execFileSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' });
+    } catch {
+      this.skip();
+    }
+    const cap = spawn('ip', ['netns', 'exec', NS, path.join(EX, 'capture.sh'), 'eth2'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    cap.stdout!.on('data', (d) => (out += d));
+    cap.stderr!.on('data', (d) => (err += d));
+    try {
+      for (let i = 0; i < 200 && !err.includes('Capturing on'); i++) await sleep(50);
+      assert.match(err, /Capturing on 'eth2'/);
+      // a packet to the subscriber leaves eth1: its copy goes to 203.0.113.99:30030 out eth2
+      for (let i = 0; i < 50 && !out.includes('\n'); i++) {
+        execFileSync('ip', ['netns', 'exec', NS, 'bash', '-c', 'echo probe > /dev/udp/192.0.2.10/9']);
+        await sleep(200);
+      }
+      assert.equal(out.split('\n')[0], ['12345', '67890', '198.51.100.1', '203.0.113.99', '192.0.2.1', '192.0.2.10'].join('\t'), out + err);
+    } finally {
+      if (cap.exitCode === null) process.kill(-cap.pid!, 'SIGINT');
+      for (let i = 0; i < 50 && cap.exitCode === null && cap.signalCode === null; i++) await sleep(100);
+      if (cap.exitCode === null && cap.signalCode === null) process.kill(-cap.pid!, 'SIGKILL');
+    }
+    assert.ok(!err.includes('This could be dangerous'), err);
   });
 
   it('a pool member whose link goes down shows down; its session moves to the other member', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import type { NetconfClient } from '../../src/netconf/client';
 import { startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, classNames, NOTIF } from './agent-harness';
 
@@ -24,6 +25,9 @@ describe('netconf ops: cancel-commit (RFC 6241 8.4.4.1)', function () {
     assert.deepEqual(await classNames(c), ['base']);
     assert.deepEqual(await classNames(c, 'candidate'), ['base']);
     await cancelled;
+    // the audit record names the cancel-commit and its session's user
+    const last = JSON.parse(fs.readFileSync(`${h.dir}/audit.log`, 'utf8').trimEnd().split('\n').pop()!);
+    assert.deepEqual([last.origin, last.user, last.session], ['cancel-commit', 'admin', c.sessionId]);
   });
 
   it('with persist-id from another session; wrong id is invalid-value; nothing pending is operation-failed', async () => {

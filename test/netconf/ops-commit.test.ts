@@ -144,12 +144,21 @@ describe('netconf ops: commit (RFC 6241 8.3, 8.4 confirmed-commit:1.1)', functio
 
   it('a non-persistent confirmed commit is rolled back when its session closes, and others cannot confirm it', async () => {
     const other = await h.connect();
+    assertOk(await other.rpc(`<create-subscription xmlns="${NOTIF}"/>`));
+    // RFC 6470: a confirmed commit cancelled by its session's end is 'cancel', not 'timeout'
+    const cancelled = other.nextNotification(/<confirm-event>cancel<\/confirm-event>/);
     assertOk(await c.rpc(editConfig('candidate', cos(klass('session-bound', 3)))));
     assertOk(await c.rpc('<commit><confirmed/></commit>'));
     const e = errorOf(await other.rpc('<commit/>'));
     assert.equal(e.tag, 'in-use');
+    const sid = c.sessionId;
     await c.close();
     await until(async () => (await classNames(other)).length === 0, 5000, 'rollback on session end');
+    await cancelled;
+    // the audit record says why and whose session it was, not a timer
+    const last = JSON.parse(fs.readFileSync(`${h.dir}/audit.log`, 'utf8').trimEnd().split('\n').pop()!);
+    assert.deepEqual([last.origin, last.user, last.session], ['session-closed', 'admin', sid]);
+    assert.ok(last.changes.every((x: { op: string }) => x.op === 'delete'), JSON.stringify(last));
     c = other;
   });
 

@@ -31,7 +31,7 @@ export async function commit(call: RpcCall): Promise<string> {
 export async function cancelCommit(call: RpcCall): Promise<string> {
   const persistId = param(call.el, 'persist-id')?.text.trim();
   return call.core.ds.queue.run(async () => {
-    await call.core.ds.cancelCommit(call.session.id, persistId);
+    await call.core.ds.cancelCommit(call.session.id, persistId, call.session.username);
     return '';
   });
 }
