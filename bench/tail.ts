@@ -6,7 +6,7 @@
  * written at each pair's start and end, and every pair slower than
  * --slow ms is taken apart by what ran or waited inside it. This is how
  * the ninth session found the replay log's records behind the agent's
- * scavenges and the JIT's late compiles on its helper threads (README,
+ * scavenges and the JIT's late compiles on its helper threads (bench/README.md,
  * "Where flowtapd's commit p99 goes").
  *
  *   As root:  npx tsx bench/tail.ts [--pairs 2000] [--warm 1000] [--entries 0] [--slow 2.5]

@@ -9,7 +9,7 @@
 // here: V8 sizes the young generation when the process starts.
 // V8 optimises a function once it has run about this many bytes of bytecode (its default,
 // 66 KiB, left the commit path still being compiled on the helper threads after 2,000
-// edit-config+commit pairs, since most of its functions run once per commit; see README,
+// edit-config+commit pairs, since most of its functions run once per commit; see bench/README.md,
 // "Where flowtapd's commit p99 goes"). Set before any of the agent's code is loaded, unless
 // the node command line or NODE_OPTIONS sets it.
 const given = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)].some((a) => /^--interrupt[-_]budget=/.test(a));
