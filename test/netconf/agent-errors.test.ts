@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { NetconfClient } from '../../src/netconf/client';
-import { startAgent, Harness, assertOk, errorOf, editConfig, cos, NC, FTS, IF, COS } from './agent-harness';
+import { unknownParam, startAgent, Harness, assertOk, errorOf, editConfig, cos, NC, FTS, IF, COS } from './agent-harness';
 
 /** RFC 6241 appendix A: error-type, error-tag, error-severity, error-app-tag, error-path, error-info */
 describe('agent: rpc-errors exactly as RFC 6241 appendix A', function () {
@@ -116,10 +116,8 @@ describe('agent: rpc-errors exactly as RFC 6241 appendix A', function () {
   });
 
   it('a wrong root element, an empty rpc and two operations in one rpc: error-type protocol (appendix A allows no rpc for these tags)', async () => {
-    const e = errorOf(await c.send(`<hello xmlns="${NC}"/>`));
-    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'hello']);
-    const w = errorOf(await c.send('<rpc xmlns="urn:wrong" message-id="7"><get/></rpc>'));
-    assert.deepEqual([w.type, w.tag, w.info['bad-element']], ['protocol', 'unknown-element', 'rpc']);
+    unknownParam(await c.send(`<hello xmlns="${NC}"/>`), 'hello');
+    unknownParam(await c.send('<rpc xmlns="urn:wrong" message-id="7"><get/></rpc>'), 'rpc');
     const m = errorOf(await c.send(`<rpc xmlns="${NC}" message-id="8"></rpc>`, '8'));
     assert.deepEqual([m.type, m.tag, m.info['bad-element']], ['protocol', 'missing-element', 'rpc']);
     const e2 = errorOf(await c.rpc('<get/><get/>'));

@@ -86,6 +86,15 @@ export function errorOf(reply: string): RpcErrorInfo {
   return e[0];
 }
 
+/**
+ * An unknown parameter of an operation (RFC 6241 App. A): the single
+ * rpc-error is unknown-element, error-type protocol, naming the element.
+ */
+export function unknownParam(reply: string, element: string): void {
+  const e = errorOf(reply);
+  assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', element]);
+}
+
 /** contents of <data> in a get/get-config reply */
 export function dataOf(reply: string): string {
   assert.doesNotMatch(reply, /<rpc-error>/, reply.slice(0, 2000));

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import type { NetconfClient } from '../../src/netconf/client';
 import { Datastore } from '../../src/datastore';
 import { AgentError } from '../../src/errors';
-import { startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, classNames, COS, NC, NOTIF, sleep, until } from './agent-harness';
+import { unknownParam, startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, classNames, COS, NC, NOTIF, sleep, until } from './agent-harness';
 
 describe('netconf ops: commit (RFC 6241 8.3, 8.4 confirmed-commit:1.1)', function () {
   this.timeout(40000);
@@ -216,8 +216,7 @@ describe('netconf ops: commit (RFC 6241 8.3, 8.4 confirmed-commit:1.1)', functio
 
   it('a misspelt parameter is unknown-element and commits nothing: <confirmd/> is no permanent commit (RFC 6241 App. A)', async () => {
     assertOk(await c.rpc(editConfig('candidate', cos(klass('typo', 3)))));
-    const e = errorOf(await c.rpc('<commit><confirmd/></commit>'));
-    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'confirmd']);
+    unknownParam(await c.rpc('<commit><confirmd/></commit>'), 'confirmd');
     const e2 = errorOf(await c.rpc('<commit><confirmed/><confirm-timeot>60</confirm-timeot></commit>'));
     assert.equal(e2.info['bad-element'], 'confirm-timeot');
     // a parameter of another namespace is unknown too; one given twice is bad-element

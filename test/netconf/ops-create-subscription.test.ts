@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, NOTIF, sleep } from './agent-harness';
+import { unknownParam, startAgent, Harness, assertOk, errorOf, editConfig, cos, klass, NOTIF, sleep } from './agent-harness';
 
 const NN = 'urn:ietf:params:xml:ns:yang:ietf-netconf-notifications';
 
@@ -151,8 +151,7 @@ describe('netconf ops: create-subscription (RFC 5277) with RFC 6470 events', fun
   it('an unknown parameter is unknown-element and subscribes nothing (App. A)', async () => {
     const q = await h.connect();
     const past = new Date(Date.now() - 1000).toISOString();
-    const e = errorOf(await q.rpc(`<create-subscription xmlns="${NOTIF}"><startime>${past}</startime></create-subscription>`));
-    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'startime']);
+    unknownParam(await q.rpc(`<create-subscription xmlns="${NOTIF}"><startime>${past}</startime></create-subscription>`), 'startime');
     assertOk(await q.rpc(`<create-subscription xmlns="${NOTIF}"/>`));
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { NetconfClient } from '../../src/netconf/client';
-import { startAgent, Harness, assertOk, errorOf, errorsOf, dataOf, editConfig, getConfig, cos, klass, classNames, COS, NACM, NC, ACC, SYS } from './agent-harness';
+import { unknownParam, startAgent, Harness, assertOk, errorOf, errorsOf, dataOf, editConfig, getConfig, cos, klass, classNames, COS, NACM, NC, ACC, SYS } from './agent-harness';
 
 const YANG = 'urn:ietf:params:xml:ns:yang:1';
 
@@ -176,10 +176,8 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
   });
 
   it('an unknown parameter, beside <target> or in it, is unknown-element and changes nothing; one given twice is bad-element (App. A)', async () => {
-    const e = errorOf(await c.rpc(editConfig('candidate', cos(klass('frob', 1)), '<frob/>')));
-    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'frob']);
-    const e2 = errorOf(await c.rpc(`<edit-config><target><candidate/><frob/></target><config>${cos(klass('frob', 1))}</config></edit-config>`));
-    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'unknown-element', 'frob']);
+    unknownParam(await c.rpc(editConfig('candidate', cos(klass('frob', 1)), '<frob/>')), 'frob');
+    unknownParam(await c.rpc(`<edit-config><target><candidate/><frob/></target><config>${cos(klass('frob', 1))}</config></edit-config>`), 'frob');
     const e3 = errorOf(await c.rpc(editConfig('candidate', cos(klass('frob', 1)), '<error-option>stop-on-error</error-option><error-option>rollback-on-error</error-option>')));
     assert.deepEqual([e3.type, e3.tag, e3.info['bad-element']], ['protocol', 'bad-element', 'error-option']);
     assert.deepEqual(await candidateClasses(), []);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { NetconfClient, parseReply } from '../../src/netconf/client';
-import { startAgent, Harness, assertOk, errorOf, dataOf, editConfig, getConfig, cos, klass, COS, ACC, NACM, WD, IF, SYS, NOTIF, sleep } from './agent-harness';
+import { unknownParam, startAgent, Harness, assertOk, errorOf, dataOf, editConfig, getConfig, cos, klass, COS, ACC, NACM, WD, IF, SYS, NOTIF, sleep } from './agent-harness';
 import { openNetconf, rpc } from './transport-helpers';
 
 describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpath, with-defaults RFC 6243)', function () {
@@ -30,10 +30,8 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
   });
 
   it('an unknown parameter, beside <source> or in it, is unknown-element; with-defaults only in its own namespace; twice is bad-element (App. A)', async () => {
-    const e = errorOf(await c.rpc('<get-config><source><running/></source><bogus/></get-config>'));
-    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'bogus']);
-    const e2 = errorOf(await c.rpc('<get-config><source><running/><bogus/></source></get-config>'));
-    assert.deepEqual([e2.type, e2.tag, e2.info['bad-element']], ['protocol', 'unknown-element', 'bogus']);
+    unknownParam(await c.rpc('<get-config><source><running/></source><bogus/></get-config>'), 'bogus');
+    unknownParam(await c.rpc('<get-config><source><running/><bogus/></source></get-config>'), 'bogus');
     const e3 = errorOf(await c.rpc('<get-config><source><running/></source><with-defaults>report-all</with-defaults></get-config>'));
     assert.deepEqual([e3.tag, e3.info['bad-element']], ['unknown-element', 'with-defaults']);
     const e4 = errorOf(await c.rpc(`<get-config><source><running/></source><filter type="subtree"><class-of-service xmlns="${COS}"/></filter><filter/></get-config>`));
@@ -42,8 +40,7 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
   });
 
   it('unknown source and missing source are protocol errors', async () => {
-    const e = errorOf(await c.rpc('<get-config><source><nonesuch/></source></get-config>'));
-    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'nonesuch']);
+    unknownParam(await c.rpc('<get-config><source><nonesuch/></source></get-config>'), 'nonesuch');
     const e2 = errorOf(await c.rpc('<get-config/>'));
     assert.equal(e2.tag, 'missing-element');
     assert.equal(e2.info['bad-element'], 'source');

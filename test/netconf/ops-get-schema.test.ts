@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startAgent, Harness, errorOf, MON } from './agent-harness';
+import { unknownParam, startAgent, Harness, errorOf, MON } from './agent-harness';
 
 describe('netconf ops: get-schema (RFC 6022 3.1)', function () {
   this.timeout(30000);
@@ -43,8 +43,7 @@ describe('netconf ops: get-schema (RFC 6022 3.1)', function () {
 
   it('an unknown parameter is unknown-element (App. A), also one in the base namespace', async () => {
     const c = await h.connect();
-    const e = errorOf(await c.rpc(`<get-schema xmlns="${MON}"><identifier>ietf-interfaces</identifier><fromat>yang</fromat></get-schema>`));
-    assert.deepEqual([e.type, e.tag, e.info['bad-element']], ['protocol', 'unknown-element', 'fromat']);
+    unknownParam(await c.rpc(`<get-schema xmlns="${MON}"><identifier>ietf-interfaces</identifier><fromat>yang</fromat></get-schema>`), 'fromat');
     const e2 = errorOf(await c.rpc(`<get-schema xmlns="${MON}"><identifier>ietf-interfaces</identifier><format xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">yang</format></get-schema>`));
     assert.deepEqual([e2.tag, e2.info['bad-element']], ['unknown-element', 'format']);
   });
