@@ -61,4 +61,9 @@ describe('interop: yangcli (yuma123)', function () {
     assert.match(out, /error-tag data-exists/);
     assert.match(out, /error-path \/ftcos:class-of-service\/ftcos:forwarding-classes\/ftcos:class\[ftcos:name='from-yangcli'\]\/ftcos:queue-num/);
   });
+
+  it('xget /netconf/streams lists the NETCONF stream with replay (RFC 5277 3.2.5)', async () => {
+    const out = await yangcli('xget /netconf/streams\n');
+    assert.match(out, /stream NETCONF \{[^}]*name NETCONF[^}]*replaySupport true[^}]*replayLogCreationTime \d{4}-\d\d-\d\dT/, out);
+  });
 });
