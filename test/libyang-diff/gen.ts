@@ -538,10 +538,7 @@ for (let i = 0; i < 40; i++) {
 
 // ------------------------------------------------ combinations: one fault each
 const faults: [string, (i: number) => string[]][] = [
-  ['tunnel-type', (i) => [interfaces([{ name: 'vt0', type: i % 2 ? 'ianaift:ethernetCsmacd' : 'ianaift:l2vlan' }]), services([leaf('interfaces', 'vt0'), leaf('source-ipv4-address', '192.0.2.1')])]],
-  ['missing-member', (i) => [interfaces(tunnels('vt0')), services([leaf('interfaces', `vt${i + 1}`), leaf('source-ipv4-address', '192.0.2.1')])]],
   ['no-src', (i) => [interfaces(tunnels('vt0', 'vt1')), services([leaf('interfaces', `vt${i % 2}`), leaf('maximum-sessions', String(i + 1))])]],
-  ['fc-dangling', (i) => [BASE_COS, services([leaf('forwarding-class', `fc${i}`)])]],
   ['max-range', (i) => [services([leaf('maximum-sessions', String(65537 + i * 1000))])]],
   ['no-flow-tap', (i) => [BASE_IF, services([...POOL, leaf('maximum-sessions', String(i + 1))], false)]],
   ['secret-missing', (i) => [access(client(`198.51.100.${i + 1}`, 's'), client(`198.51.100.${i + 100}`))]],
@@ -549,6 +546,20 @@ const faults: [string, (i: number) => string[]][] = [
 ];
 for (const [name, f] of faults) {
   for (let i = 0; i < 4; i++) add(`combo-fault-${name}-${i}`, 'config', ...f(i));
+}
+
+// ------------------------------------------------ combinations: LI references to public configuration
+// Valid since flowtapd-services 2026-12-06: the pool members and forwarding-class are
+// require-instance false and no must checks a member's type, so that the LI configuration
+// never constrains what users who cannot read it may change (the agent treats such a
+// member as down, such a class as none).
+const liRefs: [string, (i: number) => string[]][] = [
+  ['member-not-tunnel', (i) => [interfaces([{ name: 'vt0', type: i % 2 ? 'ianaift:ethernetCsmacd' : 'ianaift:l2vlan' }]), services([leaf('interfaces', 'vt0'), leaf('source-ipv4-address', '192.0.2.1')])]],
+  ['member-not-configured', (i) => [interfaces(tunnels('vt0')), services([leaf('interfaces', `vt${i + 1}`), leaf('source-ipv4-address', '192.0.2.1')])]],
+  ['class-not-configured', (i) => [BASE_COS, services([leaf('forwarding-class', `fc${i}`)])]],
+];
+for (const [name, f] of liRefs) {
+  for (let i = 0; i < 4; i++) add(`combo-li-ref-${name}-${i}`, 'config', ...f(i));
 }
 
 // ------------------------------------------------ write (only when run as a script, not when a test runner loads the folder)
