@@ -19,6 +19,8 @@
  *                                      never reach (or overflow) it
  *   netlinkNoEnobufs(port) -> bool     NETLINK_NO_ENOBUFS on this process's netlink socket bound to port
  *                                      (the netlink package aborts the process on a receive overflow)
+ *   flockExclusive(fd) -> bool         flock(LOCK_EX | LOCK_NB): true when taken, false when another
+ *                                      open file description holds it (the data directory's lock)
  */
 #define _GNU_SOURCE
 #include <node_api.h>
@@ -31,6 +33,7 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <net/if.h>
@@ -422,6 +425,21 @@ static napi_value netlink_ext_ack(napi_env env, napi_callback_info info) {
   return res;
 }
 
+static napi_value flock_exclusive(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  if (argc < 1 || !arg_int(env, argv[0], &fd)) return throw_errno(env, EINVAL, "flockExclusive(fd)");
+  int r;
+  do r = flock(fd, LOCK_EX | LOCK_NB);
+  while (r < 0 && errno == EINTR);
+  if (r < 0 && errno != EWOULDBLOCK) return throw_errno(env, errno, "flock");
+  napi_value res;
+  napi_get_boolean(env, r == 0, &res);
+  return res;
+}
+
 /* native/background_threads.cc */
 napi_value idle_background_threads(napi_env env, napi_callback_info info);
 
@@ -439,6 +457,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"netlinkQuietWatch", NULL, netlink_quiet_watch, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netlinkNoEnobufs", NULL, netlink_no_enobufs, NULL, NULL, NULL, napi_enumerable, NULL},
     {"idleBackgroundThreads", NULL, idle_background_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"flockExclusive", NULL, flock_exclusive, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -26,6 +26,7 @@ import { bootstrapUserConfig, factoryConfig, parseBootstrap, type Bootstrap } fr
 import { applyEdit } from '../netconf/edit';
 import { authenticate, countUsers } from './users';
 import { monitoringState } from './monitoring';
+import { lockDataDir, type DataDirLock } from './data-lock';
 import { RadiusServer } from '../radius';
 import { Dataplane } from '../dataplane';
 import { MirrorService, StateStore } from '../mirror';
@@ -93,8 +94,22 @@ export class Agent implements AgentCore {
 
   /** Load everything and listen. Errors are one line naming what and where. */
   async start(): Promise<{ port: number }> {
+    prepareDataDir(this.opts.dataDir);
+    this.dirLock = lockDataDir(this.opts.dataDir);
+    if (!this.dirLock) this.opts.log.warn('data-dir-not-locked', { message: 'the native addon is not built: nothing keeps a second agent off this data directory' });
+    try {
+      return await this.startLocked();
+    } catch (e) {
+      // a start that failed leaves the directory to the next attempt (the caller may not stop())
+      this.dirLock?.release();
+      throw e;
+    }
+  }
+
+  private dirLock?: DataDirLock;
+
+  private async startLocked(): Promise<{ port: number }> {
     const { dataDir, log } = this.opts;
-    prepareDataDir(dataDir);
     this.ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath(), features: MODULE_FEATURES });
     this.ds = new Datastore(this.ctx, dataDir);
     const bootstrap = parseBootstrap(this.opts.bootstrap);
@@ -185,9 +200,13 @@ export class Agent implements AgentCore {
   }
 
   async stop(): Promise<void> {
-    if (this.server) await this.server.stop();
-    if (this.mirror) await this.mirror.stop();
-    this.audit?.flushLi();
+    try {
+      if (this.server) await this.server.stop();
+      if (this.mirror) await this.mirror.stop();
+      this.audit?.flushLi();
+    } finally {
+      this.dirLock?.release();
+    }
   }
 
   mirror?: MirrorService;

@@ -17,6 +17,8 @@ export interface NativeBinding {
   netlinkNoEnobufs(port: number): boolean;
   /** V8's worker threads to SCHED_IDLE (native/background_threads.cc); the number of tasks posted */
   idleBackgroundThreads(): number;
+  /** flock(LOCK_EX | LOCK_NB): true when taken, false when another open file description holds it */
+  flockExclusive(fd: number): boolean;
 }
 
 let cached: NativeBinding | undefined;

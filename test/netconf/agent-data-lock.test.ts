@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Agent } from '../../src/daemon/agent';
+import { silentLogger } from '../../src/log';
+import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames } from './agent-harness';
+
+/** One agent per data directory (an flock on DIR/.lock, released however the holder ends). */
+describe('agent: one agent per data directory', function () {
+  this.timeout(40000);
+  let h: Harness;
+  before(async () => {
+    h = await startAgent();
+  });
+  after(() => h.stop());
+
+  const second = (): Agent => new Agent({ dataDir: h.dir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, radiusPorts: { coaPort: 0, acctPort: 0 } });
+
+  it('a second agent on the directory does not start, names the holder, and changes nothing', async () => {
+    const c = await h.connect();
+    assertOk(await c.rpc(editConfig('running', cos(klass('held', 1)))));
+    const before = fs.readFileSync(path.join(h.dir, 'running.xml'), 'utf8');
+    const b = second();
+    await assert.rejects(b.start(), (e: Error) => {
+      assert.match(e.message, new RegExp(`^data directory ${h.dir}: in use by another flowtapd \\(pid ${process.pid}\\): .*\\.lock is locked$`));
+      return true;
+    });
+    await b.stop();
+    assert.equal(fs.readFileSync(path.join(h.dir, 'running.xml'), 'utf8'), before);
+    // the first goes on as before
+    assertOk(await c.rpc(editConfig('running', cos(klass('still', 2)))));
+    assert.deepEqual((await classNames(c)).filter((n) => n === 'held' || n === 'still'), ['held', 'still']);
+  });
+
+  it('once the first has stopped, the directory is free', async () => {
+    await h.stop(true);
+    const b = second();
+    await b.start();
+    await b.stop();
+    await h.restart();
+    assert.ok((await classNames(await h.connect())).includes('still'));
+  });
+
+  it('an agent killed with SIGKILL leaves no stale lock', async () => {
+    await h.stop(true);
+    const bin = path.join(__dirname, '..', '..', 'bin', 'flowtapd.js');
+    const child = spawn(bin, ['--data-dir', h.dir, '--netconf-listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('netconf-listening')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+    });
+    assert.equal(fs.readFileSync(path.join(h.dir, '.lock'), 'utf8').trim(), String(child.pid));
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    await h.restart();
+    assert.ok((await classNames(await h.connect())).includes('still'));
+  });
+});
