@@ -36,6 +36,8 @@ export interface MirrorConfig {
     clients: { address: string; secret: string }[];
     eventTimestampWindow: number;
     nasIdentifiers: string[];
+    /** /access/nas-address: NAS-IP-Address / NAS-IPv6-Address values that are ours (empty: not checked) */
+    nasAddresses: string[];
   };
 }
 
@@ -103,6 +105,7 @@ export function readMirrorConfig(running: DataNode): MirrorConfig {
       clients: kids(access, 'radius-client').map((c) => ({ address: val(c, 'address') ?? '', secret: val(c, 'secret') ?? '' })),
       eventTimestampWindow: Number(val(access, 'event-timestamp-window') ?? '300'),
       nasIdentifiers: vals(access, 'nas-identifier'),
+      nasAddresses: vals(access, 'nas-address'),
     },
   };
 }

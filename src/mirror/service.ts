@@ -913,6 +913,7 @@ function radiusConfig(cfg: MirrorConfig): RadiusServerConfig {
     clients: cfg.radius.clients,
     eventTimestampWindow: cfg.radius.eventTimestampWindow,
     nasIdentifiers: cfg.radius.nasIdentifiers,
+    nasAddresses: cfg.radius.nasAddresses,
   };
 }
 
