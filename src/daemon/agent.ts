@@ -259,7 +259,7 @@ export class Agent implements AgentCore {
             },
           },
         },
-        'flowtapd-access:subscribers': { subscriber: m.subscribersState() },
+        'flowtapd-access:subscribers': { 'refused-addresses': String(m.refusedAddressCount()), subscriber: m.subscribersState() },
         'flowtapd-access:radius-statistics': radiusStatistics(radius.counters()),
       });
     });

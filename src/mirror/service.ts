@@ -28,6 +28,7 @@ import { errorCauseOf } from '../radius';
 import { MirrorConfig, readMirrorConfig, sameConfig } from './config';
 import { GroupLoad, groupLoad, leastLoaded, pickGroup, planGroupMoves, rebalanceGroups, Move } from './pool';
 import { JournalOp, MirrorSession, StateStore, Subscriber } from './store';
+import { implausibleIpv4, implausibleIpv6Prefix, withLength } from './addresses';
 import type { Logger } from '../log';
 
 export interface DataplanePort {
@@ -125,8 +126,13 @@ export class MirrorService implements Applier {
   /** Restore the saved tables and install running + mirrors (the kernel adopts what is there). */
   async start(): Promise<void> {
     const saved = this.deps.store.load();
-    for (const s of saved.subscribers) this.setSubscriber(s);
-    for (const m of saved.mirrors) this.mirrors.set(m.acctSessionId, m);
+    // tables written before addresses were checked: what cannot be one subscriber's is refused, and not mirrored
+    for (const s of saved.subscribers) this.setSubscriber(refuseImplausible(s));
+    for (const m of saved.mirrors) {
+      const kept = m.addresses.filter((a) => !(a.includes(':') ? implausibleIpv6Prefix(a) : implausibleIpv4(a)));
+      if (kept.length !== m.addresses.length) this.li('mirror-address-refused', { acctSessionId: m.acctSessionId, attribute: 'saved address', reason: 'not one subscriber\'s' });
+      this.mirrors.set(m.acctSessionId, kept.length !== m.addresses.length ? { ...m, addresses: kept } : m);
+    }
     this.deps.dataplane.start();
     this.deps.dataplane.linkEvents.on('member', (e: MemberEvent) =>
       this.deps.ds.queue.run(() => this.onMember(e)).catch((err: Error) => {
@@ -652,12 +658,30 @@ export class MirrorService implements Applier {
       const sub: Subscriber = {
         acctSessionId: id,
         userName: req.userName ?? prev?.userName,
-        framedIp: req.framedIp ?? prev?.framedIp,
-        framedIpv6Prefix: req.framedIpv6Prefix ?? prev?.framedIpv6Prefix,
+        framedIp: prev?.framedIp,
+        framedIpv6Prefix: prev?.framedIpv6Prefix,
         nasPortId: req.nasPortId ?? prev?.nasPortId,
+        callingStationId: req.callingStationId ?? prev?.callingStationId,
+        calledStationId: req.calledStationId ?? prev?.calledStationId,
+        refusedFramedIp: prev?.refusedFramedIp,
+        refusedFramedIpv6Prefix: prev?.refusedFramedIpv6Prefix,
         client: req.client,
         startTime: prev?.startTime ?? new Date().toISOString(),
       };
+      // an address that is not one subscriber's is not learned: the one reported before is gone too (the NAS says it changed)
+      if (req.framedIp !== undefined) {
+        const why = implausibleIpv4(req.framedIp);
+        sub.framedIp = why ? undefined : req.framedIp;
+        sub.refusedFramedIp = why ? req.framedIp : undefined;
+        if (why) this.addressRefused(req, id, 'Framed-IP-Address', why);
+      }
+      if (req.framedIpv6Prefix !== undefined) {
+        const why = implausibleIpv6Prefix(req.framedIpv6Prefix);
+        sub.framedIpv6Prefix = why ? undefined : req.framedIpv6Prefix;
+        sub.refusedFramedIpv6Prefix = why ? req.framedIpv6Prefix : undefined;
+        if (why) this.addressRefused(req, id, 'Framed-IPv6-Prefix', why);
+      }
+      for (const k of Object.keys(sub) as (keyof Subscriber)[]) if (sub[k] === undefined) delete sub[k];
       this.setSubscriber(sub);
       const m = this.mirrors.get(id);
       const addrs = addressesOf(sub);
@@ -667,6 +691,25 @@ export class MirrorService implements Applier {
         void this.record({ subscribers: [{ set: sub }], mirrors: [{ set: m }] });
       } else void this.record({ subscribers: [{ set: sub }] });
     });
+  }
+
+  /** Accounting addresses refused as not one subscriber's (addresses.ts), since start. */
+  private refusedAddresses = 0;
+
+  /** subscribers-statistics state: accounting addresses refused */
+  refusedAddressCount(): number {
+    return this.refusedAddresses;
+  }
+
+  /**
+   * An accounting record's address that cannot be one subscriber's: counted,
+   * in the general log without the subscriber; in li-audit.log with it when
+   * the subscriber is mirrored (the mirror keeps only its other addresses).
+   */
+  private addressRefused(req: AccountingRequest, id: string, attribute: string, reason: string): void {
+    this.refusedAddresses++;
+    this.deps.log.warn('subscriber-address-refused', { client: req.client, attribute, reason });
+    if (this.mirrors.has(id)) this.li('mirror-address-refused', { acctSessionId: id, attribute, reason });
   }
 
   /** Forgets the subscribers and ends their mirrors; on a dataplane failure nothing is forgotten, and it throws. */
@@ -710,16 +753,14 @@ export class MirrorService implements Applier {
     }
   }
 
-  /** Subscribers by User-Name and by Framed-IP-Address (acct-session-ids), and the order they entered the table. */
+  /** Subscribers by User-Name, Framed-IP-Address and Framed-IPv6-Prefix (acct-session-ids). */
   private byUser = new Map<string, Set<string>>();
   private byIp = new Map<string, Set<string>>();
-  private order = new Map<string, number>();
-  private nextOrder = 0;
+  private byIpv6 = new Map<string, Set<string>>();
 
   private setSubscriber(s: Subscriber): void {
     const prev = this.subscribers.get(s.acctSessionId);
     if (prev) this.unindexSubscriber(prev);
-    else this.order.set(s.acctSessionId, this.nextOrder++);
     this.subscribers.set(s.acctSessionId, s);
     const add = (m: Map<string, Set<string>>, k: string | undefined): void => {
       if (k === undefined) return;
@@ -729,6 +770,7 @@ export class MirrorService implements Applier {
     };
     add(this.byUser, s.userName);
     add(this.byIp, s.framedIp);
+    add(this.byIpv6, s.framedIpv6Prefix);
   }
 
   private deleteSubscriber(id: string): void {
@@ -736,7 +778,6 @@ export class MirrorService implements Applier {
     if (!s) return;
     this.unindexSubscriber(s);
     this.subscribers.delete(id);
-    this.order.delete(id);
   }
 
   private unindexSubscriber(s: Subscriber): void {
@@ -748,24 +789,44 @@ export class MirrorService implements Applier {
     };
     drop(this.byUser, s.userName);
     drop(this.byIp, s.framedIp);
+    drop(this.byIpv6, s.framedIpv6Prefix);
   }
 
-  /** By Acct-Session-Id; else the first subscriber (in table order) with the User-Name or the Framed-IP-Address. */
-  private findSubscriber(req: DynamicAuthRequest): Subscriber | undefined {
-    if (req.acctSessionId !== undefined) return this.subscribers.get(req.acctSessionId);
-    let best: string | undefined;
-    for (const ids of [req.userName !== undefined ? this.byUser.get(req.userName) : undefined, req.framedIp !== undefined ? this.byIp.get(req.framedIp) : undefined])
-      for (const id of ids ?? []) if (best === undefined || this.order.get(id)! < this.order.get(best)!) best = id;
-    return best === undefined ? undefined : this.subscribers.get(best);
+  /**
+   * The one session a request names (RFC 5176 section 3): every session
+   * identification attribute it carries (Acct-Session-Id, User-Name,
+   * Framed-IP-Address, Framed-IPv6-Prefix, NAS-Port-Id, Calling-Station-Id,
+   * Called-Station-Id) must match that session, a value the session was
+   * not learned with included. No session: 503. Several: 508, nothing done
+   * (one change for several sessions is not supported; acting on one of
+   * them would intercept part of a target's traffic).
+   */
+  private findSubscriber(req: DynamicAuthRequest): Subscriber {
+    let ids: Iterable<string>;
+    if (req.acctSessionId !== undefined) ids = this.subscribers.has(req.acctSessionId) ? [req.acctSessionId] : [];
+    else {
+      const sets: Set<string>[] = [];
+      if (req.userName !== undefined) sets.push(this.byUser.get(req.userName) ?? new Set());
+      if (req.framedIp !== undefined) sets.push(this.byIp.get(req.framedIp) ?? new Set());
+      if (req.framedIpv6Prefix !== undefined) sets.push(this.byIpv6.get(req.framedIpv6Prefix) ?? new Set());
+      ids = sets.length ? sets.reduce((a, b) => (b.size < a.size ? b : a)) : [];
+    }
+    const found: Subscriber[] = [];
+    for (const id of ids) {
+      const s = this.subscribers.get(id)!;
+      if (IDENTIFICATION.every((k) => req[k] === undefined || req[k] === s[k])) found.push(s);
+    }
+    if (!found.length) throw new CoaError(ErrorCause.SessionContextNotFound, 'no session matches every identification attribute');
+    if (found.length > 1) throw new CoaError(ErrorCause.MultipleSessionSelectionUnsupported, `the request matches ${found.length} sessions`);
+    return found[0];
   }
 
   private async coa(req: DynamicAuthRequest): Promise<void> {
     if (req.unsupported.length) throw new CoaError(ErrorCause.UnsupportedAttribute, 'attributes that cannot be honoured');
-    if (req.acctSessionId === undefined && req.userName === undefined && req.framedIp === undefined) {
-      throw new CoaError(ErrorCause.MissingAttribute, 'no Acct-Session-Id, User-Name or Framed-IP-Address');
+    if (req.acctSessionId === undefined && req.userName === undefined && req.framedIp === undefined && req.framedIpv6Prefix === undefined) {
+      throw new CoaError(ErrorCause.MissingAttribute, 'no Acct-Session-Id, User-Name, Framed-IP-Address or Framed-IPv6-Prefix');
     }
     const sub = this.findSubscriber(req);
-    if (!sub) throw new CoaError(ErrorCause.SessionContextNotFound, 'unknown subscriber');
     if (req.kind === 'disconnect') {
       await this.endSubscribers([sub.acctSessionId], 'RADIUS disconnect');
       return;
@@ -792,6 +853,11 @@ export class MirrorService implements Applier {
     }
     // start
     if (!this.cfg.flowTap || this.cfg.sourceIpv4 === undefined) throw new CoaError(ErrorCause.ResourcesUnavailable, 'flow-tap is not configured');
+    if (sub.refusedFramedIp !== undefined || sub.refusedFramedIpv6Prefix !== undefined) {
+      // the subscriber has an address that is not one subscriber's: mirroring it would take in other people's
+      // traffic, mirroring the rest would miss part of the target's
+      throw new CoaError(ErrorCause.AdministrativelyProhibited, 'the subscriber has an address that cannot be mirrored');
+    }
     const ids = interceptIds(handle, sub.acctSessionId);
     const addresses = addressesOf(sub);
     if (!addresses.length) throw new CoaError(ErrorCause.MissingAttribute, 'the subscriber has no known address');
@@ -851,6 +917,7 @@ export class MirrorService implements Applier {
       const e: Record<string, unknown> = {
         'acct-session-id': m.acctSessionId,
         'subscriber-address': m.addresses.map((a) => a.split('/')[0]),
+        'subscriber-prefix': m.addresses.map(withLength),
         'intercept-id': m.interceptId,
         'session-id': m.sessionId,
         'mediation-address': m.medIp,
@@ -874,6 +941,8 @@ export class MirrorService implements Applier {
       if (s.framedIp !== undefined) e['framed-ip-address'] = s.framedIp;
       if (s.framedIpv6Prefix !== undefined) e['framed-ipv6-prefix'] = s.framedIpv6Prefix;
       if (s.nasPortId !== undefined) e['nas-port-id'] = s.nasPortId;
+      const refused = [s.refusedFramedIp, s.refusedFramedIpv6Prefix].filter((x): x is string => x !== undefined);
+      if (refused.length) e['refused-address'] = refused;
       return e;
     });
   }
@@ -899,10 +968,28 @@ const ANNOUNCE_SLICE = 256;
 /** Mirror groups available (the dataplane's reserved shared actions). */
 const MAX_GROUPS = 4096;
 
+/** The session identification attributes (RFC 5176 section 3) a request may carry and a subscriber may hold. */
+const IDENTIFICATION = ['acctSessionId', 'userName', 'framedIp', 'framedIpv6Prefix', 'nasPortId', 'callingStationId', 'calledStationId'] as const;
+
+/** A saved subscriber with the addresses that cannot be one subscriber's moved to the refused ones. */
+function refuseImplausible(s: Subscriber): Subscriber {
+  const out = { ...s };
+  if (s.framedIp !== undefined && implausibleIpv4(s.framedIp)) {
+    out.refusedFramedIp = s.framedIp;
+    delete out.framedIp;
+  }
+  if (s.framedIpv6Prefix !== undefined && implausibleIpv6Prefix(s.framedIpv6Prefix)) {
+    out.refusedFramedIpv6Prefix = s.framedIpv6Prefix;
+    delete out.framedIpv6Prefix;
+  }
+  return out;
+}
+
+/** What a mirror of the subscriber covers: only addresses that can be one subscriber's (tables saved before the check included). */
 function addressesOf(s: Subscriber): string[] {
   const out: string[] = [];
-  if (s.framedIp) out.push(s.framedIp);
-  if (s.framedIpv6Prefix) out.push(s.framedIpv6Prefix);
+  if (s.framedIp && !implausibleIpv4(s.framedIp)) out.push(s.framedIp);
+  if (s.framedIpv6Prefix && !implausibleIpv6Prefix(s.framedIpv6Prefix)) out.push(s.framedIpv6Prefix);
   return out;
 }
 

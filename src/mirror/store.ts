@@ -13,6 +13,15 @@ export interface Subscriber {
   framedIp?: string;
   framedIpv6Prefix?: string;
   nasPortId?: string;
+  callingStationId?: string;
+  calledStationId?: string;
+  /**
+   * The last Framed-IP-Address / Framed-IPv6-Prefix accounting reported
+   * when it could not be one subscriber's (addresses.ts): not learned, and
+   * a CoA start for this subscriber is refused while it is set.
+   */
+  refusedFramedIp?: string;
+  refusedFramedIpv6Prefix?: string;
   /** the RADIUS client (BNG) that reported it */
   client: string;
   startTime: string;

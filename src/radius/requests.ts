@@ -191,8 +191,8 @@ export function parseDynamicAuthRequest(pkt: RadiusPacket, secret: Secret, clien
     req.medPort = m.value.medPort;
   }
 
-  if (req.acctSessionId === undefined && req.userName === undefined && req.framedIp === undefined) {
-    throw new CoaError(ErrorCause.MissingAttribute, 'no Acct-Session-Id, User-Name or Framed-IP-Address names the subscriber');
+  if (req.acctSessionId === undefined && req.userName === undefined && req.framedIp === undefined && req.framedIpv6Prefix === undefined) {
+    throw new CoaError(ErrorCause.MissingAttribute, 'no Acct-Session-Id, User-Name, Framed-IP-Address or Framed-IPv6-Prefix names the subscriber');
   }
 
   for (const a of pkt.attributes) {

@@ -240,12 +240,12 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
     assert.deepEqual(dp.full[dp.full.length - 1].mirrors.map((m) => m.key), ['s1']);
   });
 
-  it('a CoA may name the subscriber by User-Name or Framed-IP-Address (indexed; the first in table order wins)', async () => {
+  it('a CoA may name the subscriber by User-Name or Framed-IP-Address (indexed; two sessions named: 508, nothing done)', async () => {
     await svc.onAccounting({ client: '127.0.0.1', identifier: 20, status: 'interim-update', acctSessionId: 's1', userName: 'bob' });
     await svc.onAccounting({ client: '127.0.0.1', identifier: 21, status: 'start', acctSessionId: 's9', userName: 'bob', framedIp: '192.0.2.99' });
     const by = (x: Partial<DynamicAuthRequest>): DynamicAuthRequest => ({ ...coa('', 'start'), acctSessionId: undefined, ...x });
-    assert.deepEqual(await svc.onCoa(by({ userName: 'bob' })), { ok: true });
-    assert.equal(dp.one[dp.one.length - 1].key, 's1');
+    assert.deepEqual(await svc.onCoa(by({ userName: 'bob' })), { ok: false, cause: 508 });
+    assert.equal(dp.one.length, 0);
     assert.deepEqual(await svc.onCoa(by({ framedIp: '192.0.2.99' })), { ok: true });
     assert.equal(dp.one[dp.one.length - 1].key, 's9');
     // a new User-Name replaces the old one in the index; a Stop removes it

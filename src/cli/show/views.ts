@@ -65,6 +65,7 @@ const VIEWS: Record<View, ViewDef> = {
         const r: Row = {
           'acct-session-id': text(s, 'acct-session-id') ?? '',
           'subscriber-address': all(s, 'subscriber-address'),
+          'subscriber-prefix': all(s, 'subscriber-prefix'),
           state: text(s, 'state') ?? '',
           packets: num(s, 'packets'),
           bytes: num(s, 'bytes'),
@@ -84,7 +85,8 @@ const VIEWS: Record<View, ViewDef> = {
         columns: [
           col('ACCT-SESSION-ID', 'acct-session-id'),
           col('USER', 'user-name'),
-          { title: 'ADDRESSES', value: (r) => ((r['subscriber-address'] as string[]).join(',') || '-') },
+          // with their lengths (an agent older than subscriber-prefix: the bare addresses)
+          { title: 'ADDRESSES', value: (r) => ((r['subscriber-prefix'] as string[]).length ? (r['subscriber-prefix'] as string[]) : (r['subscriber-address'] as string[])).join(',') || '-' },
           col('TUNNEL', 'tunnel-interface'),
           col('STATE', 'state'),
           col('PACKETS', 'packets', 'right'),
