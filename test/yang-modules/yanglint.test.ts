@@ -56,8 +56,8 @@ describe('yang modules: yanglint', function () {
 
   it('declares the contract names, namespaces, prefixes and revision', () => {
     const want: Record<string, [string, string, string]> = {
-      'flowtapd-services': ['urn:flowtapd:yang:services', 'fts', '2026-12-07'],
-      'flowtapd-access': ['urn:flowtapd:yang:access', 'fta', '2026-12-07'],
+      'flowtapd-services': ['urn:flowtapd:yang:services', 'fts', '2026-12-06'],
+      'flowtapd-access': ['urn:flowtapd:yang:access', 'fta', '2026-12-06'],
       'flowtapd-class-of-service': ['urn:flowtapd:yang:class-of-service', 'ftcos', '2026-11-24'],
     };
     for (const [name, [ns, prefix, revision]] of Object.entries(want)) {
