@@ -34,7 +34,7 @@ import {
   verifyResponseAuthenticator,
   ZERO_VECTOR,
 } from '../../src/radius/codec';
-import { exchange, request } from './helpers';
+import { exchange, rawSaltEncrypt, request } from './helpers';
 
 const SECRET = 'sw0rdfish';
 const text = (type: number, s: string): AttributeSpec => ({ type, value: encodeText(s) });
@@ -228,6 +228,35 @@ describe('radius server', function () {
         assert.equal(errorCause(rep), 404);
       }
       assert.equal(coas.length, 0);
+    });
+
+    it('salt-encrypted VSAs with a salt whose high bit is clear, or with non-zero padding: NAK 404, no action', async () => {
+      const vsas = (salt: string, pad = 0): AttributeSpec => {
+        const enc = (plain: Buffer): Buffer => {
+          const p = Buffer.alloc(16 * Math.ceil((plain.length + 1) / 16), pad);
+          p[0] = plain.length;
+          plain.copy(p, 1);
+          return rawSaltEncrypt(p, SECRET, ZERO_VECTOR, Buffer.from(salt, 'hex'));
+        };
+        return {
+          vendorId: VENDOR_JUNIPER_ERX,
+          vsas: [
+            { type: ErxAttr.LiAction, value: enc(encodeInteger(2)) },
+            { type: ErxAttr.MedDevHandle, value: enc(Buffer.from('0000303900010932', 'hex')) },
+            { type: ErxAttr.MedIpAddress, value: enc(encodeIpv4('203.0.113.99')) },
+            { type: ErxAttr.MedPortNumber, value: enc(encodeInteger(30030)) },
+          ],
+        };
+      };
+      const good = coa([text(Attr.AcctSessionId, '1001'), vsas('8102')]);
+      assert.equal(reply(await request(good, ports.coaPort), good).code, Code.CoaAck, 'the same VSAs with a proper salt are taken');
+      assert.equal(coas.length, 1);
+      for (const bad of [coa([text(Attr.AcctSessionId, '1001'), vsas('0102')]), coa([text(Attr.AcctSessionId, '1001'), vsas('8102', 0x20)])]) {
+        const rep = reply(await request(bad, ports.coaPort), bad);
+        assert.equal(rep.code, Code.CoaNak);
+        assert.equal(errorCause(rep), 404);
+      }
+      assert.equal(coas.length, 1);
     });
 
     it('attributes flowtapd does not act on are listed for the handler', async () => {
