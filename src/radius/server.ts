@@ -3,7 +3,8 @@
  * and accounting copies (RFC 2866). Each port is bound on every configured
  * address (IPv4 and IPv6 by default). Requests are taken only from configured
  * clients and only with a correct Request Authenticator and, when present,
- * Message-Authenticator; everything else is dropped silently and counted.
+ * Message-Authenticator (which a client configured so must send);
+ * everything else is dropped silently and counted.
  *
  * Reconfiguration is two-phase, for the commit of /fta:access:
  * prepare(config) binds whatever new ports are needed (throwing
@@ -32,6 +33,8 @@ export interface RadiusClientConfig {
   /** IPv4 or IPv6 address of the client (the RADIUS server or the BNG) */
   address: string;
   secret: string;
+  /** drop this client's requests (CoA, Disconnect, accounting) that carry no Message-Authenticator; counted as badMessageAuthenticator */
+  requireMessageAuthenticator?: boolean;
 }
 
 export interface RadiusServerConfig {
@@ -104,8 +107,13 @@ interface Listener {
   closed: boolean;
 }
 
+interface ActiveClient {
+  secret: string;
+  requireMessageAuthenticator: boolean;
+}
+
 interface ActiveConfig {
-  clients: Map<string, string>;
+  clients: Map<string, ActiveClient>;
   identity: NasIdentity;
   windowSeconds: number;
 }
@@ -125,7 +133,7 @@ function invalid(msg: string, leaf?: string): AgentError {
   return new AgentError('invalid-value', msg, { path: `/fta:access/fta:${leaf}`, pathNs: { fta: 'urn:flowtapd:yang:access' } });
 }
 
-function checkConfig(cfg: RadiusServerConfig): { clients: Map<string, string>; bind: string[] } {
+function checkConfig(cfg: RadiusServerConfig): { clients: Map<string, ActiveClient>; bind: string[] } {
   for (const [leaf, p] of [
     ['radius-disconnect-port', cfg.coaPort],
     ['radius-accounting-port', cfg.acctPort],
@@ -135,12 +143,12 @@ function checkConfig(cfg: RadiusServerConfig): { clients: Map<string, string>; b
   if (cfg.coaPort !== 0 && cfg.coaPort === cfg.acctPort) {
     throw invalid(`the disconnect and accounting ports are both ${cfg.coaPort}`, 'radius-accounting-port');
   }
-  const clients = new Map<string, string>();
+  const clients = new Map<string, ActiveClient>();
   for (const c of cfg.clients) {
     const addr = canonicalIp(c.address);
     if (!addr) throw invalid(`RADIUS client address ${c.address} is not an IP address`, 'radius-client');
     if (typeof c.secret !== 'string' || c.secret.length === 0) throw invalid(`RADIUS client ${c.address} has no secret`, 'radius-client');
-    clients.set(addr, c.secret);
+    clients.set(addr, { secret: c.secret, requireMessageAuthenticator: c.requireMessageAuthenticator === true });
   }
   const bind = [...(cfg.bindAddresses ?? DEFAULT_BIND)];
   for (const a of bind) if (!isIP(a)) throw invalid(`bind address ${a} is not an IP address`);
@@ -323,8 +331,8 @@ export class RadiusServer {
   /** Processes one datagram; exposed for tests that feed datagrams without a socket. */
   handleDatagram(role: Role, msg: Buffer, rinfo: { address: string; port: number }, send: (reply: Buffer) => void): Promise<void> {
     const addr = canonicalIp(rinfo.address) ?? rinfo.address;
-    const secret = this.active.clients.get(addr);
-    if (secret === undefined) {
+    const client = this.active.clients.get(addr);
+    if (client === undefined) {
       this.unknown.dropped++;
       const n = this.unknown.byAddress.get(addr);
       if (n !== undefined) this.unknown.byAddress.set(addr, n + 1);
@@ -332,6 +340,7 @@ export class RadiusServer {
       this.log.debug?.(`radius: dropped datagram from unknown client ${addr}`);
       return Promise.resolve();
     }
+    const { secret } = client;
     const c = this.clientCounters.get(addr)!;
     c.requests++;
     const r = decodePacket(msg);
@@ -352,6 +361,11 @@ export class RadiusServer {
     const ma = checkMessageAuthenticator(pkt, secret, requestMessageAuthenticatorField(pkt));
     if (ma === 'invalid') {
       this.drop(c, 'badMessageAuthenticator', addr, `id ${pkt.identifier}`);
+      return Promise.resolve();
+    }
+    if (ma === 'absent' && client.requireMessageAuthenticator) {
+      // the model's bad-message-authenticator counts "wrong, or missing where it is required"
+      this.drop(c, 'badMessageAuthenticator', addr, `id ${pkt.identifier}: no Message-Authenticator, which this client must send`);
       return Promise.resolve();
     }
     const key = ReplyCache.key(addr, role, pkt.identifier, pkt.authenticator);

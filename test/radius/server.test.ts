@@ -328,6 +328,34 @@ describe('radius server', function () {
     });
   });
 
+  describe('require-message-authenticator', () => {
+    it('a client configured so: CoA, Disconnect and accounting without Message-Authenticator are dropped and counted; with one they are answered', async () => {
+      await server.reconfigure({ ...base, coaPort: ports.coaPort, acctPort: ports.acctPort, clients: [{ address: '127.0.0.1', secret: SECRET, requireMessageAuthenticator: true }] });
+      const bare = [
+        coa([text(Attr.AcctSessionId, '1001'), mirror(2)]),
+        coa([text(Attr.AcctSessionId, '1001')], { code: Code.DisconnectRequest }),
+      ];
+      for (const req of bare) assert.equal(await request(req, ports.coaPort, { waitMs: 150 }), undefined);
+      const acct = encodeRequest(Code.AccountingRequest, 5, [int(Attr.AcctStatusType, 1), text(Attr.AcctSessionId, '1001')], SECRET);
+      assert.equal(await request(acct, ports.acctPort, { waitMs: 150 }), undefined);
+      assert.equal(coas.length, 0);
+      assert.equal(accts.length, 0);
+      let c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.dropped.badMessageAuthenticator, 3);
+      assert.equal(c.acks + c.naks + c.accountingResponses, 0);
+      const signed = coa([text(Attr.AcctSessionId, '1001'), mirror(2)], { ma: true });
+      assert.equal(reply(await request(signed, ports.coaPort), signed).code, Code.CoaAck);
+      const signedAcct = encodeRequest(Code.AccountingRequest, 6, [int(Attr.AcctStatusType, 1), text(Attr.AcctSessionId, '1001')], SECRET, { messageAuthenticator: true });
+      assert.equal(reply(await request(signedAcct, ports.acctPort), signedAcct).code, Code.AccountingResponse);
+      c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.acks, 1);
+      assert.equal(c.accountingResponses, 1);
+      // the same request without Message-Authenticator is answered once the setting is off
+      await server.reconfigure({ ...base, coaPort: ports.coaPort, acctPort: ports.acctPort });
+      assert.equal(reply(await request(bare[0], ports.coaPort), bare[0]).code, Code.CoaAck);
+    });
+  });
+
   describe('retransmissions', () => {
     it('the same request again gets the cached reply and no second action', async () => {
       const req = coa([text(Attr.AcctSessionId, 's'), mirror(1)], { ma: true });
