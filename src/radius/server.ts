@@ -420,6 +420,11 @@ export class RadiusServer {
     const code = disconnect ? (ack ? Code.DisconnectAck : Code.DisconnectNak) : ack ? Code.CoaAck : Code.CoaNak;
     const attrs = [];
     if (cause !== undefined) attrs.push({ type: Attr.ErrorCause, value: encodeInteger(cause) });
+    // RFC 5176 3.3: State MUST be sent unmodified in the ACK or NAK. A request
+    // with more than one is invalid (RFC 2865 5.24: zero or one) and NAKed with
+    // 404; neither is echoed then, since a reply too may carry only one.
+    const states = pkt.attributes.filter((a) => a.type === Attr.State);
+    if (states.length === 1) attrs.push({ type: Attr.State, value: states[0].value });
     for (const a of pkt.attributes) if (a.type === Attr.ProxyState) attrs.push({ type: a.type, value: a.value });
     const reply = encodeReply(code, pkt.identifier, pkt.authenticator, attrs, secret, { messageAuthenticator: withMa });
     this.cache.finish(key, reply);
@@ -446,6 +451,9 @@ export class RadiusServer {
       return;
     }
     if (parsed.request) {
+      if (parsed.ignored) {
+        for (const [type, why] of parsed.ignored) this.log.debug?.(`radius: ${describeRequest(parsed.request)}: attribute ${type} ignored (${why})`);
+      }
       try {
         await this.opts.onAccounting(parsed.request);
       } catch (e) {

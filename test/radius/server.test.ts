@@ -259,6 +259,65 @@ describe('radius server', function () {
       assert.equal(coas.length, 1);
     });
 
+    it('State is echoed unmodified in CoA-ACK, CoA-NAK, Disconnect-ACK and Disconnect-NAK (RFC 5176 3.3)', async () => {
+      const state = { type: Attr.State, value: Buffer.from('6f7061717565', 'hex') };
+      const ps = { type: Attr.ProxyState, value: Buffer.from('p1') };
+      for (const code of [Code.CoaRequest, Code.DisconnectRequest]) {
+        for (const ok of [true, false]) {
+          answer = async () => (ok ? { ok: true } : { ok: false, cause: ErrorCause.SessionContextNotFound });
+          const req = coa([text(Attr.AcctSessionId, '5002'), state, ps], { code, ma: true });
+          const rep = reply(await request(req, ports.coaPort), req);
+          assert.equal(rep.code, code + (ok ? 1 : 2));
+          assert.deepEqual(getAll(rep, Attr.State), [state.value]);
+          assert.deepEqual(getAll(rep, Attr.ProxyState).map(String), ['p1']);
+          assert.equal(checkMessageAuthenticator(rep, SECRET, req.subarray(4, 20)), 'valid');
+        }
+      }
+      // no State in the request, none in the reply
+      const plain = coa([text(Attr.AcctSessionId, '5002')]);
+      assert.deepEqual(getAll(reply(await request(plain, ports.coaPort), plain), Attr.State), []);
+    });
+
+    it('two State attributes: NAK 404 (RFC 2865: zero or one), neither echoed, no action', async () => {
+      const req = coa([text(Attr.AcctSessionId, '5002'), { type: Attr.State, value: Buffer.from('a') }, { type: Attr.State, value: Buffer.from('b') }]);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.CoaNak);
+      assert.equal(errorCause(rep), 404);
+      assert.deepEqual(getAll(rep, Attr.State), []);
+      assert.equal(coas.length, 0);
+    });
+
+    it('Service-Type Authorize Only (or any other): NAK 405 Unsupported Service with State echoed, no action (RFC 5176 3.2)', async () => {
+      const state = { type: Attr.State, value: Buffer.from('6f7061717565', 'hex') };
+      for (const [code, st] of [
+        [Code.CoaRequest, 17],
+        [Code.DisconnectRequest, 17],
+        [Code.CoaRequest, 2],
+      ]) {
+        const req = coa([text(Attr.AcctSessionId, '5002'), int(6, st), state, mirror(2)], { code });
+        const rep = reply(await request(req, ports.coaPort), req);
+        assert.equal(rep.code, code + 2);
+        assert.equal(errorCause(rep), 405);
+        assert.deepEqual(getAll(rep, Attr.State), [state.value]);
+      }
+      const noState = coa([text(Attr.AcctSessionId, '5002'), int(6, 17)]);
+      const rep = reply(await request(noState, ports.coaPort), noState);
+      assert.equal(errorCause(rep), 405);
+      assert.deepEqual(getAll(rep, Attr.State), []);
+      assert.equal(coas.length, 0);
+    });
+
+    it('an identification attribute that does not decode (Latin-1 User-Name): NAK 404 for CoA and Disconnect, never silence', async () => {
+      const latin1 = { type: Attr.UserName, value: Buffer.from('6afc7267656e', 'hex') };
+      for (const code of [Code.CoaRequest, Code.DisconnectRequest]) {
+        const req = coa([text(Attr.AcctSessionId, '4001'), latin1], { code });
+        const rep = reply(await request(req, ports.coaPort), req);
+        assert.equal(rep.code, code + 2);
+        assert.equal(errorCause(rep), 404);
+      }
+      assert.equal(coas.length, 0);
+    });
+
     it('attributes flowtapd does not act on are listed for the handler', async () => {
       const other: AttributeSpec = { vendorId: 9, vsas: [{ type: 1, value: Buffer.from('x') }] };
       const erxOther: AttributeSpec = { vendorId: VENDOR_JUNIPER_ERX, vsas: [{ type: 1, value: Buffer.from('vr') }] };
@@ -458,6 +517,38 @@ describe('radius server', function () {
       assert.equal(c.dropped.invalidRequest, 1);
       assert.equal(c.dropped.handlerFailed, 1);
       assert.equal(c.accountingResponses, 1);
+    });
+  });
+
+  describe('accounting with attributes that do not decode (RFC 6929 2.8)', () => {
+    it('a Latin-1 User-Name is left out; the Start is answered and recorded from the rest', async () => {
+      const req = encodeRequest(
+        Code.AccountingRequest,
+        40,
+        [int(Attr.AcctStatusType, 1), text(Attr.AcctSessionId, '4001'), { type: Attr.UserName, value: Buffer.from('6afc7267656e', 'hex') }, { type: Attr.FramedIpAddress, value: encodeIpv4('192.0.2.40') }],
+        SECRET,
+      );
+      assert.equal(reply(await request(req, ports.acctPort), req).code, Code.AccountingResponse);
+      assert.deepEqual(accts, [{ client: '127.0.0.1', identifier: 40, status: 'start', acctSessionId: '4001', framedIp: '192.0.2.40' }]);
+      // a malformed address, or a twice-given one, is left out the same way
+      const twice = encodeRequest(
+        Code.AccountingRequest,
+        41,
+        [int(Attr.AcctStatusType, 3), text(Attr.AcctSessionId, '4001'), text(Attr.UserName, 'jurgen'), { type: Attr.FramedIpAddress, value: Buffer.alloc(3) }, text(Attr.NasPortId, 'a'), text(Attr.NasPortId, 'b')],
+        SECRET,
+      );
+      assert.equal(reply(await request(twice, ports.acctPort), twice).code, Code.AccountingResponse);
+      assert.deepEqual(accts[1], { client: '127.0.0.1', identifier: 41, status: 'interim-update', acctSessionId: '4001', userName: 'jurgen' });
+      const c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.accountingResponses, 2);
+      assert.equal(c.dropped.invalidRequest, 0);
+    });
+
+    it('an Acct-Session-Id that does not decode cannot be recorded: dropped and counted, as when it is absent', async () => {
+      const req = encodeRequest(Code.AccountingRequest, 42, [int(Attr.AcctStatusType, 1), { type: Attr.AcctSessionId, value: Buffer.from('ff', 'hex') }], SECRET);
+      assert.equal(await request(req, ports.acctPort, { waitMs: 150 }), undefined);
+      assert.equal(server.counters().clients['127.0.0.1'].dropped.invalidRequest, 1);
+      assert.equal(accts.length, 0);
     });
   });
 
