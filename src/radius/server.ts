@@ -15,7 +15,19 @@
 import * as dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { AgentError } from '../errors';
-import { Attr, canonicalIp, checkMessageAuthenticator, Code, decodePacket, encodeInteger, encodeReply, RadiusPacket, requestMessageAuthenticatorField, verifyRequestAuthenticator } from './codec';
+import {
+  Attr,
+  canonicalIp,
+  checkMessageAuthenticator,
+  Code,
+  decodePacket,
+  encodeInteger,
+  encodeReply,
+  MAX_PACKET_LENGTH,
+  RadiusPacket,
+  requestMessageAuthenticatorField,
+  verifyRequestAuthenticator,
+} from './codec';
 import { ClientCounters, copyClientCounters, DropReason, MAX_UNKNOWN_ADDRESSES, newClientCounters, RadiusCounters } from './counters';
 import { CoaError, errorCauseOf, errorCauseName, isSuccessCause } from './error-cause';
 import { ReplyCache } from './reply-cache';
@@ -69,7 +81,12 @@ export interface RadiusServerOptions {
   logger?: RadiusLogger;
   /** clock in milliseconds (tests) */
   now?: () => number;
-  /** duplicate-detection cache: entries (default 16384) and lifetime after the reply (default 30 s) */
+  /**
+   * duplicate-detection caches: replies kept, for CoA/Disconnect and for
+   * accounting each (default 16384). CoA and Disconnect replies are kept for
+   * the Event-Timestamp window (RFC 5176 6.3; 300 s when the check is off),
+   * Accounting-Responses for `replyCacheTtlMs` (default 30 s).
+   */
   replyCacheSize?: number;
   replyCacheTtlMs?: number;
 }
@@ -161,7 +178,10 @@ export class RadiusServer {
   private readonly opts: RadiusServerOptions;
   private readonly log: RadiusLogger;
   private readonly now: () => number;
+  /** CoA and Disconnect replies, kept for the Event-Timestamp window */
   private readonly cache: ReplyCache;
+  /** Accounting-Responses: their own bound, so that accounting cannot push CoA replies out */
+  private readonly acctCache: ReplyCache;
   private listeners: Listener[] = [];
   private active: ActiveConfig = { clients: new Map(), identity: { nasAddresses: [], nasIdentifiers: [] }, windowSeconds: DEFAULT_WINDOW };
   private clientCounters = new Map<string, ClientCounters>();
@@ -172,7 +192,10 @@ export class RadiusServer {
     this.opts = opts;
     this.log = opts.logger ?? {};
     this.now = opts.now ?? Date.now;
-    this.cache = new ReplyCache(opts.replyCacheSize ?? 16384, opts.replyCacheTtlMs ?? 30_000, this.now);
+    const maxEntries = opts.replyCacheSize ?? 16384;
+    this.cache = new ReplyCache({ maxEntries, windowMs: () => (this.active.windowSeconds || DEFAULT_WINDOW) * 1000, now: this.now, guard: true });
+    const acctTtl = opts.replyCacheTtlMs ?? 30_000;
+    this.acctCache = new ReplyCache({ maxEntries, windowMs: () => acctTtl, now: this.now });
   }
 
   /** Prepares and commits in one step (start-up, tests). */
@@ -368,18 +391,29 @@ export class RadiusServer {
       this.drop(c, 'badMessageAuthenticator', addr, `id ${pkt.identifier}: no Message-Authenticator, which this client must send`);
       return Promise.resolve();
     }
+    const cache = role === 'coa' ? this.cache : this.acctCache;
     const key = ReplyCache.key(addr, role, pkt.identifier, pkt.authenticator);
-    const seen = this.cache.begin(key);
+    const seen = cache.begin(key, role === 'coa' ? eventTimestampOf(pkt) : undefined);
     if (seen.state !== 'new') {
       c.duplicates++;
-      this.log.debug?.(`radius: retransmission from ${addr} id ${pkt.identifier} (${seen.state === 'done' ? 'cached reply sent' : 'still in progress'})`);
+      const what =
+        seen.state === 'done'
+          ? 'cached reply sent'
+          : seen.state === 'pending'
+            ? 'still in progress'
+            : 'possibly a replay of a request whose reply the full cache no longer holds: dropped';
+      this.log.debug?.(`radius: retransmission from ${addr} id ${pkt.identifier} (${what})`);
       if (seen.state === 'done') send(seen.reply);
       return Promise.resolve();
     }
     const withMa = ma === 'valid';
-    return role === 'coa'
-      ? this.handleDynamicAuth(pkt, addr, secret, c, key, withMa, send)
-      : this.handleAccounting(pkt, addr, secret, c, key, withMa, send);
+    const handled =
+      role === 'coa' ? this.handleDynamicAuth(pkt, addr, secret, c, key, withMa, send) : this.handleAccounting(pkt, addr, secret, c, key, withMa, send);
+    // Whatever fails, no entry stays pending without a reply: a retransmission is handled like the first.
+    return handled.catch((e: unknown) => {
+      cache.forget(key);
+      throw e;
+    });
   }
 
   private async handleDynamicAuth(
@@ -408,7 +442,7 @@ export class RadiusServer {
       what = describeRequest(req);
       const answer = await this.opts.onCoa(req);
       if (!answer || typeof answer !== 'object') cause = errorCauseOf(undefined);
-      else if (!answer.ok) cause = Number.isInteger(answer.cause) && answer.cause > 0 ? answer.cause : errorCauseOf(undefined);
+      else if (!answer.ok) cause = Number.isInteger(answer.cause) && answer.cause > 0 && answer.cause <= 0xffffffff ? answer.cause : errorCauseOf(undefined);
     } catch (e) {
       cause = errorCauseOf(e);
       // Only the error's class: a message might carry intercept details.
@@ -426,6 +460,17 @@ export class RadiusServer {
     const states = pkt.attributes.filter((a) => a.type === Attr.State);
     if (states.length === 1) attrs.push({ type: Attr.State, value: states[0].value });
     for (const a of pkt.attributes) if (a.type === Attr.ProxyState) attrs.push({ type: a.type, value: a.value });
+    // Every attribute of the reply but Error-Cause is copied from the request,
+    // so only a NAK's Error-Cause can take it past 4096 octets (a request of
+    // nearly 4096 octets, nearly all Proxy-State). Proxy-State MUST be copied
+    // (RFC 5176 3.1) and Error-Cause is optional in a NAK (3.5): it is the one
+    // left out, and the NAK still tells the client the request failed.
+    let bodyLength = 20 + (withMa ? 18 : 0);
+    for (const a of attrs) bodyLength += 2 + a.value.length;
+    if (bodyLength > MAX_PACKET_LENGTH && cause !== undefined) {
+      attrs.shift();
+      this.log.debug?.(`radius: ${what}: Error-Cause ${cause} left out of the reply, which would exceed ${MAX_PACKET_LENGTH} octets`);
+    }
     const reply = encodeReply(code, pkt.identifier, pkt.authenticator, attrs, secret, { messageAuthenticator: withMa });
     this.cache.finish(key, reply);
     if (ack) c.acks++;
@@ -446,7 +491,7 @@ export class RadiusServer {
     c.accountingRequests++;
     const parsed = parseAccountingRequest(pkt, addr);
     if (!parsed.ok) {
-      this.cache.forget(key);
+      this.acctCache.forget(key);
       this.drop(c, 'invalidRequest', addr, parsed.message);
       return;
     }
@@ -457,7 +502,7 @@ export class RadiusServer {
       try {
         await this.opts.onAccounting(parsed.request);
       } catch (e) {
-        this.cache.forget(key);
+        this.acctCache.forget(key);
         this.drop(c, 'handlerFailed', addr, `${describeRequest(parsed.request)}: ${e instanceof Error ? e.message : String(e)}`);
         return;
       }
@@ -467,7 +512,7 @@ export class RadiusServer {
     // FreeRADIUS checks it over a zero authenticator field (unlike every other reply).
     void withMa;
     const reply = encodeReply(Code.AccountingResponse, pkt.identifier, pkt.authenticator, attrs, secret);
-    this.cache.finish(key, reply);
+    this.acctCache.finish(key, reply);
     c.accountingResponses++;
     send(reply);
   }

@@ -439,12 +439,164 @@ describe('radius server', function () {
       assert.equal(server.counters().clients['127.0.0.1'].duplicates, 2);
     });
 
-    it('cached replies expire', async () => {
-      const req = coa([text(Attr.AcctSessionId, 's')]);
-      await request(req, ports.coaPort);
-      clock += 31_000;
-      await request(req, ports.coaPort);
+    it('a replay inside the Event-Timestamp window gets the cached reply, however late (RFC 5176 6.3); cached replies expire with the window', async () => {
+      const now = Math.floor(clock / 1000);
+      const on = coa([text(Attr.AcctSessionId, '2002'), int(Attr.EventTimestamp, now), mirror(1)]);
+      const first = await request(on, ports.coaPort);
+      const off = coa([text(Attr.AcctSessionId, '2002'), int(Attr.EventTimestamp, now), mirror(0)]);
+      assert.equal(reply(await request(off, ports.coaPort), off).code, Code.CoaAck);
+      clock += 32_000;
+      const replay = await request(on, ports.coaPort);
+      assert.ok(first && replay && first.equals(replay), 'the cached ACK');
+      clock += 267_000; // 299 s after the request
+      assert.ok((await request(on, ports.coaPort))?.equals(first));
+      assert.deepEqual(
+        coas.map((r) => r.liAction),
+        ['start', 'stop'],
+        'no second start',
+      );
+      clock += 2_000; // outside the window: the timestamp is stale, the request dropped
+      assert.equal(await request(on, ports.coaPort, { waitMs: 150 }), undefined);
       assert.equal(coas.length, 2);
+      assert.equal(server.counters().clients['127.0.0.1'].dropped.eventTimestamp, 1);
+      // without Event-Timestamp, the cache is all there is: kept for the window, then gone
+      const plain = coa([text(Attr.AcctSessionId, 's')]);
+      await request(plain, ports.coaPort);
+      clock += 299_000;
+      await request(plain, ports.coaPort);
+      assert.equal(coas.length, 3);
+      clock += 2_000;
+      await request(plain, ports.coaPort);
+      assert.equal(coas.length, 4);
+    });
+
+    it('an Event-Timestamp ahead of the clock keeps the reply until that timestamp leaves the window', async () => {
+      const now = Math.floor(clock / 1000);
+      const req = coa([text(Attr.AcctSessionId, 's'), int(Attr.EventTimestamp, now + 200), mirror(1)]);
+      const first = await request(req, ports.coaPort);
+      clock += 450_000; // the timestamp is 250 s old: still accepted, so still a duplicate
+      assert.ok((await request(req, ports.coaPort))?.equals(first!));
+      assert.equal(coas.length, 1);
+    });
+
+    it('the window follows the configuration, for replies already cached too', async () => {
+      const now = Math.floor(clock / 1000);
+      const req = coa([text(Attr.AcctSessionId, 's'), int(Attr.EventTimestamp, now), mirror(1)]);
+      const first = await request(req, ports.coaPort);
+      await server.reconfigure({ ...base, coaPort: ports.coaPort, acctPort: ports.acctPort, eventTimestampWindow: 1000 });
+      clock += 900_000;
+      assert.ok((await request(req, ports.coaPort))?.equals(first!));
+      assert.equal(coas.length, 1);
+    });
+
+    it('a full cache pushes the oldest reply out; a replay of it is dropped, never acted on again, while new requests are answered', async () => {
+      const small = new RadiusServer({
+        onCoa: async (r) => {
+          coas.push(r);
+          return { ok: true };
+        },
+        onAccounting: async () => undefined,
+        now: () => clock,
+        replyCacheSize: 2,
+      });
+      try {
+        await small.reconfigure({ ...base, coaPort: 0, acctPort: 0 });
+        const p = small.ports().coaPort;
+        const now = (): number => Math.floor(clock / 1000);
+        const withTs = (): Buffer => coa([text(Attr.AcctSessionId, 's'), int(Attr.EventTimestamp, now()), mirror(1)]);
+        const a = withTs();
+        const ra = await request(a, p);
+        clock += 1000;
+        const b = withTs();
+        await request(b, p);
+        clock += 1000;
+        const c3 = withTs();
+        const rc = await request(c3, p); // a is pushed out
+        assert.equal(coas.length, 3);
+        assert.ok(ra && rc);
+        assert.equal(await request(a, p, { waitMs: 150 }), undefined, 'a replay of the pushed-out request is dropped');
+        assert.ok((await request(c3, p))?.equals(rc), 'the newest reply is still cached');
+        assert.equal(coas.length, 3);
+        clock += 1000;
+        const d = withTs();
+        assert.equal(reply(await request(d, p), d).code, Code.CoaAck, 'a request with a newer timestamp is answered');
+        assert.equal(coas.length, 4);
+        assert.equal(small.counters().clients['127.0.0.1'].duplicates, 2);
+
+        // without Event-Timestamp nothing tells a replay from a new request: until the
+        // pushed-out reply's window ends, such requests not in the cache are dropped
+        const plain = (): Buffer => coa([text(Attr.AcctSessionId, 'p'), mirror(1)]);
+        const x = plain();
+        await request(x, p);
+        const y = plain();
+        await request(y, p);
+        const z = plain();
+        await request(z, p); // x is pushed out
+        assert.equal(coas.length, 7);
+        assert.equal(await request(x, p, { waitMs: 150 }), undefined);
+        const w = plain();
+        assert.equal(await request(w, p, { waitMs: 150 }), undefined);
+        assert.equal(coas.length, 7);
+        clock += 301_000;
+        assert.equal(await request(x, p, { waitMs: 150 }) !== undefined, true, 'after the window a request is handled again');
+        assert.equal(coas.length, 8);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('Accounting-Responses are cached apart: an accounting flood does not push CoA replies out', async () => {
+      const small = new RadiusServer({
+        onCoa: async (r) => {
+          coas.push(r);
+          return { ok: true };
+        },
+        onAccounting: async () => undefined,
+        now: () => clock,
+        replyCacheSize: 2,
+      });
+      try {
+        await small.reconfigure({ ...base, coaPort: 0, acctPort: 0 });
+        const req = coa([text(Attr.AcctSessionId, 's'), mirror(1)]);
+        const first = await request(req, small.ports().coaPort);
+        for (let i = 0; i < 5; i++) {
+          const acct = encodeRequest(Code.AccountingRequest, 100 + i, [int(Attr.AcctStatusType, 3), text(Attr.AcctSessionId, `a${i}`)], SECRET);
+          assert.ok(await request(acct, small.ports().acctPort));
+        }
+        assert.ok((await request(req, small.ports().coaPort))?.equals(first!));
+        assert.equal(coas.length, 1);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('a NAK that would exceed 4096 octets (many Proxy-State) is sent without its Error-Cause; a retransmission gets it from the cache', async () => {
+      answer = async () => ({ ok: false, cause: ErrorCause.SessionContextNotFound });
+      const ps = Array.from({ length: 16 }, (_, i) => ({ type: Attr.ProxyState, value: Buffer.alloc(i === 15 ? 246 : 253, i) }));
+      const req = coa([text(Attr.AcctSessionId, '2'), ...ps], { code: Code.DisconnectRequest });
+      assert.equal(req.length, 4096);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.DisconnectNak);
+      assert.equal(errorCause(rep), undefined);
+      assert.deepEqual(getAll(rep, Attr.ProxyState), ps.map((a) => a.value));
+      const again = await request(req, ports.coaPort);
+      assert.ok(again && again.equals(rep.raw!));
+      assert.equal(coas.length, 1);
+      // three octets less: the Error-Cause fits and is sent
+      const fits = coa([text(Attr.AcctSessionId, '2'), ...ps.slice(0, 15), { type: Attr.ProxyState, value: Buffer.alloc(243) }], { code: Code.DisconnectRequest });
+      const r2 = reply(await request(fits, ports.coaPort), fits);
+      assert.equal(r2.raw!.length, 4096);
+      assert.equal(errorCause(r2), 503);
+    });
+
+    it('a reply that cannot be built leaves no pending entry: the request is answered (506) and retransmissions get that answer', async () => {
+      answer = async () => ({ ok: false, cause: 2 ** 33 });
+      const req = coa([text(Attr.AcctSessionId, 's')]);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.CoaNak);
+      assert.equal(errorCause(rep), 506);
+      assert.ok((await request(req, ports.coaPort))?.equals(rep.raw!));
+      assert.equal(coas.length, 1);
     });
   });
 
