@@ -158,7 +158,9 @@ export function eventTimestampOf(pkt: RadiusPacket): number | undefined {
  * more often, State included), 403 identity not ours, 405 Service-Type
  * (Authorize Only or any other: no service change is supported), 402 some
  * but not all of the mirroring VSAs or no subscriber named, 404
- * undecryptable VSAs or an unusable Med-Dev-Handle.
+ * undecryptable VSAs (or values of the wrong size), 407 mirroring values
+ * not supported (LI-Action above 2, port 0, a Med-Dev-Handle of another
+ * length or form).
  */
 export function parseDynamicAuthRequest(pkt: RadiusPacket, secret: Secret, client: string, identity: NasIdentity): DynamicAuthRequest {
   const typed = typedAttributes(pkt);
@@ -206,6 +208,8 @@ export function parseDynamicAuthRequest(pkt: RadiusPacket, secret: Secret, clien
   const m = decodeMirrorVsas(pkt, secret);
   if (!m.ok) {
     if (m.kind === 'incomplete') throw new CoaError(ErrorCause.MissingAttribute, m.error.message);
+    // RFC 5176 3.5: 407 "an attribute with an unsupported value"; 404 for one "not formatted properly"
+    if (m.kind === 'unsupported-value') throw new CoaError(ErrorCause.InvalidAttributeValue, m.error.message);
     throw new CoaError(ErrorCause.InvalidRequest, m.error.message);
   }
   if (m.present) {

@@ -213,8 +213,19 @@ describe('radius server', function () {
       assert.equal(coas.length, 1);
     });
 
-    it('malformed values, undecryptable VSAs and unusable handles: NAK 404', async () => {
-      const badHandle = coa([text(Attr.AcctSessionId, 's'), mirror(1, '0000abcd')]);
+    it('mirroring values not supported (handle length or form, LI-Action 3, port 0): NAK 407 Invalid Attribute Value', async () => {
+      const vsas = (liAction: number, handle: string, medPort: number): AttributeSpec =>
+        encodeMirrorVsas({ liAction: liAction as 0, medDevHandle: Buffer.from(handle, 'hex'), medIp: '198.51.100.7', medPort }, SECRET);
+      for (const v of [vsas(1, '0000abcd', 30030), vsas(1, '4000abcd00', 30030), vsas(1, '4000002a00000007', 30030), vsas(3, '4000abcd', 30030), vsas(1, '4000abcd', 0)]) {
+        const req = coa([text(Attr.AcctSessionId, 's'), v]);
+        const rep = reply(await request(req, ports.coaPort), req);
+        assert.equal(rep.code, Code.CoaNak);
+        assert.equal(errorCause(rep), 407);
+      }
+      assert.equal(coas.length, 0);
+    });
+
+    it('malformed values and undecryptable VSAs: NAK 404', async () => {
       const badIp = coa([text(Attr.AcctSessionId, 's'), { type: Attr.FramedIpAddress, value: Buffer.alloc(3) }]);
       const twice = coa([text(Attr.AcctSessionId, 's'), text(Attr.AcctSessionId, 't')]);
       const garbled: AttributeSpec = {
@@ -222,7 +233,7 @@ describe('radius server', function () {
         vsas: [58, 59, 60, 61].map((type) => ({ type, value: Buffer.alloc(5, 0x80) })),
       };
       const undecryptable = coa([text(Attr.AcctSessionId, 's'), garbled]);
-      for (const req of [badHandle, badIp, twice, undecryptable]) {
+      for (const req of [badIp, twice, undecryptable]) {
         const rep = reply(await request(req, ports.coaPort), req);
         assert.equal(rep.code, Code.CoaNak);
         assert.equal(errorCause(rep), 404);
