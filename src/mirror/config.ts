@@ -33,7 +33,8 @@ export interface MirrorConfig {
   radius: {
     coaPort: number;
     acctPort: number;
-    clients: { address: string; secret: string }[];
+    /** requireMessageAuthenticator only when true (the YANG default is false) */
+    clients: { address: string; secret: string; requireMessageAuthenticator?: true }[];
     eventTimestampWindow: number;
     nasIdentifiers: string[];
     /** /access/nas-address: NAS-IP-Address / NAS-IPv6-Address values that are ours (empty: not checked) */
@@ -102,7 +103,11 @@ export function readMirrorConfig(running: DataNode): MirrorConfig {
     radius: {
       coaPort: Number(val(access, 'radius-disconnect-port') ?? '3799'),
       acctPort: Number(val(access, 'radius-accounting-port') ?? '1813'),
-      clients: kids(access, 'radius-client').map((c) => ({ address: val(c, 'address') ?? '', secret: val(c, 'secret') ?? '' })),
+      clients: kids(access, 'radius-client').map((c) => {
+        const client: MirrorConfig['radius']['clients'][number] = { address: val(c, 'address') ?? '', secret: val(c, 'secret') ?? '' };
+        if (val(c, 'require-message-authenticator') === 'true') client.requireMessageAuthenticator = true;
+        return client;
+      }),
       eventTimestampWindow: Number(val(access, 'event-timestamp-window') ?? '300'),
       nasIdentifiers: vals(access, 'nas-identifier'),
       nasAddresses: vals(access, 'nas-address'),

@@ -12,11 +12,16 @@ import { CoaError, ErrorCause } from './error-cause';
 
 export type MedDevHandleErrorReason = 'bad-length' | 'bad-form' | 'missing-acct-session-id';
 
-/** A handle that cannot be used; refused with Error-Cause 404 Invalid Request. */
+/**
+ * A handle that cannot be used: one of another length or form is refused
+ * with Error-Cause 407 Invalid Attribute Value (RFC 5176 3.5: "an attribute
+ * with an unsupported value"); a 4-octet handle for a subscriber without
+ * Acct-Session-Id with 404 Invalid Request.
+ */
 export class MedDevHandleError extends CoaError {
   readonly reason: MedDevHandleErrorReason;
   constructor(reason: MedDevHandleErrorReason, message: string) {
-    super(ErrorCause.InvalidRequest, message);
+    super(reason === 'missing-acct-session-id' ? ErrorCause.InvalidRequest : ErrorCause.InvalidAttributeValue, message);
     this.name = 'MedDevHandleError';
     this.reason = reason;
   }

@@ -13,6 +13,7 @@ import {
   MIRROR_VSA_TYPES,
   RadiusPacket,
   Secret,
+  ServiceType,
   TypedValue,
   VENDOR_JUNIPER_ERX,
   canonicalIp,
@@ -104,25 +105,38 @@ const DAS_KNOWN = new Set<number>([
   Attr.FramedIpv6Prefix,
 ]);
 
-/** Attributes that may appear more than once. */
-const MULTI = new Set<number>([Attr.Class, Attr.ProxyState, Attr.ReplyMessage, Attr.VendorSpecific, Attr.State]);
+/**
+ * Attributes that may appear more than once. State may not: "A packet must
+ * have only zero or one State Attribute" (RFC 2865 5.24).
+ */
+const MULTI = new Set<number>([Attr.Class, Attr.ProxyState, Attr.ReplyMessage, Attr.VendorSpecific]);
 
 type Typed = Map<number, TypedValue[]>;
 
-/** Decodes every attribute of a known kind; reports the first bad one. */
-function typedAttributes(pkt: RadiusPacket): { ok: true; values: Typed } | { ok: false; message: string } {
+/**
+ * Decodes every attribute of a known kind. An attribute whose value does not
+ * decode, or one that may appear once and appears more often, is left out of
+ * `values` and reported in `invalid` (type -> why), so that the caller
+ * decides: RFC 6929 2.8 treats such an attribute as invalid, not the packet.
+ */
+function typedAttributes(pkt: RadiusPacket): { values: Typed; invalid: Map<number, string> } {
   const values: Typed = new Map();
+  const invalid = new Map<number, string>();
   for (const a of pkt.attributes) {
     if (a.type === Attr.VendorSpecific) continue;
     const r = decodeValue(a.type, a.value);
-    if (!r.ok) return { ok: false, message: r.error.message };
+    if (!r.ok) {
+      if (!invalid.has(a.type)) invalid.set(a.type, r.error.message);
+      continue;
+    }
     const list = values.get(a.type);
     if (list) {
-      if (!MULTI.has(a.type)) return { ok: false, message: `attribute ${a.type} appears more than once` };
+      if (!MULTI.has(a.type)) invalid.set(a.type, `attribute ${a.type} appears more than once`);
       list.push(r.value);
     } else values.set(a.type, [r.value]);
   }
-  return { ok: true, values };
+  for (const t of invalid.keys()) values.delete(t);
+  return { values, invalid };
 }
 
 const str = (t: Typed, type: number): string | undefined => t.get(type)?.[0] as string | undefined;
@@ -139,13 +153,20 @@ export function eventTimestampOf(pkt: RadiusPacket): number | undefined {
 
 /**
  * Builds the typed request of a verified CoA- or Disconnect-Request.
- * Throws CoaError: 404 malformed values, 403 identity not ours, 402 some but
- * not all of the mirroring VSAs or no subscriber named, 404 undecryptable
- * VSAs or an unusable Med-Dev-Handle.
+ * Throws CoaError: 404 malformed values (an attribute that does not decode,
+ * such as text that is not UTF-8, or one that may appear once appearing
+ * more often, State included), 403 identity not ours, 405 Service-Type
+ * (Authorize Only or any other: no service change is supported), 402 some
+ * but not all of the mirroring VSAs or no subscriber named, 404
+ * undecryptable VSAs (or values of the wrong size), 407 mirroring values
+ * not supported (LI-Action above 2, port 0, a Med-Dev-Handle of another
+ * length or form).
  */
 export function parseDynamicAuthRequest(pkt: RadiusPacket, secret: Secret, client: string, identity: NasIdentity): DynamicAuthRequest {
   const typed = typedAttributes(pkt);
-  if (!typed.ok) throw new CoaError(ErrorCause.InvalidRequest, typed.message);
+  // RFC 5176 3.5: 404 "one or more attributes ... are not formatted properly"
+  const [firstInvalid] = typed.invalid.values();
+  if (firstInvalid !== undefined) throw new CoaError(ErrorCause.InvalidRequest, firstInvalid);
   const t = typed.values;
 
   const nasAddrs = [str(t, Attr.NasIpAddress), str(t, Attr.NasIpv6Address)].filter((x): x is string => x !== undefined);
@@ -158,6 +179,13 @@ export function parseDynamicAuthRequest(pkt: RadiusPacket, secret: Secret, clien
   const nasId = str(t, Attr.NasIdentifier);
   if (nasId !== undefined && identity.nasIdentifiers.length > 0 && !identity.nasIdentifiers.includes(nasId)) {
     throw new CoaError(ErrorCause.NasIdentificationMismatch, `NAS-Identifier "${nasId}" is not this NAS`);
+  }
+  // RFC 5176 3.2: a NAS that does not support Service-Type "Authorize Only"
+  // MUST NAK, with 405 Unsupported Service; flowtapd acts on no Service-Type.
+  const serviceType = num(t, Attr.ServiceType);
+  if (serviceType !== undefined) {
+    const what = serviceType === ServiceType.AuthorizeOnly ? 'Authorize Only' : String(serviceType);
+    throw new CoaError(ErrorCause.UnsupportedService, `Service-Type ${what} is not supported`);
   }
 
   const req: DynamicAuthRequest = {
@@ -180,6 +208,8 @@ export function parseDynamicAuthRequest(pkt: RadiusPacket, secret: Secret, clien
   const m = decodeMirrorVsas(pkt, secret);
   if (!m.ok) {
     if (m.kind === 'incomplete') throw new CoaError(ErrorCause.MissingAttribute, m.error.message);
+    // RFC 5176 3.5: 407 "an attribute with an unsupported value"; 404 for one "not formatted properly"
+    if (m.kind === 'unsupported-value') throw new CoaError(ErrorCause.InvalidAttributeValue, m.error.message);
     throw new CoaError(ErrorCause.InvalidRequest, m.error.message);
   }
   if (m.present) {
@@ -216,23 +246,30 @@ const STATUS: Record<number, AccountingStatus> = {
 };
 
 export type AccountingParse =
-  | { ok: true; request: AccountingRequest }
+  /** `ignored`: attributes left out because they did not decode (RFC 6929 2.8), type -> why */
+  | { ok: true; request: AccountingRequest; ignored?: Map<number, string> }
   /** a status type flowtapd does not use (acknowledged, not handed on) */
   | { ok: true; request: undefined; statusType: number }
   | { ok: false; message: string };
 
-/** Builds the typed request of a verified Accounting-Request. */
+/**
+ * Builds the typed request of a verified Accounting-Request. An attribute
+ * that does not decode (text that is not UTF-8, an address of the wrong
+ * size, one that may appear once appearing twice) is left out, as RFC 6929
+ * 2.8 wants, and the request recorded from what did decode; only without a
+ * usable Acct-Status-Type, or Acct-Session-Id where the status needs one,
+ * can it not be recorded.
+ */
 export function parseAccountingRequest(pkt: RadiusPacket, client: string): AccountingParse {
-  const typed = typedAttributes(pkt);
-  if (!typed.ok) return { ok: false, message: typed.message };
-  const t = typed.values;
+  const { values: t, invalid } = typedAttributes(pkt);
+  const why = (type: number, absent: string): string => (invalid.has(type) ? `${absent} unusable: ${invalid.get(type)}` : absent);
   const statusType = num(t, Attr.AcctStatusType);
-  if (statusType === undefined) return { ok: false, message: 'no Acct-Status-Type' };
+  if (statusType === undefined) return { ok: false, message: why(Attr.AcctStatusType, 'no Acct-Status-Type') };
   const status = STATUS[statusType];
   if (!status) return { ok: true, request: undefined, statusType };
   const acctSessionId = str(t, Attr.AcctSessionId);
   if (acctSessionId === undefined && (status === 'start' || status === 'stop' || status === 'interim-update')) {
-    return { ok: false, message: `Acct-Status-Type ${status} without Acct-Session-Id` };
+    return { ok: false, message: why(Attr.AcctSessionId, `Acct-Status-Type ${status} without Acct-Session-Id`) };
   }
   const request: AccountingRequest = {
     client,
@@ -252,7 +289,7 @@ export function parseAccountingRequest(pkt: RadiusPacket, client: string): Accou
     eventTimestamp: num(t, Attr.EventTimestamp),
   };
   for (const k of Object.keys(request) as (keyof AccountingRequest)[]) if (request[k] === undefined) delete request[k];
-  return { ok: true, request };
+  return invalid.size > 0 ? { ok: true, request, ignored: invalid } : { ok: true, request };
 }
 
 /** A log-safe description of a request: never the handle, mediation address or port, nor the subscriber. */

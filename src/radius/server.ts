@@ -3,7 +3,8 @@
  * and accounting copies (RFC 2866). Each port is bound on every configured
  * address (IPv4 and IPv6 by default). Requests are taken only from configured
  * clients and only with a correct Request Authenticator and, when present,
- * Message-Authenticator; everything else is dropped silently and counted.
+ * Message-Authenticator (which a client configured so must send);
+ * everything else is dropped silently and counted.
  *
  * Reconfiguration is two-phase, for the commit of /fta:access:
  * prepare(config) binds whatever new ports are needed (throwing
@@ -14,7 +15,19 @@
 import * as dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { AgentError } from '../errors';
-import { Attr, canonicalIp, checkMessageAuthenticator, Code, decodePacket, encodeInteger, encodeReply, RadiusPacket, requestMessageAuthenticatorField, verifyRequestAuthenticator } from './codec';
+import {
+  Attr,
+  canonicalIp,
+  checkMessageAuthenticator,
+  Code,
+  decodePacket,
+  encodeInteger,
+  encodeReply,
+  MAX_PACKET_LENGTH,
+  RadiusPacket,
+  requestMessageAuthenticatorField,
+  verifyRequestAuthenticator,
+} from './codec';
 import { ClientCounters, copyClientCounters, DropReason, MAX_UNKNOWN_ADDRESSES, newClientCounters, RadiusCounters } from './counters';
 import { CoaError, errorCauseOf, errorCauseName, isSuccessCause } from './error-cause';
 import { ReplyCache } from './reply-cache';
@@ -32,6 +45,8 @@ export interface RadiusClientConfig {
   /** IPv4 or IPv6 address of the client (the RADIUS server or the BNG) */
   address: string;
   secret: string;
+  /** drop this client's requests (CoA, Disconnect, accounting) that carry no Message-Authenticator; counted as badMessageAuthenticator */
+  requireMessageAuthenticator?: boolean;
 }
 
 export interface RadiusServerConfig {
@@ -66,7 +81,12 @@ export interface RadiusServerOptions {
   logger?: RadiusLogger;
   /** clock in milliseconds (tests) */
   now?: () => number;
-  /** duplicate-detection cache: entries (default 16384) and lifetime after the reply (default 30 s) */
+  /**
+   * duplicate-detection caches: replies kept, for CoA/Disconnect and for
+   * accounting each (default 16384). CoA and Disconnect replies are kept for
+   * the Event-Timestamp window (RFC 5176 6.3; 300 s when the check is off),
+   * Accounting-Responses for `replyCacheTtlMs` (default 30 s).
+   */
   replyCacheSize?: number;
   replyCacheTtlMs?: number;
 }
@@ -104,8 +124,13 @@ interface Listener {
   closed: boolean;
 }
 
+interface ActiveClient {
+  secret: string;
+  requireMessageAuthenticator: boolean;
+}
+
 interface ActiveConfig {
-  clients: Map<string, string>;
+  clients: Map<string, ActiveClient>;
   identity: NasIdentity;
   windowSeconds: number;
 }
@@ -125,7 +150,7 @@ function invalid(msg: string, leaf?: string): AgentError {
   return new AgentError('invalid-value', msg, { path: `/fta:access/fta:${leaf}`, pathNs: { fta: 'urn:flowtapd:yang:access' } });
 }
 
-function checkConfig(cfg: RadiusServerConfig): { clients: Map<string, string>; bind: string[] } {
+function checkConfig(cfg: RadiusServerConfig): { clients: Map<string, ActiveClient>; bind: string[] } {
   for (const [leaf, p] of [
     ['radius-disconnect-port', cfg.coaPort],
     ['radius-accounting-port', cfg.acctPort],
@@ -135,12 +160,12 @@ function checkConfig(cfg: RadiusServerConfig): { clients: Map<string, string>; b
   if (cfg.coaPort !== 0 && cfg.coaPort === cfg.acctPort) {
     throw invalid(`the disconnect and accounting ports are both ${cfg.coaPort}`, 'radius-accounting-port');
   }
-  const clients = new Map<string, string>();
+  const clients = new Map<string, ActiveClient>();
   for (const c of cfg.clients) {
     const addr = canonicalIp(c.address);
     if (!addr) throw invalid(`RADIUS client address ${c.address} is not an IP address`, 'radius-client');
     if (typeof c.secret !== 'string' || c.secret.length === 0) throw invalid(`RADIUS client ${c.address} has no secret`, 'radius-client');
-    clients.set(addr, c.secret);
+    clients.set(addr, { secret: c.secret, requireMessageAuthenticator: c.requireMessageAuthenticator === true });
   }
   const bind = [...(cfg.bindAddresses ?? DEFAULT_BIND)];
   for (const a of bind) if (!isIP(a)) throw invalid(`bind address ${a} is not an IP address`);
@@ -153,7 +178,10 @@ export class RadiusServer {
   private readonly opts: RadiusServerOptions;
   private readonly log: RadiusLogger;
   private readonly now: () => number;
+  /** CoA and Disconnect replies, kept for the Event-Timestamp window */
   private readonly cache: ReplyCache;
+  /** Accounting-Responses: their own bound, so that accounting cannot push CoA replies out */
+  private readonly acctCache: ReplyCache;
   private listeners: Listener[] = [];
   private active: ActiveConfig = { clients: new Map(), identity: { nasAddresses: [], nasIdentifiers: [] }, windowSeconds: DEFAULT_WINDOW };
   private clientCounters = new Map<string, ClientCounters>();
@@ -164,7 +192,10 @@ export class RadiusServer {
     this.opts = opts;
     this.log = opts.logger ?? {};
     this.now = opts.now ?? Date.now;
-    this.cache = new ReplyCache(opts.replyCacheSize ?? 16384, opts.replyCacheTtlMs ?? 30_000, this.now);
+    const maxEntries = opts.replyCacheSize ?? 16384;
+    this.cache = new ReplyCache({ maxEntries, windowMs: () => (this.active.windowSeconds || DEFAULT_WINDOW) * 1000, now: this.now, guard: true });
+    const acctTtl = opts.replyCacheTtlMs ?? 30_000;
+    this.acctCache = new ReplyCache({ maxEntries, windowMs: () => acctTtl, now: this.now });
   }
 
   /** Prepares and commits in one step (start-up, tests). */
@@ -323,8 +354,8 @@ export class RadiusServer {
   /** Processes one datagram; exposed for tests that feed datagrams without a socket. */
   handleDatagram(role: Role, msg: Buffer, rinfo: { address: string; port: number }, send: (reply: Buffer) => void): Promise<void> {
     const addr = canonicalIp(rinfo.address) ?? rinfo.address;
-    const secret = this.active.clients.get(addr);
-    if (secret === undefined) {
+    const client = this.active.clients.get(addr);
+    if (client === undefined) {
       this.unknown.dropped++;
       const n = this.unknown.byAddress.get(addr);
       if (n !== undefined) this.unknown.byAddress.set(addr, n + 1);
@@ -332,6 +363,7 @@ export class RadiusServer {
       this.log.debug?.(`radius: dropped datagram from unknown client ${addr}`);
       return Promise.resolve();
     }
+    const { secret } = client;
     const c = this.clientCounters.get(addr)!;
     c.requests++;
     const r = decodePacket(msg);
@@ -354,18 +386,34 @@ export class RadiusServer {
       this.drop(c, 'badMessageAuthenticator', addr, `id ${pkt.identifier}`);
       return Promise.resolve();
     }
+    if (ma === 'absent' && client.requireMessageAuthenticator) {
+      // the model's bad-message-authenticator counts "wrong, or missing where it is required"
+      this.drop(c, 'badMessageAuthenticator', addr, `id ${pkt.identifier}: no Message-Authenticator, which this client must send`);
+      return Promise.resolve();
+    }
+    const cache = role === 'coa' ? this.cache : this.acctCache;
     const key = ReplyCache.key(addr, role, pkt.identifier, pkt.authenticator);
-    const seen = this.cache.begin(key);
+    const seen = cache.begin(key, role === 'coa' ? eventTimestampOf(pkt) : undefined);
     if (seen.state !== 'new') {
       c.duplicates++;
-      this.log.debug?.(`radius: retransmission from ${addr} id ${pkt.identifier} (${seen.state === 'done' ? 'cached reply sent' : 'still in progress'})`);
+      const what =
+        seen.state === 'done'
+          ? 'cached reply sent'
+          : seen.state === 'pending'
+            ? 'still in progress'
+            : 'possibly a replay of a request whose reply the full cache no longer holds: dropped';
+      this.log.debug?.(`radius: retransmission from ${addr} id ${pkt.identifier} (${what})`);
       if (seen.state === 'done') send(seen.reply);
       return Promise.resolve();
     }
     const withMa = ma === 'valid';
-    return role === 'coa'
-      ? this.handleDynamicAuth(pkt, addr, secret, c, key, withMa, send)
-      : this.handleAccounting(pkt, addr, secret, c, key, withMa, send);
+    const handled =
+      role === 'coa' ? this.handleDynamicAuth(pkt, addr, secret, c, key, withMa, send) : this.handleAccounting(pkt, addr, secret, c, key, withMa, send);
+    // Whatever fails, no entry stays pending without a reply: a retransmission is handled like the first.
+    return handled.catch((e: unknown) => {
+      cache.forget(key);
+      throw e;
+    });
   }
 
   private async handleDynamicAuth(
@@ -394,7 +442,7 @@ export class RadiusServer {
       what = describeRequest(req);
       const answer = await this.opts.onCoa(req);
       if (!answer || typeof answer !== 'object') cause = errorCauseOf(undefined);
-      else if (!answer.ok) cause = Number.isInteger(answer.cause) && answer.cause > 0 ? answer.cause : errorCauseOf(undefined);
+      else if (!answer.ok) cause = Number.isInteger(answer.cause) && answer.cause > 0 && answer.cause <= 0xffffffff ? answer.cause : errorCauseOf(undefined);
     } catch (e) {
       cause = errorCauseOf(e);
       // Only the error's class: a message might carry intercept details.
@@ -406,7 +454,23 @@ export class RadiusServer {
     const code = disconnect ? (ack ? Code.DisconnectAck : Code.DisconnectNak) : ack ? Code.CoaAck : Code.CoaNak;
     const attrs = [];
     if (cause !== undefined) attrs.push({ type: Attr.ErrorCause, value: encodeInteger(cause) });
+    // RFC 5176 3.3: State MUST be sent unmodified in the ACK or NAK. A request
+    // with more than one is invalid (RFC 2865 5.24: zero or one) and NAKed with
+    // 404; neither is echoed then, since a reply too may carry only one.
+    const states = pkt.attributes.filter((a) => a.type === Attr.State);
+    if (states.length === 1) attrs.push({ type: Attr.State, value: states[0].value });
     for (const a of pkt.attributes) if (a.type === Attr.ProxyState) attrs.push({ type: a.type, value: a.value });
+    // Every attribute of the reply but Error-Cause is copied from the request,
+    // so only a NAK's Error-Cause can take it past 4096 octets (a request of
+    // nearly 4096 octets, nearly all Proxy-State). Proxy-State MUST be copied
+    // (RFC 5176 3.1) and Error-Cause is optional in a NAK (3.5): it is the one
+    // left out, and the NAK still tells the client the request failed.
+    let bodyLength = 20 + (withMa ? 18 : 0);
+    for (const a of attrs) bodyLength += 2 + a.value.length;
+    if (bodyLength > MAX_PACKET_LENGTH && cause !== undefined) {
+      attrs.shift();
+      this.log.debug?.(`radius: ${what}: Error-Cause ${cause} left out of the reply, which would exceed ${MAX_PACKET_LENGTH} octets`);
+    }
     const reply = encodeReply(code, pkt.identifier, pkt.authenticator, attrs, secret, { messageAuthenticator: withMa });
     this.cache.finish(key, reply);
     if (ack) c.acks++;
@@ -427,15 +491,18 @@ export class RadiusServer {
     c.accountingRequests++;
     const parsed = parseAccountingRequest(pkt, addr);
     if (!parsed.ok) {
-      this.cache.forget(key);
+      this.acctCache.forget(key);
       this.drop(c, 'invalidRequest', addr, parsed.message);
       return;
     }
     if (parsed.request) {
+      if (parsed.ignored) {
+        for (const [type, why] of parsed.ignored) this.log.debug?.(`radius: ${describeRequest(parsed.request)}: attribute ${type} ignored (${why})`);
+      }
       try {
         await this.opts.onAccounting(parsed.request);
       } catch (e) {
-        this.cache.forget(key);
+        this.acctCache.forget(key);
         this.drop(c, 'handlerFailed', addr, `${describeRequest(parsed.request)}: ${e instanceof Error ? e.message : String(e)}`);
         return;
       }
@@ -445,7 +512,7 @@ export class RadiusServer {
     // FreeRADIUS checks it over a zero authenticator field (unlike every other reply).
     void withMa;
     const reply = encodeReply(Code.AccountingResponse, pkt.identifier, pkt.authenticator, attrs, secret);
-    this.cache.finish(key, reply);
+    this.acctCache.finish(key, reply);
     c.accountingResponses++;
     send(reply);
   }

@@ -166,6 +166,8 @@ export const ERROR_CAUSE: Record<number, string[]> = {
   402: ['Missing-Attribute', '402'],
   403: ['NAS-Identification-Mismatch', '403'],
   404: ['Invalid-Request', '404'],
+  405: ['Unsupported-Service', '405'],
+  407: ['Invalid-Attribute-Value', '407'],
   503: ['Session-Context-Not-Found', '503'],
   506: ['Resources-Unavailable', '506'],
 };

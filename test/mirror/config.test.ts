@@ -54,6 +54,22 @@ describe('mirror: the LI configuration read from running', () => {
     assert.deepEqual(c.radius.clients, [{ address: '198.51.100.7', secret: 's3cret' }]);
   });
 
+  it('reads require-message-authenticator of each RADIUS client (set only when true)', () => {
+    const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
+    const cfg = CONFIG.replace(
+      '<radius-client><address>198.51.100.7</address><secret>s3cret</secret></radius-client>',
+      '<radius-client><address>198.51.100.7</address><secret>s3cret</secret><require-message-authenticator>true</require-message-authenticator></radius-client>' +
+        '<radius-client><address>198.51.100.8</address><secret>s4cret</secret><require-message-authenticator>false</require-message-authenticator></radius-client>',
+    );
+    const tree = parseXml(ctx, cfg, { type: 'config' });
+    assert.deepEqual(validate(ctx, tree, { type: 'config' }).map((e) => e.message), []);
+    const c = readMirrorConfig(tree);
+    assert.deepEqual(c.radius.clients, [
+      { address: '198.51.100.7', secret: 's3cret', requireMessageAuthenticator: true },
+      { address: '198.51.100.8', secret: 's4cret' },
+    ]);
+  });
+
   it('the LI configuration does not constrain public configuration: a pool member not configured or not a tunnel, and a missing class, are valid (down / no DSCP)', () => {
     const ctx = loadContext(IMPLEMENTED_MODULES, { searchPath: searchPath() });
     const cfg = CONFIG.replace('<interface><name>vt0</name><type>ianaift:tunnel</type></interface>', '<interface><name>vt0</name><type>ianaift:ethernetCsmacd</type></interface>')

@@ -31,6 +31,7 @@ import {
   parseIpv6,
 } from '../../src/radius/codec';
 import { allCaptures, loadCapture } from './fixtures';
+import { rawSaltEncrypt } from './helpers';
 
 function decoded(bytes: Buffer): RadiusPacket {
   const r = decodePacket(bytes);
@@ -207,6 +208,22 @@ describe('radius codec: encode and sign', () => {
       const d = saltDecrypt(Buffer.alloc(len), secret, vec);
       assert.ok(!d.ok && d.error.reason === 'bad-encrypted-value');
     }
+  });
+
+  it('salt decryption refuses a salt whose high bit is clear and padding that is not zero (RFC 2868 3.5)', () => {
+    const vec = Buffer.alloc(16, 0x5a);
+    const p = Buffer.alloc(16);
+    p[0] = 4;
+    p.writeUInt32BE(1, 1);
+    const good = rawSaltEncrypt(p, secret, vec, Buffer.from('8102', 'hex'));
+    const d = saltDecrypt(good, secret, vec);
+    assert.ok(d.ok && d.value.equals(encodeInteger(1)), 'the reference value decrypts');
+    const lowSalt = saltDecrypt(rawSaltEncrypt(p, secret, vec, Buffer.from('0102', 'hex')), secret, vec);
+    assert.ok(!lowSalt.ok && lowSalt.error.reason === 'bad-encrypted-value' && /high bit/.test(lowSalt.error.message));
+    const dirty = Buffer.from(p);
+    dirty[15] = 1;
+    const padded = saltDecrypt(rawSaltEncrypt(dirty, secret, vec, Buffer.from('8102', 'hex')), secret, vec);
+    assert.ok(!padded.ok && padded.error.reason === 'bad-encrypted-value' && /padding/.test(padded.error.message));
   });
 
   it('IPv6 prefixes and addresses: canonical text both ways', () => {

@@ -1,5 +1,6 @@
 /** Test helpers: a UDP exchange with our own codec as the client, and Debian's radclient. */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 
@@ -71,4 +72,20 @@ export function radclient(
 /** The radclient version line, printed by the interop tests. */
 export function radclientVersion(): string {
   return spawnSync('radclient', ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0];
+}
+
+/**
+ * RFC 2868 salt encryption of a whole plaintext P (length octet, value and
+ * padding as given, a multiple of 16) with any salt: for building what our
+ * own encoder refuses to (a clear high bit, non-zero padding).
+ */
+export function rawSaltEncrypt(p: Buffer, secret: string, vector: Buffer, salt: Buffer): Buffer {
+  if (p.length % 16 !== 0 || salt.length !== 2) throw new Error('P must be a multiple of 16 octets, the salt 2');
+  const c = Buffer.alloc(p.length);
+  let b = createHash('md5').update(secret).update(vector).update(salt).digest();
+  for (let i = 0; i < p.length; i += 16) {
+    for (let j = 0; j < 16; j++) c[i + j] = p[i + j] ^ b[j];
+    b = createHash('md5').update(secret).update(c.subarray(i, i + 16)).digest();
+  }
+  return Buffer.concat([salt, c]);
 }

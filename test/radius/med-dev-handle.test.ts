@@ -20,7 +20,7 @@ describe('Med-Dev-Handle to jmirror ids', () => {
     assert.equal(sessionIdFromAcctSessionId('ab'), 0x6162);
     assert.deepEqual(interceptIds(Buffer.from('40000001', 'hex'), 'x-WXYZ'), { interceptId: 1, sessionId: 0x5758595a });
   });
-  it('other lengths and form bits are refused with 404 Invalid Request', () => {
+  it('other lengths and form bits are refused with 407 Invalid Attribute Value, a 4-octet handle without Acct-Session-Id with 404', () => {
     const cases: [string, string | undefined, string][] = [
       ['', 's', 'bad-length'],
       ['40abcd', 's', 'bad-length'],
@@ -35,7 +35,10 @@ describe('Med-Dev-Handle to jmirror ids', () => {
     for (const [hex, sid, reason] of cases) {
       assert.throws(
         () => interceptIds(Buffer.from(hex, 'hex'), sid),
-        (e: unknown) => e instanceof MedDevHandleError && e.reason === reason && errorCauseOf(e) === ErrorCause.InvalidRequest,
+        (e: unknown) =>
+          e instanceof MedDevHandleError &&
+          e.reason === reason &&
+          errorCauseOf(e) === (reason === 'missing-acct-session-id' ? ErrorCause.InvalidRequest : ErrorCause.InvalidAttributeValue),
         hex,
       );
     }

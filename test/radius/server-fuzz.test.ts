@@ -117,7 +117,8 @@ describe('radius server fuzz', function () {
     const c = k.clients['127.0.0.1'];
     assert.equal(k.unknownClient.dropped, unknown);
     assert.equal(c.requests, N - unknown);
-    assert.ok(handled > 3000, `handled ${handled} ${JSON.stringify(c)}`);
+    // about 2,500: garbled salt-encrypted VSAs (clear salt bit, non-zero padding) are refused before the handler
+    assert.ok(handled > 2000, `handled ${handled} ${JSON.stringify(c)}`);
     assert.ok(c.acks > 500 && c.naks > 5000 && c.accountingResponses > 1000, JSON.stringify(c));
     // every reply is a first answer or a cached one sent again to a duplicate
     assert.ok(replies >= c.acks + c.naks + c.accountingResponses && replies <= c.acks + c.naks + c.accountingResponses + c.duplicates);

@@ -34,7 +34,7 @@ import {
   verifyResponseAuthenticator,
   ZERO_VECTOR,
 } from '../../src/radius/codec';
-import { exchange, request } from './helpers';
+import { exchange, rawSaltEncrypt, request } from './helpers';
 
 const SECRET = 'sw0rdfish';
 const text = (type: number, s: string): AttributeSpec => ({ type, value: encodeText(s) });
@@ -213,8 +213,19 @@ describe('radius server', function () {
       assert.equal(coas.length, 1);
     });
 
-    it('malformed values, undecryptable VSAs and unusable handles: NAK 404', async () => {
-      const badHandle = coa([text(Attr.AcctSessionId, 's'), mirror(1, '0000abcd')]);
+    it('mirroring values not supported (handle length or form, LI-Action 3, port 0): NAK 407 Invalid Attribute Value', async () => {
+      const vsas = (liAction: number, handle: string, medPort: number): AttributeSpec =>
+        encodeMirrorVsas({ liAction: liAction as 0, medDevHandle: Buffer.from(handle, 'hex'), medIp: '198.51.100.7', medPort }, SECRET);
+      for (const v of [vsas(1, '0000abcd', 30030), vsas(1, '4000abcd00', 30030), vsas(1, '4000002a00000007', 30030), vsas(3, '4000abcd', 30030), vsas(1, '4000abcd', 0)]) {
+        const req = coa([text(Attr.AcctSessionId, 's'), v]);
+        const rep = reply(await request(req, ports.coaPort), req);
+        assert.equal(rep.code, Code.CoaNak);
+        assert.equal(errorCause(rep), 407);
+      }
+      assert.equal(coas.length, 0);
+    });
+
+    it('malformed values and undecryptable VSAs: NAK 404', async () => {
       const badIp = coa([text(Attr.AcctSessionId, 's'), { type: Attr.FramedIpAddress, value: Buffer.alloc(3) }]);
       const twice = coa([text(Attr.AcctSessionId, 's'), text(Attr.AcctSessionId, 't')]);
       const garbled: AttributeSpec = {
@@ -222,9 +233,97 @@ describe('radius server', function () {
         vsas: [58, 59, 60, 61].map((type) => ({ type, value: Buffer.alloc(5, 0x80) })),
       };
       const undecryptable = coa([text(Attr.AcctSessionId, 's'), garbled]);
-      for (const req of [badHandle, badIp, twice, undecryptable]) {
+      for (const req of [badIp, twice, undecryptable]) {
         const rep = reply(await request(req, ports.coaPort), req);
         assert.equal(rep.code, Code.CoaNak);
+        assert.equal(errorCause(rep), 404);
+      }
+      assert.equal(coas.length, 0);
+    });
+
+    it('salt-encrypted VSAs with a salt whose high bit is clear, or with non-zero padding: NAK 404, no action', async () => {
+      const vsas = (salt: string, pad = 0): AttributeSpec => {
+        const enc = (plain: Buffer): Buffer => {
+          const p = Buffer.alloc(16 * Math.ceil((plain.length + 1) / 16), pad);
+          p[0] = plain.length;
+          plain.copy(p, 1);
+          return rawSaltEncrypt(p, SECRET, ZERO_VECTOR, Buffer.from(salt, 'hex'));
+        };
+        return {
+          vendorId: VENDOR_JUNIPER_ERX,
+          vsas: [
+            { type: ErxAttr.LiAction, value: enc(encodeInteger(2)) },
+            { type: ErxAttr.MedDevHandle, value: enc(Buffer.from('0000303900010932', 'hex')) },
+            { type: ErxAttr.MedIpAddress, value: enc(encodeIpv4('203.0.113.99')) },
+            { type: ErxAttr.MedPortNumber, value: enc(encodeInteger(30030)) },
+          ],
+        };
+      };
+      const good = coa([text(Attr.AcctSessionId, '1001'), vsas('8102')]);
+      assert.equal(reply(await request(good, ports.coaPort), good).code, Code.CoaAck, 'the same VSAs with a proper salt are taken');
+      assert.equal(coas.length, 1);
+      for (const bad of [coa([text(Attr.AcctSessionId, '1001'), vsas('0102')]), coa([text(Attr.AcctSessionId, '1001'), vsas('8102', 0x20)])]) {
+        const rep = reply(await request(bad, ports.coaPort), bad);
+        assert.equal(rep.code, Code.CoaNak);
+        assert.equal(errorCause(rep), 404);
+      }
+      assert.equal(coas.length, 1);
+    });
+
+    it('State is echoed unmodified in CoA-ACK, CoA-NAK, Disconnect-ACK and Disconnect-NAK (RFC 5176 3.3)', async () => {
+      const state = { type: Attr.State, value: Buffer.from('6f7061717565', 'hex') };
+      const ps = { type: Attr.ProxyState, value: Buffer.from('p1') };
+      for (const code of [Code.CoaRequest, Code.DisconnectRequest]) {
+        for (const ok of [true, false]) {
+          answer = async () => (ok ? { ok: true } : { ok: false, cause: ErrorCause.SessionContextNotFound });
+          const req = coa([text(Attr.AcctSessionId, '5002'), state, ps], { code, ma: true });
+          const rep = reply(await request(req, ports.coaPort), req);
+          assert.equal(rep.code, code + (ok ? 1 : 2));
+          assert.deepEqual(getAll(rep, Attr.State), [state.value]);
+          assert.deepEqual(getAll(rep, Attr.ProxyState).map(String), ['p1']);
+          assert.equal(checkMessageAuthenticator(rep, SECRET, req.subarray(4, 20)), 'valid');
+        }
+      }
+      // no State in the request, none in the reply
+      const plain = coa([text(Attr.AcctSessionId, '5002')]);
+      assert.deepEqual(getAll(reply(await request(plain, ports.coaPort), plain), Attr.State), []);
+    });
+
+    it('two State attributes: NAK 404 (RFC 2865: zero or one), neither echoed, no action', async () => {
+      const req = coa([text(Attr.AcctSessionId, '5002'), { type: Attr.State, value: Buffer.from('a') }, { type: Attr.State, value: Buffer.from('b') }]);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.CoaNak);
+      assert.equal(errorCause(rep), 404);
+      assert.deepEqual(getAll(rep, Attr.State), []);
+      assert.equal(coas.length, 0);
+    });
+
+    it('Service-Type Authorize Only (or any other): NAK 405 Unsupported Service with State echoed, no action (RFC 5176 3.2)', async () => {
+      const state = { type: Attr.State, value: Buffer.from('6f7061717565', 'hex') };
+      for (const [code, st] of [
+        [Code.CoaRequest, 17],
+        [Code.DisconnectRequest, 17],
+        [Code.CoaRequest, 2],
+      ]) {
+        const req = coa([text(Attr.AcctSessionId, '5002'), int(6, st), state, mirror(2)], { code });
+        const rep = reply(await request(req, ports.coaPort), req);
+        assert.equal(rep.code, code + 2);
+        assert.equal(errorCause(rep), 405);
+        assert.deepEqual(getAll(rep, Attr.State), [state.value]);
+      }
+      const noState = coa([text(Attr.AcctSessionId, '5002'), int(6, 17)]);
+      const rep = reply(await request(noState, ports.coaPort), noState);
+      assert.equal(errorCause(rep), 405);
+      assert.deepEqual(getAll(rep, Attr.State), []);
+      assert.equal(coas.length, 0);
+    });
+
+    it('an identification attribute that does not decode (Latin-1 User-Name): NAK 404 for CoA and Disconnect, never silence', async () => {
+      const latin1 = { type: Attr.UserName, value: Buffer.from('6afc7267656e', 'hex') };
+      for (const code of [Code.CoaRequest, Code.DisconnectRequest]) {
+        const req = coa([text(Attr.AcctSessionId, '4001'), latin1], { code });
+        const rep = reply(await request(req, ports.coaPort), req);
+        assert.equal(rep.code, code + 2);
         assert.equal(errorCause(rep), 404);
       }
       assert.equal(coas.length, 0);
@@ -299,6 +398,34 @@ describe('radius server', function () {
     });
   });
 
+  describe('require-message-authenticator', () => {
+    it('a client configured so: CoA, Disconnect and accounting without Message-Authenticator are dropped and counted; with one they are answered', async () => {
+      await server.reconfigure({ ...base, coaPort: ports.coaPort, acctPort: ports.acctPort, clients: [{ address: '127.0.0.1', secret: SECRET, requireMessageAuthenticator: true }] });
+      const bare = [
+        coa([text(Attr.AcctSessionId, '1001'), mirror(2)]),
+        coa([text(Attr.AcctSessionId, '1001')], { code: Code.DisconnectRequest }),
+      ];
+      for (const req of bare) assert.equal(await request(req, ports.coaPort, { waitMs: 150 }), undefined);
+      const acct = encodeRequest(Code.AccountingRequest, 5, [int(Attr.AcctStatusType, 1), text(Attr.AcctSessionId, '1001')], SECRET);
+      assert.equal(await request(acct, ports.acctPort, { waitMs: 150 }), undefined);
+      assert.equal(coas.length, 0);
+      assert.equal(accts.length, 0);
+      let c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.dropped.badMessageAuthenticator, 3);
+      assert.equal(c.acks + c.naks + c.accountingResponses, 0);
+      const signed = coa([text(Attr.AcctSessionId, '1001'), mirror(2)], { ma: true });
+      assert.equal(reply(await request(signed, ports.coaPort), signed).code, Code.CoaAck);
+      const signedAcct = encodeRequest(Code.AccountingRequest, 6, [int(Attr.AcctStatusType, 1), text(Attr.AcctSessionId, '1001')], SECRET, { messageAuthenticator: true });
+      assert.equal(reply(await request(signedAcct, ports.acctPort), signedAcct).code, Code.AccountingResponse);
+      c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.acks, 1);
+      assert.equal(c.accountingResponses, 1);
+      // the same request without Message-Authenticator is answered once the setting is off
+      await server.reconfigure({ ...base, coaPort: ports.coaPort, acctPort: ports.acctPort });
+      assert.equal(reply(await request(bare[0], ports.coaPort), bare[0]).code, Code.CoaAck);
+    });
+  });
+
   describe('retransmissions', () => {
     it('the same request again gets the cached reply and no second action', async () => {
       const req = coa([text(Attr.AcctSessionId, 's'), mirror(1)], { ma: true });
@@ -323,12 +450,164 @@ describe('radius server', function () {
       assert.equal(server.counters().clients['127.0.0.1'].duplicates, 2);
     });
 
-    it('cached replies expire', async () => {
-      const req = coa([text(Attr.AcctSessionId, 's')]);
-      await request(req, ports.coaPort);
-      clock += 31_000;
-      await request(req, ports.coaPort);
+    it('a replay inside the Event-Timestamp window gets the cached reply, however late (RFC 5176 6.3); cached replies expire with the window', async () => {
+      const now = Math.floor(clock / 1000);
+      const on = coa([text(Attr.AcctSessionId, '2002'), int(Attr.EventTimestamp, now), mirror(1)]);
+      const first = await request(on, ports.coaPort);
+      const off = coa([text(Attr.AcctSessionId, '2002'), int(Attr.EventTimestamp, now), mirror(0)]);
+      assert.equal(reply(await request(off, ports.coaPort), off).code, Code.CoaAck);
+      clock += 32_000;
+      const replay = await request(on, ports.coaPort);
+      assert.ok(first && replay && first.equals(replay), 'the cached ACK');
+      clock += 267_000; // 299 s after the request
+      assert.ok((await request(on, ports.coaPort))?.equals(first));
+      assert.deepEqual(
+        coas.map((r) => r.liAction),
+        ['start', 'stop'],
+        'no second start',
+      );
+      clock += 2_000; // outside the window: the timestamp is stale, the request dropped
+      assert.equal(await request(on, ports.coaPort, { waitMs: 150 }), undefined);
       assert.equal(coas.length, 2);
+      assert.equal(server.counters().clients['127.0.0.1'].dropped.eventTimestamp, 1);
+      // without Event-Timestamp, the cache is all there is: kept for the window, then gone
+      const plain = coa([text(Attr.AcctSessionId, 's')]);
+      await request(plain, ports.coaPort);
+      clock += 299_000;
+      await request(plain, ports.coaPort);
+      assert.equal(coas.length, 3);
+      clock += 2_000;
+      await request(plain, ports.coaPort);
+      assert.equal(coas.length, 4);
+    });
+
+    it('an Event-Timestamp ahead of the clock keeps the reply until that timestamp leaves the window', async () => {
+      const now = Math.floor(clock / 1000);
+      const req = coa([text(Attr.AcctSessionId, 's'), int(Attr.EventTimestamp, now + 200), mirror(1)]);
+      const first = await request(req, ports.coaPort);
+      clock += 450_000; // the timestamp is 250 s old: still accepted, so still a duplicate
+      assert.ok((await request(req, ports.coaPort))?.equals(first!));
+      assert.equal(coas.length, 1);
+    });
+
+    it('the window follows the configuration, for replies already cached too', async () => {
+      const now = Math.floor(clock / 1000);
+      const req = coa([text(Attr.AcctSessionId, 's'), int(Attr.EventTimestamp, now), mirror(1)]);
+      const first = await request(req, ports.coaPort);
+      await server.reconfigure({ ...base, coaPort: ports.coaPort, acctPort: ports.acctPort, eventTimestampWindow: 1000 });
+      clock += 900_000;
+      assert.ok((await request(req, ports.coaPort))?.equals(first!));
+      assert.equal(coas.length, 1);
+    });
+
+    it('a full cache pushes the oldest reply out; a replay of it is dropped, never acted on again, while new requests are answered', async () => {
+      const small = new RadiusServer({
+        onCoa: async (r) => {
+          coas.push(r);
+          return { ok: true };
+        },
+        onAccounting: async () => undefined,
+        now: () => clock,
+        replyCacheSize: 2,
+      });
+      try {
+        await small.reconfigure({ ...base, coaPort: 0, acctPort: 0 });
+        const p = small.ports().coaPort;
+        const now = (): number => Math.floor(clock / 1000);
+        const withTs = (): Buffer => coa([text(Attr.AcctSessionId, 's'), int(Attr.EventTimestamp, now()), mirror(1)]);
+        const a = withTs();
+        const ra = await request(a, p);
+        clock += 1000;
+        const b = withTs();
+        await request(b, p);
+        clock += 1000;
+        const c3 = withTs();
+        const rc = await request(c3, p); // a is pushed out
+        assert.equal(coas.length, 3);
+        assert.ok(ra && rc);
+        assert.equal(await request(a, p, { waitMs: 150 }), undefined, 'a replay of the pushed-out request is dropped');
+        assert.ok((await request(c3, p))?.equals(rc), 'the newest reply is still cached');
+        assert.equal(coas.length, 3);
+        clock += 1000;
+        const d = withTs();
+        assert.equal(reply(await request(d, p), d).code, Code.CoaAck, 'a request with a newer timestamp is answered');
+        assert.equal(coas.length, 4);
+        assert.equal(small.counters().clients['127.0.0.1'].duplicates, 2);
+
+        // without Event-Timestamp nothing tells a replay from a new request: until the
+        // pushed-out reply's window ends, such requests not in the cache are dropped
+        const plain = (): Buffer => coa([text(Attr.AcctSessionId, 'p'), mirror(1)]);
+        const x = plain();
+        await request(x, p);
+        const y = plain();
+        await request(y, p);
+        const z = plain();
+        await request(z, p); // x is pushed out
+        assert.equal(coas.length, 7);
+        assert.equal(await request(x, p, { waitMs: 150 }), undefined);
+        const w = plain();
+        assert.equal(await request(w, p, { waitMs: 150 }), undefined);
+        assert.equal(coas.length, 7);
+        clock += 301_000;
+        assert.equal(await request(x, p, { waitMs: 150 }) !== undefined, true, 'after the window a request is handled again');
+        assert.equal(coas.length, 8);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('Accounting-Responses are cached apart: an accounting flood does not push CoA replies out', async () => {
+      const small = new RadiusServer({
+        onCoa: async (r) => {
+          coas.push(r);
+          return { ok: true };
+        },
+        onAccounting: async () => undefined,
+        now: () => clock,
+        replyCacheSize: 2,
+      });
+      try {
+        await small.reconfigure({ ...base, coaPort: 0, acctPort: 0 });
+        const req = coa([text(Attr.AcctSessionId, 's'), mirror(1)]);
+        const first = await request(req, small.ports().coaPort);
+        for (let i = 0; i < 5; i++) {
+          const acct = encodeRequest(Code.AccountingRequest, 100 + i, [int(Attr.AcctStatusType, 3), text(Attr.AcctSessionId, `a${i}`)], SECRET);
+          assert.ok(await request(acct, small.ports().acctPort));
+        }
+        assert.ok((await request(req, small.ports().coaPort))?.equals(first!));
+        assert.equal(coas.length, 1);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('a NAK that would exceed 4096 octets (many Proxy-State) is sent without its Error-Cause; a retransmission gets it from the cache', async () => {
+      answer = async () => ({ ok: false, cause: ErrorCause.SessionContextNotFound });
+      const ps = Array.from({ length: 16 }, (_, i) => ({ type: Attr.ProxyState, value: Buffer.alloc(i === 15 ? 246 : 253, i) }));
+      const req = coa([text(Attr.AcctSessionId, '2'), ...ps], { code: Code.DisconnectRequest });
+      assert.equal(req.length, 4096);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.DisconnectNak);
+      assert.equal(errorCause(rep), undefined);
+      assert.deepEqual(getAll(rep, Attr.ProxyState), ps.map((a) => a.value));
+      const again = await request(req, ports.coaPort);
+      assert.ok(again && again.equals(rep.raw!));
+      assert.equal(coas.length, 1);
+      // three octets less: the Error-Cause fits and is sent
+      const fits = coa([text(Attr.AcctSessionId, '2'), ...ps.slice(0, 15), { type: Attr.ProxyState, value: Buffer.alloc(243) }], { code: Code.DisconnectRequest });
+      const r2 = reply(await request(fits, ports.coaPort), fits);
+      assert.equal(r2.raw!.length, 4096);
+      assert.equal(errorCause(r2), 503);
+    });
+
+    it('a reply that cannot be built leaves no pending entry: the request is answered (506) and retransmissions get that answer', async () => {
+      answer = async () => ({ ok: false, cause: 2 ** 33 });
+      const req = coa([text(Attr.AcctSessionId, 's')]);
+      const rep = reply(await request(req, ports.coaPort), req);
+      assert.equal(rep.code, Code.CoaNak);
+      assert.equal(errorCause(rep), 506);
+      assert.ok((await request(req, ports.coaPort))?.equals(rep.raw!));
+      assert.equal(coas.length, 1);
     });
   });
 
@@ -401,6 +680,38 @@ describe('radius server', function () {
       assert.equal(c.dropped.invalidRequest, 1);
       assert.equal(c.dropped.handlerFailed, 1);
       assert.equal(c.accountingResponses, 1);
+    });
+  });
+
+  describe('accounting with attributes that do not decode (RFC 6929 2.8)', () => {
+    it('a Latin-1 User-Name is left out; the Start is answered and recorded from the rest', async () => {
+      const req = encodeRequest(
+        Code.AccountingRequest,
+        40,
+        [int(Attr.AcctStatusType, 1), text(Attr.AcctSessionId, '4001'), { type: Attr.UserName, value: Buffer.from('6afc7267656e', 'hex') }, { type: Attr.FramedIpAddress, value: encodeIpv4('192.0.2.40') }],
+        SECRET,
+      );
+      assert.equal(reply(await request(req, ports.acctPort), req).code, Code.AccountingResponse);
+      assert.deepEqual(accts, [{ client: '127.0.0.1', identifier: 40, status: 'start', acctSessionId: '4001', framedIp: '192.0.2.40' }]);
+      // a malformed address, or a twice-given one, is left out the same way
+      const twice = encodeRequest(
+        Code.AccountingRequest,
+        41,
+        [int(Attr.AcctStatusType, 3), text(Attr.AcctSessionId, '4001'), text(Attr.UserName, 'jurgen'), { type: Attr.FramedIpAddress, value: Buffer.alloc(3) }, text(Attr.NasPortId, 'a'), text(Attr.NasPortId, 'b')],
+        SECRET,
+      );
+      assert.equal(reply(await request(twice, ports.acctPort), twice).code, Code.AccountingResponse);
+      assert.deepEqual(accts[1], { client: '127.0.0.1', identifier: 41, status: 'interim-update', acctSessionId: '4001', userName: 'jurgen' });
+      const c = server.counters().clients['127.0.0.1'];
+      assert.equal(c.accountingResponses, 2);
+      assert.equal(c.dropped.invalidRequest, 0);
+    });
+
+    it('an Acct-Session-Id that does not decode cannot be recorded: dropped and counted, as when it is absent', async () => {
+      const req = encodeRequest(Code.AccountingRequest, 42, [int(Attr.AcctStatusType, 1), { type: Attr.AcctSessionId, value: Buffer.from('ff', 'hex') }], SECRET);
+      assert.equal(await request(req, ports.acctPort, { waitMs: 150 }), undefined);
+      assert.equal(server.counters().clients['127.0.0.1'].dropped.invalidRequest, 1);
+      assert.equal(accts.length, 0);
     });
   });
 

@@ -18,6 +18,7 @@ export const Code = {
 export const Attr = {
   UserName: 1,
   NasIpAddress: 4,
+  ServiceType: 6,
   FramedIpAddress: 8,
   ReplyMessage: 18,
   State: 24,
@@ -47,6 +48,11 @@ export const ErxAttr = {
   MedPortNumber: 61,
 } as const;
 
+/** Service-Type values (RFC 2865 5.6, RFC 5176 3.2). */
+export const ServiceType = {
+  AuthorizeOnly: 17,
+} as const;
+
 /** Acct-Status-Type values (RFC 2866). */
 export const AcctStatus = {
   Start: 1,
@@ -62,6 +68,7 @@ export type AttrKind = 'text' | 'string' | 'integer' | 'ipv4addr' | 'ipv6addr' |
 export const ATTR_KIND: Readonly<Record<number, AttrKind>> = {
   [Attr.UserName]: 'text',
   [Attr.NasIpAddress]: 'ipv4addr',
+  [Attr.ServiceType]: 'integer',
   [Attr.FramedIpAddress]: 'ipv4addr',
   [Attr.ReplyMessage]: 'text',
   [Attr.State]: 'string',

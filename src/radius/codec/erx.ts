@@ -26,7 +26,10 @@ export type MirrorVsaResult =
   | { ok: true; present: true; value: MirrorVsas }
   /** some but not all of 58 to 61: `missing` lists the absent types */
   | { ok: false; kind: 'incomplete'; missing: number[]; error: RadiusDecodeError }
-  | { ok: false; kind: 'invalid'; error: RadiusDecodeError };
+  /** not formatted properly: repeated, undecryptable, or a value of the wrong size for its type */
+  | { ok: false; kind: 'invalid'; error: RadiusDecodeError }
+  /** well-formed, but a value flowtapd does not support (LI-Action above 2, port 0, empty handle) */
+  | { ok: false; kind: 'unsupported-value'; error: RadiusDecodeError };
 
 /**
  * Finds, decrypts and types the four mirroring VSAs. `vector` is R of the
@@ -59,21 +62,21 @@ export function decodeMirrorVsas(pkt: RadiusPacket, secret: Secret, vector: Buff
     }
     plain.set(t, d.value);
   }
-  const invalid = (t: number, msg: string): MirrorVsaResult => ({
+  const invalid = (t: number, msg: string, kind: 'invalid' | 'unsupported-value' = 'invalid'): MirrorVsaResult => ({
     ok: false,
-    kind: 'invalid',
+    kind,
     error: new RadiusDecodeError('bad-value', `ERX attribute ${t}: ${msg}`, 26, t),
   });
   const action = decodeInteger(plain.get(ErxAttr.LiAction)!);
   if (!action.ok) return invalid(ErxAttr.LiAction, 'LI-Action is not a 4-octet integer');
-  if (action.value > 2) return invalid(ErxAttr.LiAction, `LI-Action ${action.value} is not 0, 1 or 2`);
+  if (action.value > 2) return invalid(ErxAttr.LiAction, `LI-Action ${action.value} is not 0, 1 or 2`, 'unsupported-value');
   const handle = plain.get(ErxAttr.MedDevHandle)!;
-  if (handle.length === 0) return invalid(ErxAttr.MedDevHandle, 'Med-Dev-Handle is empty');
+  if (handle.length === 0) return invalid(ErxAttr.MedDevHandle, 'Med-Dev-Handle is empty', 'unsupported-value');
   const ip = decodeIpv4(plain.get(ErxAttr.MedIpAddress)!);
   if (!ip.ok) return invalid(ErxAttr.MedIpAddress, 'Med-Ip-Address is not a 4-octet IPv4 address');
   const port = decodeInteger(plain.get(ErxAttr.MedPortNumber)!);
   if (!port.ok) return invalid(ErxAttr.MedPortNumber, 'Med-Port-Number is not a 4-octet integer');
-  if (port.value < 1 || port.value > 65535) return invalid(ErxAttr.MedPortNumber, `Med-Port-Number ${port.value} is not 1..65535`);
+  if (port.value < 1 || port.value > 65535) return invalid(ErxAttr.MedPortNumber, `Med-Port-Number ${port.value} is not 1..65535`, 'unsupported-value');
   return {
     ok: true,
     present: true,

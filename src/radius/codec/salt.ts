@@ -27,12 +27,18 @@ function secretBytes(secret: Secret): Buffer {
 
 export type SaltDecryptResult = { ok: true; value: Buffer } | { ok: false; error: RadiusDecodeError };
 
-/** Decrypts a salt-encrypted value. Never throws. */
+/**
+ * Decrypts a salt-encrypted value. Never throws. Refused: a length that is not
+ * 2 + a multiple of 16, a salt whose high bit is clear, a length octet past
+ * the end, padding that is not zero.
+ */
 export function saltDecrypt(value: Buffer, secret: Secret, vector: Buffer): SaltDecryptResult {
   const bad = (msg: string): SaltDecryptResult => ({ ok: false, error: new RadiusDecodeError('bad-encrypted-value', msg) });
   if (value.length < 18 || (value.length - 2) % 16 !== 0) {
     return bad(`salt-encrypted value of ${value.length} octets is not 2 + a multiple of 16`);
   }
+  // RFC 2868 section 3.5: "The most significant bit (leftmost) of the Salt field MUST be set (1)."
+  if ((value[0] & 0x80) === 0) return bad('salt-encrypted value: the salt\'s high bit is not set');
   const key = secretBytes(secret);
   const salt = value.subarray(0, 2);
   const cipher = value.subarray(2);
@@ -44,6 +50,11 @@ export function saltDecrypt(value: Buffer, secret: Secret, vector: Buffer): Salt
   }
   const len = plain[0];
   if (len > plain.length - 1) return bad(`salt-encrypted value claims ${len} octets in ${plain.length - 1}`);
+  // The padding is zeros (RFC 2868 section 3.5): anything else is a wrong
+  // secret or vector that happened to give a plausible length octet.
+  for (let i = 1 + len; i < plain.length; i++) {
+    if (plain[i] !== 0) return bad('salt-encrypted value: padding is not zero');
+  }
   return { ok: true, value: plain.subarray(1, 1 + len) };
 }
 
