@@ -312,7 +312,7 @@ describe('examples: run as written against the agent (network namespace)', funct
     const t = await show('sessions');
     const lines = t.out.trimEnd().split('\n');
     assert.equal(lines.length, 2, t.out);
-    assert.match(lines[1], /^1001\s+alice@isp\.example\s+192\.0\.2\.10\s+vt[01]\s+active\s+\d+\s+\d+\s+\d+\s+\d{4}-/);
+    assert.match(lines[1], /^1001\s+alice@isp\.example\s+192\.0\.2\.10\/32\s+vt[01]\s+active\s+\d+\s+\d+\s+\d+\s+\d{4}-/);
     const tunnels = (await showJson<{ tunnels: Tunnel[] }>('tunnels')).tunnels;
     assert.equal(tunnels.reduce((a, x) => a + x.sessions, 0), 1);
     const tt = await show('tunnels');
