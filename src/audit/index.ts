@@ -138,10 +138,25 @@ export class AuditLog implements Applier {
     return fd;
   }
 
+  /**
+   * Append whole lines or nothing: on a full file system a write stops
+   * part-way (a short write, then ENOSPC), and what it wrote is cut off
+   * again, so that the next record does not run on from a fragment and
+   * every line of the log stays a record.
+   */
   private write(file: string, fd: number, line: string): void {
+    const buf = Buffer.from(line, 'utf8');
+    let done = 0;
     try {
-      fs.writeSync(fd, line);
+      while (done < buf.length) done += fs.writeSync(fd, buf, done, buf.length - done);
     } catch (e) {
+      if (done > 0) {
+        try {
+          fs.ftruncateSync(fd, fs.fstatSync(fd).size - done);
+        } catch {
+          /* the write's error is what is reported */
+        }
+      }
       this.onError?.(file, e as Error);
     }
   }

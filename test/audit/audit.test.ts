@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AuditLog, isLiPath } from '../../src/audit';
+import { fill, tmpfsForSuite } from '../full-disk';
 import type { ChangeSet } from '../../src/datastore';
 
 function cs(paths: string[]): ChangeSet {
@@ -55,5 +56,31 @@ describe('audit: commit applier', () => {
     b.onError = (file) => errors.push(path.basename(file));
     b.prepare(cs(['/x:a']))!.apply();
     assert.deepEqual(errors, ['audit.log']);
+  });
+
+  describe('on a full file system', () => {
+    const tmpfs = tmpfsForSuite('flowtapd-audit-full-', '1m');
+
+    it('a record that does not fit is cut off whole and reported; the next one, with room again, is a whole line', () => {
+      const d = path.join(tmpfs(), 'data');
+      fs.mkdirSync(d);
+      const a = new AuditLog(d);
+      const errors: string[] = [];
+      a.onError = (file, e) => errors.push(`${path.basename(file)} ${(e as NodeJS.ErrnoException).code}`);
+      a.prepare(cs(['/x:first']))!.apply();
+      const filler = fill(d);
+      // one page free: a record of ~12 KB gets a short write, then ENOSPC
+      fs.truncateSync(filler, fs.statSync(filler).size - 4096);
+      const many = Array.from({ length: 300 }, (_, i) => `/x:a/b[name='entry-${i}']`);
+      a.prepare(cs(many))!.apply();
+      assert.deepEqual(errors, ['audit.log ENOSPC']);
+      const text = fs.readFileSync(a.file, 'utf8');
+      assert.ok(text.endsWith('\n'), 'no fragment left at the end');
+      assert.equal(text.trim().split('\n').length, 1, 'only the first record');
+      fs.rmSync(filler);
+      a.prepare(cs(['/x:after']))!.apply();
+      const lines = fs.readFileSync(a.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(lines.map((l) => l.changes[0].path), ['/x:first', '/x:after']);
+    });
   });
 });
