@@ -11,7 +11,7 @@ import type { SchemaContext } from '../yang/schema';
 import { DataNode } from '../yang/data/node';
 import { clone, diff, newTree, parseXml, syncTree, toXml, toXmlBytes, validate } from '../yang/data';
 import { undoValidation, type ValidationJournal } from '../yang/data/validate';
-import { fsyncDir, readIfExists, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
+import { fsyncDir, readIfExists, removeStaleTemporaries, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
 import { transformForWrite } from './transform';
 import { Applier, ApplyFailure, ChangeSet, Origin, runTransaction } from './transaction';
@@ -787,18 +787,17 @@ export class Datastore {
     this.ahead = null;
   }
 
-  /** Staged running.xml files left by an agent that stopped before their commit, and the spare. */
+  /**
+   * Temporary files left by an agent that stopped before renaming them
+   * (`.NAME.PID[.N].tmp` of writeFileAtomic and StagedFile: running.xml,
+   * startup.xml, the confirmed commit's file, history entries and, through
+   * removeStaleTemporaries, the mirror state), and the spare. Up to the
+   * size of the configuration each; only the agent holding the directory's
+   * lock writes them, so at a start none is in use.
+   */
   private removeStaleStaged(): void {
-    const base = path.basename(this.runningFile);
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.dir);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      if (n.startsWith(`.${base}.`) && n.endsWith('.tmp')) fs.rmSync(path.join(this.dir, n), { force: true });
-    }
+    removeStaleTemporaries(this.dir);
+    removeStaleTemporaries(this.historyDir);
     fs.rmSync(this.spareFile, { force: true });
   }
 }

@@ -250,3 +250,17 @@ export function readIfExists(file: string): string | undefined {
     throw e;
   }
 }
+
+/** A temporary file of writeFileAtomic or StagedFile: `.NAME.PID.tmp` or `.NAME.PID.N.tmp`. */
+const TEMPORARY = /^\..+\.\d+(\.\d+)?\.tmp$/;
+
+/** Remove the temporary files an agent that was stopped mid-write left in `dir`. */
+export function removeStaleTemporaries(dir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (TEMPORARY.test(n)) fs.rmSync(path.join(dir, n), { force: true });
+}

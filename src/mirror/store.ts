@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readIfExists, writeFileAtomicAsync } from '../datastore/persist';
+import { readIfExists, removeStaleTemporaries, writeFileAtomicAsync } from '../datastore/persist';
 
 export interface Subscriber {
   acctSessionId: string;
@@ -82,6 +82,8 @@ export class StateStore {
 
   load(): { subscribers: Subscriber[]; mirrors: MirrorSession[] } {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    // snapshots an agent stopped while writing (the journal holds what they held)
+    removeStaleTemporaries(this.dir);
     return { subscribers: this.read<Subscriber>('subscribers'), mirrors: this.read<MirrorSession>('mirrors') };
   }
 

@@ -79,6 +79,19 @@ describe('agent: durable running datastore', function () {
     assert.ok((await classNames(await h.connect())).includes('d1'));
   });
 
+  it('temporary files an agent killed mid-write left behind are removed at the next start; nothing else is', async () => {
+    await h.stop(true);
+    const stale = ['.startup.xml.12345.tmp', '.confirmed-commit-rollback.xml.99.tmp', '.running.xml.4242.7.tmp', 'rollback/.0000000009.xml.31337.tmp', 'state/.mirrors.json.808.tmp'];
+    for (const f of stale) fs.writeFileSync(path.join(h.dir, f), 'x'.repeat(1000));
+    const keep = ['startup.xml.tmp', 'notes.12.tmp', '.hidden'];
+    for (const f of keep) fs.writeFileSync(path.join(h.dir, f), 'kept');
+    await h.restart();
+    for (const f of stale) assert.equal(fs.existsSync(path.join(h.dir, f)), false, f);
+    for (const f of keep) assert.equal(fs.readFileSync(path.join(h.dir, f), 'utf8'), 'kept', f);
+    for (const f of keep) fs.rmSync(path.join(h.dir, f));
+    assert.ok((await classNames(await h.connect())).includes('d1'));
+  });
+
   const refusedStart = async (why: RegExp): Promise<void> => {
     const a = new Agent({ dataDir: h.dir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, radiusPorts: { coaPort: 0, acctPort: 0 } });
     await assert.rejects(a.start(), (e: Error) => {
