@@ -203,13 +203,19 @@ export class Datastore {
       if (startupText === undefined) writeFileAtomic(this.startupFile, text);
       this.writeHistory(running, 'copy', text);
     } else {
-      if (rollbackText !== undefined) writeFileAtomic(this.runningFile, rollbackText);
+      if (rollbackText !== undefined) {
+        // the configuration before the unconfirmed commit becomes running.xml by a rename,
+        // which needs no room on the file system: a full disk does not keep the agent from
+        // starting (a copy did)
+        fs.renameSync(this.confirmFile, this.runningFile);
+        fsyncDir(this.dir);
+      }
       // The history's link to the last commit is not fsynced: after a power cut it can be
       // missing while running.xml (renamed, directory fsynced) is there. Entry 0 must be
-      // the active configuration, so running.xml becomes a new entry (as does a restored one).
-      if (readIfExists(this.historyFile(this.historySeq)) !== runningText) this.writeHistory(running, 'copy', runningText);
+      // the active configuration, so running.xml becomes a new entry (as does a restored
+      // one): a hard link to it, as after a commit (no data written, no room needed).
+      if (readIfExists(this.historyFile(this.historySeq)) !== runningText) this.writeHistory(running, 'link', runningText);
     }
-    if (rollbackText !== undefined) this.dropConfirmFile();
     return { factory, confirmedCommitReverted: rollbackText !== undefined };
   }
 

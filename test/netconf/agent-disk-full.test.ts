@@ -93,4 +93,26 @@ describe('agent: a full file system under the data directory', function () {
     await h.restart();
     assert.deepEqual(await classNames(await h.connect()), now, 'read back after a restart');
   });
+
+  it('a start on a full file system with a confirmed commit pending reverts it (RFC 6241 8.4.1) without needing room', async () => {
+    await h?.stop();
+    const mnt = tmpfs();
+    const dir = path.join(mnt, 'data-confirmed');
+    const before = await startWithOneCommit(dir, 'confirmed-before');
+    const { c } = before;
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('unconfirmed', 3)))));
+    assertOk(await c.rpc('<commit><confirmed/><persist>p1</persist></commit>'));
+    assert.ok((await classNames(c)).includes('unconfirmed'));
+    await h!.stop(true);
+    const filler = fill(mnt);
+    try {
+      await h!.restart();
+      const names = await classNames(await h!.connect());
+      assert.deepEqual(names, before.names, 'the configuration before the confirmed commit');
+      assert.equal(fs.readFileSync(path.join(dir, 'running.xml'), 'utf8'), before.running);
+      assert.equal(fs.existsSync(path.join(dir, 'confirmed-commit-rollback.xml')), false);
+    } finally {
+      fs.rmSync(filler);
+    }
+  });
 });
