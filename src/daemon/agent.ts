@@ -114,7 +114,7 @@ export class Agent implements AgentCore {
     this.ds = new Datastore(this.ctx, dataDir);
     const bootstrap = parseBootstrap(this.opts.bootstrap);
     const fresh = !fs.existsSync(this.ds.runningFile) && !fs.existsSync(this.ds.startupFile);
-    const { factory, confirmedCommitReverted } = this.ds.load(factoryConfig(fresh ? bootstrap : undefined));
+    const { factory, confirmedCommitReverted } = loadNaming(dataDir, () => this.ds.load(factoryConfig(fresh ? bootstrap : undefined)));
     if (factory) log.info('factory-defaults-written', { dataDir, bootstrapUser: bootstrap?.user });
     if (confirmedCommitReverted) {
       log.warn('confirmed-commit-reverted', { message: 'A confirmed commit was not confirmed before the agent stopped: the configuration before it is running again (RFC 6241 8.4.1).' });
@@ -401,6 +401,23 @@ function radiusStatistics(c: ReturnType<RadiusServer['counters']>): Record<strin
 }
 
 /** Create the data directory (0700) or check that it is usable; one-line errors. */
+/**
+ * A system error while the data directory is read or written at a start
+ * (a full file system, a file that cannot be written) as one line naming
+ * the file: Node's message for a write names no path ("ENOSPC: no space
+ * left on device, write").
+ */
+function loadNaming<T>(dir: string, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (!err.code) throw e; // the datastore's own errors name their file
+    const where = err.path && !err.message.includes(err.path) ? err.path : undefined;
+    throw new Error(`data directory ${dir}: ${where ? `${where}: ` : ''}${err.message}`);
+  }
+}
+
 function prepareDataDir(dir: string): void {
   // a file where the directory (or one above it) should be is named as such: access() on a
   // regular file says EACCES to root (no x bit), and mkdir under one says ENOTDIR

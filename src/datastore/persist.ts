@@ -22,6 +22,8 @@ export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o60
       /* closed already */
     }
     fs.rmSync(tmp, { force: true }); // a full file system keeps no half-written temporary
+    // a write or fsync error names no file (it is about a descriptor): the one being written
+    (e as NodeJS.ErrnoException).path ??= file;
     throw e;
   }
   fsyncDir(dir);

@@ -11,6 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fill, tmpfsForSuite } from '../full-disk';
+import { Agent } from '../../src/daemon/agent';
+import { silentLogger } from '../../src/log';
 import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames, errorOf } from './agent-harness';
 
 describe('agent: a full file system under the data directory', function () {
@@ -92,6 +94,25 @@ describe('agent: a full file system under the data directory', function () {
     assert.ok(now.includes('while-ro'));
     await h.restart();
     assert.deepEqual(await classNames(await h.connect()), now, 'read back after a restart');
+  });
+
+  it('a first start on a full file system fails with one line naming the file it could not write', async () => {
+    await h?.stop();
+    const mnt = tmpfs();
+    const dir = path.join(mnt, 'data-first');
+    fs.mkdirSync(dir);
+    const filler = fill(mnt);
+    try {
+      const a = new Agent({ dataDir: dir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, radiusPorts: { coaPort: 0, acctPort: 0 } });
+      await assert.rejects(a.start(), (e: Error) => {
+        assert.match(e.message, new RegExp(`^data directory ${dir}: ${dir}/[^ ]+\\.xml: ENOSPC`));
+        assert.doesNotMatch(e.message, /\n/);
+        return true;
+      });
+      await a.stop();
+    } finally {
+      fs.rmSync(filler);
+    }
   });
 
   it('a start on a full file system with a confirmed commit pending reverts it (RFC 6241 8.4.1) without needing room', async () => {
