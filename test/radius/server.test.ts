@@ -500,8 +500,9 @@ describe('radius server', function () {
       assert.equal(coas.length, 1);
     });
 
-    it('a full cache pushes the oldest reply out; a replay of it is dropped, never acted on again, while new requests are answered', async () => {
-      const small = new RadiusServer({
+    /** a server whose reply cache holds two replies, on the test's clock */
+    const smallCacheServer = (): RadiusServer =>
+      new RadiusServer({
         onCoa: async (r) => {
           coas.push(r);
           return { ok: true };
@@ -510,6 +511,9 @@ describe('radius server', function () {
         now: () => clock,
         replyCacheSize: 2,
       });
+
+    it('a full cache pushes the oldest reply out; a replay of it is dropped, never acted on again, while new requests are answered', async () => {
+      const small = smallCacheServer();
       try {
         await small.reconfigure({ ...base, coaPort: 0, acctPort: 0 });
         const p = small.ports().coaPort;
@@ -557,15 +561,7 @@ describe('radius server', function () {
     });
 
     it('Accounting-Responses are cached apart: an accounting flood does not push CoA replies out', async () => {
-      const small = new RadiusServer({
-        onCoa: async (r) => {
-          coas.push(r);
-          return { ok: true };
-        },
-        onAccounting: async () => undefined,
-        now: () => clock,
-        replyCacheSize: 2,
-      });
+      const small = smallCacheServer();
       try {
         await small.reconfigure({ ...base, coaPort: 0, acctPort: 0 });
         const req = coa([text(Attr.AcctSessionId, 's'), mirror(1)]);
