@@ -201,6 +201,15 @@ export class Agent implements AgentCore {
 
   async stop(): Promise<void> {
     try {
+      // A request being handled (a commit of a large configuration takes a second or more)
+      // finishes and is answered before the sessions close, as long as that takes at most
+      // STOP_DRAIN_MS: a client is not left without knowing whether its commit happened.
+      if (this.ds && this.ds.queue.pending > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.ds.queue.run(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, STOP_DRAIN_MS)))]);
+        clearTimeout(timer);
+        await new Promise((r) => setImmediate(r)); // the reply's own continuation writes it
+      }
       if (this.server) await this.server.stop();
       if (this.mirror) await this.mirror.stop();
       this.audit?.flushLi();
@@ -401,6 +410,9 @@ function radiusStatistics(c: ReturnType<RadiusServer['counters']>): Record<strin
 }
 
 /** Create the data directory (0700) or check that it is usable; one-line errors. */
+/** how long a stop waits for the requests being handled to be answered */
+const STOP_DRAIN_MS = 10_000;
+
 /**
  * A system error while the data directory is read or written at a start
  * (a full file system, a file that cannot be written) as one line naming

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Agent } from '../../src/daemon/agent';
 import { silentLogger } from '../../src/log';
-import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames } from './agent-harness';
+import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames, dataOf, getConfig, COS } from './agent-harness';
 
 describe('agent: durable running datastore', function () {
   this.timeout(40000);
@@ -90,6 +90,34 @@ describe('agent: durable running datastore', function () {
     for (const f of keep) assert.equal(fs.readFileSync(path.join(h.dir, f), 'utf8'), 'kept', f);
     for (const f of keep) fs.rmSync(path.join(h.dir, f));
     assert.ok((await classNames(await h.connect())).includes('d1'));
+  });
+
+  it('a stop while a large commit is being handled answers it first, and the commit is in running.xml', async () => {
+    const c = await h.connect();
+    const before = dataOf(await c.rpc(getConfig('running', cos(''))));
+    const classes = /<forwarding-classes>([\s\S]*)<\/forwarding-classes>/.exec(before)?.[1] ?? '';
+    const many = Array.from({ length: 30000 }, (_, i) => klass(`stop${i}`, i % 8)).join('');
+    const reply = c.rpc(editConfig('running', cos(many)));
+    // the request has reached the datastore's queue (parsed, its commit under way)
+    const t0 = Date.now();
+    while (h.agent.ds.queue.pending === 0) {
+      assert.ok(Date.now() - t0 < 20000, 'the commit never started');
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const stopped = h.agent.stop();
+    assertOk(await reply);
+    await stopped;
+    assert.match(fs.readFileSync(path.join(h.dir, 'running.xml'), 'utf8'), /<name>stop29999<\/name>/);
+    await h.restart();
+    const d = await h.connect();
+    assert.ok((await classNames(d)).includes('stop29999'));
+    // back to the configuration the other tests expect
+    assertOk(
+      await d.rpc(
+        editConfig('running', `<class-of-service xmlns="${COS}"><forwarding-classes xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="replace">${classes}</forwarding-classes></class-of-service>`),
+      ),
+    );
+    assert.ok(!(await classNames(d)).includes('stop0'));
   });
 
   const refusedStart = async (why: RegExp): Promise<void> => {
