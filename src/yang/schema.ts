@@ -195,6 +195,12 @@ export interface SchemaNode {
    * transparent), keyed `${moduleName}:${name}`
    */
   dataChildren: Map<string, SchemaNode>;
+  /**
+   * data children left out because an if-feature is false, keyed as
+   * dataChildren, with their if-feature arguments: a parser names the
+   * feature instead of calling such an element unknown
+   */
+  featureless?: Map<string, string>;
   config: boolean;
   status: Status;
   mandatory: boolean;

@@ -77,5 +77,6 @@ describe('agent: ietf-netconf-monitoring state (RFC 6022)', function () {
     // and config of a feature that is off is not in the schema
     const ntp = errorOf(await a.rpc('<edit-config><target><candidate/></target><config><system xmlns="urn:ietf:params:xml:ns:yang:ietf-system"><ntp><enabled>true</enabled></ntp></system></config></edit-config>'));
     assert.equal(ntp.tag, 'unknown-element');
+    assert.match(ntp.message ?? '', /unknown element "ntp" in "system": it needs feature ntp of ietf-system, which is not enabled/);
   });
 });

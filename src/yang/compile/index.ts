@@ -758,7 +758,15 @@ class Compiler {
   }
 
   private compileDataDef(s: Statement, parent: SchemaNode, env: Env): void {
-    if (!this.enabled(s, env.scope)) return;
+    if (!this.enabled(s, env.scope)) {
+      if (s.arg !== null && (s.keyword === 'container' || s.keyword === 'leaf' || s.keyword === 'leaf-list' || s.keyword === 'list' || s.keyword === 'anydata' || s.keyword === 'anyxml')) {
+        let holder: SchemaNode = parent;
+        while ((holder.kind === 'choice' || holder.kind === 'case') && holder.parent) holder = holder.parent;
+        const features = s.subs.filter((x) => x.keyword === 'if-feature').map((x) => x.arg ?? '');
+        (holder.featureless ??= new Map()).set(`${env.ns.name}:${s.arg}`, features.join(' and '));
+      }
+      return;
+    }
     if (s.arg === null) {
       this.error(s.loc, `"${s.keyword}" needs a name`);
       return;

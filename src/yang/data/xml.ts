@@ -387,7 +387,9 @@ class XmlReader {
     const where = ps.kind === 'root' ? 'at the top level' : `in "${ps.name}"`;
     if (!s) {
       if (this.filter) return null;
-      this.fail('unknown-element', `unknown element "${el.local}" ${where}`, pathOf(parent), el.line, { 'bad-element': el.local });
+      const feature = ps.featureless?.get(`${mod.name}:${el.local}`);
+      const why = feature ? `: it needs feature ${feature} of ${mod.name}, which is not enabled` : '';
+      this.fail('unknown-element', `unknown element "${el.local}" ${where}${why}`, pathOf(parent), el.line, { 'bad-element': el.local });
     }
     const k = s.kind;
     const bad =
