@@ -42,6 +42,11 @@ export function implausibleIpv6Prefix(prefix: string): string | undefined {
   return undefined;
 }
 
+/** Why a Framed-IP-Address or Framed-IPv6-Prefix (it has a ':') cannot be one subscriber's; undefined when it can. */
+export function implausibleAddress(addr: string): string | undefined {
+  return addr.includes(':') ? implausibleIpv6Prefix(addr) : implausibleIpv4(addr);
+}
+
 /** A mirrored address as a prefix with its length: "192.0.2.10" -> "192.0.2.10/32"; IPv6 prefixes as they are. */
 export function withLength(addr: string): string {
   return addr.includes('/') ? addr : addr.includes(':') ? `${addr}/128` : `${addr}/32`;

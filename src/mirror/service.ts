@@ -28,7 +28,7 @@ import { errorCauseOf } from '../radius';
 import { MirrorConfig, readMirrorConfig, sameConfig } from './config';
 import { GroupLoad, groupLoad, leastLoaded, pickGroup, planGroupMoves, rebalanceGroups, Move } from './pool';
 import { JournalOp, MirrorSession, StateStore, Subscriber } from './store';
-import { implausibleIpv4, implausibleIpv6Prefix, withLength } from './addresses';
+import { implausibleAddress, withLength } from './addresses';
 import type { Logger } from '../log';
 
 export interface DataplanePort {
@@ -129,7 +129,7 @@ export class MirrorService implements Applier {
     // tables written before addresses were checked: what cannot be one subscriber's is refused, and not mirrored
     for (const s of saved.subscribers) this.setSubscriber(refuseImplausible(s));
     for (const m of saved.mirrors) {
-      const kept = m.addresses.filter((a) => !(a.includes(':') ? implausibleIpv6Prefix(a) : implausibleIpv4(a)));
+      const kept = m.addresses.filter((a) => !implausibleAddress(a));
       if (kept.length !== m.addresses.length) this.li('mirror-address-refused', { acctSessionId: m.acctSessionId, attribute: 'saved address', reason: 'not one subscriber\'s' });
       this.mirrors.set(m.acctSessionId, kept.length !== m.addresses.length ? { ...m, addresses: kept } : m);
     }
@@ -669,18 +669,8 @@ export class MirrorService implements Applier {
         startTime: prev?.startTime ?? new Date().toISOString(),
       };
       // an address that is not one subscriber's is not learned: the one reported before is gone too (the NAS says it changed)
-      if (req.framedIp !== undefined) {
-        const why = implausibleIpv4(req.framedIp);
-        sub.framedIp = why ? undefined : req.framedIp;
-        sub.refusedFramedIp = why ? req.framedIp : undefined;
-        if (why) this.addressRefused(req, id, 'Framed-IP-Address', why);
-      }
-      if (req.framedIpv6Prefix !== undefined) {
-        const why = implausibleIpv6Prefix(req.framedIpv6Prefix);
-        sub.framedIpv6Prefix = why ? undefined : req.framedIpv6Prefix;
-        sub.refusedFramedIpv6Prefix = why ? req.framedIpv6Prefix : undefined;
-        if (why) this.addressRefused(req, id, 'Framed-IPv6-Prefix', why);
-      }
+      if (req.framedIp !== undefined) [sub.framedIp, sub.refusedFramedIp] = this.learnAddress(req, id, 'Framed-IP-Address', req.framedIp);
+      if (req.framedIpv6Prefix !== undefined) [sub.framedIpv6Prefix, sub.refusedFramedIpv6Prefix] = this.learnAddress(req, id, 'Framed-IPv6-Prefix', req.framedIpv6Prefix);
       for (const k of Object.keys(sub) as (keyof Subscriber)[]) if (sub[k] === undefined) delete sub[k];
       this.setSubscriber(sub);
       const m = this.mirrors.get(id);
@@ -702,14 +692,18 @@ export class MirrorService implements Applier {
   }
 
   /**
-   * An accounting record's address that cannot be one subscriber's: counted,
-   * in the general log without the subscriber; in li-audit.log with it when
-   * the subscriber is mirrored (the mirror keeps only its other addresses).
+   * An accounting record's address: [learned, refused]. One that cannot be
+   * one subscriber's is refused: counted, in the general log without the
+   * subscriber; in li-audit.log with it when the subscriber is mirrored (the
+   * mirror keeps only its other addresses).
    */
-  private addressRefused(req: AccountingRequest, id: string, attribute: string, reason: string): void {
+  private learnAddress(req: AccountingRequest, id: string, attribute: string, addr: string): [string | undefined, string | undefined] {
+    const reason = implausibleAddress(addr);
+    if (!reason) return [addr, undefined];
     this.refusedAddresses++;
     this.deps.log.warn('subscriber-address-refused', { client: req.client, attribute, reason });
     if (this.mirrors.has(id)) this.li('mirror-address-refused', { acctSessionId: id, attribute, reason });
+    return [undefined, addr];
   }
 
   /** Forgets the subscribers and ends their mirrors; on a dataplane failure nothing is forgotten, and it throws. */
@@ -974,22 +968,26 @@ const IDENTIFICATION = ['acctSessionId', 'userName', 'framedIp', 'framedIpv6Pref
 /** A saved subscriber with the addresses that cannot be one subscriber's moved to the refused ones. */
 function refuseImplausible(s: Subscriber): Subscriber {
   const out = { ...s };
-  if (s.framedIp !== undefined && implausibleIpv4(s.framedIp)) {
+  if (s.framedIp !== undefined && implausibleAddress(s.framedIp)) {
     out.refusedFramedIp = s.framedIp;
     delete out.framedIp;
   }
-  if (s.framedIpv6Prefix !== undefined && implausibleIpv6Prefix(s.framedIpv6Prefix)) {
+  if (s.framedIpv6Prefix !== undefined && implausibleAddress(s.framedIpv6Prefix)) {
     out.refusedFramedIpv6Prefix = s.framedIpv6Prefix;
     delete out.framedIpv6Prefix;
   }
   return out;
 }
 
-/** What a mirror of the subscriber covers: only addresses that can be one subscriber's (tables saved before the check included). */
+/**
+ * What a mirror of the subscriber covers. The table holds only addresses
+ * that can be one subscriber's: accounting refuses the others
+ * (learnAddress), and start() those of tables saved before the check.
+ */
 function addressesOf(s: Subscriber): string[] {
   const out: string[] = [];
-  if (s.framedIp && !implausibleIpv4(s.framedIp)) out.push(s.framedIp);
-  if (s.framedIpv6Prefix && !implausibleIpv6Prefix(s.framedIpv6Prefix)) out.push(s.framedIpv6Prefix);
+  if (s.framedIp) out.push(s.framedIp);
+  if (s.framedIpv6Prefix) out.push(s.framedIpv6Prefix);
   return out;
 }
 
