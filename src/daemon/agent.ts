@@ -158,7 +158,7 @@ export class Agent implements AgentCore {
         built = undefined;
         if (b) clearImmediate(b.timer);
         // a commit that changed only what some users may not read at all: its event goes to the hidden ring
-        const hidden = cs.changes.length > 0 && cs.changes.every((c) => this.hiddenPath(c.path));
+        const hidden = cs.changes.length > 0 && cs.changes.every((c) => this.hiddenChange(c));
         if (b && b.tree !== undefined) {
           if (b.tree) this.notifications.publish(b.tree, undefined, hidden);
         } else this.publish(changeJson(cs), hidden); // built when a receiver (one subscribed meanwhile) or a replay needs it
@@ -332,10 +332,11 @@ export class Agent implements AgentCore {
     return this.ctx.modules.get(module)?.notifications.find((n) => n.name === name)?.nacm === 'default-deny-all';
   }
 
-  /** A changed node (RFC 7951 path) under nacm:default-deny-all: the LI subtrees, secrets. */
-  private hiddenPath(p: string): boolean {
-    if (isLiPath(p)) return true;
-    for (let n: SchemaNode | null = nodeFromPath(this.ctx, p)?.schema ?? null; n; n = n.parent) if (n.nacm === 'default-deny-all') return true;
+  /** A changed node under nacm:default-deny-all: the LI subtrees, secrets. */
+  private hiddenChange(c: ChangeSet['changes'][number]): boolean {
+    if (isLiPath(c.path)) return true;
+    // the diff's changes carry their node; its path is parsed only for a change that has none
+    for (let n: SchemaNode | null = c.node?.schema ?? nodeFromPath(this.ctx, c.path)?.schema ?? null; n; n = n.parent) if (n.nacm === 'default-deny-all') return true;
     return false;
   }
 
@@ -409,7 +410,6 @@ function radiusStatistics(c: ReturnType<RadiusServer['counters']>): Record<strin
   };
 }
 
-/** Create the data directory (0700) or check that it is usable; one-line errors. */
 /** how long a stop waits for the requests being handled to be answered */
 const STOP_DRAIN_MS = 10_000;
 
@@ -430,6 +430,7 @@ function loadNaming<T>(dir: string, load: () => T): T {
   }
 }
 
+/** Create the data directory (0700) or check that it is usable; one-line errors. */
 function prepareDataDir(dir: string): void {
   // a file where the directory (or one above it) should be is named as such: access() on a
   // regular file says EACCES to root (no x bit), and mkdir under one says ENOTDIR
