@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Agent } from '../../src/daemon/agent';
-import { silentLogger } from '../../src/log';
-import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames } from './agent-harness';
+import type { Agent } from '../../src/daemon/agent';
+import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames, newAgent } from './agent-harness';
 
 /** One agent per data directory (an flock on DIR/.lock, released however the holder ends). */
 describe('agent: one agent per data directory', function () {
@@ -15,7 +14,7 @@ describe('agent: one agent per data directory', function () {
   });
   after(() => h.stop());
 
-  const second = (): Agent => new Agent({ dataDir: h.dir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, radiusPorts: { coaPort: 0, acctPort: 0 } });
+  const second = (): Agent => newAgent(h.dir);
 
   it('a second agent on the directory does not start, names the holder, and changes nothing', async () => {
     const c = await h.connect();

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Agent } from '../../src/daemon/agent';
-import { silentLogger } from '../../src/log';
-import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames, dataOf, getConfig, COS } from './agent-harness';
+import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames, dataOf, getConfig, COS, assertStartRefused, literal } from './agent-harness';
 
 describe('agent: durable running datastore', function () {
   this.timeout(40000);
@@ -66,12 +64,7 @@ describe('agent: durable running datastore', function () {
     const good = fs.readFileSync(file, 'utf8');
     for (const bad of [good.slice(0, good.length / 2), good.replace('<queue-num>1</queue-num>', '<queue-num>300</queue-num>'), 'garbage']) {
       fs.writeFileSync(file, bad);
-      const a = new Agent({ dataDir: h.dir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, radiusPorts: { coaPort: 0, acctPort: 0 } });
-      await assert.rejects(a.start(), (e: Error) => {
-        assert.ok(e.message.includes(file), e.message);
-        return true;
-      });
-      await a.stop().catch(() => undefined);
+      await assertStartRefused(h.dir, new RegExp(literal(file)));
       assert.equal(fs.readFileSync(file, 'utf8'), bad, 'never a silent factory reset');
     }
     fs.writeFileSync(file, good);
@@ -120,22 +113,13 @@ describe('agent: durable running datastore', function () {
     assert.ok(!(await classNames(d)).includes('stop0'));
   });
 
-  const refusedStart = async (why: RegExp): Promise<void> => {
-    const a = new Agent({ dataDir: h.dir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, radiusPorts: { coaPort: 0, acctPort: 0 } });
-    await assert.rejects(a.start(), (e: Error) => {
-      assert.match(e.message, why);
-      return true;
-    });
-    await a.stop().catch(() => undefined);
-  };
-
   it('an empty or blank running.xml stops the start (it would have started with no users and no rules)', async () => {
     await h.stop(true);
     const file = path.join(h.dir, 'running.xml');
     const good = fs.readFileSync(file, 'utf8');
     for (const bad of ['', ' \n\t\n']) {
       fs.writeFileSync(file, bad);
-      await refusedStart(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: empty file`));
+      await assertStartRefused(h.dir, new RegExp(`^${literal(file)}: empty file`));
       assert.equal(fs.readFileSync(file, 'utf8'), bad, 'left as it was');
     }
     fs.writeFileSync(file, good);
@@ -148,7 +132,7 @@ describe('agent: durable running datastore', function () {
     const file = path.join(h.dir, 'running.xml');
     const good = fs.readFileSync(file, 'utf8');
     fs.rmSync(file);
-    await refusedStart(/running\.xml: missing, while .*rollback keeps \d+ committed configuration\(s\): copy the newest \(\d+\.xml\)/);
+    await assertStartRefused(h.dir, /running\.xml: missing, while .*rollback keeps \d+ committed configuration\(s\): copy the newest \(\d+\.xml\)/);
     assert.equal(fs.existsSync(file), false, 'no running.xml written from startup.xml');
     // the operator's remedy: the newest history entry is the last commit
     const hist = path.join(h.dir, 'rollback');

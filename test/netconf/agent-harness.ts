@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Agent } from '../../src/daemon/agent';
+import { Agent, type AgentOptions } from '../../src/daemon/agent';
 import { silentLogger } from '../../src/log';
 import { NetconfClient, parseRpcErrors, type RpcErrorInfo } from '../../src/netconf/client';
 
@@ -31,17 +31,30 @@ export interface Harness {
   restart(): Promise<void>;
 }
 
+/** An agent on `dir` as the harness runs it (loopback, any free ports, no log), not started. */
+export function newAgent(dir: string, opts: Partial<AgentOptions> = {}): Agent {
+  return new Agent({ dataDir: dir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, radiusPorts: { coaPort: 0, acctPort: 0 }, ...opts });
+}
+
+/** `text` as a regular expression matching it literally */
+export function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A start on `dir` that must fail: its error message matches `why`; the agent is stopped again. */
+export async function assertStartRefused(dir: string, why: RegExp): Promise<void> {
+  const a = newAgent(dir);
+  await assert.rejects(a.start(), (e: Error) => {
+    assert.match(e.message, why);
+    return true;
+  });
+  await a.stop().catch(() => undefined);
+}
+
 export async function startAgent(opts: { dir?: string } = {}): Promise<Harness> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-ops-'));
   const clients: NetconfClient[] = [];
-  const make = () =>
-    new Agent({
-      dataDir: dir,
-      listen: { host: '127.0.0.1', port: 0 },
-      log: silentLogger,
-      bootstrap: 'admin:pw',
-      radiusPorts: { coaPort: 0, acctPort: 0 },
-    });
+  const make = () => newAgent(dir, { bootstrap: 'admin:pw' });
   const h: Harness = {
     agent: make(),
     port: 0,
