@@ -71,6 +71,13 @@ describe('radius server', function () {
   let acctHandler: (r: AccountingRequest) => Promise<void>;
   let clock: number;
   let ports: { coaPort: number; acctPort: number };
+  /** `req` to the CoA port is answered with a CoA-NAK carrying Error-Cause `cause` */
+  const assertCoaNak = async (req: Buffer, cause: number): Promise<RadiusPacket> => {
+    const rep = reply(await request(req, ports.coaPort), req);
+    assert.equal(rep.code, Code.CoaNak);
+    assert.equal(errorCause(rep), cause);
+    return rep;
+  };
   const base: RadiusServerConfig = {
     coaPort: 0,
     acctPort: 0,
@@ -138,9 +145,7 @@ describe('radius server', function () {
     it('the handler\'s NAK becomes CoA-NAK with its Error-Cause; Proxy-State is echoed', async () => {
       answer = async () => ({ ok: false, cause: ErrorCause.SessionContextNotFound });
       const req = coa([text(Attr.AcctSessionId, 'nobody'), { type: Attr.ProxyState, value: Buffer.from('p1') }, { type: Attr.ProxyState, value: Buffer.from('p2') }]);
-      const rep = reply(await request(req, ports.coaPort), req);
-      assert.equal(rep.code, Code.CoaNak);
-      assert.equal(errorCause(rep), 503);
+      const rep = await assertCoaNak(req, 503);
       assert.deepEqual(getAll(rep, Attr.ProxyState).map(String), ['p1', 'p2']);
       assert.equal(server.counters().clients['127.0.0.1'].naks, 1);
     });
@@ -156,9 +161,7 @@ describe('radius server', function () {
           throw err;
         };
         const req = coa([text(Attr.AcctSessionId, 's'), mirror(1)]);
-        const rep = reply(await request(req, ports.coaPort), req);
-        assert.equal(rep.code, Code.CoaNak);
-        assert.equal(errorCause(rep), cause);
+        await assertCoaNak(req, cause);
       }
     });
 
@@ -186,9 +189,7 @@ describe('radius server', function () {
         ],
       };
       const req = coa([text(Attr.AcctSessionId, 's'), partial]);
-      const rep = reply(await request(req, ports.coaPort), req);
-      assert.equal(rep.code, Code.CoaNak);
-      assert.equal(errorCause(rep), 402);
+      await assertCoaNak(req, 402);
       assert.equal(coas.length, 0);
     });
 
@@ -202,9 +203,7 @@ describe('radius server', function () {
     it('NAS-Identifier or NAS-IP-Address not ours: NAK 403; ours: handled', async () => {
       for (const attr of [text(Attr.NasIdentifier, 'bng2'), { type: Attr.NasIpAddress, value: encodeIpv4('192.0.2.2') }]) {
         const req = coa([text(Attr.AcctSessionId, 's'), attr]);
-        const rep = reply(await request(req, ports.coaPort), req);
-        assert.equal(rep.code, Code.CoaNak);
-        assert.equal(errorCause(rep), 403);
+        await assertCoaNak(req, 403);
       }
       assert.equal(coas.length, 0);
       const ipv6 = Buffer.from('20010db8000000000000000000000001', 'hex');
@@ -218,9 +217,7 @@ describe('radius server', function () {
         encodeMirrorVsas({ liAction: liAction as 0, medDevHandle: Buffer.from(handle, 'hex'), medIp: '198.51.100.7', medPort }, SECRET);
       for (const v of [vsas(1, '0000abcd', 30030), vsas(1, '4000abcd00', 30030), vsas(1, '4000002a00000007', 30030), vsas(3, '4000abcd', 30030), vsas(1, '4000abcd', 0)]) {
         const req = coa([text(Attr.AcctSessionId, 's'), v]);
-        const rep = reply(await request(req, ports.coaPort), req);
-        assert.equal(rep.code, Code.CoaNak);
-        assert.equal(errorCause(rep), 407);
+        await assertCoaNak(req, 407);
       }
       assert.equal(coas.length, 0);
     });
@@ -234,9 +231,7 @@ describe('radius server', function () {
       };
       const undecryptable = coa([text(Attr.AcctSessionId, 's'), garbled]);
       for (const req of [badIp, twice, undecryptable]) {
-        const rep = reply(await request(req, ports.coaPort), req);
-        assert.equal(rep.code, Code.CoaNak);
-        assert.equal(errorCause(rep), 404);
+        await assertCoaNak(req, 404);
       }
       assert.equal(coas.length, 0);
     });
@@ -291,9 +286,7 @@ describe('radius server', function () {
 
     it('two State attributes: NAK 404 (RFC 2865: zero or one), neither echoed, no action', async () => {
       const req = coa([text(Attr.AcctSessionId, '5002'), { type: Attr.State, value: Buffer.from('a') }, { type: Attr.State, value: Buffer.from('b') }]);
-      const rep = reply(await request(req, ports.coaPort), req);
-      assert.equal(rep.code, Code.CoaNak);
-      assert.equal(errorCause(rep), 404);
+      const rep = await assertCoaNak(req, 404);
       assert.deepEqual(getAll(rep, Attr.State), []);
       assert.equal(coas.length, 0);
     });
@@ -599,9 +592,7 @@ describe('radius server', function () {
     it('a reply that cannot be built leaves no pending entry: the request is answered (506) and retransmissions get that answer', async () => {
       answer = async () => ({ ok: false, cause: 2 ** 33 });
       const req = coa([text(Attr.AcctSessionId, 's')]);
-      const rep = reply(await request(req, ports.coaPort), req);
-      assert.equal(rep.code, Code.CoaNak);
-      assert.equal(errorCause(rep), 506);
+      const rep = await assertCoaNak(req, 506);
       assert.ok((await request(req, ports.coaPort))?.equals(rep.raw!));
       assert.equal(coas.length, 1);
     });
