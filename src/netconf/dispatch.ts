@@ -94,13 +94,13 @@ export class Dispatcher {
     if (el.ns === NC_NS) {
       const op: OpHandler | undefined = BASE_OPS[el.local];
       if (!op) throw unknownOperation(el);
-      if (!access.canExec('ietf-netconf', el.local)) throw denied(el, this.core.ctx.byNamespace.get(el.ns)?.prefix);
+      if (!access.canExec('ietf-netconf', el.local)) throw this.denied(el);
       this.checkParams(el);
       return op(call);
     }
     const special = SPECIAL[`${el.ns}|${el.local}`];
     if (special) {
-      if (!access.canExec(special.module, special.name)) throw denied(el, this.core.ctx.byNamespace.get(el.ns)?.prefix);
+      if (!access.canExec(special.module, special.name)) throw this.denied(el);
       const op = BASE_OPS[el.local];
       this.checkParams(el);
       return op(call);
@@ -109,11 +109,16 @@ export class Dispatcher {
     if (!mod) {
       // NACM: an operation of the model the user may not run is denied whether or not it is implemented
       const schema = this.core.ctx.byNamespace.get(el.ns)?.rpcs.find((r) => r.name === el.local);
-      if (schema && !access.canExec(schema.module.name, schema.name)) throw denied(el, this.core.ctx.byNamespace.get(el.ns)?.prefix);
+      if (schema && !access.canExec(schema.module.name, schema.name)) throw this.denied(el);
       throw unknownOperation(el);
     }
-    if (!access.canExec(mod.schema.module.name, mod.schema.name)) throw denied(el, this.core.ctx.byNamespace.get(el.ns)?.prefix);
+    if (!access.canExec(mod.schema.module.name, mod.schema.name)) throw this.denied(el);
     return this.runModuleRpc(call, el, mod);
+  }
+
+  /** access-denied for the operation `el`, its error-path with the prefix of the operation's module */
+  private denied(el: XmlElement): AgentError {
+    return denied(el, this.core.ctx.byNamespace.get(el.ns)?.prefix);
   }
 
   /** a base operation's parameters against its YANG input (ops/common.ts checkParams); the module RPCs' input is parsed by the engine */
