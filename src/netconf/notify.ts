@@ -250,11 +250,8 @@ export class NotificationHub {
       const k = fromA ? i++ : j++;
       const t = log.timeAt(k);
       if (t < start) continue;
-      if (stop !== undefined && t > stop) {
-        if (fromA) i = a.length;
-        else j = b.length;
-        continue;
-      }
+      // the earlier of the two rings' next events is past the stop time: so is every later one
+      if (stop !== undefined && t > stop) break;
       this.deliver(sub, log.at(k));
     }
     sub.replaying = false;
