@@ -129,6 +129,33 @@ describe('cli: flowtapd show (agent in process)', function () {
     assert.equal(lines[2], 'unknown clients: 1 dropped (127.0.0.2 1)');
   });
 
+  it('radius: a request without the Message-Authenticator its client must send is counted as missing-message-authenticator', async function () {
+    if (!hasRadclient) this.skip();
+    const nc = await NetconfClient.connect({ port, username: 'admin', password: 'pw' });
+    const require = async (on: boolean): Promise<void> => {
+      await nc.rpcOk(
+        `<edit-config><target><candidate/></target><config><access xmlns="urn:flowtapd:yang:access"><radius-client><address>127.0.0.1</address>` +
+          `<require-message-authenticator>${on}</require-message-authenticator></radius-client></access></config></edit-config>`,
+      );
+      await nc.rpcOk('<commit/>');
+      // the listeners of this agent take new free ports at each commit of /access
+      acctPort = agent.radius!.ports().acctPort;
+    };
+    try {
+      await require(true);
+      const r = await radclient(acctPort, 'acct', SECRET, ['Acct-Status-Type = Start', 'Acct-Session-Id = "77003"', 'User-Name = "carol"'], false);
+      assert.doesNotMatch(r, /Received Accounting-Response/);
+    } finally {
+      await require(false);
+      await nc.close();
+    }
+    const doc = JSON.parse((await run(['radius', '--json', ...creds()])).out) as { clients: { address: string; dropped: Record<string, number> }[] };
+    const c = doc.clients.find((x) => x.address === '127.0.0.1')!;
+    assert.equal(c.dropped['missing-message-authenticator'], 1, JSON.stringify(c));
+    assert.equal(c.dropped['bad-message-authenticator'], 0);
+    assert.match((await run(['radius', ...creds()])).out.split('\n')[1], /missing-message-authenticator 1/);
+  });
+
   it('a user outside the LI groups gets empty sessions and tunnels, and the RADIUS counters but those of CoA and Disconnect', async () => {
     const oper = ['--port', String(port), '--user', 'oper', '--password', 'operpw'];
     const s = await run(['tunnels', '--json', ...oper]);
