@@ -39,7 +39,6 @@ import {
   DynamicAuthRequest,
   describeRequest,
   eventTimestampOf,
-  NasIdentity,
   parseAccountingRequest,
   parseDynamicAuthRequest,
 } from './requests';
@@ -60,10 +59,6 @@ export interface RadiusServerConfig {
   clients: readonly RadiusClientConfig[];
   /** seconds an Event-Timestamp of a CoA or Disconnect may differ from now; default 300, 0 = not checked */
   eventTimestampWindow?: number;
-  /** NAS-Identifier values that are ours; empty or absent: not checked */
-  nasIdentifiers?: readonly string[];
-  /** NAS-IP-Address / NAS-IPv6-Address values that are ours; empty or absent: not checked */
-  nasAddresses?: readonly string[];
   /** addresses to bind; default all: ['0.0.0.0', '::'] ('::' is skipped where IPv6 is unavailable) */
   bindAddresses?: readonly string[];
 }
@@ -141,7 +136,6 @@ interface ActiveClient {
 
 interface ActiveConfig {
   clients: Map<string, ActiveClient>;
-  identity: NasIdentity;
   windowSeconds: number;
 }
 
@@ -201,7 +195,7 @@ export class RadiusServer {
   private readonly acctCache: ReplyCache;
   private readonly dropWarnings: DropWarnings;
   private listeners: Listener[] = [];
-  private active: ActiveConfig = { clients: new Map(), identity: { nasAddresses: [], nasIdentifiers: [] }, windowSeconds: DEFAULT_WINDOW };
+  private active: ActiveConfig = { clients: new Map(), windowSeconds: DEFAULT_WINDOW };
   private clientCounters = new Map<string, ClientCounters>();
   private unknown = { dropped: 0, byAddress: new Map<string, number>() };
   private preparing = false;
@@ -259,7 +253,6 @@ export class RadiusServer {
         this.listeners = [chosen.coa!, chosen.acct!];
         this.active = {
           clients,
-          identity: { nasAddresses: [...(cfg.nasAddresses ?? [])], nasIdentifiers: [...(cfg.nasIdentifiers ?? [])] },
           windowSeconds: cfg.eventTimestampWindow ?? DEFAULT_WINDOW,
         };
         const counters = new Map<string, ClientCounters>();
@@ -459,7 +452,7 @@ export class RadiusServer {
     let cause: number | undefined;
     let what = `${disconnect ? 'disconnect' : 'coa'} from ${addr} id ${pkt.identifier}`;
     try {
-      const req = parseDynamicAuthRequest(pkt, secret, addr, this.active.identity);
+      const req = parseDynamicAuthRequest(pkt, secret, addr);
       what = describeRequest(req);
       const answer = await this.opts.onCoa(req);
       if (!answer || typeof answer !== 'object') cause = errorCauseOf(undefined);
