@@ -1,40 +1,47 @@
 /**
  * `flowtapd lint`: the YANG engine's offline front, like libyang's yanglint.
  *
- *   flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml [--type config|data]]
+ *   flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml]... [--type config|data]
  *
  * Compiles the named modules (files, or bare names such as ietf-system
  * looked up on the search path; imports resolved on the search path: every
  * --path, the directories of the named module files, then the agent's own
  * search path: FLOWTAPD_YANG_PATH, the project's yang/, the standard modules)
- * and, with --data, validates the XML instance document against them. The
- * document holds top-level data elements as yanglint expects them, or the
+ * and, with --data, validates the XML instance document against them; with
+ * --data given several times, the documents merged in that order (a NETCONF
+ * merge of each, as edit-config merges them), for a configuration split
+ * over several files. A document holds top-level data elements as yanglint
+ * expects them, or the
  * same inside a NETCONF envelope: <config> (base 1.0 namespace) for --type
  * config, which is also how the agent stores running.xml and startup.xml
  * and how examples/netconf/ writes edit-config content; <data> (base 1.0 or
  * ietf-netconf-nmda namespace) for --type data. See dataContent() for the
  * edit-config operation attributes. Each problem is one line naming
- * file:line:col, or the file and the error-path. Exit 0: valid; 1: a module
- * or the data is invalid, or a module or data file cannot be read; 2: usage
- * (bad option, --path not a directory).
+ * file:line:col, or the file and the error-path (merged documents: the file
+ * and line of the node on the error-path, each file's where several hold
+ * it). Exit 0: valid; 1: a module or the data is invalid, or a module or
+ * data file cannot be read; 2: usage (bad option, --path not a directory).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { AgentError, ErrorList, SourceError } from '../errors';
 import { searchPath as agentSearchPath } from '../daemon/modules';
+import { applyEdit } from '../netconf/edit';
 import { loadContextWithWarnings } from '../yang/context';
 import { usageError } from './usage';
 import { NC_NS, YANG_NS, parseDocument, parseXml, validate } from '../yang/data';
 import type { XmlElementLike } from '../yang/data';
 import type { SchemaContext } from '../yang/schema';
 import type { DataNode } from '../yang/data/node';
+import { clone, resolvePath } from '../yang/data/tree';
 
 export type DataType = 'config' | 'data';
 
 export interface LintOptions {
   paths: string[];
   modules: string[];
-  data?: string;
+  /** instance documents, validated merged in this order; none: the modules only */
+  data: string[];
   type: DataType;
 }
 
@@ -45,7 +52,7 @@ export class UsageError extends Error {
   }
 }
 
-const LINT_SYNOPSIS = 'Usage: flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml [--type config|data]]\n';
+const LINT_SYNOPSIS = 'Usage: flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml]... [--type config|data]\n';
 
 const LINT_USAGE = `${LINT_SYNOPSIS}  --path DIR     add DIR to the module search path (repeatable; searched
                  before FLOWTAPD_YANG_PATH, the project's yang/ and the
@@ -54,15 +61,18 @@ const LINT_USAGE = `${LINT_SYNOPSIS}  --path DIR     add DIR to the module searc
                  the top-level data elements, bare or in a NETCONF <config>
                  (as running.xml and examples/netconf/ have them) or <data>;
                  nc:operation merge/replace/create is ignored, delete/remove
-                 is reported (an edit, not a configuration)
+                 is reported (an edit, not a configuration). Repeatable: the
+                 documents are merged in order (a NETCONF merge of each, as
+                 edit-config does) and the result validated, for a
+                 configuration split over several files
   --type TYPE    config (default): configuration, no state data allowed;
-                 data: configuration and state data
+                 data: configuration and state data (needs --data)
 Exit 0: valid; 1: a module or the data is invalid; 2: usage error.
 `;
 
 /** Parse the lint command line (throws UsageError). */
 export function parseLintArgs(argv: string[]): LintOptions | 'help' {
-  const o: LintOptions = { paths: [], modules: [], type: 'config' };
+  const o: LintOptions = { paths: [], modules: [], data: [], type: 'config' };
   let typeGiven = false;
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -88,8 +98,7 @@ export function parseLintArgs(argv: string[]): LintOptions | 'help' {
         break;
       case '-d':
       case '--data':
-        if (o.data !== undefined) throw new UsageError('--data given twice');
-        o.data = value();
+        o.data.push(value());
         break;
       case '-t':
       case '--type': {
@@ -106,7 +115,7 @@ export function parseLintArgs(argv: string[]): LintOptions | 'help' {
     }
   }
   if (o.modules.length === 0) throw new UsageError('no module given');
-  if (typeGiven && o.data === undefined) throw new UsageError('--type needs --data');
+  if (typeGiven && !o.data.length) throw new UsageError('--type needs --data');
   return o;
 }
 
@@ -183,17 +192,21 @@ export async function lint(o: LintOptions, engine: Engine = loadEngine()): Promi
   for (const p of o.paths) {
     if (!isDir(p)) return { code: 2, lines: [`${p}: --path is not a directory`] };
   }
-  let xml: string | undefined;
-  if (o.data !== undefined) {
+  const texts: { file: string; xml: string }[] = [];
+  const unread: string[] = [];
+  for (const file of o.data) {
     // a file that cannot be read is a problem with the data, not with the command line: exit 1
-    const why = unreadable(o.data);
-    if (why) return { code: 1, lines: [`${o.data}: cannot read data file (${why})`] };
-    try {
-      xml = fs.readFileSync(o.data, 'utf8');
-    } catch (e) {
-      return { code: 1, lines: [`${o.data}: cannot read data file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`] };
+    let why = unreadable(file);
+    if (!why) {
+      try {
+        texts.push({ file, xml: fs.readFileSync(file, 'utf8') });
+      } catch (e) {
+        why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      }
     }
+    if (why) unread.push(`${file}: cannot read data file (${why})`);
   }
+  if (unread.length) return { code: 1, lines: unread };
   // --path first, then the directories of the module files named, then what the agent
   // searches (src/daemon/modules.ts): FLOWTAPD_YANG_PATH, the project's yang/, the standard modules
   const searchPath = uniq([
@@ -210,19 +223,94 @@ export async function lint(o: LintOptions, engine: Engine = loadEngine()): Promi
   } catch (e) {
     return { code: 1, lines: [...lines, ...problemsOf(e).map((p) => formatProblem(p, o.modules.join(' ')))] };
   }
-  if (xml === undefined || o.data === undefined) return { code: 0, lines, ctx };
-  const file = o.data;
-  const problems: unknown[] = [];
-  try {
-    const content = dataContent(parseDocument(xml, file), o.type, file);
-    if (Array.isArray(content)) return { code: 1, lines: [...lines, ...content], ctx };
-    const root = engine.parseXml(ctx, content, { type: o.type, file });
-    problems.push(...problemsOf(engine.validate(ctx, root, { type: o.type })));
-  } catch (e) {
-    problems.push(...problemsOf(e));
+  if (!texts.length) return { code: 0, lines, ctx };
+  // each document on its own: what is wrong in one file names that file and line
+  const docs: Document[] = [];
+  const problems: string[] = [];
+  for (const { file, xml } of texts) {
+    try {
+      const content = dataContent(parseDocument(xml, file), o.type, file);
+      if (Array.isArray(content)) problems.push(...content);
+      else docs.push({ file, root: engine.parseXml(ctx, content, { type: o.type, file }) });
+    } catch (e) {
+      problems.push(...problemsOf(e).map((p) => formatProblem(p, file)));
+    }
   }
-  lines.push(...problems.map((p) => formatProblem(p, file)));
-  return { code: problems.length ? 1 : 0, lines, ctx };
+  if (problems.length) return { code: 1, lines: [...lines, ...problems], ctx };
+  // one document is validated as parsed; several are merged in order (a NETCONF merge of each, as
+  // edit-config merges) into a copy, the parsed ones kept for origin()
+  const single = docs.length === 1;
+  const root = single ? docs[0].root : clone(docs[0].root);
+  const found: unknown[] = [];
+  try {
+    for (const d of docs.slice(1)) {
+      found.push(...applyEdit(root, clone(d.root), { defaultOperation: 'merge', continueOnError: true, allowState: o.type === 'data' }).errors);
+    }
+    found.push(...problemsOf(engine.validate(ctx, root, { type: o.type })));
+  } catch (e) {
+    found.push(...problemsOf(e));
+  }
+  lines.push(...found.map((p) => formatProblem(p, single ? docs[0].file : origin(p, docs, ctx))));
+  return { code: found.length ? 1 : 0, lines, ctx };
+}
+
+interface Document {
+  file: string;
+  root: DataNode;
+}
+
+/**
+ * Where a problem of merged documents comes from: file:line of the deepest
+ * node on its error-path that any document holds, in each document that
+ * holds it (every file when its path names nothing they hold).
+ */
+function origin(p: unknown, docs: Document[], ctx: SchemaContext): string {
+  if (p instanceof AgentError && p.path) {
+    const steps = pathSteps(p.path, p.pathNs ?? {}, ctx);
+    for (let n = steps.length; n > 0; n--) {
+      const at = '/' + steps.slice(0, n).join('/');
+      const holders = docs.flatMap((d) => {
+        const node = resolvePath(d.root, at);
+        return node ? [node.line !== undefined ? `${d.file}:${node.line}` : d.file] : [];
+      });
+      if (holders.length) return holders.join(', ');
+    }
+  }
+  return docs.map((d) => d.file).join(', ');
+}
+
+/**
+ * The steps of an error-path (XML form, prefixes declared in pathNs) in
+ * RFC 7951 form (module names, as resolvePath takes them), split at the
+ * slashes outside quoted key values.
+ */
+function pathSteps(xmlPath: string, pathNs: Record<string, string>, ctx: SchemaContext): string[] {
+  const moduleOf = new Map([...ctx.modules.values()].map((m) => [m.namespace, m.name]));
+  const steps: string[] = [];
+  let cur = '';
+  let quote = '';
+  for (let i = 0; i < xmlPath.length; i++) {
+    const ch = xmlPath[i];
+    if (quote) {
+      cur += ch;
+      if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      cur += ch;
+    } else if (ch === '/') {
+      if (cur) steps.push(cur);
+      cur = '';
+    } else {
+      // a prefix: at the start of a step or of a key name in a predicate
+      const prefix = cur === '' || /[[\s]$/.test(cur) ? /^[A-Za-z_][\w.-]*(?=:)/.exec(xmlPath.slice(i))?.[0] : undefined;
+      if (prefix) {
+        cur += moduleOf.get(pathNs[prefix]) ?? prefix;
+        i += prefix.length - 1;
+      } else cur += ch;
+    }
+  }
+  if (cur) steps.push(cur);
+  return steps;
 }
 
 const NMDA_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-nmda';
@@ -325,7 +413,8 @@ export async function lintMain(argv: string[]): Promise<number> {
   }
   for (const l of r.lines) process.stderr.write(`${l}\n`);
   if (r.code === 0) {
-    const what = o.data ? `${o.data}: valid (${o.type})` : `${o.modules.length} module(s) valid`;
+    const merged = o.data.length > 1 ? ', merged in this order' : '';
+    const what = o.data.length ? `${o.data.join(', ')}: valid (${o.type}${merged})` : `${o.modules.length} module(s) valid`;
     process.stdout.write(`${what}\n`);
   }
   return r.code;

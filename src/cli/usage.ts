@@ -7,10 +7,11 @@ export const USAGE = `Usage:
       Environment: FLOWTAPD_BOOTSTRAP_USER=name:password creates that user in
       group admin on the first start of an empty DIR.
 
-  flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml [--type config|data]]
+  flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml]... [--type config|data]
       Compile YANG modules (imports resolved on the search path: --path, then
       FLOWTAPD_YANG_PATH, yang/, the standard modules) and optionally validate
-      an XML instance document (bare, or in a NETCONF <config> or <data>).
+      an XML instance document (bare, or in a NETCONF <config> or <data>);
+      several --data: the documents merged in order, then validated.
       Exit 0: valid; 1: invalid or unreadable module or data; 2: usage error.
 
   flowtapd show sessions|tunnels|subscribers|radius [--json] [--host HOST] [--port PORT]

@@ -36,8 +36,8 @@ export interface MirrorConfig {
     /** requireMessageAuthenticator only when true (the YANG default is false) */
     clients: { address: string; secret: string; requireMessageAuthenticator?: true }[];
     eventTimestampWindow: number;
+    /** /access/nas-identifier and nas-address: this box's own NAS identities (service.ts, namesNasOf) */
     nasIdentifiers: string[];
-    /** /access/nas-address: NAS-IP-Address / NAS-IPv6-Address values that are ours (empty: not checked) */
     nasAddresses: string[];
   };
 }

@@ -29,6 +29,7 @@ import { MirrorConfig, readMirrorConfig, sameConfig } from './config';
 import { GroupLoad, groupLoad, leastLoaded, pickGroup, planGroupMoves, rebalanceGroups, Move } from './pool';
 import { JournalOp, MirrorSession, StateStore, Subscriber } from './store';
 import { implausibleAddress, withLength } from './addresses';
+import { canonicalIp } from '../radius/codec';
 import type { Logger } from '../log';
 
 export interface DataplanePort {
@@ -663,6 +664,8 @@ export class MirrorService implements Applier {
         nasPortId: req.nasPortId ?? prev?.nasPortId,
         callingStationId: req.callingStationId ?? prev?.callingStationId,
         calledStationId: req.calledStationId ?? prev?.calledStationId,
+        // the NAS as the record names it; a record that names none keeps the one named before by the same client
+        ...nasOf(reportsNas(req) ? req : prev?.client === req.client ? prev : undefined),
         refusedFramedIp: prev?.refusedFramedIp,
         refusedFramedIpv6Prefix: prev?.refusedFramedIpv6Prefix,
         client: req.client,
@@ -751,6 +754,8 @@ export class MirrorService implements Applier {
   private byUser = new Map<string, Set<string>>();
   private byIp = new Map<string, Set<string>>();
   private byIpv6 = new Map<string, Set<string>>();
+  /** Subscribers per NAS identity (nasKeys): the NASes accounting reported */
+  private byNas = new Map<string, number>();
 
   private setSubscriber(s: Subscriber): void {
     const prev = this.subscribers.get(s.acctSessionId);
@@ -765,6 +770,7 @@ export class MirrorService implements Applier {
     add(this.byUser, s.userName);
     add(this.byIp, s.framedIp);
     add(this.byIpv6, s.framedIpv6Prefix);
+    for (const k of nasKeys(s)) this.byNas.set(k, (this.byNas.get(k) ?? 0) + 1);
   }
 
   private deleteSubscriber(id: string): void {
@@ -784,6 +790,11 @@ export class MirrorService implements Applier {
     drop(this.byUser, s.userName);
     drop(this.byIp, s.framedIp);
     drop(this.byIpv6, s.framedIpv6Prefix);
+    for (const k of nasKeys(s)) {
+      const n = this.byNas.get(k)! - 1;
+      if (n > 0) this.byNas.set(k, n);
+      else this.byNas.delete(k);
+    }
   }
 
   /**
@@ -791,9 +802,12 @@ export class MirrorService implements Applier {
    * identification attribute it carries (Acct-Session-Id, User-Name,
    * Framed-IP-Address, Framed-IPv6-Prefix, NAS-Port-Id, Calling-Station-Id,
    * Called-Station-Id) must match that session, a value the session was
-   * not learned with included. No session: 503. Several: 508, nothing done
-   * (one change for several sessions is not supported; acting on one of
-   * them would intercept part of a target's traffic).
+   * not learned with included; no session: 503. Then every NAS
+   * identification attribute it carries (NAS-IP-Address, NAS-IPv6-Address,
+   * NAS-Identifier) must name the NAS of that session (namesNasOf); none of
+   * the sessions: 403. Several sessions left: 508, nothing done (one change
+   * for several sessions is not supported; acting on one of them would
+   * intercept part of a target's traffic).
    */
   private findSubscriber(req: DynamicAuthRequest): Subscriber {
     let ids: Iterable<string>;
@@ -811,8 +825,27 @@ export class MirrorService implements Applier {
       if (IDENTIFICATION.every((k) => req[k] === undefined || req[k] === s[k])) found.push(s);
     }
     if (!found.length) throw new CoaError(ErrorCause.SessionContextNotFound, 'no session matches every identification attribute');
-    if (found.length > 1) throw new CoaError(ErrorCause.MultipleSessionSelectionUnsupported, `the request matches ${found.length} sessions`);
-    return found[0];
+    const nas = nasIdentityKeys(req);
+    const named = nas.length ? found.filter((s) => this.namesNasOf(nas, s)) : found;
+    if (!named.length) throw new CoaError(ErrorCause.NasIdentificationMismatch, 'the NAS identification attributes do not name the NAS of the session');
+    if (named.length > 1) throw new CoaError(ErrorCause.MultipleSessionSelectionUnsupported, `the request matches ${named.length} sessions`);
+    return named[0];
+  }
+
+  /**
+   * Do the NAS identities a request carries (nasIdentityKeys) all name the
+   * session's NAS? Each must be one of the session's (nasKeys: what its
+   * accounting reported, or the address that accounting came from), or
+   * one of this box's own (/access/nas-address, nas-identifier: a CoA
+   * server may name the box it sends to, which holds every session) that
+   * is no NAS's known from accounting. A value that names a NAS known from
+   * accounting names that NAS, even when it is also configured as this
+   * box's (the model once suggested listing the BNG there).
+   */
+  private namesNasOf(keys: string[], s: Subscriber): boolean {
+    const its = nasKeys(s);
+    const own = [...this.cfg.radius.nasAddresses.map(ipKey), ...this.cfg.radius.nasIdentifiers.map(idKey)];
+    return keys.every((k) => its.includes(k) || (own.includes(k) && !this.byNas.has(k)));
   }
 
   private async coa(req: DynamicAuthRequest): Promise<void> {
@@ -935,6 +968,10 @@ export class MirrorService implements Applier {
       if (s.framedIp !== undefined) e['framed-ip-address'] = s.framedIp;
       if (s.framedIpv6Prefix !== undefined) e['framed-ipv6-prefix'] = s.framedIpv6Prefix;
       if (s.nasPortId !== undefined) e['nas-port-id'] = s.nasPortId;
+      if (s.nasIp !== undefined) e['nas-ip-address'] = s.nasIp;
+      if (s.nasIpv6 !== undefined) e['nas-ipv6-address'] = s.nasIpv6;
+      if (s.nasIdentifier !== undefined) e['nas-identifier'] = s.nasIdentifier;
+      e['radius-client'] = s.client;
       const refused = [s.refusedFramedIp, s.refusedFramedIpv6Prefix].filter((x): x is string => x !== undefined);
       if (refused.length) e['refused-address'] = refused;
       return e;
@@ -964,6 +1001,37 @@ const MAX_GROUPS = 4096;
 
 /** The session identification attributes (RFC 5176 section 3) a request may carry and a subscriber may hold. */
 const IDENTIFICATION = ['acctSessionId', 'userName', 'framedIp', 'framedIpv6Prefix', 'nasPortId', 'callingStationId', 'calledStationId'] as const;
+
+type NasIdentification = Pick<Subscriber, 'nasIp' | 'nasIpv6' | 'nasIdentifier'>;
+
+/** Does an accounting record name its NAS (any of NAS-IP-Address, NAS-IPv6-Address, NAS-Identifier)? */
+function reportsNas(r: NasIdentification): boolean {
+  return r.nasIp !== undefined || r.nasIpv6 !== undefined || r.nasIdentifier !== undefined;
+}
+
+/** The NAS identification of a record or subscriber (none of `r` undefined). */
+function nasOf(r: NasIdentification | undefined): NasIdentification {
+  return { nasIp: r?.nasIp, nasIpv6: r?.nasIpv6, nasIdentifier: r?.nasIdentifier };
+}
+
+/** A NAS identity as a key: an address (IPv4-mapped IPv6 as IPv4) ... */
+const ipKey = (a: string): string => `ip:${canonicalIp(a) ?? a}`;
+/** ... or a NAS-Identifier. */
+const idKey = (n: string): string => `id:${n}`;
+
+/** The NAS identification of a record, request or session, as keys. */
+function nasIdentityKeys(r: NasIdentification): string[] {
+  const keys: string[] = [];
+  if (r.nasIp !== undefined) keys.push(ipKey(r.nasIp));
+  if (r.nasIpv6 !== undefined) keys.push(ipKey(r.nasIpv6));
+  if (r.nasIdentifier !== undefined) keys.push(idKey(r.nasIdentifier));
+  return keys;
+}
+
+/** The NAS identities of a session: its NAS identification, and the address its accounting came from. */
+function nasKeys(s: Subscriber): string[] {
+  return [...new Set([ipKey(s.client), ...nasIdentityKeys(s)])];
+}
 
 /** A saved subscriber with the addresses that cannot be one subscriber's moved to the refused ones. */
 function refuseImplausible(s: Subscriber): Subscriber {
@@ -997,8 +1065,6 @@ function radiusConfig(cfg: MirrorConfig): RadiusServerConfig {
     acctPort: cfg.radius.acctPort,
     clients: cfg.radius.clients,
     eventTimestampWindow: cfg.radius.eventTimestampWindow,
-    nasIdentifiers: cfg.radius.nasIdentifiers,
-    nasAddresses: cfg.radius.nasAddresses,
   };
 }
 

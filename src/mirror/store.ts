@@ -22,7 +22,16 @@ export interface Subscriber {
    */
   refusedFramedIp?: string;
   refusedFramedIpv6Prefix?: string;
-  /** the RADIUS client (BNG) that reported it */
+  /**
+   * The NAS that reported it (RFC 5176 section 3 NAS identification), as
+   * its last accounting record with any of them said: NAS-IP-Address,
+   * NAS-IPv6-Address, NAS-Identifier. A CoA naming a NAS must name this
+   * one (service.ts, findSubscriber).
+   */
+  nasIp?: string;
+  nasIpv6?: string;
+  nasIdentifier?: string;
+  /** the address of the RADIUS client (the BNG, or a proxy) its accounting came from */
   client: string;
   startTime: string;
 }

@@ -32,6 +32,8 @@ export interface EditOptions {
   continueOnError?: boolean;
   /** access check per touched node, throws access-denied */
   checkWrite?: (node: DataNode, op: 'create' | 'update' | 'delete') => void;
+  /** state data is merged too (`flowtapd lint` merging --type data documents); an edit of a datastore never allows it */
+  allowState?: boolean;
 }
 
 export interface EditResult {
@@ -107,7 +109,7 @@ function step(st: EditState, parent: DataNode, e: DataNode, inherited: EditOp): 
     return fail(st, err as AgentError);
   }
   const s = e.schema;
-  if (!s.config) {
+  if (!s.config && !st.opts.allowState) {
     return fail(
       st,
       new AgentError('invalid-value', `"${s.name}" is state data and cannot be configured.`, {

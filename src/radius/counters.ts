@@ -4,7 +4,8 @@ export const DROP_REASONS = [
   'malformed', // the packet does not decode
   'unexpectedCode', // a code this port does not take (e.g. Access-Request on 3799)
   'badAuthenticator', // Request Authenticator wrong (wrong secret, altered packet)
-  'badMessageAuthenticator', // Message-Authenticator wrong, or absent from a client that must send it
+  'badMessageAuthenticator', // Message-Authenticator wrong
+  'missingMessageAuthenticator', // no Message-Authenticator from a client that must send one (require-message-authenticator)
   'eventTimestamp', // Event-Timestamp outside the window
   'invalidRequest', // an Accounting-Request that cannot be recorded (no answer per RFC 2866)
   'handlerFailed', // onAccounting failed: no Accounting-Response, the client retransmits

@@ -4,7 +4,7 @@ export { CoaError, ErrorCause, errorCauseOf, errorCauseName } from './error-caus
 export { interceptIds, checkMedDevHandle, sessionIdFromAcctSessionId, MedDevHandleError } from './med-dev-handle';
 export type { InterceptIds } from './med-dev-handle';
 export { describeRequest } from './requests';
-export type { DynamicAuthRequest, AccountingRequest, AccountingStatus, LiAction, UnsupportedAttribute, NasIdentity } from './requests';
+export type { DynamicAuthRequest, AccountingRequest, AccountingStatus, LiAction, UnsupportedAttribute } from './requests';
 export { DROP_REASONS } from './counters';
 export type { ClientCounters, RadiusCounters, DropReason } from './counters';
 export { RadiusServer, RadiusBindError } from './server';

@@ -16,7 +16,6 @@ import {
   ServiceType,
   TypedValue,
   VENDOR_JUNIPER_ERX,
-  canonicalIp,
 } from './codec';
 import { CoaError, ErrorCause } from './error-cause';
 import { checkMedDevHandle } from './med-dev-handle';
@@ -43,6 +42,10 @@ export interface DynamicAuthRequest {
   nasPortId?: string;
   callingStationId?: string;
   calledStationId?: string;
+  /** NAS identification (RFC 5176 section 3): NAS-IP-Address, NAS-IPv6-Address (canonical text), NAS-Identifier */
+  nasIp?: string;
+  nasIpv6?: string;
+  nasIdentifier?: string;
   class?: Buffer[];
   /** seconds since the epoch */
   eventTimestamp?: number;
@@ -75,14 +78,6 @@ export interface AccountingRequest {
   calledStationId?: string;
   class?: Buffer[];
   eventTimestamp?: number;
-}
-
-/** Who this box is, for the NAS-IP-Address / NAS-IPv6-Address / NAS-Identifier check (403). */
-export interface NasIdentity {
-  /** accepted NAS-IP-Address / NAS-IPv6-Address values; empty: not checked */
-  nasAddresses: readonly string[];
-  /** accepted NAS-Identifier values; empty: not checked */
-  nasIdentifiers: readonly string[];
 }
 
 /** Attributes of a CoA or Disconnect that are understood (used, or harmless to ignore). */
@@ -152,34 +147,25 @@ export function eventTimestampOf(pkt: RadiusPacket): number | undefined {
 }
 
 /**
- * Builds the typed request of a verified CoA- or Disconnect-Request.
- * Throws CoaError: 404 malformed values (an attribute that does not decode,
- * such as text that is not UTF-8, or one that may appear once appearing
- * more often, State included), 403 identity not ours, 405 Service-Type
+ * Builds the typed request of a verified CoA- or Disconnect-Request. The
+ * NAS identification attributes are handed on: whether they name the NAS
+ * of the session the request names is for whoever holds the sessions
+ * (mirror/service.ts, 403). Throws CoaError: 404 malformed values (an
+ * attribute that does not decode, such as text that is not UTF-8, or one
+ * that may appear once appearing more often, State included), 405 Service-Type
  * (Authorize Only or any other: no service change is supported), 402 some
  * but not all of the mirroring VSAs or no subscriber named, 404
  * undecryptable VSAs (or values of the wrong size), 407 mirroring values
  * not supported (LI-Action above 2, port 0, a Med-Dev-Handle of another
  * length or form).
  */
-export function parseDynamicAuthRequest(pkt: RadiusPacket, secret: Secret, client: string, identity: NasIdentity): DynamicAuthRequest {
+export function parseDynamicAuthRequest(pkt: RadiusPacket, secret: Secret, client: string): DynamicAuthRequest {
   const typed = typedAttributes(pkt);
   // RFC 5176 3.5: 404 "one or more attributes ... are not formatted properly"
   const [firstInvalid] = typed.invalid.values();
   if (firstInvalid !== undefined) throw new CoaError(ErrorCause.InvalidRequest, firstInvalid);
   const t = typed.values;
 
-  const nasAddrs = [str(t, Attr.NasIpAddress), str(t, Attr.NasIpv6Address)].filter((x): x is string => x !== undefined);
-  if (identity.nasAddresses.length > 0) {
-    const ours = new Set(identity.nasAddresses.map((a) => canonicalIp(a) ?? a));
-    for (const a of nasAddrs) {
-      if (!ours.has(a)) throw new CoaError(ErrorCause.NasIdentificationMismatch, `NAS address ${a} is not this NAS`);
-    }
-  }
-  const nasId = str(t, Attr.NasIdentifier);
-  if (nasId !== undefined && identity.nasIdentifiers.length > 0 && !identity.nasIdentifiers.includes(nasId)) {
-    throw new CoaError(ErrorCause.NasIdentificationMismatch, `NAS-Identifier "${nasId}" is not this NAS`);
-  }
   // RFC 5176 3.2: a NAS that does not support Service-Type "Authorize Only"
   // MUST NAK, with 405 Unsupported Service; flowtapd acts on no Service-Type.
   const serviceType = num(t, Attr.ServiceType);
@@ -199,6 +185,9 @@ export function parseDynamicAuthRequest(pkt: RadiusPacket, secret: Secret, clien
     nasPortId: str(t, Attr.NasPortId),
     callingStationId: str(t, Attr.CallingStationId),
     calledStationId: str(t, Attr.CalledStationId),
+    nasIp: str(t, Attr.NasIpAddress),
+    nasIpv6: str(t, Attr.NasIpv6Address),
+    nasIdentifier: str(t, Attr.NasIdentifier),
     class: bufs(t, Attr.Class),
     eventTimestamp: num(t, Attr.EventTimestamp),
     unsupported: [],

@@ -4,7 +4,9 @@
  * address (IPv4 and IPv6 by default). Requests are taken only from configured
  * clients and only with a correct Request Authenticator and, when present,
  * Message-Authenticator (which a client configured so must send);
- * everything else is dropped silently and counted.
+ * everything else is dropped silently and counted, and a CoA or Disconnect
+ * dropped for its source (unknown client, authenticator) is a warning,
+ * rate-limited per source (drop-warnings.ts).
  *
  * Reconfiguration is two-phase, for the commit of /fta:access:
  * prepare(config) binds whatever new ports are needed (throwing
@@ -29,6 +31,7 @@ import {
   verifyRequestAuthenticator,
 } from './codec';
 import { ClientCounters, copyClientCounters, DropReason, MAX_UNKNOWN_ADDRESSES, newClientCounters, RadiusCounters } from './counters';
+import { DropWarnings } from './drop-warnings';
 import { CoaError, errorCauseOf, errorCauseName, isSuccessCause } from './error-cause';
 import { ReplyCache } from './reply-cache';
 import {
@@ -36,7 +39,6 @@ import {
   DynamicAuthRequest,
   describeRequest,
   eventTimestampOf,
-  NasIdentity,
   parseAccountingRequest,
   parseDynamicAuthRequest,
 } from './requests';
@@ -45,7 +47,7 @@ export interface RadiusClientConfig {
   /** IPv4 or IPv6 address of the client (the RADIUS server or the BNG) */
   address: string;
   secret: string;
-  /** drop this client's requests (CoA, Disconnect, accounting) that carry no Message-Authenticator; counted as badMessageAuthenticator */
+  /** drop this client's requests (CoA, Disconnect, accounting) that carry no Message-Authenticator; counted as missingMessageAuthenticator */
   requireMessageAuthenticator?: boolean;
 }
 
@@ -57,10 +59,6 @@ export interface RadiusServerConfig {
   clients: readonly RadiusClientConfig[];
   /** seconds an Event-Timestamp of a CoA or Disconnect may differ from now; default 300, 0 = not checked */
   eventTimestampWindow?: number;
-  /** NAS-Identifier values that are ours; empty or absent: not checked */
-  nasIdentifiers?: readonly string[];
-  /** NAS-IP-Address / NAS-IPv6-Address values that are ours; empty or absent: not checked */
-  nasAddresses?: readonly string[];
   /** addresses to bind; default all: ['0.0.0.0', '::'] ('::' is skipped where IPv6 is unavailable) */
   bindAddresses?: readonly string[];
 }
@@ -89,6 +87,13 @@ export interface RadiusServerOptions {
    */
   replyCacheSize?: number;
   replyCacheTtlMs?: number;
+  /**
+   * a CoA or Disconnect dropped for its source (unknown client, wrong
+   * authenticator, wrong or missing Message-Authenticator) is a warning at
+   * most once per source in this many milliseconds (default 60 s); see
+   * drop-warnings.ts
+   */
+  dropWarningIntervalMs?: number;
 }
 
 /** A port of the RADIUS listeners cannot be bound; the commit that wanted it fails. */
@@ -131,7 +136,6 @@ interface ActiveClient {
 
 interface ActiveConfig {
   clients: Map<string, ActiveClient>;
-  identity: NasIdentity;
   windowSeconds: number;
 }
 
@@ -143,6 +147,13 @@ export interface PreparedRadiusConfig {
 }
 
 const DEFAULT_BIND = ['0.0.0.0', '::'];
+
+/** Drops of a CoA or Disconnect that are warned about (rate-limited, see drop-warnings.ts), with what they say. */
+const WARNED_DROPS: Partial<Record<DropReason, string>> = {
+  badAuthenticator: 'wrong Request Authenticator (not signed with the configured secret, or altered)',
+  badMessageAuthenticator: 'wrong Message-Authenticator (not signed with the configured secret, or altered)',
+  missingMessageAuthenticator: 'no Message-Authenticator, which require-message-authenticator demands of this client',
+};
 const DEFAULT_WINDOW = 300;
 
 function invalid(msg: string, leaf?: string): AgentError {
@@ -182,8 +193,9 @@ export class RadiusServer {
   private readonly cache: ReplyCache;
   /** Accounting-Responses: their own bound, so that accounting cannot push CoA replies out */
   private readonly acctCache: ReplyCache;
+  private readonly dropWarnings: DropWarnings;
   private listeners: Listener[] = [];
-  private active: ActiveConfig = { clients: new Map(), identity: { nasAddresses: [], nasIdentifiers: [] }, windowSeconds: DEFAULT_WINDOW };
+  private active: ActiveConfig = { clients: new Map(), windowSeconds: DEFAULT_WINDOW };
   private clientCounters = new Map<string, ClientCounters>();
   private unknown = { dropped: 0, byAddress: new Map<string, number>() };
   private preparing = false;
@@ -196,6 +208,7 @@ export class RadiusServer {
     this.cache = new ReplyCache({ maxEntries, windowMs: () => (this.active.windowSeconds || DEFAULT_WINDOW) * 1000, now: this.now, guard: true });
     const acctTtl = opts.replyCacheTtlMs ?? 30_000;
     this.acctCache = new ReplyCache({ maxEntries, windowMs: () => acctTtl, now: this.now });
+    this.dropWarnings = new DropWarnings({ intervalMs: opts.dropWarningIntervalMs ?? 60_000, now: this.now, warn: (m) => this.log.warn?.(m) });
   }
 
   /** Prepares and commits in one step (start-up, tests). */
@@ -240,7 +253,6 @@ export class RadiusServer {
         this.listeners = [chosen.coa!, chosen.acct!];
         this.active = {
           clients,
-          identity: { nasAddresses: [...(cfg.nasAddresses ?? [])], nasIdentifiers: [...(cfg.nasIdentifiers ?? [])] },
           windowSeconds: cfg.eventTimestampWindow ?? DEFAULT_WINDOW,
         };
         const counters = new Map<string, ClientCounters>();
@@ -346,9 +358,11 @@ export class RadiusServer {
     ).then(() => undefined);
   }
 
-  private drop(c: ClientCounters, reason: DropReason, client: string, detail: string): void {
+  private drop(c: ClientCounters, reason: DropReason, client: string, detail: string, role?: Role): void {
     c.dropped[reason]++;
     this.log.debug?.(`radius: dropped datagram from ${client}: ${reason} (${detail})`);
+    const why = role === 'coa' ? WARNED_DROPS[reason] : undefined;
+    if (why) this.dropWarnings.note(client, why);
   }
 
   /** Processes one datagram; exposed for tests that feed datagrams without a socket. */
@@ -361,6 +375,7 @@ export class RadiusServer {
       if (n !== undefined) this.unknown.byAddress.set(addr, n + 1);
       else if (this.unknown.byAddress.size < MAX_UNKNOWN_ADDRESSES) this.unknown.byAddress.set(addr, 1);
       this.log.debug?.(`radius: dropped datagram from unknown client ${addr}`);
+      if (role === 'coa') this.dropWarnings.note(addr, 'not a configured RADIUS client');
       return Promise.resolve();
     }
     const { secret } = client;
@@ -378,17 +393,16 @@ export class RadiusServer {
       return Promise.resolve();
     }
     if (!verifyRequestAuthenticator(pkt.raw!, secret)) {
-      this.drop(c, 'badAuthenticator', addr, `id ${pkt.identifier}`);
+      this.drop(c, 'badAuthenticator', addr, `id ${pkt.identifier}`, role);
       return Promise.resolve();
     }
     const ma = checkMessageAuthenticator(pkt, secret, requestMessageAuthenticatorField(pkt));
     if (ma === 'invalid') {
-      this.drop(c, 'badMessageAuthenticator', addr, `id ${pkt.identifier}`);
+      this.drop(c, 'badMessageAuthenticator', addr, `id ${pkt.identifier}`, role);
       return Promise.resolve();
     }
     if (ma === 'absent' && client.requireMessageAuthenticator) {
-      // the model's bad-message-authenticator counts "wrong, or missing where it is required"
-      this.drop(c, 'badMessageAuthenticator', addr, `id ${pkt.identifier}: no Message-Authenticator, which this client must send`);
+      this.drop(c, 'missingMessageAuthenticator', addr, `id ${pkt.identifier}: no Message-Authenticator, which this client must send`, role);
       return Promise.resolve();
     }
     const cache = role === 'coa' ? this.cache : this.acctCache;
@@ -438,7 +452,7 @@ export class RadiusServer {
     let cause: number | undefined;
     let what = `${disconnect ? 'disconnect' : 'coa'} from ${addr} id ${pkt.identifier}`;
     try {
-      const req = parseDynamicAuthRequest(pkt, secret, addr, this.active.identity);
+      const req = parseDynamicAuthRequest(pkt, secret, addr);
       what = describeRequest(req);
       const answer = await this.opts.onCoa(req);
       if (!answer || typeof answer !== 'object') cause = errorCauseOf(undefined);

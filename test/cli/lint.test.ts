@@ -95,7 +95,7 @@ describe('cli: flowtapd lint', function () {
     for (const args of [[], ['--bogus', ...MODULES], [...MODULES, '--type', 'config'], [...MODULES, '--data', hand('iap-running.config.xml'), '--type', 'running']]) {
       const r = cli(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
-      assert.match(r.stderr, /Usage: flowtapd lint \[--path DIR\]\.\.\. MODULE\.yang\.\.\./);
+      assert.match(r.stderr, /Usage: flowtapd lint \[--path DIR\]\.\.\. MODULE\.yang\.\.\. \[--data FILE\.xml\]\.\.\. \[--type config\|data\]/);
     }
   });
 
@@ -130,6 +130,23 @@ describe('cli: flowtapd lint', function () {
     assert.equal(r.stderr, `${path.join(tmp, 'missing.xml')}: cannot read data file (no such file)\n`);
   });
 
+  it('the examples split over several files: 04 alone is invalid, 01 to 04 merged are valid (a repeated --data)', () => {
+    const ex = (f: string): string => path.join(root, 'examples', 'netconf', f);
+    const base = [...MODULES, 'iana-if-type', 'ietf-interfaces'];
+    const alone = cli([...base, '--data', ex('04-radius-flow-tap.xml')]);
+    assert.equal(alone.status, 1);
+    assert.match(alone.stderr, /04-radius-flow-tap\.xml: \/fts:services\/fts:radius-flow-tap: When condition "\.\.\/flow-tap" not satisfied/);
+    const four = ['01-flow-tap.xml', '02-tunnel-interfaces.xml', '03-forwarding-class.xml', '04-radius-flow-tap.xml'].map(ex);
+    const all = cli([...base, ...four.flatMap((f) => ['--data', f])]);
+    assert.equal(all.stderr, '');
+    assert.equal(all.status, 0);
+    assert.equal(all.stdout, `${four.join(', ')}: valid (config, merged in this order)\n`);
+    // without 01 (flow-tap), the problem names the file and line of radius-flow-tap
+    const no01 = cli([...base, ...four.slice(1).flatMap((f) => ['--data', f])]);
+    assert.equal(no01.status, 1);
+    assert.equal(no01.stderr, `${ex('04-radius-flow-tap.xml')}:8: /fts:services/fts:radius-flow-tap: When condition "../flow-tap" not satisfied. [unknown-element, when-violation]\n`);
+  });
+
   it('the examples: their NETCONF <config> envelope is taken off and the content validated', () => {
     const ex = (f: string): string => path.join(root, 'examples', 'netconf', f);
     // 01-03 and 05 stand alone; 04 refers to what 01-03 create (a configuration of its own would not)
@@ -159,7 +176,7 @@ describe('cli: flowtapd lint', function () {
       const running = path.join(dir, 'running.xml');
       assert.match(fs.readFileSync(running, 'utf8'), new RegExp(`^<config xmlns="${NC}">`));
       const modules = [...MODULES, 'iana-if-type', 'ietf-interfaces', 'ietf-system', 'ietf-netconf-acm', 'ietf-netconf-monitoring'];
-      const r = await lint({ paths: [], modules, data: running, type: 'config' });
+      const r = await lint({ paths: [], modules, data: [running], type: 'config' });
       assert.deepEqual(r.lines, []);
       assert.equal(r.code, 0);
     });
@@ -170,28 +187,28 @@ describe('cli: flowtapd lint', function () {
       const data = write('wrapped.data.xml', `<data xmlns="${NC}">${body}</data>\n`);
       const nmda = write('wrapped.nmda.xml', `<data xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-nmda">${body}</data>\n`);
       // the content is validated: the unknown element is found on its own line
-      const c = await lint({ paths: [], modules: MODULES, data: cfg, type: 'config' });
+      const c = await lint({ paths: [], modules: MODULES, data: [cfg], type: 'config' });
       assert.equal(c.code, 1);
       assert.deepEqual(c.lines.map((l) => l.replace(/: \/fts:services: .*bogus.*/, '')), [`${cfg}:6`]);
       for (const f of [data, nmda]) {
-        const d = await lint({ paths: [], modules: MODULES, data: f, type: 'data' });
+        const d = await lint({ paths: [], modules: MODULES, data: [f], type: 'data' });
         assert.equal(d.code, 1);
         assert.deepEqual(d.lines.map((l) => l.replace(/: \/fts:services: .*bogus.*/, '')), [`${f}:4`]);
       }
       // valid content inside each envelope
       const ok = '<services xmlns="urn:flowtapd:yang:services"><flow-tap/></services>';
-      assert.equal((await lint({ paths: [], modules: MODULES, data: write('ok.config.xml', `<config xmlns="${NC}">${ok}</config>`), type: 'config' })).code, 0);
+      assert.equal((await lint({ paths: [], modules: MODULES, data: [write('ok.config.xml', `<config xmlns="${NC}">${ok}</config>`)], type: 'config' })).code, 0);
       const state = '<subscribers xmlns="urn:flowtapd:yang:access"><subscriber><acct-session-id>1</acct-session-id></subscriber></subscribers>';
-      assert.equal((await lint({ paths: [], modules: MODULES, data: write('ok.data.xml', `<data xmlns="${NC}">${ok}${state}</data>`), type: 'data' })).code, 0);
+      assert.equal((await lint({ paths: [], modules: MODULES, data: [write('ok.data.xml', `<data xmlns="${NC}">${ok}${state}</data>`)], type: 'data' })).code, 0);
       // state data inside <config> is still refused
-      assert.equal((await lint({ paths: [], modules: MODULES, data: write('state.config.xml', `<config xmlns="${NC}">${state}</config>`), type: 'config' })).code, 1);
+      assert.equal((await lint({ paths: [], modules: MODULES, data: [write('state.config.xml', `<config xmlns="${NC}">${state}</config>`)], type: 'config' })).code, 1);
       // the wrong envelope for the type: one line saying which type to use
-      const wrong1 = await lint({ paths: [], modules: MODULES, data: cfg, type: 'data' });
+      const wrong1 = await lint({ paths: [], modules: MODULES, data: [cfg], type: 'data' });
       assert.equal(wrong1.code, 1);
       assert.deepEqual(wrong1.lines, [`${cfg}:3: a <config> document holds configuration only: lint it with --type config (the default) [wrong-document-type]`]);
-      const wrong2 = await lint({ paths: [], modules: MODULES, data: data, type: 'config' });
+      const wrong2 = await lint({ paths: [], modules: MODULES, data: [data], type: 'config' });
       assert.deepEqual(wrong2.lines, [`${data}:1: a <data> document may hold state data: lint it with --type data [wrong-document-type]`]);
-      const rpc = await lint({ paths: [], modules: MODULES, data: write('rpc.xml', `<rpc xmlns="${NC}" message-id="1"><get/></rpc>`), type: 'config' });
+      const rpc = await lint({ paths: [], modules: MODULES, data: [write('rpc.xml', `<rpc xmlns="${NC}" message-id="1"><get/></rpc>`)], type: 'config' });
       assert.equal(rpc.code, 1);
       assert.match(rpc.lines.join('\n'), /rpc\.xml:1: <rpc> is not a data document/);
     });
@@ -200,25 +217,25 @@ describe('cli: flowtapd lint', function () {
       const doc = (attr: string): string =>
         `<config xmlns="${NC}" xmlns:nc="${NC}" xmlns:yang="urn:ietf:params:xml:ns:yang:1">\n<services xmlns="urn:flowtapd:yang:services" ${attr}>\n<flow-tap/>\n</services>\n</config>\n`;
       for (const a of ['nc:operation="merge"', 'nc:operation="replace"', 'nc:operation="create"', 'yang:insert="first"']) {
-        const r = await lint({ paths: [], modules: MODULES, data: write('edit.xml', doc(a)), type: 'config' });
+        const r = await lint({ paths: [], modules: MODULES, data: [write('edit.xml', doc(a))], type: 'config' });
         assert.deepEqual(r.lines, [], a);
         assert.equal(r.code, 0, a);
       }
       for (const op of ['delete', 'remove']) {
         const f = write('edit.xml', doc(`nc:operation="${op}"`));
-        const r = await lint({ paths: [], modules: MODULES, data: f, type: 'config' });
+        const r = await lint({ paths: [], modules: MODULES, data: [f], type: 'config' });
         assert.equal(r.code, 1);
         assert.equal(r.lines.length, 1, r.lines.join('\n'));
         assert.ok(r.lines[0].startsWith(`${f}:2: <services> has nc:operation="${op}": an edit, not a configuration`), r.lines[0]);
       }
-      const bad = await lint({ paths: [], modules: MODULES, data: write('edit.xml', doc('nc:operation="frobnicate"')), type: 'config' });
+      const bad = await lint({ paths: [], modules: MODULES, data: [write('edit.xml', doc('nc:operation="frobnicate"'))], type: 'config' });
       assert.equal(bad.code, 1);
       assert.match(bad.lines[0], /edit\.xml:2: <services> has nc:operation="frobnicate", which is not merge, replace, create, delete or remove/);
     });
 
     it('every problem is one line, with file:line or the error-path', async () => {
       const f = path.join(tmp, 'two-problems.config.xml');
-      const r = await lint({ paths: [], modules: MODULES, data: f, type: 'config' });
+      const r = await lint({ paths: [], modules: MODULES, data: [f], type: 'config' });
       assert.equal(r.code, 1);
       assert.ok(r.lines.length >= 3, r.lines.join('\n'));
       assert.ok(r.lines.every((l) => !l.includes('\n') && l.startsWith(f)), r.lines.join('\n'));
@@ -230,7 +247,7 @@ describe('cli: flowtapd lint', function () {
     it('an unknown element names file:line and the path of its parent', async () => {
       const f = path.join(tmp, 'unknown.config.xml');
       fs.writeFileSync(f, '<services xmlns="urn:flowtapd:yang:services">\n  <flow-tap/>\n  <bogus/>\n</services>\n');
-      const r = await lint({ paths: [], modules: MODULES, data: f, type: 'config' });
+      const r = await lint({ paths: [], modules: MODULES, data: [f], type: 'config' });
       assert.equal(r.code, 1);
       assert.match(r.lines[0], new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3(:\\d+)?: /fts:services: .*bogus`));
     });
@@ -238,34 +255,103 @@ describe('cli: flowtapd lint', function () {
     it('state data: refused as config, accepted as data', async () => {
       const f = path.join(tmp, 'state.xml');
       fs.writeFileSync(f, '<subscribers xmlns="urn:flowtapd:yang:access"><subscriber><acct-session-id>1</acct-session-id></subscriber></subscribers>\n');
-      assert.equal((await lint({ paths: [], modules: MODULES, data: f, type: 'config' })).code, 1);
-      assert.equal((await lint({ paths: [], modules: MODULES, data: f, type: 'data' })).code, 0);
+      assert.equal((await lint({ paths: [], modules: MODULES, data: [f], type: 'config' })).code, 1);
+      assert.equal((await lint({ paths: [], modules: MODULES, data: [f], type: 'data' })).code, 0);
     });
 
     it('a missing import names the importing file and line', async () => {
-      const r = await lint({ paths: [], modules: [path.join(tmp, 'bad-import.yang')], type: 'config' });
+      const r = await lint({ paths: [], modules: [path.join(tmp, 'bad-import.yang')], data: [], type: 'config' });
       assert.equal(r.code, 1);
       assert.match(r.lines.join('\n'), /bad-import\.yang:4:\d+: .*no-such-module/);
     });
 
     it('a module or data file that cannot be read: exit 1, one line naming it; a bad --path is a usage error (exit 2)', async () => {
-      const mod = await lint({ paths: [], modules: [path.join(tmp, 'nope.yang')], type: 'config' });
+      const mod = await lint({ paths: [], modules: [path.join(tmp, 'nope.yang')], data: [], type: 'config' });
       assert.deepEqual([mod.code, mod.lines], [1, [`${path.join(tmp, 'nope.yang')}: cannot read module file (no such file)`]]);
-      const data = await lint({ paths: [], modules: MODULES, data: path.join(tmp, 'nope.xml'), type: 'config' });
+      const data = await lint({ paths: [], modules: MODULES, data: [path.join(tmp, 'nope.xml')], type: 'config' });
       assert.deepEqual([data.code, data.lines], [1, [`${path.join(tmp, 'nope.xml')}: cannot read data file (no such file)`]]);
-      const dir = await lint({ paths: [], modules: MODULES, data: tmp, type: 'config' });
+      const dir = await lint({ paths: [], modules: MODULES, data: [tmp], type: 'config' });
       assert.deepEqual([dir.code, dir.lines], [1, [`${tmp}: cannot read data file (not a regular file)`]]);
-      assert.equal((await lint({ paths: [path.join(tmp, 'nope')], modules: MODULES, type: 'config' })).code, 2);
+      assert.equal((await lint({ paths: [path.join(tmp, 'nope')], modules: MODULES, data: [], type: 'config' })).code, 2);
     });
 
-    it('parses the command line', () => {
+    it('parses the command line; --data may be given several times', () => {
       assert.deepEqual(parseLintArgs(['--path', '/a', '--path=/b', 'm.yang', '--data', 'd.xml', '--type', 'data']), {
-        paths: ['/a', '/b'], modules: ['m.yang'], data: 'd.xml', type: 'data',
+        paths: ['/a', '/b'], modules: ['m.yang'], data: ['d.xml'], type: 'data',
       });
+      assert.deepEqual(parseLintArgs(['m.yang', '--data', 'a.xml', '--data=b.xml', '-d', 'c.xml']), { paths: [], modules: ['m.yang'], data: ['a.xml', 'b.xml', 'c.xml'], type: 'config' });
       assert.equal(parseLintArgs(['--help']), 'help');
       assert.throws(() => parseLintArgs([]), UsageError);
       assert.throws(() => parseLintArgs(['m.yang', '--data']), UsageError);
-      assert.throws(() => parseLintArgs(['m.yang', '--data', 'a', '--data', 'b']), UsageError);
+      assert.throws(() => parseLintArgs(['m.yang', '--data', 'a', '--data']), UsageError);
+    });
+
+    describe('several --data: the documents merged in order, then validated', () => {
+      const SRV = 'urn:flowtapd:yang:services';
+      const ACC = 'urn:flowtapd:yang:access';
+      const COS = 'urn:flowtapd:yang:class-of-service';
+      const files = (docs: Record<string, string>): string[] => Object.entries(docs).map(([name, text]) => write(name, text));
+      const run = (data: string[], type: 'config' | 'data' = 'config') => lint({ paths: [], modules: MODULES, data, type });
+
+      it('a later leaf replaces an earlier one; leaf-list values and list entries (by key) are merged, not doubled', async () => {
+        const [a, b] = files({
+          'm-a.xml': `<services xmlns="${SRV}"><flow-tap/><radius-flow-tap><interfaces>vt0</interfaces><source-ipv4-address>192.0.2.1</source-ipv4-address></radius-flow-tap></services>\n` +
+            `<access xmlns="${ACC}"><radius-disconnect-port>1813</radius-disconnect-port><radius-client><address>192.0.2.7</address><secret>s1</secret></radius-client></access>\n`,
+          'm-b.xml': `<services xmlns="${SRV}"><radius-flow-tap><interfaces>vt1</interfaces><interfaces>vt0</interfaces></radius-flow-tap></services>\n` +
+            `<access xmlns="${ACC}"><radius-disconnect-port>3799</radius-disconnect-port><radius-client><address>192.0.2.7</address><require-message-authenticator>true</require-message-authenticator></radius-client></access>\n`,
+        });
+        // alone, a.xml's disconnect port is the accounting port's default
+        assert.match((await run([a])).lines.join('\n'), /radius-accounting-port: .*must differ/);
+        const r = await run([a, b]);
+        assert.deepEqual(r.lines, []);
+        assert.equal(r.code, 0);
+        // in the other order a.xml's port is the one that stays
+        const ba = await run([b, a]);
+        assert.equal(ba.code, 1);
+        // the default accounting port is in no file: the problem names where both hold /access
+        assert.deepEqual(ba.lines.map((l) => l.replace(/: \/.*/, '')), [`${b}:2, ${a}:2`]);
+      });
+
+      it('each problem names the file and line its node comes from; a node several files hold, each of them', async () => {
+        const [a, b] = files({
+          'p-a.xml': `<services xmlns="${SRV}">\n  <flow-tap/>\n  <radius-flow-tap>\n    <interfaces>vt0</interfaces>\n  </radius-flow-tap>\n</services>\n` +
+            `<class-of-service xmlns="${COS}"><forwarding-classes>\n<class><name>a</name><queue-num>1</queue-num><dscp>10</dscp></class>\n</forwarding-classes></class-of-service>\n`,
+          'p-b.xml': `<class-of-service xmlns="${COS}"><forwarding-classes>\n\n<class><name>b</name><queue-num>2</queue-num><dscp>10</dscp></class>\n</forwarding-classes></class-of-service>\n` +
+            `<services xmlns="${SRV}">\n  <radius-flow-tap>\n    <forwarding-class>a</forwarding-class>\n  </radius-flow-tap>\n</services>\n`,
+        });
+        const r = await run([a, b]);
+        assert.equal(r.code, 1);
+        assert.ok(r.lines.every((l) => !l.includes('\n')), r.lines.join('\n'));
+        // the pool needs a source address: radius-flow-tap is in both files
+        assert.ok(r.lines.includes(`${a}:3, ${b}:6: /fts:services/fts:radius-flow-tap: source-ipv4-address is required once the tunnel pool (interfaces) is non-empty [operation-failed, must-violation]`), r.lines.join('\n'));
+        // the second class with code point 10 is b.xml's
+        assert.ok(r.lines.some((l) => l.startsWith(`${b}:3: /ftcos:class-of-service/ftcos:forwarding-classes/ftcos:class[ftcos:name='b']: `) && /data-not-unique/.test(l)), r.lines.join('\n'));
+        assert.equal(r.lines.length, 2, r.lines.join('\n'));
+      });
+
+      it('a problem within one document names that file and line, and nothing is merged or validated', async () => {
+        const [a, b] = files({
+          'q-a.xml': `<services xmlns="${SRV}"><flow-tap/></services>\n`,
+          'q-b.xml': `<access xmlns="${ACC}">\n  <radius-disconnect-port>70000</radius-disconnect-port>\n</access>\n`,
+        });
+        const r = await run([a, b]);
+        assert.equal(r.code, 1);
+        assert.equal(r.lines.length, 1, r.lines.join('\n'));
+        assert.ok(r.lines[0].startsWith(`${b}:2`), r.lines[0]);
+        const missing = path.join(tmp, 'q-missing.xml');
+        const u = await run([a, missing, tmp]);
+        assert.deepEqual([u.code, u.lines], [1, [`${missing}: cannot read data file (no such file)`, `${tmp}: cannot read data file (not a regular file)`]]);
+      });
+
+      it('--type data: state lists are merged by key too', async () => {
+        const subs = (...entries: string[]): string =>
+          `<subscribers xmlns="${ACC}">${entries.map((e) => `<subscriber><acct-session-id>${e}</subscriber>`).join('')}</subscribers>\n`;
+        const [a, b] = files({ 's-a.xml': subs('1</acct-session-id><user-name>u</user-name>'), 's-b.xml': subs('1</acct-session-id><nas-identifier>bng1</nas-identifier>', '2</acct-session-id>') });
+        const r = await run([a, b], 'data');
+        assert.deepEqual([r.code, r.lines], [0, []]);
+        // as configuration, state data is refused in each file
+        assert.deepEqual((await run([a, b])).lines.map((l) => l.replace(/: .*/, '')), [`${a}:1`, `${b}:1`]);
+      });
     });
   });
 });

@@ -17,7 +17,8 @@ import { NetconfClient } from '../../src/netconf/client';
 import { hashPassword } from '../../src/auth';
 import { parseShowArgs, showMain, ShowUsageError } from '../../src/cli/show';
 import { renderTable } from '../../src/cli/show/table';
-import { shortTime } from '../../src/cli/show/views';
+import { render, shortTime } from '../../src/cli/show/views';
+import { parseXmlDocument } from '../../src/xml/dom';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SECRET = 'show-secret';
@@ -74,16 +75,18 @@ describe('cli: flowtapd show (agent in process)', function () {
     if (!hasRadclient) this.skip();
     const r = await radclient(acctPort, 'acct', SECRET, [
       'Acct-Status-Type = Start', 'Acct-Session-Id = "77001"', 'User-Name = "alice@isp.example"', 'Framed-IP-Address = 192.0.2.10', 'NAS-Port-Id = "ge-0/0/0.100"',
+      'NAS-Identifier = "bng1"', 'NAS-IP-Address = 198.51.100.1',
     ]);
     assert.match(r, /Accounting-Response/, r);
     const t = await run(['subscribers', ...creds()]);
     assert.equal(t.code, 0, t.err);
     const lines = t.out.trimEnd().split('\n');
-    assert.match(lines[0], /^ACCT-SESSION-ID\s+USER\s+IPV4\s+IPV6-PREFIX\s+NAS-PORT-ID\s+START$/);
+    assert.match(lines[0], /^ACCT-SESSION-ID\s+USER\s+IPV4\s+IPV6-PREFIX\s+NAS\s+NAS-PORT-ID\s+START$/);
     assert.equal(lines.length, 2, t.out);
-    assert.match(lines[1], /^77001\s+alice@isp\.example\s+192\.0\.2\.10\s+-\s+ge-0\/0\/0\.100\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    assert.match(lines[1], /^77001\s+alice@isp\.example\s+192\.0\.2\.10\s+-\s+bng1,198\.51\.100\.1\s+ge-0\/0\/0\.100\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
     // columns line up: every header title starts where its cell starts
     assert.equal(lines[0].indexOf('IPV4'), lines[1].indexOf('192.0.2.10'));
+    assert.equal(lines[0].indexOf('NAS '), lines[1].indexOf('bng1'));
     assert.equal(lines[0].indexOf('NAS-PORT-ID'), lines[1].indexOf('ge-0/0/0.100'));
     const j = await run(['subscribers', '--json', ...creds()]);
     assert.equal(j.code, 0);
@@ -92,6 +95,9 @@ describe('cli: flowtapd show (agent in process)', function () {
     assert.equal(doc.subscribers[0]['acct-session-id'], '77001');
     assert.equal(doc.subscribers[0]['framed-ip-address'], '192.0.2.10');
     assert.equal(doc.subscribers[0]['user-name'], 'alice@isp.example');
+    assert.equal(doc.subscribers[0]['nas-identifier'], 'bng1');
+    assert.equal(doc.subscribers[0]['nas-ip-address'], '198.51.100.1');
+    assert.equal(doc.subscribers[0]['radius-client'], '127.0.0.1');
   });
 
   it('radius: counters per client, drops by reason, unknown clients', async function () {
@@ -127,6 +133,33 @@ describe('cli: flowtapd show (agent in process)', function () {
     // numbers are right-aligned under their titles
     assert.equal(lines[0].indexOf('ACCT-RESP') + 'ACCT-RESP'.length, lines[1].search(/1(?=\s+\d+\s+\d+\s+bad-)/) + 1);
     assert.equal(lines[2], 'unknown clients: 1 dropped (127.0.0.2 1)');
+  });
+
+  it('radius: a request without the Message-Authenticator its client must send is counted as missing-message-authenticator', async function () {
+    if (!hasRadclient) this.skip();
+    const nc = await NetconfClient.connect({ port, username: 'admin', password: 'pw' });
+    const require = async (on: boolean): Promise<void> => {
+      await nc.rpcOk(
+        `<edit-config><target><candidate/></target><config><access xmlns="urn:flowtapd:yang:access"><radius-client><address>127.0.0.1</address>` +
+          `<require-message-authenticator>${on}</require-message-authenticator></radius-client></access></config></edit-config>`,
+      );
+      await nc.rpcOk('<commit/>');
+      // the listeners of this agent take new free ports at each commit of /access
+      acctPort = agent.radius!.ports().acctPort;
+    };
+    try {
+      await require(true);
+      const r = await radclient(acctPort, 'acct', SECRET, ['Acct-Status-Type = Start', 'Acct-Session-Id = "77003"', 'User-Name = "carol"'], false);
+      assert.doesNotMatch(r, /Received Accounting-Response/);
+    } finally {
+      await require(false);
+      await nc.close();
+    }
+    const doc = JSON.parse((await run(['radius', '--json', ...creds()])).out) as { clients: { address: string; dropped: Record<string, number> }[] };
+    const c = doc.clients.find((x) => x.address === '127.0.0.1')!;
+    assert.equal(c.dropped['missing-message-authenticator'], 1, JSON.stringify(c));
+    assert.equal(c.dropped['bad-message-authenticator'], 0);
+    assert.match((await run(['radius', ...creds()])).out.split('\n')[1], /missing-message-authenticator 1/);
   });
 
   it('a user outside the LI groups gets empty sessions and tunnels, and the RADIUS counters but those of CoA and Disconnect', async () => {
@@ -193,6 +226,19 @@ describe('cli: flowtapd show (arguments and tables)', () => {
     for (const bad of [[], ['sessions', 'tunnels'], ['sessions', '--port', '0'], ['sessions', '--port', 'x'], ['sessions', '--bogus'], ['sessions', '--timeout', '-1'], ['sessions', '--key', '/nonexistent/key']]) {
       assert.throws(() => parseShowArgs(bad, { FLOWTAPD_PASSWORD: 'p' }), ShowUsageError, JSON.stringify(bad));
     }
+  });
+
+  it('subscribers: the NAS column shows what accounting named the NAS by, else the address it came from', () => {
+    const sub = (id: string, nas: string): string =>
+      `<subscriber><acct-session-id>${id}</acct-session-id>${nas}<radius-client>192.0.2.254</radius-client></subscriber>`;
+    const xml =
+      `<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><data><subscribers xmlns="urn:flowtapd:yang:access">` +
+      sub('1', '<nas-identifier>bng1</nas-identifier><nas-ipv6-address>2001:db8::1</nas-ipv6-address>') +
+      sub('2', '') +
+      `</subscribers></data></rpc-reply>`;
+    const out = render('subscribers', parseXmlDocument(xml), renderTable).text.split('\n');
+    assert.match(out[1], /^1\s+-\s+-\s+-\s+bng1,2001:db8::1\s+-\s+-$/);
+    assert.match(out[2], /^2\s+-\s+-\s+-\s+192\.0\.2\.254\s+-\s+-$/);
   });
 
   it('aligns columns: text left, numbers right, two spaces apart', () => {

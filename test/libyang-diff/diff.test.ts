@@ -143,7 +143,7 @@ describe('libyang differential: engine verdict equals yanglint on every corpus d
 
     it('lint() in process gives yanglint verdict on the samples', async () => {
       for (const v of samples) {
-        const r = await lint({ paths: [IETF], modules: corpusModules(), data: path.join(here, v.file), type: v.type });
+        const r = await lint({ paths: [IETF], modules: corpusModules(), data: [path.join(here, v.file)], type: v.type });
         assert.equal(r.code, v.valid ? 0 : 1, `${v.file}: ${r.lines.join('\n')}`);
         if (!v.valid) assert.ok(r.lines.length > 0 && r.lines.every((l) => l.includes(v.file)), r.lines.join('\n'));
       }

@@ -3,8 +3,10 @@
  * packets (our codec as the client): which session a CoA or Disconnect
  * names (RFC 5176 section 3: every identification attribute must match
  * one session, else 503; several sessions: 508, nothing done), a
- * subscriber named by Framed-IPv6-Prefix, the NAS-IP-Address /
- * NAS-IPv6-Address check configured by /access/nas-address (403), and
+ * subscriber named by Framed-IPv6-Prefix, NAS identification (the
+ * NAS-IP-Address / NAS-IPv6-Address / NAS-Identifier of a request must
+ * name the NAS that reported the session, or this box as /access/nas-address
+ * and nas-identifier name it, else 403), and
  * subscriber addresses that cannot be one subscriber's (::/0, 0.0.0.0 ...):
  * not learned from accounting, and no CoA mirrors them.
  */
@@ -39,7 +41,7 @@ import { parseXmlDocument } from '../../src/xml/dom';
 import { render } from '../../src/cli/show/views';
 import { renderTable } from '../../src/cli/show/table';
 import { silentLogger } from '../../src/log';
-import { request } from '../radius/helpers';
+import { radclient, radclientVersion, request } from '../radius/helpers';
 
 const SECRET = 'testing123';
 
@@ -120,11 +122,11 @@ describe('mirror service behind the RADIUS server: which session a request names
   };
 
   /** Sends one request; the reply's code and Error-Cause (authenticator checked). */
-  const send = async (code: number, attrs: AttributeSpec[]): Promise<{ code: number; cause?: number }> => {
+  const send = async (code: number, attrs: AttributeSpec[], from?: string): Promise<{ code: number; cause?: number }> => {
     id = (id + 1) & 0xff;
     const req = encodeRequest(code, id, attrs, SECRET);
     const port = code === Code.AccountingRequest ? radius.ports().acctPort : radius.ports().coaPort;
-    const rep = await request(req, port, { waitMs: 2000 });
+    const rep = await request(req, port, { waitMs: 2000, from });
     assert.ok(rep, 'a reply');
     assert.equal(verifyResponseAuthenticator(rep, req.subarray(4, 20), SECRET), true);
     const p = decodePacket(rep);
@@ -132,8 +134,8 @@ describe('mirror service behind the RADIUS server: which session a request names
     const c = getAll(p.packet, Attr.ErrorCause)[0];
     return c ? { code: p.packet.code, cause: c.readUInt32BE(0) } : { code: p.packet.code };
   };
-  const acct = async (status: 1 | 2 | 3, attrs: AttributeSpec[]): Promise<void> => {
-    assert.deepEqual(await send(Code.AccountingRequest, [{ type: Attr.AcctStatusType, value: encodeInteger(status) }, ...attrs]), { code: Code.AccountingResponse });
+  const acct = async (status: 1 | 2 | 3, attrs: AttributeSpec[], from?: string): Promise<void> => {
+    assert.deepEqual(await send(Code.AccountingRequest, [{ type: Attr.AcctStatusType, value: encodeInteger(status) }, ...attrs], from), { code: Code.AccountingResponse });
   };
   const coa = (attrs: AttributeSpec[]) => send(Code.CoaRequest, attrs);
   const disconnect = (attrs: AttributeSpec[]) => send(Code.DisconnectRequest, attrs);
@@ -248,23 +250,114 @@ describe('mirror service behind the RADIUS server: which session a request names
     });
   });
 
-  describe('NAS-IP-Address / NAS-IPv6-Address (/access/nas-address)', () => {
-    it('configured: a request naming another NAS address gets NAK 403; one naming ours, or none, is honoured', async () => {
-      await start('<nas-address>192.0.2.1</nas-address><nas-address>2001:db8::1</nas-address>');
-      await acct(1, [sid('5002'), user('frank'), ip('192.0.2.52')]);
-      assert.deepEqual(await coa([sid('5002'), { type: Attr.NasIpAddress, value: encodeIpv4('10.255.255.1') }, erx('noop')]), nak(403));
-      assert.deepEqual(await coa([sid('5002'), { type: Attr.NasIpv6Address, value: encodeIpv6('2001:db8:ffff::ffff') }, erx('noop')]), nak(403));
-      assert.deepEqual(await disconnect([sid('5002'), { type: Attr.NasIpAddress, value: encodeIpv4('10.255.255.1') }]), dnak(403));
-      assert.deepEqual(subscriberIds(), ['5002']);
-      assert.deepEqual(await coa([sid('5002'), { type: Attr.NasIpAddress, value: encodeIpv4('192.0.2.1') }, erx('noop')]), ACK);
-      assert.deepEqual(await coa([sid('5002'), { type: Attr.NasIpv6Address, value: encodeIpv6('2001:db8::1') }, erx('noop')]), ACK);
-      assert.deepEqual(await coa([sid('5002'), erx('noop')]), ACK);
+  describe('NAS identification (RFC 5176 section 3): the NAS that reported the session', () => {
+    const nasIp = (a: string): AttributeSpec => ({ type: Attr.NasIpAddress, value: encodeIpv4(a) });
+    const nasIpv6 = (a: string): AttributeSpec => ({ type: Attr.NasIpv6Address, value: encodeIpv6(a) });
+    const nasId = (n: string): AttributeSpec => text(Attr.NasIdentifier, n);
+    // two BNGs whose accounting reaches this box through one client address (a proxy, here 127.0.0.1)
+    const bngs = async (): Promise<void> => {
+      await acct(1, [sid('5001'), user('frank'), ip('192.0.2.51'), nasIp('192.0.2.1'), nasId('bng1')]);
+      await acct(1, [sid('5002'), user('frank'), ip('192.0.2.52'), nasIp('192.0.2.2'), nasId('bng2'), nasIpv6('2001:db8::2')]);
+    };
+
+    it('each session remembers its NAS; a request naming another NAS gets NAK 403, nothing done; naming none, or the right one, is honoured', async () => {
+      await start();
+      await bngs();
+      for (const a of [[nasIp('192.0.2.2')], [nasId('bng2')], [nasIpv6('2001:db8::2')], [nasIp('192.0.2.1'), nasId('bng2')], [nasIp('10.255.255.1')]]) {
+        assert.deepEqual(await coa([sid('5001'), ...a, erx('on')]), nak(403));
+        assert.deepEqual(await disconnect([sid('5001'), ...a]), dnak(403));
+      }
+      assert.equal(dp.mirrors.size, 0);
+      assert.deepEqual(subscriberIds(), ['5001', '5002']);
+      // no session named: 503 before any NAS is looked at
+      assert.deepEqual(await coa([sid('9999'), nasIp('192.0.2.1'), erx('on')]), nak(503));
+      assert.deepEqual(await coa([sid('5001'), nasIp('192.0.2.1'), nasId('bng1'), erx('noop')]), ACK);
+      assert.deepEqual(await coa([sid('5002'), nasIpv6('2001:db8::2'), nasId('bng2'), erx('noop')]), ACK);
+      // the address the accounting came from names its NAS too; an IPv4-mapped NAS-IPv6-Address is that IPv4 address
+      assert.deepEqual(await coa([sid('5001'), nasIp('127.0.0.1'), erx('noop')]), ACK);
+      assert.deepEqual(await coa([sid('5001'), nasIpv6('::ffff:192.0.2.1'), erx('noop')]), ACK);
+      assert.deepEqual(await coa([sid('5001'), nasIpv6('::ffff:192.0.2.2'), erx('noop')]), nak(403));
+      assert.deepEqual(await coa([sid('5001'), erx('on')]), ACK);
+      assert.deepEqual([...dp.mirrors.keys()], ['5001']);
+      const st = svc.subscribersState();
+      assert.deepEqual(
+        st.map((x) => [x['nas-identifier'], x['nas-ip-address'], x['nas-ipv6-address'], x['radius-client']]),
+        [
+          ['bng1', '192.0.2.1', undefined, '127.0.0.1'],
+          ['bng2', '192.0.2.2', '2001:db8::2', '127.0.0.1'],
+        ],
+      );
     });
 
-    it('not configured: not checked', async () => {
+    it('the NAS narrows several sessions to one: a User-Name on two BNGs is 508 alone, one session with its NAS-Identifier', async () => {
       await start();
-      await acct(1, [sid('5002'), user('frank'), ip('192.0.2.52')]);
-      assert.deepEqual(await coa([sid('5002'), { type: Attr.NasIpAddress, value: encodeIpv4('10.255.255.1') }, erx('noop')]), ACK);
+      await bngs();
+      assert.deepEqual(await coa([user('frank'), erx('on')]), nak(508));
+      assert.deepEqual(await coa([user('frank'), nasId('bng2'), erx('on')]), ACK);
+      assert.deepEqual([...dp.mirrors.keys()], ['5002']);
+      // the NAS they share (the proxy's address) does not narrow them
+      assert.deepEqual(await disconnect([user('frank'), nasIp('127.0.0.1')]), dnak(508));
+      // sessions match, but none on the NAS named: 403
+      assert.deepEqual(await disconnect([user('frank'), nasId('bng3')]), dnak(403));
+      assert.deepEqual(subscriberIds(), ['5001', '5002']);
+    });
+
+    it('the NAS follows accounting: a record naming none keeps it, one from another client without any clears it; saved across a restart', async () => {
+      const second = `<radius-client><address>127.0.0.2</address><secret>${SECRET}</secret></radius-client>`;
+      await start(second);
+      await bngs();
+      await acct(3, [sid('5001'), ip('192.0.2.61')]);
+      assert.deepEqual(await coa([sid('5001'), nasId('bng1'), erx('noop')]), ACK);
+      await svc.stop();
+      await start(second);
+      assert.deepEqual(await coa([sid('5001'), nasId('bng2'), erx('noop')]), nak(403));
+      assert.deepEqual(await coa([sid('5001'), nasId('bng1'), ip('192.0.2.61'), erx('noop')]), ACK);
+      // a record that names the NAS anew replaces all three
+      await acct(3, [sid('5002'), nasId('bng3')]);
+      assert.deepEqual(await coa([sid('5002'), nasIp('192.0.2.2'), erx('noop')]), nak(403));
+      assert.deepEqual(await coa([sid('5002'), nasId('bng3'), erx('noop')]), ACK);
+      const s = svc.subscribersState().find((x) => x['acct-session-id'] === '5002')!;
+      assert.deepEqual([s['nas-identifier'], s['nas-ip-address'], s['nas-ipv6-address']], ['bng3', undefined, undefined]);
+      // the session reported from another client, which names no NAS: that client is its NAS now
+      await acct(3, [sid('5002')], '127.0.0.2');
+      assert.deepEqual(await coa([sid('5002'), nasId('bng3'), erx('noop')]), nak(403));
+      assert.deepEqual(await coa([sid('5002'), nasIp('127.0.0.1'), erx('noop')]), nak(403));
+      assert.deepEqual(await coa([sid('5002'), nasIp('127.0.0.2'), erx('noop')]), ACK);
+      assert.equal(svc.subscribersState().find((x) => x['acct-session-id'] === '5002')!['radius-client'], '127.0.0.2');
+    });
+
+    it('/access/nas-address and nas-identifier name this box: taken for every session, unless accounting reports that value as some NAS\'s', async () => {
+      // 192.0.2.2 listed as the model once suggested for a BNG: it names bng2, whose sessions accounting reports
+      await start('<nas-identifier>iap-1</nas-identifier><nas-address>203.0.113.1</nas-address><nas-address>2001:db8:ffff::1</nas-address><nas-address>192.0.2.2</nas-address>');
+      await bngs();
+      assert.deepEqual(await coa([sid('5001'), nasIp('203.0.113.1'), erx('noop')]), ACK);
+      assert.deepEqual(await coa([sid('5001'), nasIpv6('2001:db8:ffff::1'), nasId('iap-1'), erx('noop')]), ACK);
+      // the session's own NAS, though not listed
+      assert.deepEqual(await coa([sid('5001'), nasIp('192.0.2.1'), erx('noop')]), ACK);
+      assert.deepEqual(await coa([sid('5001'), nasIp('192.0.2.2'), erx('noop')]), nak(403));
+      assert.deepEqual(await coa([sid('5001'), nasIp('10.255.255.1'), erx('noop')]), nak(403));
+      assert.deepEqual(await coa([sid('5001'), nasId('iap-2'), erx('noop')]), nak(403));
+      assert.deepEqual(await coa([sid('5002'), nasIp('192.0.2.2'), erx('noop')]), ACK);
+    });
+
+    it('radclient (dictionary.erx): accounting copies naming the NAS, then a CoA naming another NAS gets NAS-Identification-Mismatch', async function () {
+      if (!radclientVersion()) this.skip();
+      await start();
+      const { acctPort, coaPort } = radius.ports();
+      for (const [id, nas] of [['6001', 'bng1'], ['6002', 'bng2']]) {
+        const r = await radclient('acct', acctPort, SECRET, ['Acct-Status-Type = Start', `Acct-Session-Id = "${id}"`, 'User-Name = "gina"', `Framed-IP-Address = 192.0.2.${id.slice(-1)}`, `NAS-Identifier = "${nas}"`, 'NAS-IP-Address = 192.0.2.1']);
+        assert.match(r.stdout, /Received Accounting-Response/);
+      }
+      const mirror = ['ERX-LI-Action = on', 'ERX-Med-Dev-Handle = 0x0000303900010932', 'ERX-Med-Ip-Address = 203.0.113.99', 'ERX-Med-Port-Number = 30030'];
+      let r = await radclient('coa', coaPort, SECRET, ['Acct-Session-Id = "6001"', 'NAS-Identifier = "bng2"', ...mirror]);
+      assert.match(r.stdout, /Received CoA-NAK/);
+      assert.match(r.stdout, /Error-Cause = NAS-Identification-Mismatch/);
+      r = await radclient('coa', coaPort, SECRET, ['User-Name = "gina"', 'NAS-IP-Address = 192.0.2.1', ...mirror]);
+      assert.match(r.stdout, /Error-Cause = Multiple-Session-Selection-Unsupported/);
+      assert.equal(dp.mirrors.size, 0);
+      r = await radclient('coa', coaPort, SECRET, ['User-Name = "gina"', 'NAS-IP-Address = 192.0.2.1', 'NAS-Identifier = "bng2"', ...mirror]);
+      assert.match(r.stdout, /Received CoA-ACK/);
+      assert.deepEqual([...dp.mirrors.keys()], ['6002']);
     });
   });
 

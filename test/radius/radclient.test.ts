@@ -46,7 +46,6 @@ describe('radius interop: radclient', function () {
       acctPort: 0,
       clients: [{ address: '127.0.0.1', secret: SECRET }],
       bindAddresses: ['127.0.0.1'],
-      nasIdentifiers: ['bng1'],
     });
     ports = server.ports();
   });
@@ -95,10 +94,11 @@ describe('radius interop: radclient', function () {
     assert.match(r.stdout, /Error-Cause = Resources-Unavailable/);
   });
 
-  it('NAS-Identifier not ours: NAS-Identification-Mismatch', async () => {
-    const r = await radclient('coa', ports.coaPort, SECRET, ['Acct-Session-Id = "s"', 'NAS-Identifier = "other-bng"']);
+  it('NAS identification reaches the handler; its 403 reaches radclient as NAS-Identification-Mismatch', async () => {
+    answer = async (r) => (r.nasIdentifier === 'bng1' ? { ok: true } : { ok: false, cause: 403 });
+    const r = await radclient('coa', ports.coaPort, SECRET, ['Acct-Session-Id = "s"', 'NAS-Identifier = "other-bng"', 'NAS-IP-Address = 192.0.2.2', 'NAS-IPv6-Address = 2001:db8::2']);
     assert.match(r.stdout, /Error-Cause = NAS-Identification-Mismatch/);
-    assert.equal(coas.length, 0);
+    assert.deepEqual([coas[0].nasIdentifier, coas[0].nasIp, coas[0].nasIpv6], ['other-bng', '192.0.2.2', '2001:db8::2']);
   });
 
   it('Disconnect-Request: Disconnect-ACK with Proxy-State echoed; a NAK as Disconnect-NAK', async () => {

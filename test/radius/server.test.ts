@@ -83,8 +83,6 @@ describe('radius server', function () {
     acctPort: 0,
     clients: [{ address: '127.0.0.1', secret: SECRET }],
     bindAddresses: ['127.0.0.1'],
-    nasIdentifiers: ['bng1'],
-    nasAddresses: ['192.0.2.1', '2001:db8::1'],
   };
 
   beforeEach(async () => {
@@ -200,16 +198,20 @@ describe('radius server', function () {
       assert.equal(coas.length, 0);
     });
 
-    it('NAS-Identifier or NAS-IP-Address not ours: NAK 403; ours: handled', async () => {
-      for (const attr of [text(Attr.NasIdentifier, 'bng2'), { type: Attr.NasIpAddress, value: encodeIpv4('192.0.2.2') }]) {
-        const req = coa([text(Attr.AcctSessionId, 's'), attr]);
-        await assertCoaNak(req, 403);
-      }
-      assert.equal(coas.length, 0);
+    it('NAS-Identifier, NAS-IP-Address and NAS-IPv6-Address reach the handler typed (which session\'s NAS they name is its to say: 403)', async () => {
       const ipv6 = Buffer.from('20010db8000000000000000000000001', 'hex');
-      const req = coa([text(Attr.AcctSessionId, 's'), text(Attr.NasIdentifier, 'bng1'), { type: Attr.NasIpAddress, value: encodeIpv4('192.0.2.1') }, { type: Attr.NasIpv6Address, value: ipv6 }]);
+      const nas = [text(Attr.NasIdentifier, 'bng1'), { type: Attr.NasIpAddress, value: encodeIpv4('192.0.2.1') }, { type: Attr.NasIpv6Address, value: ipv6 }];
+      let req = coa([text(Attr.AcctSessionId, 's'), ...nas]);
       assert.equal(reply(await request(req, ports.coaPort), req).code, Code.CoaAck);
-      assert.equal(coas.length, 1);
+      assert.deepEqual([coas[0].nasIdentifier, coas[0].nasIp, coas[0].nasIpv6], ['bng1', '192.0.2.1', '2001:db8::1']);
+      assert.deepEqual(coas[0].unsupported, []);
+      answer = async (r) => (r.nasIdentifier === 'bng1' ? { ok: true } : { ok: false, cause: ErrorCause.NasIdentificationMismatch });
+      req = coa([text(Attr.AcctSessionId, 's'), text(Attr.NasIdentifier, 'bng2')]);
+      await assertCoaNak(req, 403);
+      // a NAS-IPv6-Address of the wrong size is malformed: 404, not handed on
+      req = coa([text(Attr.AcctSessionId, 's'), { type: Attr.NasIpv6Address, value: ipv6.subarray(0, 8) }]);
+      await assertCoaNak(req, 404);
+      assert.equal(coas.length, 2);
     });
 
     it('mirroring values not supported (handle length or form, LI-Action 3, port 0): NAK 407 Invalid Attribute Value', async () => {
@@ -404,7 +406,8 @@ describe('radius server', function () {
       assert.equal(coas.length, 0);
       assert.equal(accts.length, 0);
       let c = server.counters().clients['127.0.0.1'];
-      assert.equal(c.dropped.badMessageAuthenticator, 3);
+      assert.equal(c.dropped.missingMessageAuthenticator, 3);
+      assert.equal(c.dropped.badMessageAuthenticator, 0, 'missing is not wrong');
       assert.equal(c.acks + c.naks + c.accountingResponses, 0);
       const signed = coa([text(Attr.AcctSessionId, '1001'), mirror(2)], { ma: true });
       assert.equal(reply(await request(signed, ports.coaPort), signed).code, Code.CoaAck);
@@ -416,6 +419,85 @@ describe('radius server', function () {
       // the same request without Message-Authenticator is answered once the setting is off
       await server.reconfigure({ ...base, coaPort: ports.coaPort, acctPort: ports.acctPort });
       assert.equal(reply(await request(bare[0], ports.coaPort), bare[0]).code, Code.CoaAck);
+    });
+  });
+
+  describe('warnings of dropped CoAs, once per source per interval', () => {
+    let warnings: string[];
+    let logged: RadiusServer;
+    let p: number;
+    const notSigned = (): Buffer => coa([text(Attr.AcctSessionId, 's'), mirror(1)], { secret: 'not-the-secret' });
+    beforeEach(async () => {
+      warnings = [];
+      logged = new RadiusServer({
+        onCoa: async () => ({ ok: true }),
+        onAccounting: async () => undefined,
+        logger: { warn: (m) => void warnings.push(m) },
+        now: () => clock,
+      });
+      await logged.reconfigure({
+        ...base,
+        clients: [
+          { address: '127.0.0.1', secret: SECRET },
+          { address: '127.0.0.3', secret: SECRET, requireMessageAuthenticator: true },
+        ],
+      });
+      p = logged.ports().coaPort;
+    });
+    afterEach(() => logged.close());
+
+    it('a wrong secret, an unknown client, a missing Message-Authenticator: one warning each per source, however many packets', async () => {
+      await exchange(notSigned(), p, { times: 5, waitMs: 200 });
+      await exchange(coa([text(Attr.AcctSessionId, 's')]), p, { from: '127.0.0.2', times: 4, waitMs: 200 });
+      await exchange(coa([text(Attr.AcctSessionId, 's'), mirror(1)]), p, { from: '127.0.0.3', times: 3, waitMs: 200 });
+      assert.equal(warnings.length, 3, warnings.join('\n'));
+      assert.match(warnings.find((w) => w.includes('from 127.0.0.1'))!, /wrong Request Authenticator/);
+      assert.match(warnings.find((w) => w.includes('from 127.0.0.2'))!, /not a configured RADIUS client/);
+      assert.match(warnings.find((w) => w.includes('from 127.0.0.3'))!, /no Message-Authenticator, which require-message-authenticator demands/);
+      const k = logged.counters();
+      assert.equal(k.clients['127.0.0.1'].dropped.badAuthenticator, 5);
+      assert.equal(k.unknownClient.byAddress['127.0.0.2'], 4);
+      assert.equal(k.clients['127.0.0.3'].dropped.missingMessageAuthenticator, 3);
+      // a good request is not affected, and logs no warning
+      const good = coa([text(Attr.AcctSessionId, 's'), mirror(1)]);
+      assert.equal(reply(await request(good, p), good).code, Code.CoaAck);
+      assert.equal(warnings.length, 3);
+    });
+
+    it('after the interval the next drop warns again and says how many were dropped meanwhile', async () => {
+      await exchange(notSigned(), p, { times: 3, waitMs: 200 });
+      assert.equal(warnings.length, 1);
+      clock += 59_000;
+      await request(notSigned(), p, { waitMs: 100 });
+      assert.equal(warnings.length, 1, 'still within the minute');
+      clock += 1_000;
+      await request(notSigned(), p, { waitMs: 100 });
+      assert.equal(warnings.length, 2);
+      assert.match(warnings[1], /from 127\.0\.0\.1: wrong Request Authenticator .*; 3 more dropped from it since the last warning/);
+      assert.equal(logged.counters().clients['127.0.0.1'].dropped.badAuthenticator, 5);
+    });
+
+    it('a flood from spoofed sources: a bounded number of warnings (32 sources, then one for the rest)', async () => {
+      const req = notSigned();
+      const from = (i: number): { address: string; port: number } => ({ address: `10.${(i >> 8) & 255}.${i & 255}.1`, port: 1812 });
+      for (let i = 0; i < 2000; i++) await logged.handleDatagram('coa', req, from(i), () => undefined);
+      assert.equal(logged.counters().unknownClient.dropped, 2000);
+      assert.equal(warnings.length, 33, warnings.slice(-3).join('\n'));
+      assert.match(warnings[31], /from 10\.0\.31\.1: not a configured RADIUS client \(/);
+      assert.match(warnings[32], /from 10\.0\.32\.1 \(one of more than 32 sources dropped from\): not a configured RADIUS client \(/);
+      // the next interval: 32 sources one by one again, then the shared warning with what it held back
+      clock += 60_000;
+      for (let i = 5000; i < 5040; i++) await logged.handleDatagram('coa', req, from(i), () => undefined);
+      assert.equal(warnings.length, 33 + 33);
+      assert.match(warnings[65], /\(one of more than 32 sources dropped from\): .*; 1967 more dropped from such sources since the last warning/);
+    });
+
+    it('accounting is not warned about (only counted)', async () => {
+      const acct = encodeRequest(Code.AccountingRequest, 9, [int(Attr.AcctStatusType, 1), text(Attr.AcctSessionId, 'a')], 'not-the-secret');
+      await exchange(acct, logged.ports().acctPort, { times: 3, waitMs: 200 });
+      await exchange(acct, logged.ports().acctPort, { from: '127.0.0.2', times: 2, waitMs: 200 });
+      assert.equal(logged.counters().clients['127.0.0.1'].dropped.badAuthenticator, 3);
+      assert.deepEqual(warnings, []);
     });
   });
 

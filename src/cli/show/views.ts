@@ -129,7 +129,7 @@ const VIEWS: Record<View, ViewDef> = {
     build(data) {
       const rows: Row[] = walk(data, NS_FTA, ['subscribers', 'subscriber']).map((s) => {
         const r: Row = { 'acct-session-id': text(s, 'acct-session-id') ?? '' };
-        for (const k of ['user-name', 'framed-ip-address', 'framed-ipv6-prefix', 'nas-port-id', 'start-time']) {
+        for (const k of ['user-name', 'framed-ip-address', 'framed-ipv6-prefix', 'nas-identifier', 'nas-ip-address', 'nas-ipv6-address', 'radius-client', 'nas-port-id', 'start-time']) {
           const v = text(s, k);
           if (v !== undefined) r[k] = v;
         }
@@ -144,6 +144,15 @@ const VIEWS: Record<View, ViewDef> = {
           col('USER', 'user-name'),
           col('IPV4', 'framed-ip-address'),
           col('IPV6-PREFIX', 'framed-ipv6-prefix'),
+          // the NAS that reported the session: what its accounting named it by, else the address it came from
+          {
+            title: 'NAS',
+            value: (r) =>
+              ['nas-identifier', 'nas-ip-address', 'nas-ipv6-address']
+                .map((k) => r[k])
+                .filter((v) => v !== undefined)
+                .join(',') || str('radius-client')(r),
+          },
           col('NAS-PORT-ID', 'nas-port-id'),
           { title: 'START', value: (r) => shortTime(r['start-time'] as string | undefined) },
         ],
