@@ -717,10 +717,20 @@ export class MirrorService implements Applier {
       // the same subscriber: its mirror follows a new address, and remembers what it learned of its NAS and User-Name
       const addrs = addressesOf(sub);
       const moved = addrs.join() !== m.addresses.join();
+      const was = { ...m };
       const learned = followIdentity(m, sub);
       if (moved) {
         m.addresses = addrs;
-        await this.installOne(id);
+        try {
+          await this.installOne(id);
+        } catch (e) {
+          // not taken (not answered: the NAS sends it again), so nothing of it stays: a retransmission that
+          // found the new address already in the tables would leave the kernel on the old one
+          this.putMirror(was);
+          if (prev) this.setSubscriber(prev);
+          else this.deleteSubscriber(id);
+          throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+        }
       }
       void this.record(moved || learned ? { subscribers: [{ set: sub }], mirrors: [{ set: m }] } : { subscribers: [{ set: sub }] });
     });

@@ -460,6 +460,20 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.deepEqual(stopped(), [['9001', 'Acct-Session-Id reused by another NAS']]);
     });
 
+    it('the new address of the mirrored subscriber that the dataplane refuses: not answered, and the retransmission installs it', async () => {
+      await start();
+      await mirrorAlice();
+      dp.failNext = true;
+      id = (id + 1) & 0xff;
+      const pkt = encodeRequest(Code.AccountingRequest, id, [{ type: Attr.AcctStatusType, value: encodeInteger(3) }, sid('9001'), user('alice'), ip('192.0.2.93'), ...BNG1], SECRET);
+      assert.equal(await request(pkt, radius.ports().acctPort, { waitMs: 500 }), undefined);
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.91']);
+      assert.deepEqual(svc.sessionsState()[0]['subscriber-address'], ['192.0.2.91']);
+      assert.equal(sub('9001')['framed-ip-address'], '192.0.2.91');
+      await acct(3, [sid('9001'), user('alice'), ip('192.0.2.93'), ...BNG1]);
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93'], 'the kernel follows the retransmission');
+    });
+
     it('another RADIUS client: with the session\'s NAS identification it is the same NAS (a second proxy); naming none, that client is another NAS', async () => {
       await start(second);
       await mirrorAlice();
