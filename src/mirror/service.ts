@@ -129,10 +129,27 @@ export class MirrorService implements Applier {
     const saved = this.deps.store.load();
     // tables written before addresses were checked: what cannot be one subscriber's is refused, and not mirrored
     for (const s of saved.subscribers) this.setSubscriber(refuseImplausible(s));
+    const reused: [MirrorSession, string][] = [];
     for (const m of saved.mirrors) {
+      // a crash between the writes of the two tables: the subscriber table holds another subscriber's session
+      const s = this.subscribers.get(m.acctSessionId);
+      const by = s && reusedBy(m, s);
+      if (by) {
+        reused.push([m, by]);
+        continue;
+      }
       const kept = m.addresses.filter((a) => !implausibleAddress(a));
       if (kept.length !== m.addresses.length) this.li('mirror-address-refused', { acctSessionId: m.acctSessionId, attribute: 'saved address', reason: 'not one subscriber\'s' });
       this.mirrors.set(m.acctSessionId, kept.length !== m.addresses.length ? { ...m, addresses: kept } : m);
+    }
+    if (reused.length) {
+      // not installed below (its filters leave the kernel), and gone from the table
+      // (not saved: the next start drops it again; the store writes again meanwhile)
+      await this.deps.store.record({ mirrors: reused.map(([m]) => ({ del: m.acctSessionId })) }).catch((e: Error) => {
+        this.deps.log.error('mirror-state-save-failed', { error: e.message });
+        this.deps.store.recover();
+      });
+      for (const [m, by] of reused) this.event('stopped', m.acctSessionId, m.tunnel, `Acct-Session-Id reused by ${by}`);
     }
     this.deps.dataplane.start();
     this.deps.dataplane.linkEvents.on('member', (e: MemberEvent) =>
@@ -644,8 +661,9 @@ export class MirrorService implements Applier {
   onAccounting(req: AccountingRequest): Promise<void> {
     return this.runAndSave(async () => {
       if (req.status === 'accounting-on' || req.status === 'accounting-off') {
-        // the NAS restarted: every session it reported is gone
-        const gone = [...this.subscribers.values()].filter((s) => s.client === req.client).map((s) => s.acctSessionId);
+        // the NAS restarted: every session it reported is gone (RFC 2866 5.1). Behind a proxy one client
+        // carries several NASes: one that names itself ends its own sessions only (onNas)
+        const gone = [...this.subscribers.values()].filter((s) => onNas(s, req)).map((s) => s.acctSessionId);
         if (gone.length) await this.endSubscribers(gone, 'NAS accounting restart');
         return;
       }
@@ -655,7 +673,19 @@ export class MirrorService implements Applier {
         if (this.subscribers.has(id) || this.mirrors.has(id)) await this.endSubscribers([id], 'accounting stop');
         return;
       }
-      const prev = this.subscribers.get(id);
+      const known = this.subscribers.get(id);
+      // Another NAS, or the same NAS for another user after a lost Stop, reusing the Acct-Session-Id:
+      // another subscriber's session, which takes the place of the one stored.
+      const reused = known && reusedBy(known, req);
+      // A running mirror never follows another subscriber: it is stopped, and its filters are gone from the
+      // kernel, before the record is taken (compared with what the mirror itself remembers as well, in case
+      // the subscriber table is not the one it was started with: a crash between the two tables' writes).
+      const running = this.mirrors.get(id);
+      const stopFor = running && (reused || reusedBy(running, req));
+      if (stopFor) await this.stopMirror(id, `Acct-Session-Id reused by ${stopFor}`);
+      // the subscriber table is public: the same warning whether or not the session was mirrored, naming no subscriber
+      if (reused) this.deps.log.warn('acct-session-id-reused', { client: req.client, by: reused });
+      const prev = reused ? undefined : known;
       const sub: Subscriber = {
         acctSessionId: id,
         userName: req.userName ?? prev?.userName,
@@ -664,11 +694,14 @@ export class MirrorService implements Applier {
         nasPortId: req.nasPortId ?? prev?.nasPortId,
         callingStationId: req.callingStationId ?? prev?.callingStationId,
         calledStationId: req.calledStationId ?? prev?.calledStationId,
-        // the NAS as the record names it; a record that names none keeps the one named before by the same client
-        ...nasOf(reportsNas(req) ? req : prev?.client === req.client ? prev : undefined),
+        // the NAS as the record names it, with what was named before of the same NAS (reusedBy: not another one)
+        nasIp: req.nasIp ?? prev?.nasIp,
+        nasIpv6: req.nasIpv6 ?? prev?.nasIpv6,
+        nasIdentifier: req.nasIdentifier ?? prev?.nasIdentifier,
         refusedFramedIp: prev?.refusedFramedIp,
         refusedFramedIpv6Prefix: prev?.refusedFramedIpv6Prefix,
         client: req.client,
+        // a reused Acct-Session-Id is a new session
         startTime: prev?.startTime ?? new Date().toISOString(),
       };
       // an address that is not one subscriber's is not learned: the one reported before is gone too (the NAS says it changed)
@@ -677,13 +710,48 @@ export class MirrorService implements Applier {
       for (const k of Object.keys(sub) as (keyof Subscriber)[]) if (sub[k] === undefined) delete sub[k];
       this.setSubscriber(sub);
       const m = this.mirrors.get(id);
+      if (!m) {
+        void this.record({ subscribers: [{ set: sub }] });
+        return;
+      }
+      // the same subscriber: its mirror follows a new address, and remembers what it learned of its NAS and User-Name
       const addrs = addressesOf(sub);
-      if (m && addrs.join() !== m.addresses.join()) {
+      const moved = addrs.join() !== m.addresses.join();
+      const was = { ...m };
+      const learned = followIdentity(m, sub);
+      if (moved) {
         m.addresses = addrs;
-        await this.installOne(id);
-        void this.record({ subscribers: [{ set: sub }], mirrors: [{ set: m }] });
-      } else void this.record({ subscribers: [{ set: sub }] });
+        try {
+          await this.installOne(id);
+        } catch (e) {
+          // not taken (not answered: the NAS sends it again), so nothing of it stays: a retransmission that
+          // found the new address already in the tables would leave the kernel on the old one
+          this.putMirror(was);
+          if (prev) this.setSubscriber(prev);
+          else this.deleteSubscriber(id);
+          throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+        }
+      }
+      void this.record(moved || learned ? { subscribers: [{ set: sub }], mirrors: [{ set: m }] } : { subscribers: [{ set: sub }] });
     });
+  }
+
+  /**
+   * Stops a running mirror for a reason of accounting: its filters leave the
+   * kernel first; if they cannot, the mirror stays and this throws (the
+   * record is not acknowledged, and the NAS sends it again).
+   */
+  private async stopMirror(id: string, reason: string): Promise<void> {
+    const m = this.dropMirror(id);
+    if (!m) return;
+    try {
+      await this.installOne(id);
+    } catch (e) {
+      this.putMirror(m);
+      throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+    }
+    void this.record({ mirrors: [{ del: id }] });
+    this.event('stopped', id, m.tunnel, reason);
   }
 
   /** Accounting addresses refused as not one subscriber's (addresses.ts), since start. */
@@ -907,6 +975,7 @@ export class MirrorService implements Applier {
       group,
       startTime: current?.startTime ?? new Date().toISOString(),
     };
+    followIdentity(m, sub);
     this.putMirror(m);
     try {
       await this.installOne(m.acctSessionId);
@@ -1009,11 +1078,6 @@ function reportsNas(r: NasIdentification): boolean {
   return r.nasIp !== undefined || r.nasIpv6 !== undefined || r.nasIdentifier !== undefined;
 }
 
-/** The NAS identification of a record or subscriber (none of `r` undefined). */
-function nasOf(r: NasIdentification | undefined): NasIdentification {
-  return { nasIp: r?.nasIp, nasIpv6: r?.nasIpv6, nasIdentifier: r?.nasIdentifier };
-}
-
 /** A NAS identity as a key: an address (IPv4-mapped IPv6 as IPv4) ... */
 const ipKey = (a: string): string => `ip:${canonicalIp(a) ?? a}`;
 /** ... or a NAS-Identifier. */
@@ -1029,8 +1093,81 @@ function nasIdentityKeys(r: NasIdentification): string[] {
 }
 
 /** The NAS identities of a session: its NAS identification, and the address its accounting came from. */
-function nasKeys(s: Subscriber): string[] {
+function nasKeys(s: NasIdentification & { client: string }): string[] {
   return [...new Set([ipKey(s.client), ...nasIdentityKeys(s)])];
+}
+
+/**
+ * Whose session a stored session or a running mirror is: its User-Name and
+ * NAS (client undefined: a mirror saved before mirrors remembered it).
+ */
+type Identity = NasIdentification & { userName?: string; client?: string };
+
+/** What an accounting record, or a subscriber compared with a mirror, says of its session. */
+type Reported = NasIdentification & { userName?: string; client: string };
+
+/**
+ * Is a record another subscriber's than the session `was` (its
+ * Acct-Session-Id reused)? What differs ('another NAS', 'another user',
+ * 'another NAS and user'), or undefined. Only what both sides have is
+ * compared: User-Name when both have one; the NAS (anotherNas).
+ */
+function reusedBy(was: Identity, rec: Reported): string | undefined {
+  const nas = anotherNas(was, rec);
+  const user = was.userName !== undefined && rec.userName !== undefined && was.userName !== rec.userName;
+  return nas && user ? 'another NAS and user' : nas ? 'another NAS' : user ? 'another user' : undefined;
+}
+
+/**
+ * Does a record come from another NAS than the session `was`? The record
+ * names its NAS by NAS-IP-Address, NAS-IPv6-Address and NAS-Identifier,
+ * or, carrying none, by the client address it came from; each must be one
+ * of the session's NAS identities (nasKeys: the NAS identification it was
+ * learned with, and its client address), as a CoA's must (namesNasOf).
+ * Not compared: a record from the session's own client that names no NAS,
+ * or that names one when the session was learned without any (nothing
+ * tells the NASes behind that client apart).
+ */
+function anotherNas(was: Identity, rec: Reported): boolean {
+  // a mirror saved before mirrors remembered their NAS: the NAS is the subscriber table's to compare
+  if (was.client === undefined) return false;
+  const sameClient = ipKey(was.client) === ipKey(rec.client);
+  let named = nasIdentityKeys(rec);
+  if (!named.length) {
+    if (sameClient) return false;
+    named = [ipKey(rec.client)];
+  } else if (sameClient && !reportsNas(was)) return false;
+  const its = nasKeys({ ...was, client: was.client });
+  return named.some((k) => !its.includes(k));
+}
+
+/**
+ * Is a session one of those an Accounting-On or -Off ends? Those its client
+ * reported; when the request names its NAS (NAS-IP-Address,
+ * NAS-IPv6-Address, NAS-Identifier: behind a proxy, one client carries
+ * several NASes), only the sessions of that NAS, that is those with a NAS
+ * identity it names, and those learned without any NAS identification
+ * (which NAS they are of cannot be told: ended, as a stale mirror would
+ * copy whoever gets its addresses next).
+ */
+function onNas(s: Subscriber, req: AccountingRequest): boolean {
+  if (ipKey(s.client) !== ipKey(req.client)) return false;
+  const named = nasIdentityKeys(req);
+  if (!named.length || !reportsNas(s)) return true;
+  const its = nasKeys(s);
+  return named.some((k) => its.includes(k));
+}
+
+/** Makes a mirror remember the User-Name and NAS of its subscriber; true when that changed what it held. */
+function followIdentity(m: MirrorSession, s: Subscriber): boolean {
+  let changed = false;
+  for (const k of ['userName', 'nasIp', 'nasIpv6', 'nasIdentifier', 'client'] as const) {
+    if (m[k] === s[k]) continue;
+    changed = true;
+    if (s[k] === undefined) delete m[k];
+    else m[k] = s[k];
+  }
+  return changed;
 }
 
 /** A saved subscriber with the addresses that cannot be one subscriber's moved to the refused ones. */

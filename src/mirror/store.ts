@@ -50,6 +50,18 @@ export interface MirrorSession {
   /** mirror group on the member (shared kernel action, see pool.ts); absent in tables written before groups */
   group?: number;
   startTime: string;
+  /**
+   * The NAS of the subscriber it follows (Subscriber's nasIp, nasIpv6,
+   * nasIdentifier and client, kept up to date with userName by
+   * service.ts): a record of another NAS or User-Name stops the mirror even
+   * when the subscriber table says otherwise (a crash between the writes of
+   * the two tables). Absent in tables written before 2026-12-06: then the
+   * User-Name alone is compared with the mirror's.
+   */
+  nasIp?: string;
+  nasIpv6?: string;
+  nasIdentifier?: string;
+  client?: string;
 }
 
 /** One change to a table, as journalled: a whole record set, or a key deleted. */

@@ -127,4 +127,50 @@ describe('lab: end to end with radclient, NETCONF and tshark', function () {
     assert.equal(rows.length, 0, JSON.stringify(rows));
     assert.equal(lab.filterCount('bsub'), 0, 'no filters left');
   });
+
+  it('an Acct-Session-Id reused by another NAS, or by the same NAS for another user: the mirror stops, and not one packet of the new subscriber is copied', async () => {
+    const stoppedFor = (id: string) => (x: string) => x.includes('<event>stopped</event>') && x.includes(`>${id}<`) && x.includes('Acct-Session-Id reused by');
+    const mirrored = async (id: string, mid: number, addr: string): Promise<void> => {
+      const r = await lab.radclient('coa', SECRET, [`Acct-Session-Id = "${id}"`, ...mirrorAttrs('on', handle8(mid, 1))]);
+      assert.equal(r.reply, 'CoA-ACK', r.stdout + r.stderr);
+      const cap = await captureMd(lab, `reuse-before-${id}`);
+      await traffic(lab, addr, 1, `m${id}`);
+      assert.ok(tsharkJmirror(await cap.stop()).some((x) => x.mid === mid), 'mirrored before the reuse');
+    };
+    // bng1 (NAS-Identifier bng1) reports alice at sub; bng2 reuses her Acct-Session-Id for bob at sub2
+    const bng1 = await lab.radclient('acct', SECRET, [...acctStart('1101', 'alice', ADDR.sub), 'NAS-Identifier = "bng1"']);
+    assert.equal(bng1.reply, 'Accounting-Response');
+    await mirrored('1101', 1101, ADDR.sub);
+    const cap = await captureMd(lab, 'reuse-nas');
+    const bng2 = await lab.radclient('acct', SECRET, [...acctStart('1101', 'bob', ADDR.sub2), 'NAS-Identifier = "bng2"']);
+    assert.equal(bng2.reply, 'Accounting-Response');
+    await events.waitNotification(stoppedFor('1101'));
+    assert.equal(await traffic(lab, ADDR.sub2, 3, 'n'), 6);
+    assert.equal(await traffic(lab, ADDR.sub, 3, 'o'), 6);
+    let rows = tsharkJmirror(await cap.stop());
+    assert.equal(rows.length, 0, JSON.stringify(rows));
+    assert.equal(lab.filterCount('bsub'), 0);
+    assert.deepEqual(await sessions(nc), []);
+
+    // the same NAS gives a session's identifier and address to another user (alice's Stop was lost)
+    assert.equal((await lab.radclient('acct', SECRET, [...acctStart('1102', 'carol', ADDR.sub), 'NAS-Identifier = "bng1"'])).reply, 'Accounting-Response');
+    await mirrored('1102', 1102, ADDR.sub);
+    const cap2 = await captureMd(lab, 'reuse-user');
+    const dave = await lab.radclient('acct', SECRET, [...acctStart('1102', 'dave', ADDR.sub, 'Interim-Update'), 'NAS-Identifier = "bng1"']);
+    assert.equal(dave.reply, 'Accounting-Response');
+    await events.waitNotification(stoppedFor('1102'));
+    assert.equal(await traffic(lab, ADDR.sub, 3, 'p'), 6);
+    rows = tsharkJmirror(await cap2.stop());
+    assert.equal(rows.length, 0, JSON.stringify(rows));
+    assert.equal(lab.filterCount('bsub'), 0);
+
+    // the subscriber's own new address (same NAS, same User-Name) is still followed
+    assert.equal((await lab.radclient('acct', SECRET, [...acctStart('1103', 'erin', ADDR.sub), 'NAS-Identifier = "bng1"'])).reply, 'Accounting-Response');
+    await mirrored('1103', 1103, ADDR.sub);
+    assert.equal((await lab.radclient('acct', SECRET, [...acctStart('1103', 'erin', ADDR.sub2, 'Interim-Update'), 'NAS-Identifier = "bng1"'])).reply, 'Accounting-Response');
+    const cap3 = await captureMd(lab, 'own-address');
+    await traffic(lab, ADDR.sub2, 1, 'q');
+    rows = tsharkJmirror(await cap3.stop());
+    assert.ok(rows.length > 0 && rows.every((x) => x.mid === 1103 && [x.innerSrc, x.innerDst].includes(ADDR.sub2)), JSON.stringify(rows));
+  });
 });

@@ -57,7 +57,11 @@ export class Lab {
   private procs: ChildProcess[] = [];
   private upDone = false;
 
-  constructor(readonly prefix: string) {
+  readonly prefix: string;
+
+  /** `prefix` names the namespaces (PREFIX-sub ...), after $FLOWTAPD_LAB_PREFIX if set (runs side by side tell theirs apart). */
+  constructor(prefix: string) {
+    this.prefix = prefix = `${process.env.FLOWTAPD_LAB_PREFIX ?? ''}${prefix}`;
     this.ns = { sub: `${prefix}-sub`, bng: `${prefix}-bng`, core: `${prefix}-core`, md: `${prefix}-md` };
   }
 

@@ -65,10 +65,19 @@ const config = (access: string): string => `
 class Double {
   readonly linkEvents = new EventEmitter();
   mirrors = new Map<string, MirrorSpec>();
+  /** every address any mirror was ever installed with (whatever path) */
+  mirrored = new Set<string>();
+  failNext = false;
   async prepare(d: DesiredState) {
+    for (const m of d.mirrors) for (const a of m.addresses) this.mirrored.add(a);
     return { apply: async () => void (this.mirrors = new Map(d.mirrors.map((m) => [m.key, m]))), abort: async () => undefined };
   }
   async setMirror(key: string, spec: MirrorSpec | undefined) {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('RTNETLINK answers: No buffer space available');
+    }
+    for (const a of spec?.addresses ?? []) this.mirrored.add(a);
     if (spec) this.mirrors.set(key, spec);
     else this.mirrors.delete(key);
   }
@@ -98,6 +107,7 @@ describe('mirror service behind the RADIUS server: which session a request names
   let radius: RadiusServer;
   let liLines: { event: string; [k: string]: unknown }[];
   let warnings: { event: string; [k: string]: unknown }[];
+  let published: Record<string, unknown>[];
   let id = 0;
 
   const start = async (access = ''): Promise<void> => {
@@ -115,7 +125,7 @@ describe('mirror service behind the RADIUS server: which session a request names
       radius: port,
       store: new StateStore(dir),
       log: { ...silentLogger, warn: (event: string, f?: Record<string, unknown>) => void warnings.push({ event, ...f }), child: () => silentLogger } as never,
-      publish: () => undefined,
+      publish: (e) => void published.push(e['flowtapd-services:mirror-session-event'] as Record<string, unknown>),
       liLog: (event, fields) => void liLines.push({ event, ...fields }),
     });
     await svc.start();
@@ -134,7 +144,8 @@ describe('mirror service behind the RADIUS server: which session a request names
     const c = getAll(p.packet, Attr.ErrorCause)[0];
     return c ? { code: p.packet.code, cause: c.readUInt32BE(0) } : { code: p.packet.code };
   };
-  const acct = async (status: 1 | 2 | 3, attrs: AttributeSpec[], from?: string): Promise<void> => {
+  /** Acct-Status-Type 1 Start, 2 Stop, 3 Interim-Update, 7 Accounting-On, 8 Accounting-Off */
+  const acct = async (status: 1 | 2 | 3 | 7 | 8, attrs: AttributeSpec[], from?: string): Promise<void> => {
     assert.deepEqual(await send(Code.AccountingRequest, [{ type: Attr.AcctStatusType, value: encodeInteger(status) }, ...attrs], from), { code: Code.AccountingResponse });
   };
   const coa = (attrs: AttributeSpec[]) => send(Code.CoaRequest, attrs);
@@ -148,6 +159,7 @@ describe('mirror service behind the RADIUS server: which session a request names
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftmr-'));
     liLines = [];
     warnings = [];
+    published = [];
   });
   afterEach(async () => {
     await svc.stop();
@@ -318,7 +330,7 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.deepEqual(await coa([sid('5002'), nasId('bng3'), erx('noop')]), ACK);
       const s = svc.subscribersState().find((x) => x['acct-session-id'] === '5002')!;
       assert.deepEqual([s['nas-identifier'], s['nas-ip-address'], s['nas-ipv6-address']], ['bng3', undefined, undefined]);
-      // the session reported from another client, which names no NAS: that client is its NAS now
+      // the session reported from another client, which names no NAS: that client is its NAS now (another NAS: a new session)
       await acct(3, [sid('5002')], '127.0.0.2');
       assert.deepEqual(await coa([sid('5002'), nasId('bng3'), erx('noop')]), nak(403));
       assert.deepEqual(await coa([sid('5002'), nasIp('127.0.0.1'), erx('noop')]), nak(403));
@@ -358,6 +370,209 @@ describe('mirror service behind the RADIUS server: which session a request names
       r = await radclient('coa', coaPort, SECRET, ['User-Name = "gina"', 'NAS-IP-Address = 192.0.2.1', 'NAS-Identifier = "bng2"', ...mirror]);
       assert.match(r.stdout, /Received CoA-ACK/);
       assert.deepEqual([...dp.mirrors.keys()], ['6002']);
+    });
+  });
+
+  describe('an Acct-Session-Id reused by another NAS or User-Name: a mirror never follows another subscriber', () => {
+    const nasIp = (a: string): AttributeSpec => ({ type: Attr.NasIpAddress, value: encodeIpv4(a) });
+    const nasIpv6 = (a: string): AttributeSpec => ({ type: Attr.NasIpv6Address, value: encodeIpv6(a) });
+    const nasId = (n: string): AttributeSpec => text(Attr.NasIdentifier, n);
+    const second = `<radius-client><address>127.0.0.2</address><secret>${SECRET}</secret></radius-client>`;
+    // bng1 and bng2 behind one proxy (127.0.0.1)
+    const BNG1 = [nasIp('192.0.2.1'), nasId('bng1')];
+    const BNG2 = [nasIp('192.0.2.2'), nasId('bng2')];
+    const mirrorAlice = async (): Promise<void> => {
+      await acct(1, [sid('9001'), user('alice'), ip('192.0.2.91'), text(Attr.NasPortId, 'ge-0/0/1.91'), ...BNG1]);
+      assert.deepEqual(await coa([sid('9001'), erx('on')]), ACK);
+      assert.deepEqual(dp.mirrors.get('9001')!.addresses, ['192.0.2.91']);
+    };
+    const stopped = (): unknown[][] => published.filter((e) => e.event === 'stopped').map((e) => [e['acct-session-id'], e.reason]);
+    const liStopped = (): unknown[][] => liLines.filter((l) => l.event === 'mirror-event' && l['session-event'] === 'stopped').map((l) => [l['acct-session-id'], l.reason]);
+    const sub = (sessionId: string): Record<string, unknown> => svc.subscribersState().find((x) => x['acct-session-id'] === sessionId)!;
+    const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+
+    it('a Start from another NAS for another user: the mirror stops before the record is taken (never on the new address); the session is the new one\'s, with a new start-time', async () => {
+      await start();
+      await mirrorAlice();
+      const t0 = sub('9001')['start-time'];
+      await tick();
+      await acct(1, [sid('9001'), user('bob'), ip('192.0.2.92'), ...BNG2]);
+      assert.equal(dp.mirrors.size, 0);
+      assert.equal(dp.mirrored.has('192.0.2.92'), false, 'the new subscriber\'s address never reached the dataplane');
+      assert.deepEqual(svc.sessionsState(), []);
+      const reason = 'Acct-Session-Id reused by another NAS and user';
+      assert.deepEqual(stopped(), [['9001', reason]]);
+      assert.deepEqual(liStopped(), [['9001', reason]]);
+      const s = sub('9001');
+      assert.deepEqual(
+        [s['user-name'], s['framed-ip-address'], s['nas-ip-address'], s['nas-identifier'], s['nas-port-id']],
+        ['bob', '192.0.2.92', '192.0.2.2', 'bng2', undefined],
+        'nothing of the old session is kept',
+      );
+      assert.notEqual(s['start-time'], t0);
+      // the general log: a warning that names the client and what differed, no subscriber, and nothing of the mirror
+      assert.deepEqual(warnings, [{ event: 'acct-session-id-reused', client: '127.0.0.1', by: 'another NAS and user' }]);
+      // the stop names neither the new subscriber nor its address in the LI log
+      assert.equal(JSON.stringify(liLines).includes('bob'), false);
+      // a reuse of a session that is not mirrored gets the very same warning (the general log tells nothing of mirrors)
+      await acct(1, [sid('9002'), user('carl'), ip('192.0.2.93'), ...BNG1]);
+      await acct(1, [sid('9002'), user('dora'), ip('192.0.2.94'), ...BNG2]);
+      assert.deepEqual(warnings[1], warnings[0]);
+      assert.equal(stopped().length, 1);
+    });
+
+    it('an Interim-Update from the same NAS for another User-Name after a lost Stop, with the same address: the mirror stops (reason another user)', async () => {
+      await start();
+      await mirrorAlice();
+      await acct(3, [sid('9001'), user('carl'), ip('192.0.2.91'), ...BNG1]);
+      assert.equal(dp.mirrors.size, 0, 'carl, who got alice\'s address, is not mirrored');
+      assert.deepEqual(stopped(), [['9001', 'Acct-Session-Id reused by another user']]);
+      assert.equal(sub('9001')['user-name'], 'carl');
+      assert.deepEqual(await coa([sid('9001'), user('alice'), erx('noop')]), nak(503));
+    });
+
+    it('the same subscriber\'s new address (same NAS, same User-Name) is followed; a record without User-Name or NAS attributes compares what both have', async () => {
+      await start();
+      await mirrorAlice();
+      const t0 = sub('9001')['start-time'];
+      await tick();
+      const follows = async (attrs: AttributeSpec[], addr: string): Promise<void> => {
+        await acct(3, [sid('9001'), ...attrs, ip(addr)]);
+        assert.deepEqual(dp.mirrors.get('9001')?.addresses, [addr], JSON.stringify(attrs));
+      };
+      await follows([user('alice'), ...BNG1], '192.0.2.93');
+      await follows([], '192.0.2.94');
+      await follows([nasId('bng1')], '192.0.2.95');
+      // an IPv4-mapped NAS-IPv6-Address is that IPv4 address, as in NAS identification
+      await follows([user('alice'), nasIpv6('::ffff:192.0.2.1')], '192.0.2.96');
+      // the client address the session's accounting came from names its NAS too
+      await follows([nasIpv6('::ffff:127.0.0.1')], '192.0.2.97');
+      assert.deepEqual(stopped(), []);
+      assert.deepEqual(warnings, []);
+      const s = sub('9001');
+      assert.equal(s['start-time'], t0);
+      // what each record named of the same NAS is kept
+      assert.deepEqual([s['nas-ip-address'], s['nas-ipv6-address'], s['nas-identifier'], s['nas-port-id']], ['192.0.2.1', '::ffff:127.0.0.1', 'bng1', 'ge-0/0/1.91']);
+      // a NAS-Identifier alone that is not this session's: another NAS
+      await acct(3, [sid('9001'), nasId('bng2'), ip('192.0.2.98')]);
+      assert.equal(dp.mirrors.size, 0);
+      assert.equal(dp.mirrored.has('192.0.2.98'), false);
+      assert.deepEqual(stopped(), [['9001', 'Acct-Session-Id reused by another NAS']]);
+    });
+
+    it('the new address of the mirrored subscriber that the dataplane refuses: not answered, and the retransmission installs it', async () => {
+      await start();
+      await mirrorAlice();
+      dp.failNext = true;
+      id = (id + 1) & 0xff;
+      const pkt = encodeRequest(Code.AccountingRequest, id, [{ type: Attr.AcctStatusType, value: encodeInteger(3) }, sid('9001'), user('alice'), ip('192.0.2.93'), ...BNG1], SECRET);
+      assert.equal(await request(pkt, radius.ports().acctPort, { waitMs: 500 }), undefined);
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.91']);
+      assert.deepEqual(svc.sessionsState()[0]['subscriber-address'], ['192.0.2.91']);
+      assert.equal(sub('9001')['framed-ip-address'], '192.0.2.91');
+      await acct(3, [sid('9001'), user('alice'), ip('192.0.2.93'), ...BNG1]);
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93'], 'the kernel follows the retransmission');
+    });
+
+    it('another RADIUS client: with the session\'s NAS identification it is the same NAS (a second proxy); naming none, that client is another NAS', async () => {
+      await start(second);
+      await mirrorAlice();
+      await acct(3, [sid('9001'), user('alice'), ip('192.0.2.93'), ...BNG1], '127.0.0.2');
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93']);
+      assert.equal(sub('9001')['radius-client'], '127.0.0.2');
+      await acct(1, [sid('9002'), user('erin'), ip('192.0.2.100'), ...BNG2]);
+      assert.deepEqual(await coa([sid('9002'), erx('on', '0000000500000005')]), ACK);
+      await acct(3, [sid('9002'), ip('192.0.2.101')], '127.0.0.2');
+      assert.equal(dp.mirrors.has('9002'), false);
+      assert.equal(dp.mirrored.has('192.0.2.101'), false);
+      assert.deepEqual(stopped(), [['9002', 'Acct-Session-Id reused by another NAS']]);
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93']);
+    });
+
+    it('filters that cannot be removed: no Accounting-Response (the NAS sends it again), mirror and session as they were', async () => {
+      await start();
+      await mirrorAlice();
+      dp.failNext = true;
+      id = (id + 1) & 0xff;
+      const pkt = encodeRequest(Code.AccountingRequest, id, [{ type: Attr.AcctStatusType, value: encodeInteger(1) }, sid('9001'), user('bob'), ip('192.0.2.92'), ...BNG2], SECRET);
+      assert.equal(await request(pkt, radius.ports().acctPort, { waitMs: 500 }), undefined);
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.91']);
+      assert.equal(sub('9001')['user-name'], 'alice');
+      assert.deepEqual(stopped(), []);
+      assert.deepEqual(warnings, []);
+      // sent again: taken
+      await acct(1, [sid('9001'), user('bob'), ip('192.0.2.92'), ...BNG2]);
+      assert.equal(dp.mirrors.size, 0);
+      assert.equal(dp.mirrored.has('192.0.2.92'), false);
+    });
+
+    it('across a restart: the saved session and mirror remember the NAS, and a reuse after the restart stops the mirror, which stays stopped', async () => {
+      await start();
+      await mirrorAlice();
+      await svc.stop();
+      await start();
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.91']);
+      await acct(3, [sid('9001'), ip('192.0.2.92'), ...BNG2]);
+      assert.equal(dp.mirrors.size, 0);
+      assert.equal(dp.mirrored.has('192.0.2.92'), false);
+      assert.deepEqual(stopped(), [['9001', 'Acct-Session-Id reused by another NAS']]);
+      await svc.stop();
+      await start();
+      assert.equal(dp.mirrors.size, 0);
+      assert.equal(sub('9001')['nas-identifier'], 'bng2');
+    });
+
+    it('tables torn by a crash between their writes: a mirror whose saved subscriber is another one is not installed at start; one without its subscriber row still stops at a reuse', async () => {
+      const store = new StateStore(dir);
+      store.load();
+      const T = '2026-12-01T00:00:00.000Z';
+      const mirror = (key: string, addr: string, handle: number) => ({
+        acctSessionId: key, userName: 'alice', addresses: [addr], handle: handle.toString(16).padStart(16, '0'), interceptId: handle, sessionId: handle,
+        medIp: '203.0.113.99', medPort: 30030, tunnel: 'vt0', group: handle, startTime: T, nasIp: '192.0.2.1', nasIdentifier: 'bng1', client: '127.0.0.1',
+      });
+      await store.save(
+        // 9001 is bob's on bng2 now (with alice's old address); 9003's row is gone
+        () => [{ acctSessionId: '9001', userName: 'bob', framedIp: '192.0.2.91', nasIp: '192.0.2.2', nasIdentifier: 'bng2', client: '127.0.0.1', startTime: T }],
+        () => [mirror('9001', '192.0.2.91', 1), mirror('9003', '192.0.2.99', 3)],
+      );
+      await store.close();
+      await start();
+      assert.deepEqual([...dp.mirrors.keys()], ['9003']);
+      assert.equal(dp.mirrored.has('192.0.2.91'), false, 'never installed for bob');
+      assert.deepEqual(liStopped(), [['9001', 'Acct-Session-Id reused by another NAS and user']]);
+      await acct(1, [sid('9003'), user('bob'), ip('192.0.2.102'), ...BNG2]);
+      assert.equal(dp.mirrors.size, 0);
+      assert.equal(dp.mirrored.has('192.0.2.102'), false);
+      await svc.stop();
+      await start();
+      assert.equal(dp.mirrors.size, 0);
+      assert.deepEqual(svc.sessionsState(), []);
+    });
+
+    it('Accounting-On/Off end the sessions of the client that sent it; one that names its NAS only that NAS\'s (and those learned without any)', async () => {
+      await start(second);
+      await acct(1, [sid('9101'), user('alice'), ip('192.0.2.111'), ...BNG1]);
+      await acct(1, [sid('9102'), user('bob'), ip('192.0.2.112'), ...BNG2]);
+      await acct(1, [sid('9103'), user('carl'), ip('192.0.2.113')]);
+      await acct(1, [sid('9104'), user('dora'), ip('192.0.2.114'), ...BNG1], '127.0.0.2');
+      await acct(1, [sid('9105'), user('erin'), ip('192.0.2.115'), nasId('bng3')]);
+      assert.deepEqual(await coa([sid('9101'), erx('on')]), ACK);
+      assert.deepEqual(await coa([sid('9102'), erx('on', '0000000500000005')]), ACK);
+      // bng1 restarted, behind the proxy
+      await acct(7, BNG1);
+      assert.deepEqual(subscriberIds(), ['9102', '9104', '9105']);
+      assert.deepEqual([...dp.mirrors.keys()], ['9102']);
+      assert.deepEqual(stopped(), [['9101', 'NAS accounting restart']]);
+      // bng2 going down, named by an IPv4-mapped NAS-IPv6-Address
+      await acct(8, [nasIpv6('::ffff:192.0.2.2')]);
+      assert.deepEqual(subscriberIds(), ['9104', '9105']);
+      assert.equal(dp.mirrors.size, 0);
+      // naming no NAS, or the client itself: every session of that client, none of another
+      await acct(7, [nasIp('127.0.0.1')]);
+      assert.deepEqual(subscriberIds(), ['9104']);
+      await acct(1, [sid('9106'), user('finn'), ip('192.0.2.116'), ...BNG2]);
+      await acct(8, []);
+      assert.deepEqual(subscriberIds(), ['9104']);
     });
   });
 
