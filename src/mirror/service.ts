@@ -669,11 +669,16 @@ export class MirrorService implements Applier {
       }
       const id = req.acctSessionId;
       if (!id) return;
+      const known = this.subscribers.get(id);
       if (req.status === 'stop') {
-        if (this.subscribers.has(id) || this.mirrors.has(id)) await this.endSubscribers([id], 'accounting stop');
+        // a Stop from another NAS or for another user ends that one's session, which is not the one stored
+        // (its Start was never seen, or came before the stored one's): the stored session and its mirror go on
+        const mirror = this.mirrors.get(id);
+        const other = (known && reusedBy(known, req)) || (mirror && reusedBy(mirror, req));
+        if (other) this.deps.log.warn('acct-session-id-reused', { client: req.client, by: other, status: 'stop', then: 'ignored' });
+        else if (known || mirror) await this.endSubscribers([id], 'accounting stop');
         return;
       }
-      const known = this.subscribers.get(id);
       // Another NAS, or the same NAS for another user after a lost Stop, reusing the Acct-Session-Id:
       // another subscriber's session, which takes the place of the one stored.
       const reused = known && reusedBy(known, req);

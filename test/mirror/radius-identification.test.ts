@@ -421,6 +421,26 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.equal(stopped().length, 1);
     });
 
+    it('a Stop from another NAS, or for another user, ends that one\'s session, not the one stored: the mirror goes on; the session\'s own Stop ends it', async () => {
+      await start();
+      await mirrorAlice();
+      await acct(2, [sid('9001'), user('bob'), ...BNG2]);
+      await acct(2, [sid('9001'), user('carl'), ...BNG1]);
+      await acct(2, [sid('9001'), nasId('bng2')]);
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.91']);
+      assert.deepEqual(stopped(), []);
+      assert.equal(sub('9001')['user-name'], 'alice');
+      assert.deepEqual(
+        warnings.map((w) => w.by),
+        ['another NAS and user', 'another user', 'another NAS'],
+      );
+      assert.ok(warnings.every((w) => w.event === 'acct-session-id-reused' && w.status === 'stop' && w.then === 'ignored'));
+      await acct(2, [sid('9001'), user('alice'), ...BNG1]);
+      assert.equal(dp.mirrors.size, 0);
+      assert.deepEqual(stopped(), [['9001', 'accounting stop']]);
+      assert.equal(sub('9001'), undefined);
+    });
+
     it('an Interim-Update from the same NAS for another User-Name after a lost Stop, with the same address: the mirror stops (reason another user)', async () => {
       await start();
       await mirrorAlice();
