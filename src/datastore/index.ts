@@ -9,7 +9,7 @@ import * as path from 'path';
 import { AgentError, ErrorList } from '../errors';
 import type { SchemaContext } from '../yang/schema';
 import { DataNode } from '../yang/data/node';
-import { clone, diff, newTree, parseXml, syncTree, toXml, toXmlBytes, validate } from '../yang/data';
+import { addDefaults, clone, diff, newTree, parseXml, syncTree, toXml, toXmlBytes, validate } from '../yang/data';
 import { undoValidation, type ValidationJournal } from '../yang/data/validate';
 import { fsyncDir, readIfExists, removeStaleTemporaries, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
@@ -346,9 +346,15 @@ export class Datastore {
     this.twinOf = null;
   }
 
-  /** Replace a whole datastore (edit-config result, copy-config, discard-changes). Not for running: use commit. */
+  /**
+   * Replace a whole datastore (edit-config result, copy-config, discard-changes). Not for running: use commit.
+   * The tree gains its default nodes, those whose `when` holds (RFC 6243: report-all reports the
+   * defaults of what an edit created, or of a leaf it deleted, before any commit validates the
+   * candidate); it is the caller's new tree, which no reader holds yet.
+   */
   set(name: 'candidate' | 'startup', tree: DataNode): void {
     transformForWrite(tree);
+    addDefaults(this.ctx, tree, { type: 'config', whens: true });
     // startup is stored once its file is written: a write that fails (a full disk) changes nothing
     if (name === 'startup') writeFileAtomic(this.startupFile, this.serialise(tree));
     this.trees[name] = tree;

@@ -1,9 +1,9 @@
 /**
  * edit-config semantics (RFC 6241 7.2) applied to a data tree: merge,
  * replace, create, delete, remove and none, default-operation, choice case
- * replacement, and the ordered-by-user insert attributes of RFC 7950 7.8.6.
- * The edit tree comes from the YANG engine (parseXml type 'edit'), whose
- * nodes carry their XML attributes in `meta`.
+ * replacement, the ordered-by-user insert attributes of RFC 7950 7.8.6 and
+ * RFC 6243's wd:default. The edit tree comes from the YANG engine
+ * (parseXml type 'edit'), whose nodes carry their XML attributes in `meta`.
  */
 import { AgentError } from '../errors';
 import type { SchemaNode } from '../yang/schema';
@@ -20,9 +20,12 @@ import {
   pathOf,
   removeChild,
 } from '../yang/data/tree';
+import { WD_NS } from '../yang/data/xml';
 import { NC_NS } from './rpc-error';
 
 export type EditOp = 'merge' | 'replace' | 'create' | 'delete' | 'remove' | 'none';
+/** RFC 6243's wd:default as `meta` keys it; ops/common.ts checkEditAttributes leaves it only as "true" */
+export const DEFAULT_ATTR = `{${WD_NS}}default`;
 const YANG_NS = 'urn:ietf:params:xml:ns:yang:1';
 const OPS = new Set(['merge', 'replace', 'create', 'delete', 'remove']);
 
@@ -92,10 +95,25 @@ function existing(parent: DataNode, e: DataNode): DataNode | undefined {
   return findChild(parent, s);
 }
 
+/**
+ * A leaf or leaf-list entry tagged wd:default="true" (value checked to be
+ * its schema default): it holds its default, so it is not explicitly set
+ * (RFC 6243, basic mode explicit). Merged, replaced or created, it leaves
+ * no explicit node: one that exists is removed, as a delete would (the
+ * default takes its place; nothing is created for the tag, so it makes no
+ * parent level either), except that create of one that exists is
+ * data-exists (create of a default only is no error, RFC 6243 2.3.3).
+ * delete, remove and none treat it as any node. yuma123's netconfd does
+ * the same.
+ */
+function taggedDefault(e: DataNode): boolean {
+  return e.meta !== undefined && e.meta.get(DEFAULT_ATTR) === 'true';
+}
+
 function hasCreatingDescendant(e: DataNode, inherited: EditOp): boolean {
   for (const c of e.children) {
     const op = opOf(c, inherited);
-    if (op === 'merge' || op === 'replace' || op === 'create') return true;
+    if ((op === 'merge' || op === 'replace' || op === 'create') && !taggedDefault(c)) return true;
     if (op === 'none' && hasCreatingDescendant(c, op)) return true;
   }
   return false;
@@ -129,6 +147,14 @@ function step(st: EditState, parent: DataNode, e: DataNode, inherited: EditOp): 
     return { path: p.xml, pathNs: p.ns };
   };
   try {
+    if ((op === 'merge' || op === 'replace' || op === 'create') && taggedDefault(e)) {
+      if (!cur || cur.dflt) return;
+      if (op === 'create') throw new AgentError('data-exists', `"${s.name}" already exists.`, where());
+      st.opts.checkWrite?.(cur, 'delete');
+      removeChild(cur);
+      st.changed = true;
+      return;
+    }
     switch (op) {
       case 'create':
         if (cur && !cur.dflt) throw new AgentError('data-exists', `"${s.name}" already exists.`, where());

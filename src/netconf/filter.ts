@@ -299,9 +299,21 @@ export function checkXpathFilter(ctx: SchemaContext, select: string, nsScope: Re
   selectNodes(ctx, compileSelect(ctx, select, nsScope), root);
 }
 
-/** Apply an XPath filter; prefixes come from the namespace declarations in scope of <filter>. */
-export function xpathFilter(ctx: SchemaContext, root: DataNode, select: string, nsScope: Record<string, string>): DataNode {
-  const result = selectNodes(ctx, compileSelect(ctx, select, nsScope), root);
+/**
+ * Apply an XPath filter; prefixes come from the namespace declarations in
+ * scope of <filter>. `wd`: the reply's with-defaults mode (RFC 6243). As
+ * for a subtree filter, a default node the reply leaves out does not exist
+ * for the filter either: in 'explicit' and 'trim' the expression is
+ * evaluated on the tree as the reply reports it (see asReported), so a
+ * predicate on a leaf that holds its default only there matches nothing,
+ * and selecting such a leaf selects nothing (no list entry with its keys
+ * only); in 'report-all' and 'report-all-tagged' default nodes exist as
+ * any other.
+ */
+export function xpathFilter(ctx: SchemaContext, root: DataNode, select: string, nsScope: Record<string, string>, wd: WithDefaults = 'report-all'): DataNode {
+  const expr = compileSelect(ctx, select, nsScope);
+  // the selected nodes are reported ones; what the reply leaves out below them, the writer leaves out
+  const result = asReported(root, wd, () => selectNodes(ctx, expr, root));
   const out = new DataNode(root.schema);
   const copies = new Map<DataNode, DataNode>();
   copies.set(root, out);
@@ -330,4 +342,56 @@ export function xpathFilter(ctx: SchemaContext, root: DataNode, select: string, 
     copies.set(n, whole);
   }
   return out;
+}
+
+/**
+ * Run `f` on `root` as a reply in mode `wd` reports it: in 'explicit' and
+ * 'trim' every node the XML writers leave out (reported() is false) is
+ * taken out of its parent's children for the time of the call, other modes
+ * see the tree as it is. No copy: the tree may be a datastore's own, which
+ * other replies hold, so the call is synchronous (nothing else runs
+ * meanwhile) and every children array and index is put back as it was,
+ * also when `f` throws. The nodes taken out keep their `parent`; nothing
+ * reachable from `root` leads to them meanwhile.
+ */
+function asReported<T>(root: DataNode, wd: WithDefaults, f: () => T): T {
+  if (wd !== 'explicit' && wd !== 'trim') return f();
+  const saved: Hidden[] = [];
+  hideUnreported(root, wd, saved);
+  try {
+    return f();
+  } finally {
+    for (let i = saved.length - 1; i >= 0; i--) {
+      const h = saved[i];
+      h.node.children = h.children;
+      // an index built meanwhile knows the shortened children only
+      if (h.index !== undefined || h.node.index !== undefined) h.node.index = h.index;
+    }
+  }
+}
+
+/** a node whose children asReported shortened, and what it had */
+interface Hidden {
+  node: DataNode;
+  children: DataNode[];
+  index: Map<string, DataNode> | undefined;
+}
+
+function hideUnreported(n: DataNode, wd: WithDefaults, saved: Hidden[]): void {
+  const ch = n.children;
+  let kept: DataNode[] | null = null;
+  for (let i = 0; i < ch.length; i++) {
+    const c = ch[i];
+    if (!reported(c, wd)) {
+      kept ??= ch.slice(0, i);
+      continue;
+    }
+    if (c.children.length) hideUnreported(c, wd, saved);
+    if (kept) kept.push(c);
+  }
+  if (kept) {
+    saved.push({ node: n, children: ch, index: n.index });
+    n.children = kept;
+    if (n.index !== undefined) n.index = undefined;
+  }
 }

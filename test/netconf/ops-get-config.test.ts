@@ -235,6 +235,50 @@ describe('netconf ops: get-config (RFC 6241 7.1, subtree filters section 6, xpat
     it('an unknown mode is invalid-value', async () => {
       assert.equal(errorOf(await wd('everything')).tag, 'invalid-value');
     });
+
+    // running: radius-disconnect-port set explicitly to 3799 (its default), radius-accounting-port
+    // a default node (1813)
+    const xpathWd = async (sel: string, mode: string, src = 'running') =>
+      dataOf(await c.rpc(`<get-config><source><${src}/></source><filter type="xpath" xmlns:a="${ACC}" select="${sel}"/><with-defaults xmlns="${WD}">${mode}</with-defaults></get-config>`));
+    const subtreeWd = async (filter: string, mode: string) => dataOf(await c.rpc(getConfig('running', `<access xmlns="${ACC}">${filter}</access>`, `<with-defaults xmlns="${WD}">${mode}</with-defaults>`)));
+    const MODES = ['explicit', 'trim', 'report-all', 'report-all-tagged'];
+
+    it('an XPath filter reports defaults as a subtree filter does, in every mode', async () => {
+      const pairs: [string, string][] = [
+        ['/a:access', ''],
+        ['/a:access/a:radius-accounting-port', '<radius-accounting-port/>'],
+        ['/a:access/a:radius-disconnect-port', '<radius-disconnect-port/>'],
+        ['/a:access/a:radius-accounting-port | /a:access/a:radius-disconnect-port', '<radius-accounting-port/><radius-disconnect-port/>'],
+      ];
+      for (const mode of MODES) {
+        for (const [sel, filter] of pairs) assert.equal(await xpathWd(sel, mode), await subtreeWd(filter, mode), `${mode}: ${sel}`);
+      }
+      // a default leaf selected where the mode does not report it: nothing, not an empty <access/>
+      assert.equal(await xpathWd('/a:access/a:radius-accounting-port', 'explicit'), '');
+      assert.equal(await xpathWd('/a:access/a:radius-disconnect-port', 'trim'), '');
+      assert.equal(await xpathWd('/a:access/a:radius-accounting-port', 'report-all'), `<access xmlns="${ACC}"><radius-accounting-port>1813</radius-accounting-port></access>`);
+      assert.match(await xpathWd('/a:access/a:radius-accounting-port', 'report-all-tagged'), /<radius-accounting-port [^>]*:default="true"[^>]*>1813</);
+      // the stored tree is not changed by the view the filter was evaluated on, nor by one that failed there
+      const e = errorOf(await c.rpc(`<get-config><source><running/></source><filter type="xpath" xmlns:a="${ACC}" select="count(/a:access/*)"/></get-config>`));
+      assert.equal(e.info['bad-attribute'], 'select');
+      assert.match(await xpathWd('/a:access', 'report-all'), /<radius-accounting-port>1813</);
+      assert.equal(await xpathWd('/a:access', 'explicit'), await subtreeWd('', 'explicit'));
+    });
+
+    it('XPath predicates see a default node only in the modes that report it (report-all, report-all-tagged), as content match nodes do', async () => {
+      const hits = async (sel: string, mode: string) => (await xpathWd(sel, mode)) !== '';
+      const cm = async (filter: string, mode: string) => (await subtreeWd(filter, mode)) !== '';
+      for (const mode of MODES) {
+        const all = mode.startsWith('report-all');
+        // only the default node holds 1813
+        assert.equal(await hits('/a:access[a:radius-accounting-port=1813]', mode), all, mode);
+        assert.equal(await cm('<radius-accounting-port>1813</radius-accounting-port>', mode), all, mode);
+        assert.equal(await hits('/a:access[not(a:radius-accounting-port)]', mode), !all, mode);
+        // the explicit 3799 is not reported in trim
+        assert.equal(await hits('/a:access[a:radius-disconnect-port=3799]', mode), mode !== 'trim', mode);
+        assert.equal(await cm('<radius-disconnect-port>3799</radius-disconnect-port>', mode), mode !== 'trim', mode);
+      }
+    });
   });
 
   it('a large reply (written in pieces) is whole and identical over base:1.1 and base:1.0', async () => {

@@ -81,6 +81,22 @@ describe('netconf ops: get (RFC 6241 7.7): running config plus state', function 
     assert.equal(e.info['bad-attribute'], 'type');
   });
 
+  it('with-defaults on state, with either filter: a counter at its schema default (0) is reported in explicit, left out in trim, tagged in report-all-tagged (RFC 6243 3.2-3.4)', async () => {
+    const wd = (mode: string) => `<with-defaults xmlns="${WD}">${mode}</with-defaults>`;
+    const xp = (mode: string) => `<get><filter type="xpath" xmlns:m="${MON}" select="/m:netconf-state/m:statistics/m:in-bad-hellos"/>${wd(mode)}</get>`;
+    const st = (mode: string) => `<get><filter type="subtree"><netconf-state xmlns="${MON}"><statistics><in-bad-hellos/></statistics></netconf-state></filter>${wd(mode)}</get>`;
+    for (const q of [xp, st]) {
+      assert.equal(dataOf(await c.rpc(q('explicit'))), `<netconf-state xmlns="${MON}"><statistics><in-bad-hellos>0</in-bad-hellos></statistics></netconf-state>`);
+      assert.equal(dataOf(await c.rpc(q('report-all'))), `<netconf-state xmlns="${MON}"><statistics><in-bad-hellos>0</in-bad-hellos></statistics></netconf-state>`);
+      assert.equal(dataOf(await c.rpc(q('trim'))), '', q('trim'));
+      assert.match(dataOf(await c.rpc(q('report-all-tagged'))), /<in-bad-hellos [^>]*:default="true"[^>]*>0</);
+    }
+    // a predicate on such a counter: true where it is reported
+    const pred = (mode: string) => `<get><filter type="xpath" xmlns:m="${MON}" select="/m:netconf-state/m:statistics[m:in-bad-hellos=0]/m:in-sessions"/>${wd(mode)}</get>`;
+    assert.match(dataOf(await c.rpc(pred('explicit'))), /<in-sessions>/);
+    assert.equal(dataOf(await c.rpc(pred('trim'))), '');
+  });
+
   it('an unknown parameter is unknown-element (App. A); with-defaults of its own namespace is a parameter', async () => {
     unknownParam(await c.rpc('<get><bogus/></get>'), 'bogus');
     const e2 = errorOf(await c.rpc('<get><source><running/></source></get>'));

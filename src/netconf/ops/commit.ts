@@ -2,7 +2,7 @@
 import { AgentError, ErrorList } from '../../errors';
 import { parseXml, validate as validateTree } from '../../yang/data';
 import type { RpcCall } from '../core';
-import { contentOf, datastoreParam, param } from './common';
+import { contentOf, datastoreParam, param, takeDefaultTags } from './common';
 
 export async function commit(call: RpcCall): Promise<string> {
   const { el, core, session } = call;
@@ -46,8 +46,13 @@ export function discardChanges(call: RpcCall): Promise<string> {
 
 export function validate(call: RpcCall): string {
   const src = datastoreParam(call.el, 'source', true);
-  const tree =
-    typeof src === 'string' ? call.core.ds.get(src) : parseXml(call.core.ctx, contentOf(src), { type: 'config' });
+  let tree: import('../../yang/data/node').DataNode;
+  if (typeof src === 'string') tree = call.core.ds.get(src);
+  else {
+    // wd:default as copy-config's inline <config> takes it
+    tree = parseXml(call.core.ctx, contentOf(src), { type: 'config', keepMeta: true });
+    takeDefaultTags(tree);
+  }
   const errs = validateTree(call.core.ctx, typeof src === 'string' ? cloneForValidate(tree) : tree, { type: 'config' });
   if (errs.length) throw new ErrorList(errs);
   return '';

@@ -3,10 +3,14 @@ import { AgentError } from '../../errors';
 import type { DatastoreName } from '../../datastore';
 import type { DataNode } from '../../yang/data/node';
 import type { WithDefaults } from '../../yang/data';
+import { WD_NS as WD_ATTR_NS } from '../../yang/data';
+import { defaultValues } from '../../yang/data/schemautil';
+import { pathOf, removeChild } from '../../yang/data/tree';
 import type { SchemaContext, SchemaNode } from '../../yang/schema';
 import { childNamed, XmlElement } from '../../xml/dom';
 import { NC_NS } from '../rpc-error';
 import { subtreeFilter, xpathFilter } from '../filter';
+import { DEFAULT_ATTR } from '../edit';
 import type { RpcCall } from '../core';
 
 export const WD_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults';
@@ -69,18 +73,94 @@ function checkChildren(ctx: SchemaContext, schema: SchemaNode | undefined, el: X
  * nc:operation on edit-config content (`<contact nc:foo="bar">`) is
  * unknown-attribute (error-type application) with bad-attribute and
  * bad-element. The engine keeps edit content's attributes as `meta`.
+ * Attributes of RFC 6243's namespace are checked by checkDefaultAttribute.
  */
 export function checkEditAttributes(n: DataNode): void {
-  if (n.meta) {
-    for (const k of n.meta.keys()) {
+  const m = n.meta;
+  if (m) {
+    for (const k of [...m.keys()]) {
+      if (k.startsWith(WD_PREFIX)) {
+        checkDefaultAttribute(n, m, k);
+        continue;
+      }
       if (!k.startsWith(`{${NC_NS}}`) || k === `{${NC_NS}}operation`) continue;
       const local = k.slice(NC_NS.length + 2);
       throw new AgentError('unknown-attribute', `Unknown attribute "${local}" of the NETCONF namespace on "${n.schema.name}".`, {
         info: { 'bad-attribute': local, 'bad-element': n.schema.name },
       });
     }
+    if (m.size === 0) delete n.meta;
   }
   for (const c of n.children) checkEditAttributes(c);
+}
+
+const WD_PREFIX = `{${WD_ATTR_NS}}`;
+
+/**
+ * RFC 6243's wd:default (section 6: an xs:boolean) on a node of
+ * edit-config or copy-config content: this server supports
+ * report-all-tagged, whose replies tag defaults with it, so it accepts the
+ * attribute in the content it is sent, as yuma123's netconfd does. "true" or "1" says the node holds its schema default: it must be a
+ * leaf or leaf-list entry with a schema default, whose value (when the
+ * element has one) is that default, else invalid-value with the node's
+ * error-path; the attribute is then kept as "true" (the edit treats the
+ * node as not explicitly set: see netconf/edit.ts). "false" or "0" means
+ * nothing and is dropped. Any other value is bad-attribute (RFC 6241
+ * appendix A; xs:boolean's white space around the value is allowed), and
+ * any other attribute of that namespace unknown-attribute.
+ */
+function checkDefaultAttribute(n: DataNode, m: Map<string, string>, k: string): void {
+  const local = k.slice(WD_PREFIX.length);
+  const name = n.schema.name;
+  if (local !== 'default') {
+    throw new AgentError('unknown-attribute', `Unknown attribute "${local}" of the with-defaults namespace ${WD_ATTR_NS} on "${name}".`, {
+      info: { 'bad-attribute': local, 'bad-element': name },
+    });
+  }
+  const v = m.get(k)!.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  if (v === 'false' || v === '0') {
+    m.delete(k);
+    return;
+  }
+  if (v !== 'true' && v !== '1') {
+    throw new AgentError('bad-attribute', `wd:default="${m.get(k)}" on "${name}" is not a boolean (true, false, 1 or 0).`, {
+      type: 'protocol',
+      info: { 'bad-attribute': 'default', 'bad-element': name },
+    });
+  }
+  const dflt = defaultValues(n.schema);
+  if (dflt.length === 0 || (n.value !== null && !dflt.includes(n.value))) {
+    const p = pathOf(n);
+    const why = dflt.length === 0 ? `"${name}" has no schema default` : `"${n.value}" is not the schema default of "${name}" (${dflt.join(', ')})`;
+    throw new AgentError('invalid-value', `wd:default="true" says the node holds its schema default, but ${why}.`, {
+      path: p.xml,
+      pathNs: p.ns,
+      info: { 'bad-element': name },
+    });
+  }
+  m.set(k, 'true');
+}
+
+/**
+ * copy-config's inline <config> (parsed with keepMeta): wd:default checked
+ * as in edit-config content, and every node tagged with it left out (a
+ * default is not explicitly set: the datastore holds the default in its
+ * place, RFC 6243 basic mode explicit), the attributes then dropped (the
+ * tree becomes a datastore's). Other attributes the engine has checked.
+ */
+export function takeDefaultTags(n: DataNode): void {
+  const m = n.meta;
+  if (m) {
+    for (const k of [...m.keys()]) if (k.startsWith(WD_PREFIX)) checkDefaultAttribute(n, m, k);
+    const tagged = m.get(DEFAULT_ATTR) === 'true';
+    delete n.meta;
+    if (tagged) {
+      removeChild(n);
+      return;
+    }
+  }
+  const ch = n.children;
+  for (let i = ch.length - 1; i >= 0; i--) takeDefaultTags(ch[i]);
 }
 
 /** A parameter of a base operation; an unqualified element is accepted too (some clients send <config> without a namespace). */
@@ -139,7 +219,7 @@ export function applyFilter(call: RpcCall, tree: DataNode, wd: WithDefaults): Da
         info: { 'bad-attribute': 'select', 'bad-element': 'filter' },
       });
     }
-    return xpathFilter(call.core.ctx, tree, select, f.nsScope);
+    return xpathFilter(call.core.ctx, tree, select, f.nsScope, wd);
   }
   throw new AgentError('bad-attribute', `Unknown filter type "${type}".`, { type: 'protocol', info: { 'bad-attribute': 'type', 'bad-element': 'filter' } });
 }

@@ -5,12 +5,21 @@ import { checkReplace, editableView, precheckEdit } from '../../nacm/enforce';
 import type { DataNode } from '../../yang/data/node';
 import { ErrorList } from '../../errors';
 import type { RpcCall } from '../core';
-import { contentOf, datastoreParam } from './common';
+import { contentOf, datastoreParam, takeDefaultTags, withDefaultsParam } from './common';
 
+/**
+ * RFC 6243 4.5.1 adds <with-defaults> to copy-config for a target that is
+ * a file (:url, not supported here). A datastore target takes the source's
+ * configuration as it is, explicit and default nodes alike, whatever the
+ * parameter says (as yuma123's netconfd does; netopeer2 reads it for a
+ * <url> target only); its value is still checked (an unsupported one is
+ * invalid-value). wd:default in an inline <config>: see takeDefaultTags.
+ */
 export async function copyConfig(call: RpcCall): Promise<string> {
   const { el, core, session, access } = call;
   const target = datastoreParam(el, 'target');
   const source = datastoreParam(el, 'source', true);
+  withDefaultsParam(el);
   if (typeof target !== 'string') throw new AgentError('bad-element', 'copy-config cannot target inline <config>.', { type: 'protocol', info: { 'bad-element': 'config' } });
   if (source === target) {
     throw new AgentError('invalid-value', 'Source and target are the same datastore.', { type: 'protocol', info: { 'bad-element': 'target' } });
@@ -19,7 +28,8 @@ export async function copyConfig(call: RpcCall): Promise<string> {
     let tree: DataNode;
     if (typeof source === 'string') tree = editableView(access, core.ds.get(source));
     else {
-      tree = parseXml(core.ctx, contentOf(source), { type: 'config' });
+      tree = parseXml(core.ctx, contentOf(source), { type: 'config', keepMeta: true });
+      takeDefaultTags(tree);
       precheckEdit(access, tree);
     }
     core.ds.checkWritable(target, session.id);

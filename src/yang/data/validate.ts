@@ -628,11 +628,15 @@ function uniqueLeaf(entry: DataNode, path: SchemaNode[]): DataNode | undefined {
  * Add default nodes (dflt=true) to a tree: leaf and leaf-list defaults in
  * every existing container/list entry and in non-presence containers
  * (created as default nodes), in the default case of a choice or the case
- * that has data. Default nodes whose `when` is false are not kept: run
- * validate() for that (it calls this first).
+ * that has data. Default nodes whose `when` is false are kept, unless
+ * `whens` is set: then they are removed as validate() removes them (it
+ * calls this first), and nothing else is checked (an explicit node whose
+ * `when` is false stays).
  */
-export function addDefaults(ctx: SchemaContext, root: DataNode, opts: Pick<ValidateOptions, 'type' | 'present'> = { type: 'data' }): void {
-  new Validator(ctx, root, { ...opts, type: opts.type }).defaults(root);
+export function addDefaults(ctx: SchemaContext, root: DataNode, opts: Pick<ValidateOptions, 'type' | 'present'> & { whens?: boolean } = { type: 'data' }): void {
+  const v = new Validator(ctx, root, { type: opts.type, present: opts.present });
+  v.defaults(root);
+  if (opts.whens) v.whens();
 }
 
 /**

@@ -28,6 +28,13 @@ export interface ParseOptions {
    * (`file` given), which yanglint reads as bare content
    */
   unwrap?: boolean;
+  /**
+   * keep the elements' attributes as DataNode.meta in any document type,
+   * as 'edit' and 'filter' always do (what they mean is the caller's: the
+   * NETCONF layer reads with-defaults' wd:default in copy-config's inline
+   * configuration); which attributes are accepted does not change
+   */
+  keepMeta?: boolean;
 }
 
 export const NC_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
@@ -72,7 +79,7 @@ export function parseXml(ctx: SchemaContext, xml: string | XmlElementLike, opts:
   const uw = unwrapping ? unwrap : (x: XmlElementLike[]): XmlElementLike[] => x;
   if (typeof xml === 'string') {
     if (type !== 'rpc-reply') {
-      const root = streamXml(ctx, xml, type, opts.file, unwrapping);
+      const root = streamXml(ctx, xml, type, opts.file, unwrapping, !!opts.keepMeta);
       if (root) {
         checkRpc(root, type);
         return root;
@@ -82,7 +89,7 @@ export function parseXml(ctx: SchemaContext, xml: string | XmlElementLike, opts:
   } else if (xml.local === '') els = uw(xml.children);
   else if (isWrapper(xml) && unwrapping) els = unwrap([xml]);
   else els = [xml];
-  const p = new XmlReader(ctx, type, opts.file);
+  const p = new XmlReader(ctx, type, opts.file, !!opts.keepMeta);
   const root = new DataNode(ctx.root);
   if (type === 'rpc-reply') {
     if (!opts.rpc) throw new AgentError('operation-failed', 'parsing an rpc-reply needs the rpc it answers');
@@ -155,8 +162,9 @@ export class Builder {
     type: DocType,
     file: string | undefined,
     private readonly unwrapping: boolean,
+    keepMeta = false,
   ) {
-    this.reader = new XmlReader(ctx, type, file);
+    this.reader = new XmlReader(ctx, type, file, keepMeta);
     this.filter = type === 'filter';
     this.root = new DataNode(ctx.root);
     this.frames[0].node = this.root;
@@ -255,14 +263,14 @@ export class Builder {
  * null: the document is a NETCONF wrapper to unwrap; the caller reads it as
  * an element tree.
  */
-function streamXml(ctx: SchemaContext, text: string, type: DocType, file: string | undefined, unwrapping: boolean, maxDepth = 512): DataNode | null {
+function streamXml(ctx: SchemaContext, text: string, type: DocType, file: string | undefined, unwrapping: boolean, keepMeta: boolean, maxDepth = 512): DataNode | null {
   const { body, lineShift } = afterDeclaration(text);
-  const fast = new Builder(ctx, type, file, unwrapping);
+  const fast = new Builder(ctx, type, file, unwrapping, keepMeta);
   if (scanXml(body, lineShift, maxDepth, fast)) {
     if (fast.wrapped) return null;
     return fast.result();
   }
-  return saxesXml(body, lineShift, maxDepth, new Builder(ctx, type, file, unwrapping), file);
+  return saxesXml(body, lineShift, maxDepth, new Builder(ctx, type, file, unwrapping, keepMeta), file);
 }
 
 function saxesXml(body: string, lineShift: number, maxDepth: number, b: Builder, file: string | undefined): DataNode | null {
@@ -331,6 +339,8 @@ class XmlReader {
     private ctx: SchemaContext,
     private type: DocType,
     private file: string | undefined,
+    /** ParseOptions.keepMeta */
+    private keepMeta = false,
   ) {}
 
   private get filter(): boolean {
@@ -598,9 +608,9 @@ class XmlReader {
     return this.fail(r.tag ?? 'invalid-value', r.message, childPath(parent, s), el.line, { 'bad-element': s.name }, r.appTag);
   }
 
-  /** Keep the attributes of edit-config and filter content (see DataNode.meta). */
+  /** Keep the attributes of edit-config and filter content, or of any document with keepMeta (see DataNode.meta). */
   private meta(el: XmlElementLike, n: DataNode, s: SchemaNode): void {
-    if (el.attrs.size === 0 || (this.type !== 'edit' && this.type !== 'filter')) return;
+    if (el.attrs.size === 0 || (this.type !== 'edit' && this.type !== 'filter' && !this.keepMeta)) return;
     const m = new Map(el.attrs);
     const key = m.get(KEY_ATTR);
     if (key !== undefined) {
