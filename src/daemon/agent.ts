@@ -386,6 +386,10 @@ export class Agent implements AgentCore {
       'urn:ietf:params:netconf:base:1.1',
       `${CAP}candidate:1.0`,
       `${CAP}confirmed-commit:1.1`,
+      // RFC 4741's version too: yuma123's yangcli gives its commit command the confirmed and
+      // confirm-timeout parameters only when the server announces this one (1.1 adds persist,
+      // persist-id and cancel-commit to the same confirmed commit)
+      `${CAP}confirmed-commit:1.0`,
       `${CAP}rollback-on-error:1.0`,
       `${CAP}validate:1.1`,
       `${CAP}xpath:1.0`,
