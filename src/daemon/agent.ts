@@ -251,23 +251,32 @@ export class Agent implements AgentCore {
     const m = mirror;
     this.stateProviders.push((root) => {
       const relay = m.relayStatistics();
+      // radius-flow-tap is `when "../flow-tap"`: without flow-tap it does not exist (RFC 7950
+      // 7.21.5), its state neither; a client that validates a <get> reply (yanglint, libyang)
+      // refuses one that holds it
+      const services = root.children.find((c) => c.schema.name === 'services' && c.schema.module.name === 'flowtapd-services');
+      const flowTap = services?.children.some((c) => c.schema.name === 'flow-tap') ?? false;
       return addState(this.ctx, root, {
-        'flowtapd-services:services': {
-          'radius-flow-tap': {
-            sessions: { session: m.sessionsState() },
-            ...(relay ? { 'relay-statistics': relay } : {}),
-            status: m.status(),
-            'tunnel-state': {
-              tunnel: m.tunnels().map((t) => ({
-                name: t.name,
-                enabled: t.enabled,
-                'oper-status': !t.enabled ? 'disabled' : t.failed ? 'down' : 'up',
-                sessions: t.sessions,
-                ...(t.failed && t.reason ? { reason: t.reason } : {}),
-              })),
-            },
-          },
-        },
+        ...(flowTap
+          ? {
+              'flowtapd-services:services': {
+                'radius-flow-tap': {
+                  sessions: { session: m.sessionsState() },
+                  ...(relay ? { 'relay-statistics': relay } : {}),
+                  status: m.status(),
+                  'tunnel-state': {
+                    tunnel: m.tunnels().map((t) => ({
+                      name: t.name,
+                      enabled: t.enabled,
+                      'oper-status': !t.enabled ? 'disabled' : t.failed ? 'down' : 'up',
+                      sessions: t.sessions,
+                      ...(t.failed && t.reason ? { reason: t.reason } : {}),
+                    })),
+                  },
+                },
+              },
+            }
+          : {}),
         'flowtapd-access:subscribers': { 'refused-addresses': String(m.refusedAddressCount()), subscriber: m.subscribersState() },
         'flowtapd-access:radius-statistics': radiusStatistics(radius.counters()),
       });
@@ -377,6 +386,10 @@ export class Agent implements AgentCore {
       'urn:ietf:params:netconf:base:1.1',
       `${CAP}candidate:1.0`,
       `${CAP}confirmed-commit:1.1`,
+      // RFC 4741's version too: yuma123's yangcli gives its commit command the confirmed and
+      // confirm-timeout parameters only when the server announces this one (1.1 adds persist,
+      // persist-id and cancel-commit to the same confirmed commit)
+      `${CAP}confirmed-commit:1.0`,
       `${CAP}rollback-on-error:1.0`,
       `${CAP}validate:1.1`,
       `${CAP}xpath:1.0`,

@@ -67,7 +67,7 @@ export class Dispatcher {
           : new AgentError('bad-element', 'The <rpc> element holds more than one operation.', { type: 'protocol', info: { 'bad-element': ops[1].local } });
       return this.errors(session, [e], attrs);
     }
-    const el = ops[0];
+    const el = baseOperation(ops[0]);
     const access = this.core.accessFor(session);
     const call: RpcCall = { session, access, core: this.core, el };
     session.stats.inRpcs++;
@@ -92,7 +92,7 @@ export class Dispatcher {
   private run(call: RpcCall, el: XmlElement): ReplyBody | Promise<ReplyBody> {
     const { access } = call;
     if (el.ns === NC_NS) {
-      const op: OpHandler | undefined = BASE_OPS[el.local];
+      const op: OpHandler | undefined = NC_OPS.has(el.local) ? BASE_OPS[el.local] : undefined;
       if (!op) throw unknownOperation(el);
       if (!access.canExec('ietf-netconf', el.local)) throw this.denied(el);
       this.checkParams(el);
@@ -155,6 +155,20 @@ export class Dispatcher {
     this.core.stats.outRpcErrors++;
     return rpcReplyErrors(errors.map((e) => forBase(e, session.base)), attrs);
   }
+}
+
+/** the operations of ietf-netconf (BASE_OPS less get-schema and create-subscription, which are other modules') */
+const NC_OPS: ReadonlySet<string> = new Set(Object.keys(BASE_OPS).filter((k) => !Object.values(SPECIAL).some((s) => s.name === k)));
+
+/**
+ * An operation element without a namespace that names an ietf-netconf
+ * operation is taken as that operation, as its parameters already are
+ * (ops/common.ts param): Ansible's netconf_rpc without `xmlns`, as in its
+ * documented examples (rpc: get, discard-changes, copy-config, lock),
+ * sends the operation unqualified inside <nc:rpc>.
+ */
+function baseOperation(el: XmlElement): XmlElement {
+  return el.ns === '' && NC_OPS.has(el.local) ? { ...el, ns: NC_NS } : el;
 }
 
 /** The <rpc-reply> around a body ('' is <ok/>); a produced body stays produced. */

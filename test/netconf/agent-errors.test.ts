@@ -38,6 +38,21 @@ describe('agent: rpc-errors exactly as RFC 6241 appendix A', function () {
     assert.equal(e2.tag, 'operation-not-supported');
   });
 
+  it('an ietf-netconf operation without a namespace is that operation (Ansible netconf_rpc without xmlns); another module\'s is not', async () => {
+    const r = await c.send(`<nc:rpc xmlns:nc="${NC}" message-id="u1"><get-config><source><running/></source><filter type="subtree"><class-of-service xmlns="${COS}"/></filter></get-config></nc:rpc>`, 'u1');
+    assert.match(r, /<data>/);
+    assertOk(await c.send(`<nc:rpc xmlns:nc="${NC}" message-id="u2"><discard-changes/></nc:rpc>`, 'u2'));
+    // its parameters are checked as the qualified operation's are
+    unknownParam(await c.send(`<nc:rpc xmlns:nc="${NC}" message-id="u3"><get><bogus/></get></nc:rpc>`, 'u3'), 'bogus');
+    // get-schema and create-subscription are ietf-netconf-monitoring's and notifications', never unqualified
+    for (const op of ['get-schema', 'create-subscription']) {
+      const e = errorOf(await c.send(`<nc:rpc xmlns:nc="${NC}" message-id="u4"><${op}/></nc:rpc>`, 'u4'));
+      assert.deepEqual([e.tag, e.info['bad-element']], ['operation-not-supported', op]);
+      const q = errorOf(await c.rpc(`<${op}/>`));
+      assert.deepEqual([q.tag, q.info['bad-element']], ['operation-not-supported', op], `<${op}> in the base namespace`);
+    }
+  });
+
   it('malformed XML: rpc / malformed-message; the session keeps working and others are unaffected', async () => {
     const other = await h.connect();
     const r = await c.send(`<rpc xmlns="${NC}" message-id="9"><get></rpc>`);

@@ -53,6 +53,8 @@ describe('agent: ietf-netconf-monitoring state (RFC 6022)', function () {
     const caps = await state(a, 'capabilities');
     for (const cap of a.serverCapabilities) assert.ok(caps.includes(`<capability>${cap.replace(/&/g, '&amp;')}</capability>`), cap);
     assert.ok(a.serverCapabilities.includes('urn:ietf:params:netconf:capability:confirmed-commit:1.1'));
+    // and RFC 4741's, without which yuma123's yangcli offers no confirmed commit (test/interop/yangcli)
+    assert.ok(a.serverCapabilities.includes('urn:ietf:params:netconf:capability:confirmed-commit:1.0'));
     assert.ok(a.serverCapabilities.some((c) => c.startsWith('urn:ietf:params:netconf:capability:yang-library:1.0?revision=') && c.includes('module-set-id=')));
   });
 

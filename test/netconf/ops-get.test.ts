@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NetconfClient } from '../../src/netconf/client';
-import { unknownParam, startAgent, Harness, assertOk, errorOf, dataOf, editConfig, cos, klass, COS, MON, WD, ACC } from './agent-harness';
+import { unknownParam, startAgent, Harness, assertOk, errorOf, dataOf, editConfig, cos, klass, COS, MON, WD, ACC, FTS } from './agent-harness';
 
 describe('netconf ops: get (RFC 6241 7.7): running config plus state', function () {
   this.timeout(30000);
@@ -41,6 +41,16 @@ describe('netconf ops: get (RFC 6241 7.7): running config plus state', function 
     const file = fs.readFileSync(path.join(h.dir, 'running.xml'), 'utf8');
     assert.doesNotMatch(file, /<denied-operations>|<netconf-state[ >]/);
     assert.doesNotMatch(file, /<name>g0<\/name>/);
+  });
+
+  it('the radius-flow-tap state exists only while flow-tap is configured (its when "../flow-tap")', async () => {
+    const services = `<get><filter type="subtree"><services xmlns="${FTS}"/></filter></get>`;
+    assert.doesNotMatch(dataOf(await c.rpc('<get/>')), /<radius-flow-tap>/);
+    assert.doesNotMatch(dataOf(await c.rpc(services)), /<radius-flow-tap>/);
+    assertOk(await c.rpc(editConfig('running', `<services xmlns="${FTS}"><flow-tap/></services>`)));
+    assert.match(dataOf(await c.rpc(services)), /<flow-tap\/><radius-flow-tap><sessions\/><status\/><tunnel-state\/><\/radius-flow-tap>/);
+    assertOk(await c.rpc(editConfig('running', `<services xmlns="${FTS}" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><flow-tap nc:operation="delete"/></services>`)));
+    assert.doesNotMatch(dataOf(await c.rpc(services)), /<radius-flow-tap>/);
   });
 
   it('a subtree filter on state data', async () => {
