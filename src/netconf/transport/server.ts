@@ -329,10 +329,15 @@ export class NetconfSshServer {
     }
     if (finalStep) {
       c.authFailures++;
+      try {
+        this.o.onLoginFailed?.({ username: ctx.username, method: ctx.method as 'password' | 'keyboard-interactive' | 'publickey', sourceHost: c.sourceHost });
+      } catch (e) {
+        this.log('warn', `onLoginFailed failed: ${(e as Error).message}`);
+      }
       if (req.method === 'password') {
         const wait = this.throttle.failure(c.sourceHost);
         // never the password: user, source and the count only
-        this.log('info', `password authentication failed for user ${JSON.stringify(ctx.username)} from ${c.sourceHost} (${this.throttle.failures(c.sourceHost)} recent failures)`);
+        this.log('debug', `password authentication failed for user ${JSON.stringify(ctx.username)} from ${c.sourceHost} (${this.throttle.failures(c.sourceHost)} recent failures)`);
         await delay(wait);
       }
       if (c.authFailures >= MAX_AUTH_FAILURES) {
@@ -390,7 +395,7 @@ export class NetconfSshServer {
     this.counters.inSessions++;
     const c = this.connOf.get(s)!;
     c.everStarted = true;
-    this.log('info', `session ${s.id} started: ${s.username}@${s.sourceHost} base:${s.base}`);
+    this.log('debug', `session ${s.id} started: ${s.username}@${s.sourceHost} base:${s.base}`);
     try {
       this.o.onSessionStart?.(s);
     } catch (e) {
@@ -404,7 +409,7 @@ export class NetconfSshServer {
     this.connOf.get(s)?.sessions.delete(s);
     if (established) {
       if (reason === 'dropped' || reason === 'timeout') this.counters.droppedSessions++;
-      this.log('info', `session ${s.id} ended: ${reason}${by !== undefined ? ` by session ${by}` : ''}`);
+      this.log('debug', `session ${s.id} ended: ${reason}${by !== undefined ? ` by session ${by}` : ''}`);
       try {
         this.o.onSessionEnd?.(s, reason, by);
       } catch (e) {

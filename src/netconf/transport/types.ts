@@ -106,6 +106,12 @@ export interface ServerOptions {
    * is sent at once, a producer's text read there and then.
    */
   onMessage(session: NetconfSession, xml: string): OutMessage | null | Promise<OutMessage | null>;
+  /**
+   * A login attempt refused at its last step (a password or keyboard-interactive
+   * answer, a signed public key): not a client's probe of which of its keys
+   * may log in, which an SSH client makes before using one that may.
+   */
+  onLoginFailed?(attempt: { username: string; method: 'password' | 'keyboard-interactive' | 'publickey'; sourceHost: string }): void;
   onSessionStart?(s: NetconfSession): void;
   onSessionEnd?(s: NetconfSession, reason: string, killedBy?: number): void;
   /** default 60 s; also bounds SSH login */
