@@ -81,6 +81,16 @@ describe('agent: the log of logins, connections and RADIUS listeners', function 
     assert.equal(events('login-failed').length, before);
   });
 
+  it('a client whose only key is refused (it asks, and leaves): one login-failed, method publickey, when it goes', async () => {
+    const before = events('login-failed').length;
+    assert.equal(await login([{ type: 'publickey', username: 'admin', key: other.private }]), false);
+    for (let i = 0; i < 20 && events('login-failed').length === before; i++) await settle();
+    assert.deepEqual(
+      events('login-failed').slice(before).map((l) => [l.level, l.user, l.method, l.source]),
+      [['warn', 'admin', 'publickey', '127.0.0.1']],
+    );
+  });
+
   it('a refused password and a refused keyboard-interactive answer: one line each, with the method used', async () => {
     const before = events('login-failed').length;
     assert.equal(await login([{ type: 'password', username: 'admin', password: 'wrong' }]), false);

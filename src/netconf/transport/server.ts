@@ -38,6 +38,8 @@ interface ConnState {
   sessions: Set<SshNetconfSession>;
   everStarted: boolean;
   authFailures: number;
+  /** a user some of whose public keys were refused when the client asked, before any login */
+  keyRefusedFor?: string;
 }
 
 export class NetconfSshServer {
@@ -274,6 +276,9 @@ export class NetconfSshServer {
     });
     conn.on('close', () => {
       this.conns.delete(c);
+      // a client whose keys were all refused asks and gives up, never signing: its failed login
+      // is told when it goes (a key refused and then another accepted was the client's probe)
+      if (c.username === null && c.keyRefusedFor !== undefined) this.loginFailed(c, c.keyRefusedFor, 'publickey');
       // sessions whose channel close never arrived
       for (const s of [...c.sessions]) s.close('dropped');
     });
@@ -327,13 +332,11 @@ export class NetconfSshServer {
       safe(() => ctx.accept());
       return;
     }
+    if (!finalStep) c.keyRefusedFor = ctx.username;
     if (finalStep) {
       c.authFailures++;
-      try {
-        this.o.onLoginFailed?.({ username: ctx.username, method: ctx.method as 'password' | 'keyboard-interactive' | 'publickey', sourceHost: c.sourceHost });
-      } catch (e) {
-        this.log('warn', `onLoginFailed failed: ${(e as Error).message}`);
-      }
+      if (ctx.method === 'publickey') c.keyRefusedFor = undefined; // told now
+      this.loginFailed(c, ctx.username, ctx.method as 'password' | 'keyboard-interactive' | 'publickey');
       if (req.method === 'password') {
         const wait = this.throttle.failure(c.sourceHost);
         // never the password: user, source and the count only
@@ -347,6 +350,14 @@ export class NetconfSshServer {
       }
     }
     safe(() => ctx.reject(METHODS));
+  }
+
+  private loginFailed(c: ConnState, username: string, method: 'password' | 'keyboard-interactive' | 'publickey'): void {
+    try {
+      this.o.onLoginFailed?.({ username, method, sourceHost: c.sourceHost });
+    } catch (e) {
+      this.log('warn', `onLoginFailed failed: ${(e as Error).message}`);
+    }
   }
 
   private onSubsystem(

@@ -107,9 +107,10 @@ export interface ServerOptions {
    */
   onMessage(session: NetconfSession, xml: string): OutMessage | null | Promise<OutMessage | null>;
   /**
-   * A login attempt refused at its last step (a password or keyboard-interactive
-   * answer, a signed public key): not a client's probe of which of its keys
-   * may log in, which an SSH client makes before using one that may.
+   * A login attempt refused: a password or keyboard-interactive answer, a
+   * signed public key, or public keys refused when the client asked about
+   * them and then left without logging in. A key refused before the client
+   * logs in with another (its probe of which of its keys may) is not one.
    */
   onLoginFailed?(attempt: { username: string; method: 'password' | 'keyboard-interactive' | 'publickey'; sourceHost: string }): void;
   onSessionStart?(s: NetconfSession): void;
