@@ -212,6 +212,8 @@ describe('cli: flowtapd show (arguments and tables)', () => {
     assert.ok(o !== 'help');
     assert.deepEqual({ v: o.view, j: o.json, h: o.host, p: o.port, u: o.user, pw: o.password }, { v: 'tunnels', j: true, h: '::1', p: 8830, u: 'u', pw: 'p' });
     assert.equal(parseShowArgs(['--help'], {}), 'help');
+    // an IPv6 address in brackets, as --netconf-listen takes it
+    assert.equal((parseShowArgs(['radius', '--host', '[::1]'], { FLOWTAPD_PASSWORD: 'p' }) as { host: string }).host, '::1');
     for (const bad of [[], ['sessions', 'tunnels'], ['sessions', '--port', '0'], ['sessions', '--port', 'x'], ['sessions', '--bogus'], ['sessions', '--timeout', '-1'], ['sessions', '--key', '/nonexistent/key']]) {
       assert.throws(() => parseShowArgs(bad, { FLOWTAPD_PASSWORD: 'p' }), ShowUsageError, JSON.stringify(bad));
     }

@@ -73,7 +73,8 @@ export function parseShowArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
         o.json = true;
         break;
       case '--host':
-        o.host = value();
+        // an IPv6 address as --netconf-listen takes it ([::1]) or bare (::1)
+        o.host = value().replace(/^\[(.*)\]$/, '$1');
         break;
       case '--port': {
         const v = value();
