@@ -6,6 +6,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { lockDataDir } from '../../src/daemon/data-lock';
+import { radiusOn } from './radius-ports';
 
 const runner = path.join(__dirname, 'run-main.js');
 
@@ -38,25 +39,6 @@ function startFailed(stderr: string): string {
   return failed[0].error!;
 }
 
-/** a UDP port that was free a moment ago (not 3799 or 1813, which another agent may hold) */
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '0.0.0.0', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** a data directory whose running.xml puts the RADIUS listeners on these ports */
-function radiusOn(dir: string, coa: number, acct: number): string {
-  fs.mkdirSync(dir);
-  fs.writeFileSync(
-    path.join(dir, 'running.xml'),
-    `<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><access xmlns="urn:flowtapd:yang:access"><radius-disconnect-port>${coa}</radius-disconnect-port><radius-accounting-port>${acct}</radius-accounting-port></access></config>\n`,
-  );
-  return dir;
-}
-
 describe('cli: a start that cannot work exits 1 with one log line (start-failed) saying what and where', () => {
   let tmp: string;
   before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ftd-start-'))));
@@ -67,7 +49,7 @@ describe('cli: a start that cannot work exits 1 with one log line (start-failed)
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const dir = radiusOn(path.join(tmp, 'a'), await freeUdpPort(), await freeUdpPort());
+      const dir = await radiusOn(path.join(tmp, 'a'));
       const r = flowtapd(['--data-dir', dir, '--netconf-listen', `127.0.0.1:${port}`]);
       assert.equal(r.code, 1);
       // the option that chose the port, and what the system's code means
@@ -79,7 +61,7 @@ describe('cli: a start that cannot work exits 1 with one log line (start-failed)
 
   it('NETCONF port below 1024 without CAP_NET_BIND_SERVICE: says what it needs', async function () {
     if (process.getuid?.() !== 0 || spawnSync('sh', ['-c', 'command -v setpriv']).status !== 0) this.skip();
-    const dir = radiusOn(path.join(tmp, 'low-port'), await freeUdpPort(), await freeUdpPort());
+    const dir = await radiusOn(path.join(tmp, 'low-port'));
     // root without the capability, as under a unit that does not grant it
     const r = spawnSync('setpriv', ['--bounding-set=-net_bind_service', '--inh-caps=-net_bind_service', process.execPath, '--require', 'tsx/cjs', runner, '--data-dir', dir, '--netconf-listen', '127.0.0.1:830'], {
       encoding: 'utf8',
@@ -96,7 +78,7 @@ describe('cli: a start that cannot work exits 1 with one log line (start-failed)
     const port = blocker.address().port;
     try {
       // accounting on a free port, so that only the CoA port is busy
-      const dir = radiusOn(path.join(tmp, 'coa-busy'), port, await freeUdpPort());
+      const dir = await radiusOn(path.join(tmp, 'coa-busy'), port);
       const r = flowtapd(['--data-dir', dir, '--netconf-listen', '127.0.0.1:0']);
       assert.equal(r.code, 1);
       // the configuration leaf to change, and its file (the agent is not running to take an edit)

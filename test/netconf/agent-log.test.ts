@@ -6,7 +6,6 @@
  * they change, not at every commit that reaches them.
  */
 import assert from 'node:assert/strict';
-import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -15,19 +14,12 @@ import { Client, utils } from 'ssh2';
 import { createLogger } from '../../src/log';
 import { NetconfClient } from '../../src/netconf/client';
 import { newAgent } from './agent-harness';
+import { freeUdpPort } from '../cli/radius-ports';
 import type { Agent } from '../../src/daemon/agent';
 
 const SYS = 'urn:ietf:params:xml:ns:yang:ietf-system';
 const FTS = 'urn:flowtapd:yang:services';
 const ACC = 'urn:flowtapd:yang:access';
-
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '0.0.0.0', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 type Rec = { level: string; event: string; [k: string]: unknown };
 
