@@ -53,7 +53,11 @@ export async function daemonMain(argv: string[]): Promise<number> {
       stopping = true;
       log.info('stopping', { signal: sig });
       agent.stop().then(
-        () => resolve(0),
+        () => {
+          // the journal shows the stop completed (sessions closed, state saved), not only begun
+          log.info('stopped', { signal: sig });
+          resolve(0);
+        },
         (e) => {
           log.error('stop-failed', { error: oneLine(e) });
           resolve(1);

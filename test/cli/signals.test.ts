@@ -60,6 +60,8 @@ describe('cli: how the foreground agent ends', function () {
     child.kill('SIGHUP');
     assert.equal(await exited, 0, err.text);
     assert.match(err.text, /"event":"stopping","signal":"SIGHUP"/);
+    // the last line says the stop completed
+    assert.match(err.text.trimEnd().split('\n').pop()!, /"event":"stopped","signal":"SIGHUP"/);
   });
 
   it("started by npm, it stops once npm's shell (its parent) has gone; started otherwise, it does not", async () => {
