@@ -34,7 +34,8 @@ export const SHOW_USAGE = `${SHOW_SYNOPSIS}  Reads the agent's operational state
   radius       RADIUS counters per client, drops of unknown clients
   --json       one JSON document instead of a table (for scripts)
   --host, --port  the agent's NETCONF listener (default 127.0.0.1:830)
-  --user, --password  default from FLOWTAPD_USER / FLOWTAPD_PASSWORD
+  --user, --password  default from FLOWTAPD_USER (else admin) / FLOWTAPD_PASSWORD
+  --timeout SECONDS  for the login and for the reply (default 10)
   --key FILE   log in with this SSH private key instead of a password
 Exit 0: shown; 1: the agent could not be reached or refused; 2: usage.
 `;
