@@ -163,7 +163,8 @@ def main():
         return 1
     except SSHError as e:
         # "Could not open socket to HOST:PORT" (refused, no route, timeout) or a broken SSH handshake
-        print(f"push.py: cannot connect to {a.host}:{a.port}: {str(e).strip() or 'SSH failed'}", file=sys.stderr)
+        hint = " (is the agent running? `npm start` listens on port 8830: --port 8830)" if a.port == 830 else ""
+        print(f"push.py: cannot connect to {a.host}:{a.port}: {str(e).strip() or 'SSH failed'}{hint}", file=sys.stderr)
         return 1
     except (NCClientError, OSError) as e:
         msg = str(e).strip() or type(e).__name__

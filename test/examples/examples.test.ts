@@ -319,6 +319,9 @@ describe('examples: run as written against the agent (network namespace)', funct
     const down = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', '1', '--password', 'secret']);
     assert.equal(down.code, 1, down.out + down.err);
     assert.equal(down.err, 'push.py: cannot connect to 127.0.0.1:1: Could not open socket to 127.0.0.1:1\n');
+    // on the agent's default port, where `npm start`'s agent is not: the way to it
+    const npmStart = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--password', 'secret']);
+    assert.equal(npmStart.err, 'push.py: cannot connect to 127.0.0.1:830: Could not open socket to 127.0.0.1:830 (is the agent running? `npm start` listens on port 8830: --port 8830)\n');
     const wrong = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', String(PORT), '--password', 'wrong', ...STEPS]);
     assert.equal(wrong.code, 1, wrong.out + wrong.err);
     assert.equal(wrong.err, `push.py: admin@127.0.0.1:${PORT}: login failed (user or password refused)\n`);
