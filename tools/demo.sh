@@ -102,6 +102,10 @@ for n in ['acct-session-id','state','tunnel-interface','intercept-id','session-i
   v = re.search('<%s>([^<]*)</%s>' % (n, n), x)
   print('  %-16s %s' % (n, v.group(1) if v else '-'))"
 
+say "the same on the box, as an operator reads it: flowtapd show sessions, show tunnels"
+ns bng env FLOWTAPD_PASSWORD=pw bin/flowtapd.js show sessions
+ns bng env FLOWTAPD_PASSWORD=pw bin/flowtapd.js show tunnels
+
 say "RADIUS CoA: stop mirroring alice; more traffic is not copied"
 printf 'Acct-Session-Id = "1001"\nERX-LI-Action = off\nERX-Med-Dev-Handle = 0x0000303900010932\nERX-Med-Ip-Address = 203.0.113.99\nERX-Med-Port-Number = 30030\n' \
   | ns core radclient -x -t 2 198.51.100.1:3799 coa "$SECRET" | grep -E 'Received|Error-Cause' || true

@@ -27,9 +27,11 @@ Exit 0 done, 1 refused (rpc-error) or agent unreachable / login failed
 """
 import argparse
 import os
+import re
 import secrets
 import sys
 
+from lxml import etree
 from ncclient import NCClientError, manager
 from ncclient.operations import RPCError
 from ncclient.transport.errors import AuthenticationError, SSHError
@@ -50,6 +52,20 @@ def print_rpc_error(e):
     # one line per <rpc-error>: tag, error-path, message
     for err in (getattr(e, "errors", None) or [e]):
         print(f"rpc-error: {err.tag} {err.path or ''} {(err.message or '').strip()}".rstrip(), file=sys.stderr)
+
+
+def not_a_config(text):
+    """why a file is not an edit-config <config> document ("LINE:COL: ..."), or None"""
+    try:
+        root = etree.fromstring(text.encode("utf-8"))
+    except etree.XMLSyntaxError as e:
+        line, col = e.position
+        msg = re.sub(r"(, )?line \d+, column \d+$", "", e.msg or "").strip()
+        return f"{line}:{col}: not well-formed XML: {msg}"
+    if root.tag not in ("config", "{urn:ietf:params:xml:ns:netconf:base:1.0}config"):
+        return f"{root.sourceline}: the document is <{etree.QName(root).localname}>, not a NETCONF <config> " \
+               f"(xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\") holding the configuration to push"
+    return None
 
 
 def push(m, a, docs):
@@ -115,6 +131,10 @@ def main():
         except OSError as e:
             print(f"push.py: {f}: {e.strerror}", file=sys.stderr)
             return 1
+        problem = not_a_config(docs[-1][1])
+        if problem:
+            print(f"push.py: {f}:{problem}", file=sys.stderr)
+            return 1
 
     peer = f"{a.user}@{a.host}:{a.port}"
     try:
@@ -143,7 +163,8 @@ def main():
         return 1
     except SSHError as e:
         # "Could not open socket to HOST:PORT" (refused, no route, timeout) or a broken SSH handshake
-        print(f"push.py: cannot connect to {a.host}:{a.port}: {str(e).strip() or 'SSH failed'}", file=sys.stderr)
+        hint = " (is the agent running? `npm start` listens on port 8830: --port 8830)" if a.port == 830 else ""
+        print(f"push.py: cannot connect to {a.host}:{a.port}: {str(e).strip() or 'SSH failed'}{hint}", file=sys.stderr)
         return 1
     except (NCClientError, OSError) as e:
         msg = str(e).strip() or type(e).__name__

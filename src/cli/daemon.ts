@@ -1,9 +1,12 @@
 /** `flowtapd --data-dir DIR ...`: run the agent in the foreground until SIGTERM/SIGINT. */
 import * as fs from 'fs';
 import * as v8 from 'v8';
+import * as path from 'path';
 import { Agent } from '../daemon/agent';
-import { parseDaemonArgs, UsageError } from '../daemon/args';
-import { createLogger } from '../log';
+import { parseDaemonArgs, UsageError, type DaemonArgs } from '../daemon/args';
+import { createLogger, type Logger } from '../log';
+import { TransportStartError } from '../netconf/transport';
+import { RadiusBindError } from '../radius';
 import { AGENT_SYNOPSIS, usageError } from './usage';
 import { idleBackgroundThreads } from '../daemon/threads';
 
@@ -20,6 +23,7 @@ export async function daemonMain(argv: string[]): Promise<number> {
     throw e;
   }
   const log = createLogger(args.logLevel);
+  crashesAsLogLines(log);
   const notIdle = idleBackgroundThreads();
   if (notIdle) log.warn('background-threads-not-idle', { error: notIdle });
   const agent = new Agent({ dataDir: args.dataDir, listen: args.listen, log, bootstrap: process.env.FLOWTAPD_BOOTSTRAP_USER });
@@ -37,7 +41,8 @@ export async function daemonMain(argv: string[]): Promise<number> {
   try {
     await agent.start();
   } catch (e) {
-    process.stderr.write(`flowtapd: ${oneLine(e)}\n`);
+    // one line, in the log's own format: `journalctl -o cat | jq` reads it like the others
+    log.error('start-failed', { error: startFailure(e, args) });
     await agent.stop().catch(() => undefined);
     return 1;
   }
@@ -48,7 +53,11 @@ export async function daemonMain(argv: string[]): Promise<number> {
       stopping = true;
       log.info('stopping', { signal: sig });
       agent.stop().then(
-        () => resolve(0),
+        () => {
+          // the journal shows the stop completed (sessions closed, state saved), not only begun
+          log.info('stopped', { signal: sig });
+          resolve(0);
+        },
         (e) => {
           log.error('stop-failed', { error: oneLine(e) });
           resolve(1);
@@ -83,6 +92,38 @@ function watchNpmParent(parent: number, stop: () => void): void {
 /** the parent's process id, read from /proc (Node's process.ppid is the one at start) */
 function ppid(): number {
   return Number(fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+}
+
+/**
+ * Why a start failed, in one line that says what to change: the option or
+ * the configuration leaf (and its file) behind a port that cannot be had.
+ */
+function startFailure(e: unknown, args: DaemonArgs): string {
+  const why = (code: string | undefined): string => (code && ERRNO_HINTS[code] ? ` (${ERRNO_HINTS[code]})` : '');
+  if (e instanceof TransportStartError && e.code) return `--netconf-listen: ${oneLine(e)}${why(e.code)}`;
+  if (e instanceof RadiusBindError && e.path) {
+    const leaf = e.path.replace(/[a-z]+:/g, '');
+    return `${oneLine(e)}${why(e.code)}; the port is ${leaf} in ${path.join(args.dataDir, 'running.xml')}`;
+  }
+  return oneLine(e);
+}
+
+const ERRNO_HINTS: Record<string, string> = {
+  EADDRINUSE: 'another process uses that port',
+  EACCES: 'a port below 1024 needs CAP_NET_BIND_SERVICE: run as root, or under tools/flowtapd.service',
+  EADDRNOTAVAIL: 'no interface of this host has that address',
+};
+
+/**
+ * An exception nobody caught (a bug) ends the agent as Node would, exit 1,
+ * but as one log line (its stack in a field) instead of a multi-line trace
+ * that stops `jq` reading the journal.
+ */
+export function crashesAsLogLines(log: Logger): void {
+  process.on('uncaughtException', (e) => {
+    log.error('crashed', { error: oneLine(e), stack: e instanceof Error ? e.stack : undefined });
+    process.exit(1);
+  });
 }
 
 function oneLine(e: unknown): string {

@@ -1,11 +1,14 @@
 export const USAGE = `Usage:
   flowtapd --data-dir DIR [--netconf-listen HOST:PORT] [--log-level LEVEL]
-      Run the agent in the foreground until SIGTERM or SIGINT.
+      Run the agent in the foreground until SIGTERM, SIGINT (Ctrl-C) or SIGHUP.
       --data-dir DIR             configuration, state and host keys (created if empty)
-      --netconf-listen HOST:PORT NETCONF over SSH listener (default 0.0.0.0:830)
+      --netconf-listen HOST:PORT NETCONF over SSH listener (default 0.0.0.0:830;
+                                 [::]:830 for IPv6)
       --log-level LEVEL          error | warn | info | debug (default info)
-      Environment: FLOWTAPD_BOOTSTRAP_USER=name:password creates that user in
-      group admin on the first start of an empty DIR.
+      Logs are JSON lines on stderr, a start that fails included (event
+      start-failed, exit 1). Environment: FLOWTAPD_BOOTSTRAP_USER=name:password
+      creates that user in group admin on a start that finds no local user
+      (the first start of an empty DIR, or one after it without the variable).
 
   flowtapd lint [--path DIR]... MODULE.yang... [--data FILE.xml]... [--type config|data]
       Compile YANG modules (imports resolved on the search path: --path, then

@@ -173,11 +173,10 @@ export class Agent implements AgentCore {
       hostKeyDir: path.join(dataDir, 'ssh'),
       listen: this.opts.listen,
       capabilities: () => this.caps,
-      authenticate: async (req) => {
-        const ok = authenticate(this.ds.get('running'), req);
-        if (!ok) log.warn('login-failed', { user: req.username, method: req.method, source: req.sourceHost });
-        return ok;
-      },
+      authenticate: async (req) => authenticate(this.ds.get('running'), req),
+      onLoginFailed: (a) => log.warn('login-failed', { user: a.username, method: a.method, source: a.sourceHost }),
+      // refused connections (session limit, too many failed logins, no hello in time) and SSH errors
+      log: (level, message) => log[level]('netconf-transport', { message }),
       onMessage: (s, xml) => this.dispatcher.handle(s, xml),
       onSessionStart: (s) => {
         log.info('session-start', { session: s.id, user: s.username, source: s.sourceHost });

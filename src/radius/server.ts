@@ -199,6 +199,8 @@ export class RadiusServer {
   private clientCounters = new Map<string, ClientCounters>();
   private unknown = { dropped: 0, byAddress: new Map<string, number>() };
   private preparing = false;
+  /** what the log last said about the listeners */
+  private listening?: string;
 
   constructor(opts: RadiusServerOptions) {
     this.opts = opts;
@@ -258,7 +260,11 @@ export class RadiusServer {
         const counters = new Map<string, ClientCounters>();
         for (const a of clients.keys()) counters.set(a, this.clientCounters.get(a) ?? newClientCounters());
         this.clientCounters = counters;
-        this.log.info?.(`radius: listening for CoA/Disconnect on port ${this.portOf('coa')}, accounting on port ${this.portOf('acct')}, ${clients.size} client(s)`);
+        // said when it changes, not at every commit that reaches the RADIUS configuration (an LI
+        // commit among them: the general log would tell when the LI configuration was changed)
+        const listening = `radius: listening for CoA/Disconnect on port ${this.portOf('coa')}, accounting on port ${this.portOf('acct')}, ${clients.size} client(s)`;
+        if (listening !== this.listening) this.log.info?.(listening);
+        this.listening = listening;
       },
       abort: () => {
         if (settled) return;

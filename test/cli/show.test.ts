@@ -12,8 +12,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Agent } from '../../src/daemon/agent';
-import { silentLogger } from '../../src/log';
-import { NetconfClient } from '../../src/netconf/client';
+import { createLogger } from '../../src/log';
+import { NetconfClient, parseReply } from '../../src/netconf/client';
 import { hashPassword } from '../../src/auth';
 import { parseShowArgs, showMain, ShowUsageError } from '../../src/cli/show';
 import { renderTable } from '../../src/cli/show/table';
@@ -46,10 +46,12 @@ describe('cli: flowtapd show (agent in process)', function () {
   let port: number;
   let acctPort: number;
   let hasRadclient = true;
+  /** the agent's log lines */
+  const log: { event: string; method?: string }[] = [];
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-show-'));
-    agent = new Agent({ dataDir, listen: { host: '127.0.0.1', port: 0 }, log: silentLogger, bootstrap: 'admin:pw', radiusPorts: { coaPort: 0, acctPort: 0 } });
+    agent = new Agent({ dataDir, listen: { host: '127.0.0.1', port: 0 }, log: createLogger('info', (l) => void log.push(JSON.parse(l))), bootstrap: 'admin:pw', radiusPorts: { coaPort: 0, acctPort: 0 } });
     port = (await agent.start()).port;
     const nc = await NetconfClient.connect({ port, username: 'admin', password: 'pw' });
     await nc.rpcOk(
@@ -81,9 +83,9 @@ describe('cli: flowtapd show (agent in process)', function () {
     const t = await run(['subscribers', ...creds()]);
     assert.equal(t.code, 0, t.err);
     const lines = t.out.trimEnd().split('\n');
-    assert.match(lines[0], /^ACCT-SESSION-ID\s+USER\s+IPV4\s+IPV6-PREFIX\s+NAS\s+NAS-PORT-ID\s+START$/);
+    assert.match(lines[0], /^ACCT-SESSION-ID\s+USER\s+IPV4\s+IPV6-PREFIX\s+NAS\s+NAS-PORT-ID\s+START\s+REFUSED$/);
     assert.equal(lines.length, 2, t.out);
-    assert.match(lines[1], /^77001\s+alice@isp\.example\s+192\.0\.2\.10\s+-\s+bng1,198\.51\.100\.1\s+ge-0\/0\/0\.100\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    assert.match(lines[1], /^77001\s+alice@isp\.example\s+192\.0\.2\.10\s+-\s+bng1,198\.51\.100\.1\s+ge-0\/0\/0\.100\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+-$/);
     // columns line up: every header title starts where its cell starts
     assert.equal(lines[0].indexOf('IPV4'), lines[1].indexOf('192.0.2.10'));
     assert.equal(lines[0].indexOf('NAS '), lines[1].indexOf('bng1'));
@@ -181,17 +183,37 @@ describe('cli: flowtapd show (agent in process)', function () {
   });
 
   it('errors: wrong password and nothing listening give exit 1 and one line', async () => {
+    const failed = (): number => log.filter((l) => l.event === 'login-failed').length;
+    const before = failed();
     const a = await run(['radius', '--port', String(port), '--user', 'admin', '--password', 'nope']);
     assert.equal(a.code, 1);
     assert.equal(a.out, '');
-    assert.match(a.err, /^flowtapd show: cannot open a NETCONF session to 127\.0\.0\.1:\d+: authentication failed for user admin\n$/);
+    assert.match(a.err, /^flowtapd show: cannot open a NETCONF session to 127\.0\.0\.1:\d+: authentication failed for user admin \(check --user or FLOWTAPD_USER, and the password\)\n$/);
+    // one attempt: not the same password again through keyboard-interactive (a second failure, a longer delay)
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(failed(), before + 1);
+    assert.equal(log.filter((l) => l.event === 'login-failed').pop()!.method, 'password');
     const srv = require('net').createServer();
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const free = srv.address().port as number;
     await new Promise<void>((r) => srv.close(() => r()));
     const b = await run(['sessions', '--port', String(free), '--password', 'x']);
     assert.equal(b.code, 1);
-    assert.equal(b.err, `flowtapd show: cannot open a NETCONF session to 127.0.0.1:${free}: ECONNREFUSED\n`);
+    assert.equal(b.err, `flowtapd show: cannot open a NETCONF session to 127.0.0.1:${free}: ECONNREFUSED: nothing listens there (is the agent running?)\n`);
+    // the default port, where `npm start`'s agent is not: the way to it
+    const c = await run(['sessions', '--host', '127.0.0.2', '--password', 'x']);
+    assert.equal(c.code, 1);
+    assert.equal(c.err, 'flowtapd show: cannot open a NETCONF session to 127.0.0.2:830: ECONNREFUSED: nothing listens there (is the agent running? `npm start` listens on port 8830: --port 8830)\n');
+    // something that is not an SSH server there
+    const other = require('net').createServer((sock: import('net').Socket) => sock.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    try {
+      const d = await run(['sessions', '--port', String(other.address().port), '--password', 'x']);
+      assert.equal(d.code, 1);
+      assert.match(d.err, /^flowtapd show: cannot open a NETCONF session to 127\.0\.0\.1:\d+: .* \(is that an SSH server, the agent's NETCONF port\?\)\n$/);
+    } finally {
+      other.close();
+    }
   });
 
   it('the real command line: exit codes 0 and 2, FLOWTAPD_USER / FLOWTAPD_PASSWORD', async () => {
@@ -223,6 +245,8 @@ describe('cli: flowtapd show (arguments and tables)', () => {
     assert.ok(o !== 'help');
     assert.deepEqual({ v: o.view, j: o.json, h: o.host, p: o.port, u: o.user, pw: o.password }, { v: 'tunnels', j: true, h: '::1', p: 8830, u: 'u', pw: 'p' });
     assert.equal(parseShowArgs(['--help'], {}), 'help');
+    // an IPv6 address in brackets, as --netconf-listen takes it
+    assert.equal((parseShowArgs(['radius', '--host', '[::1]'], { FLOWTAPD_PASSWORD: 'p' }) as { host: string }).host, '::1');
     for (const bad of [[], ['sessions', 'tunnels'], ['sessions', '--port', '0'], ['sessions', '--port', 'x'], ['sessions', '--bogus'], ['sessions', '--timeout', '-1'], ['sessions', '--key', '/nonexistent/key']]) {
       assert.throws(() => parseShowArgs(bad, { FLOWTAPD_PASSWORD: 'p' }), ShowUsageError, JSON.stringify(bad));
     }
@@ -237,8 +261,57 @@ describe('cli: flowtapd show (arguments and tables)', () => {
       sub('2', '') +
       `</subscribers></data></rpc-reply>`;
     const out = render('subscribers', parseXmlDocument(xml), renderTable).text.split('\n');
-    assert.match(out[1], /^1\s+-\s+-\s+-\s+bng1,2001:db8::1\s+-\s+-$/);
-    assert.match(out[2], /^2\s+-\s+-\s+-\s+192\.0\.2\.254\s+-\s+-$/);
+    assert.match(out[1], /^1\s+-\s+-\s+-\s+bng1,2001:db8::1\s+-\s+-\s+-$/);
+    assert.match(out[2], /^2\s+-\s+-\s+-\s+192\.0\.2\.254\s+-\s+-\s+-$/);
+  });
+
+  const reply = (data: string): ReturnType<typeof parseReply> =>
+    parseReply(`<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="1"><data>${data}</data></rpc-reply>`);
+
+  it('tunnels: why a member is down (REASON), in the table and the JSON', () => {
+    const r = render(
+      'tunnels',
+      reply(
+        `<services xmlns="urn:flowtapd:yang:services"><radius-flow-tap><tunnel-state>` +
+          `<tunnel><name>vt0</name><enabled>true</enabled><oper-status>up</oper-status><sessions>3</sessions></tunnel>` +
+          `<tunnel><name>vt1</name><enabled>true</enabled><oper-status>down</oper-status><sessions>0</sessions><reason>not-a-tunnel</reason></tunnel>` +
+          `</tunnel-state></radius-flow-tap></services>`,
+      ),
+      renderTable,
+    );
+    assert.equal(r.text, 'MEMBER  ENABLED  LINK  SESSIONS  REASON\nvt0     yes      up           3  -\nvt1     yes      down         0  not-a-tunnel\n');
+    assert.deepEqual(r.json, {
+      tunnels: [
+        { name: 'vt0', enabled: true, 'oper-status': 'up', sessions: 3 },
+        { name: 'vt1', enabled: true, 'oper-status': 'down', sessions: 0, reason: 'not-a-tunnel' },
+      ],
+    });
+  });
+
+  it('subscribers: an address accounting reported that cannot be the subscriber\'s (REFUSED), and the count', () => {
+    const r = render(
+      'subscribers',
+      reply(
+        `<subscribers xmlns="urn:flowtapd:yang:access"><refused-addresses>2</refused-addresses>` +
+          `<subscriber><acct-session-id>9</acct-session-id><user-name>eve</user-name><framed-ip-address>192.0.2.9</framed-ip-address><refused-address>2001:db8::/32</refused-address></subscriber>` +
+          `<subscriber><acct-session-id>10</acct-session-id><framed-ip-address>192.0.2.10</framed-ip-address></subscriber>` +
+          `</subscribers>`,
+      ),
+      renderTable,
+    );
+    const lines = r.text.trimEnd().split('\n');
+    assert.match(lines[0], /^ACCT-SESSION-ID\s+USER\s+IPV4\s+IPV6-PREFIX\s+NAS\s+NAS-PORT-ID\s+START\s+REFUSED$/);
+    assert.match(lines[1], /^9\s+eve\s+192\.0\.2\.9\s+-\s+-\s+-\s+-\s+2001:db8::\/32$/);
+    assert.equal(lines[0].indexOf('REFUSED'), lines[1].indexOf('2001:db8::/32'));
+    assert.match(lines[2], /^10\s+-\s+192\.0\.2\.10\s+-\s+-\s+-\s+-\s+-$/);
+    assert.equal(lines[3], "refused addresses: 2 accounting values that cannot be one subscriber's, not learned");
+    assert.deepEqual(r.json, {
+      subscribers: [
+        { 'acct-session-id': '9', 'user-name': 'eve', 'framed-ip-address': '192.0.2.9', 'refused-address': ['2001:db8::/32'] },
+        { 'acct-session-id': '10', 'framed-ip-address': '192.0.2.10' },
+      ],
+      'refused-addresses': 2,
+    });
   });
 
   it('aligns columns: text left, numbers right, two spaces apart', () => {

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { radiusOn } from './radius-ports';
 
 const root = path.join(__dirname, '..', '..');
 const bin = path.join(root, 'bin', 'flowtapd.js');
@@ -46,8 +47,8 @@ describe('cli: how the foreground agent ends', function () {
   this.timeout(30000);
   let dir: string;
   const args = (): string[] => ['--data-dir', dir, '--netconf-listen', '127.0.0.1:0'];
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-signals-'));
+  beforeEach(async () => {
+    dir = await radiusOn(fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-signals-')));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -59,6 +60,8 @@ describe('cli: how the foreground agent ends', function () {
     child.kill('SIGHUP');
     assert.equal(await exited, 0, err.text);
     assert.match(err.text, /"event":"stopping","signal":"SIGHUP"/);
+    // the last line says the stop completed
+    assert.match(err.text.trimEnd().split('\n').pop()!, /"event":"stopped","signal":"SIGHUP"/);
   });
 
   it("started by npm, it stops once npm's shell (its parent) has gone; started otherwise, it does not", async () => {

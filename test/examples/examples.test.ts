@@ -96,6 +96,7 @@ describe('examples: edit-config documents of the seed steps (offline)', function
 
 const NS = `ftex${process.pid % 100000}`;
 const PORT = 18830;
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function inNs(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<{ code: number | null; out: string; err: string }> {
@@ -105,6 +106,21 @@ function inNs(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<
     );
     p.stdin!.end(input);
   });
+}
+
+/**
+ * setpriv's arguments that keep only the capabilities of tools/flowtapd.service
+ * (CapabilityBoundingSet, AmbientCapabilities, NoNewPrivileges); none without setpriv.
+ */
+function unitCapabilities(): string[] {
+  try {
+    execFileSync('sh', ['-c', 'command -v setpriv'], { stdio: 'ignore' });
+  } catch {
+    return [];
+  }
+  const unit = fs.readFileSync(path.join(ROOT, 'tools', 'flowtapd.service'), 'utf8');
+  const caps = /^CapabilityBoundingSet=(.*)$/m.exec(unit)![1].trim().split(/\s+/).map((c) => `+${c.replace(/^CAP_/, '').toLowerCase()}`).join(',');
+  return ['setpriv', `--bounding-set=-all,${caps}`, `--inh-caps=-all,${caps}`, `--ambient-caps=-all,${caps}`, '--no-new-privs'];
 }
 
 function liveUnavailable(): string | undefined {
@@ -143,7 +159,7 @@ describe('examples: run as written against the agent (network namespace)', funct
     return r.out + r.err;
   };
   type Session = { 'acct-session-id': string; state: string; 'tunnel-interface'?: string; 'user-name'?: string; 'subscriber-address': string[] };
-  type Tunnel = { name: string; enabled: boolean; 'oper-status': string; sessions: number };
+  type Tunnel = { name: string; enabled: boolean; 'oper-status': string; sessions: number; reason?: string };
 
   before(async function () {
     const why = liveUnavailable();
@@ -167,7 +183,8 @@ describe('examples: run as written against the agent (network namespace)', funct
     ip('addr', 'add', '203.0.113.1/24', 'dev', 'eth2');
     ip('neigh', 'add', '203.0.113.99', 'lladdr', '02:00:00:00:00:99', 'dev', 'eth2', 'nud', 'permanent');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowtapd-ex-data-'));
-    agent = spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${PORT}`], {
+    // with only the capabilities tools/flowtapd.service grants (root's others dropped), as the unit runs it
+    agent = spawn('ip', ['netns', 'exec', NS, ...unitCapabilities(), process.execPath, '--import', 'tsx', '-e', MAIN_JS, '--', '--data-dir', dataDir, '--netconf-listen', `127.0.0.1:${PORT}`], {
       cwd: ROOT,
       env: { ...process.env, FLOWTAPD_BOOTSTRAP_USER: 'admin:secret' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -178,6 +195,17 @@ describe('examples: run as written against the agent (network namespace)', funct
       await sleep(100);
     }
     assert.ok(agentLog.includes('"netconf-listening"'), `agent did not start:\n${agentLog}`);
+  });
+
+  it("the agent runs with the systemd unit's capabilities only", function () {
+    if (!unitCapabilities().length) this.skip(); // no setpriv
+    // ip netns exec and setpriv each exec the next: the process spawned is the agent's node
+    const status = fs.readFileSync(`/proc/${agent!.pid}/status`, 'utf8');
+    assert.match(status, /^Name:\s+node$/m);
+    const bits = (name: string): bigint => BigInt(`0x${new RegExp(`^${name}:\\s+([0-9a-f]+)$`, 'm').exec(status)![1]}`);
+    // CAP_NET_BIND_SERVICE 10, CAP_NET_ADMIN 12, CAP_NET_RAW 13
+    const want = (1n << 10n) | (1n << 12n) | (1n << 13n);
+    for (const set of ['CapEff', 'CapPrm', 'CapBnd']) assert.equal(bits(set), want, `${set} in\n${status}`);
   });
 
   after(async () => {
@@ -291,10 +319,32 @@ describe('examples: run as written against the agent (network namespace)', funct
     const down = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', '1', '--password', 'secret']);
     assert.equal(down.code, 1, down.out + down.err);
     assert.equal(down.err, 'push.py: cannot connect to 127.0.0.1:1: Could not open socket to 127.0.0.1:1\n');
+    // on the agent's default port, where `npm start`'s agent is not: the way to it
+    const npmStart = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--password', 'secret']);
+    assert.equal(npmStart.err, 'push.py: cannot connect to 127.0.0.1:830: Could not open socket to 127.0.0.1:830 (is the agent running? `npm start` listens on port 8830: --port 8830)\n');
     const wrong = await inNs(['/usr/bin/python3', path.join(EX, 'ncclient', 'push.py'), '--port', String(PORT), '--password', 'wrong', ...STEPS]);
     assert.equal(wrong.code, 1, wrong.out + wrong.err);
     assert.equal(wrong.err, `push.py: admin@127.0.0.1:${PORT}: login failed (user or password refused)\n`);
     assert.equal(wrong.out, '');
+  });
+
+  it('push.py: a file that is not well-formed XML, or not a <config>, is one line naming file, line and column, before connecting; no traceback', async () => {
+    const broken = path.join(dataDir, '..', `${NS}-broken.xml`);
+    const rpc = path.join(dataDir, '..', `${NS}-rpc.xml`);
+    // a document cut short, as an editor that was not saved leaves it
+    fs.writeFileSync(broken, fs.readFileSync(STEPS[0], 'utf8').replace(/<\/services>[\s\S]*$/, ''));
+    fs.writeFileSync(rpc, '<?xml version="1.0"?>\n<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><commit/></rpc>\n');
+    try {
+      const r = await push(STEPS[0], broken);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.equal(r.out, '', 'nothing pushed');
+      assert.match(r.err, new RegExp(`^push\\.py: ${literal(broken)}:\\d+:\\d+: not well-formed XML: Premature end of data in tag services line 3\\n$`));
+      const w = await push(rpc);
+      assert.equal(w.code, 1);
+      assert.equal(w.err, `push.py: ${rpc}:2: the document is <rpc>, not a NETCONF <config> (xmlns="urn:ietf:params:xml:ns:netconf:base:1.0") holding the configuration to push\n`);
+    } finally {
+      for (const f of [broken, rpc]) fs.rmSync(f, { force: true });
+    }
   });
 
   it('radclient: accounting Start (Accounting-Response), then CoA start (CoA-ACK): show lists the session on a pool member', async () => {
@@ -316,7 +366,7 @@ describe('examples: run as written against the agent (network namespace)', funct
     const tunnels = (await showJson<{ tunnels: Tunnel[] }>('tunnels')).tunnels;
     assert.equal(tunnels.reduce((a, x) => a + x.sessions, 0), 1);
     const tt = await show('tunnels');
-    assert.match(tt.out, /^MEMBER\s+ENABLED\s+LINK\s+SESSIONS\nvt0\s+yes\s+up\s+[01]\nvt1\s+yes\s+up\s+[01]\nrelay: \d+ copies sent, \d+ send failures, \d+ packets matching no mirror, \d+ too big to copy\n$/);
+    assert.match(tt.out, /^MEMBER\s+ENABLED\s+LINK\s+SESSIONS\s+REASON\nvt0\s+yes\s+up\s+[01]\s+-\nvt1\s+yes\s+up\s+[01]\s+-\nrelay: \d+ copies sent, \d+ send failures, \d+ packets matching no mirror, \d+ too big to copy\n$/);
   });
 
   it('capture.sh eth2 prints each copy as: intercept id, session id (decimal), outer source, destination, inner source, destination', async function () {
@@ -357,7 +407,8 @@ describe('examples: run as written against the agent (network namespace)', funct
       if (tunnels.find((x) => x.name === before)?.['oper-status'] === 'down') break;
       await sleep(100);
     }
-    assert.deepEqual(tunnels.find((x) => x.name === before), { name: before, enabled: true, 'oper-status': 'down', sessions: 0 });
+    assert.deepEqual(tunnels.find((x) => x.name === before), { name: before, enabled: true, 'oper-status': 'down', sessions: 0, reason: 'link-down' });
+    assert.match((await show('tunnels')).out, new RegExp(`\\n${before}\\s+yes\\s+down\\s+0\\s+link-down\\n`));
     assert.deepEqual(tunnels.find((x) => x.name === other), { name: other, enabled: true, 'oper-status': 'up', sessions: 1 });
     assert.equal((await showJson<{ sessions: Session[] }>('sessions')).sessions[0]['tunnel-interface'], other);
     execFileSync('ip', ['-n', NS, 'link', 'set', before, 'up']);

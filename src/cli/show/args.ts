@@ -34,7 +34,8 @@ export const SHOW_USAGE = `${SHOW_SYNOPSIS}  Reads the agent's operational state
   radius       RADIUS counters per client, drops of unknown clients
   --json       one JSON document instead of a table (for scripts)
   --host, --port  the agent's NETCONF listener (default 127.0.0.1:830)
-  --user, --password  default from FLOWTAPD_USER / FLOWTAPD_PASSWORD
+  --user, --password  default from FLOWTAPD_USER (else admin) / FLOWTAPD_PASSWORD
+  --timeout SECONDS  for the login and for the reply (default 10)
   --key FILE   log in with this SSH private key instead of a password
 Exit 0: shown; 1: the agent could not be reached or refused; 2: usage.
 `;
@@ -73,7 +74,8 @@ export function parseShowArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
         o.json = true;
         break;
       case '--host':
-        o.host = value();
+        // an IPv6 address as --netconf-listen takes it ([::1]) or bare (::1)
+        o.host = value().replace(/^\[(.*)\]$/, '$1');
         break;
       case '--port': {
         const v = value();

@@ -34,12 +34,12 @@ export async function show(o: ShowOptions): Promise<ViewResult> {
       password: o.password,
       privateKey: o.privateKey,
       timeoutMs: o.timeoutMs,
+      // one try per credential: keyboard-interactive after a refused password would try it
+      // again, counted as a second failed login (and a longer delay) by the agent
+      ssh: { tryKeyboard: false },
     });
   } catch (e) {
-    const err = e as NodeJS.ErrnoException & { level?: string };
-    const why =
-      err.level === 'client-authentication' ? `authentication failed for user ${o.user}` : err.code ? `${err.code}` : oneLine(err.message);
-    throw new ShowError(`cannot open a NETCONF session to ${where}: ${why}`);
+    throw new ShowError(`cannot open a NETCONF session to ${where}: ${connectFailure(e as NodeJS.ErrnoException & { level?: string }, o)}`);
   }
   try {
     const reply = await withTimeout(c.rpcOk(`<get><filter type="subtree">${filterFor(o.view)}</filter></get>`), o.timeoutMs, `no reply from ${where} within ${o.timeoutMs} ms`);
@@ -51,6 +51,31 @@ export async function show(o: ShowOptions): Promise<ViewResult> {
   } finally {
     await c.close().catch(() => undefined);
   }
+}
+
+/** Why the session could not be opened, in words an operator acts on (the system's code kept). */
+function connectFailure(err: NodeJS.ErrnoException & { level?: string }, o: ShowOptions): string {
+  if (err.level === 'client-authentication') {
+    const what = [o.privateKey && 'the key (an authorized-key of that user?)', o.password !== undefined && 'the password'].filter(Boolean).join(' and ');
+    return `authentication failed for user ${o.user} (check --user or FLOWTAPD_USER, and ${what})`;
+  }
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      // `npm start` listens on 8830, the agent's own default and this command's is 830
+      return `ECONNREFUSED: nothing listens there (is the agent running?${o.port === 830 ? ' `npm start` listens on port 8830: --port 8830' : ''})`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `${err.code}: cannot resolve the host name ${o.host}`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${err.code}: no route to ${o.host}`;
+    case 'ETIMEDOUT':
+      return `ETIMEDOUT: no answer from ${o.host}`;
+  }
+  if (err.level === 'client-timeout' || /no hello within/.test(err.message)) return `no SSH or NETCONF answer within ${o.timeoutMs / 1000} s (is that the agent's NETCONF port?)`;
+  if (/before handshake|handshake failed|Connection lost/i.test(err.message)) return `${oneLine(err.message)} (is that an SSH server, the agent's NETCONF port?)`;
+  if (/subsystem/i.test(err.message)) return `${oneLine(err.message)} (an SSH server without NETCONF: is that the agent's port?)`;
+  return err.code ?? oneLine(err.message);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -105,6 +105,8 @@ const VIEWS: Record<View, ViewDef> = {
         enabled: text(t, 'enabled') === 'true',
         'oper-status': text(t, 'oper-status') ?? '',
         sessions: num(t, 'sessions'),
+        // why a member is down: not-configured, not-a-tunnel, link-down
+        ...(text(t, 'reason') !== undefined ? { reason: text(t, 'reason')! } : {}),
       }));
       const rs = walk(data, NS_FTS, ['services', 'radius-flow-tap', 'relay-statistics'])[0];
       const relay = rs && Object.fromEntries(['copies-sent', 'send-failures', 'unmatched', 'oversize'].map((k) => [k, num(rs, k)]));
@@ -120,6 +122,7 @@ const VIEWS: Record<View, ViewDef> = {
           { title: 'ENABLED', value: (r) => (r.enabled ? 'yes' : 'no') },
           col('LINK', 'oper-status'),
           col('SESSIONS', 'sessions', 'right'),
+          col('REASON', 'reason'),
         ],
       };
     },
@@ -133,11 +136,17 @@ const VIEWS: Record<View, ViewDef> = {
           const v = text(s, k);
           if (v !== undefined) r[k] = v;
         }
+        // addresses accounting reported that cannot be one subscriber's (not learned; a CoA starting its mirror gets NAK 501)
+        const refused = all(s, 'refused-address');
+        if (refused.length) r['refused-address'] = refused;
         return r;
       });
+      const top = walk(data, NS_FTA, ['subscribers'])[0];
+      const refusedTotal = top ? num(top, 'refused-addresses') : 0;
       return {
         rows,
-        json: { subscribers: rows },
+        json: { subscribers: rows, 'refused-addresses': refusedTotal },
+        footer: refusedTotal ? `refused addresses: ${refusedTotal} accounting values that cannot be one subscriber's, not learned\n` : undefined,
         empty: 'no subscribers learned from accounting',
         columns: [
           col('ACCT-SESSION-ID', 'acct-session-id'),
@@ -155,6 +164,7 @@ const VIEWS: Record<View, ViewDef> = {
           },
           col('NAS-PORT-ID', 'nas-port-id'),
           { title: 'START', value: (r) => shortTime(r['start-time'] as string | undefined) },
+          { title: 'REFUSED', value: (r) => ((r['refused-address'] as string[] | undefined) ?? []).join(',') || '-' },
         ],
       };
     },

@@ -38,6 +38,8 @@ interface ConnState {
   sessions: Set<SshNetconfSession>;
   everStarted: boolean;
   authFailures: number;
+  /** a user some of whose public keys were refused when the client asked, before any login */
+  keyRefusedFor?: string;
 }
 
 export class NetconfSshServer {
@@ -274,6 +276,9 @@ export class NetconfSshServer {
     });
     conn.on('close', () => {
       this.conns.delete(c);
+      // a client whose keys were all refused asks and gives up, never signing: its failed login
+      // is told when it goes (a key refused and then another accepted was the client's probe)
+      if (c.username === null && c.keyRefusedFor !== undefined) this.loginFailed(c, c.keyRefusedFor, 'publickey');
       // sessions whose channel close never arrived
       for (const s of [...c.sessions]) s.close('dropped');
     });
@@ -327,12 +332,15 @@ export class NetconfSshServer {
       safe(() => ctx.accept());
       return;
     }
+    if (!finalStep) c.keyRefusedFor = ctx.username;
     if (finalStep) {
       c.authFailures++;
+      if (ctx.method === 'publickey') c.keyRefusedFor = undefined; // told now
+      this.loginFailed(c, ctx.username, ctx.method as 'password' | 'keyboard-interactive' | 'publickey');
       if (req.method === 'password') {
         const wait = this.throttle.failure(c.sourceHost);
         // never the password: user, source and the count only
-        this.log('info', `password authentication failed for user ${JSON.stringify(ctx.username)} from ${c.sourceHost} (${this.throttle.failures(c.sourceHost)} recent failures)`);
+        this.log('debug', `password authentication failed for user ${JSON.stringify(ctx.username)} from ${c.sourceHost} (${this.throttle.failures(c.sourceHost)} recent failures)`);
         await delay(wait);
       }
       if (c.authFailures >= MAX_AUTH_FAILURES) {
@@ -342,6 +350,14 @@ export class NetconfSshServer {
       }
     }
     safe(() => ctx.reject(METHODS));
+  }
+
+  private loginFailed(c: ConnState, username: string, method: 'password' | 'keyboard-interactive' | 'publickey'): void {
+    try {
+      this.o.onLoginFailed?.({ username, method, sourceHost: c.sourceHost });
+    } catch (e) {
+      this.log('warn', `onLoginFailed failed: ${(e as Error).message}`);
+    }
   }
 
   private onSubsystem(
@@ -390,7 +406,7 @@ export class NetconfSshServer {
     this.counters.inSessions++;
     const c = this.connOf.get(s)!;
     c.everStarted = true;
-    this.log('info', `session ${s.id} started: ${s.username}@${s.sourceHost} base:${s.base}`);
+    this.log('debug', `session ${s.id} started: ${s.username}@${s.sourceHost} base:${s.base}`);
     try {
       this.o.onSessionStart?.(s);
     } catch (e) {
@@ -404,7 +420,7 @@ export class NetconfSshServer {
     this.connOf.get(s)?.sessions.delete(s);
     if (established) {
       if (reason === 'dropped' || reason === 'timeout') this.counters.droppedSessions++;
-      this.log('info', `session ${s.id} ended: ${reason}${by !== undefined ? ` by session ${by}` : ''}`);
+      this.log('debug', `session ${s.id} ended: ${reason}${by !== undefined ? ` by session ${by}` : ''}`);
       try {
         this.o.onSessionEnd?.(s, reason, by);
       } catch (e) {

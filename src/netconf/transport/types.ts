@@ -106,6 +106,13 @@ export interface ServerOptions {
    * is sent at once, a producer's text read there and then.
    */
   onMessage(session: NetconfSession, xml: string): OutMessage | null | Promise<OutMessage | null>;
+  /**
+   * A login attempt refused: a password or keyboard-interactive answer, a
+   * signed public key, or public keys refused when the client asked about
+   * them and then left without logging in. A key refused before the client
+   * logs in with another (its probe of which of its keys may) is not one.
+   */
+  onLoginFailed?(attempt: { username: string; method: 'password' | 'keyboard-interactive' | 'publickey'; sourceHost: string }): void;
   onSessionStart?(s: NetconfSession): void;
   onSessionEnd?(s: NetconfSession, reason: string, killedBy?: number): void;
   /** default 60 s; also bounds SSH login */

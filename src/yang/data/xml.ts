@@ -398,7 +398,13 @@ class XmlReader {
     if (!s) {
       if (this.filter) return null;
       const feature = ps.featureless?.get(`${mod.name}:${el.local}`);
-      const why = feature ? `: it needs feature ${feature} of ${mod.name}, which is not enabled` : '';
+      // a module loaded only for its imports has no data nodes (`flowtapd lint` given the
+      // modules that import it, but not the module itself)
+      const why = feature
+        ? `: it needs feature ${feature} of ${mod.name}, which is not enabled`
+        : !mod.implemented
+          ? `: module ${mod.name} is only imported here, not implemented, so it has no data nodes`
+          : '';
       this.fail('unknown-element', `unknown element "${el.local}" ${where}${why}`, pathOf(parent), el.line, { 'bad-element': el.local });
     }
     const k = s.kind;
