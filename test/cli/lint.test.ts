@@ -255,7 +255,7 @@ describe('cli: flowtapd lint', function () {
     it('data of a module loaded only as an import: names that module as only imported (the agent\'s running.xml without ietf-netconf-acm)', async () => {
       const f = path.join(tmp, 'nacm.config.xml');
       fs.writeFileSync(f, '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">\n<nacm xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-acm"/>\n</config>\n');
-      const r = await lint({ paths: [], modules: MODULES, data: f, type: 'config' });
+      const r = await lint({ paths: [], modules: MODULES, data: [f], type: 'config' });
       assert.equal(r.code, 1);
       assert.deepEqual(r.lines, [
         `${f}:2: /: unknown element "nacm" at the top level: module ietf-netconf-acm is only imported here, not implemented, so it has no data nodes [unknown-element]`,
