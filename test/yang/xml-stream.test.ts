@@ -194,7 +194,7 @@ describe('yang/data: XML text read straight into data nodes', function () {
       return {
         xml: d.toXml(root),
         lines: lines(root),
-        errors: errors.map((e) => JSON.stringify([e.line, e.error.tag, e.error.message, e.error.path, e.error.info, e.error.appTag])),
+        errors: errors.map((e) => JSON.stringify([e.line, e.error.tag, e.error.message, e.error.path, e.error.info, e.error.appTag, `${e.after.schema.name}=${e.after.value}`])),
       };
     };
     /** the three readers (scanner, saxes, element tree) collect alike; the result of the scanner's */
@@ -206,7 +206,7 @@ describe('yang/data: XML text read straight into data nodes', function () {
       assert.deepEqual(viaTree, streamed, 'element tree and scanner');
       return streamed;
     };
-    const errorsOf = (c: Collected) => c.errors.map((e) => JSON.parse(e) as [number, string, string, string, Record<string, string>]);
+    const errorsOf = (c: Collected) => c.errors.map((e) => JSON.parse(e) as [number, string, string, string, Record<string, string>, string?, string]);
 
     it('bad values, a duplicate leaf, an unknown element: each recorded in document order, the good leaves kept', () => {
       const c = readAll(`<top xmlns="urn:test:dt">\n<mtu>1</mtu>\n<name>ok</name>\n<addr>1.2.3.999</addr>\n<nope><x/></nope>\n<kind>dt:fish</kind>\n<name>again</name>\n<on>true</on>\n</top>`);
@@ -228,14 +228,16 @@ describe('yang/data: XML text read straight into data nodes', function () {
     const parseFirst = top('<mtu>1</mtu><addr>1.2.3.999</addr>');
 
     it('a bad key leaves out its list entry; a missing key and a duplicate entry too; other entries stay', () => {
-      const c = readAll(top('<item><id>a</id><port>1</port></item><item><id><x/></id><port>2</port></item><item><note>n</note></item><item><id>a</id></item><item><id>b</id><port>99999</port><note>kept</note></item>'));
+      const c = readAll(top('<item><id>a</id><port>1</port></item><item><port>x</port><id><x/></id><port>2</port></item><item><note>n</note></item><item><id>a</id></item><item><id>b</id><port>99999</port><note>kept</note></item>'));
       assert.deepEqual(
-        errorsOf(c).map(([, tag, , , info]) => [tag, info['bad-element']]),
+        errorsOf(c).map(([, tag, , , info, , after]) => [tag, info['bad-element'], after]),
         [
-          ['bad-element', 'id'],
-          ['missing-element', 'id'],
-          ['invalid-value', 'item'],
-          ['invalid-value', 'port'],
+          // each placed after the node read last before its element (a left-out entry's nodes do not count)
+          ['invalid-value', 'port', 'port=1'],
+          ['bad-element', 'id', 'port=1'],
+          ['missing-element', 'id', 'port=1'],
+          ['invalid-value', 'item', 'port=1'],
+          ['invalid-value', 'port', 'id=b'],
         ],
       );
       assert.equal(c.xml, '<top xmlns="urn:test:dt"><tags>a</tags><v4/><item><id>a</id><port>1</port></item><item><id>b</id><note>kept</note></item></top>');

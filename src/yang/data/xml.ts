@@ -48,16 +48,41 @@ export interface ParseOptions {
   collectErrors?: DataErrorAt[];
 }
 
-/** A data error collected by parseXml (ParseOptions.collectErrors), with the line of its element. */
+/** A data error collected by parseXml (ParseOptions.collectErrors), and where its element was. */
 export interface DataErrorAt {
   error: AgentError;
+  /** the line of the element left out */
   line: number;
+  /**
+   * the node read last before the element (in document order: its parent
+   * when it came first in it), for placing the error among the nodes of the
+   * tree; it may itself have been left out later (its parent then was not)
+   */
+  after: DataNode;
 }
 
-/** record a data error (anything else is a bug: thrown on) */
-function keep(errors: DataErrorAt[], e: unknown, line: number): void {
+/** record a data error of an element that was to go under `parent` (anything else than a data error is a bug: thrown on) */
+function keep(errors: DataErrorAt[], e: unknown, line: number, parent: DataNode): void {
   if (!(e instanceof AgentError)) throw e;
-  errors.push({ error: e, line });
+  errors.push({ error: e, line, after: lastRead(parent) });
+}
+
+/** the node read last so far under `parent` (the deepest last one; `parent` when it has none yet) */
+function lastRead(parent: DataNode): DataNode {
+  let n = parent;
+  for (let ch = n.children; ch.length; ch = n.children) n = ch[ch.length - 1];
+  return n;
+}
+
+/** inner node `n`, to go under `parent`, is left out: the errors recorded inside it are placed where it was */
+function leftOut(errors: DataErrorAt[], n: DataNode, parent: DataNode): void {
+  const after = lastRead(parent);
+  for (let i = errors.length - 1; i >= 0; i--) {
+    let p: DataNode | null = errors[i].after;
+    while (p && p !== n) p = p.parent;
+    if (!p) return;
+    errors[i].after = after;
+  }
 }
 
 /** whether `el` is a key leaf of list `s` */
@@ -271,15 +296,19 @@ export class Builder {
    */
   private collect(e: unknown, ofParent: boolean, line: number): void {
     const d = this.depth;
-    if (!ofParent) return keep(this.errors!, e, line);
     const pf = this.frames[d - 1];
-    keep(this.errors!, e, pf.el.line);
+    if (!ofParent) return keep(this.errors!, e, line, pf.node!);
+    if (pf.kind === 'inner') leftOut(this.errors!, pf.node!, pf.parent!);
+    keep(this.errors!, e, pf.el.line, pf.parent!);
     this.skipped(pf, this.frames[d - 2]);
   }
 
   /** collectErrors: frame `f` is left out (it had an error); its parent `pf` goes too when `f` is a key of it */
   private skipped(f: Frame, pf: Frame): void {
-    if (f.kind === 'leaf' && pf.kind === 'inner' && isKeyElement(pf.s, f.el)) pf.kind = 'skip';
+    if (f.kind === 'leaf' && pf.kind === 'inner' && isKeyElement(pf.s, f.el)) {
+      pf.kind = 'skip';
+      leftOut(this.errors!, pf.node!, pf.parent!);
+    }
     f.kind = 'skip';
   }
 
@@ -305,7 +334,8 @@ export class Builder {
         this.dataFailure = { e };
         return;
       }
-      keep(this.errors, e, f.el.line);
+      if (k === 'inner') leftOut(this.errors, f.node!, f.parent!);
+      keep(this.errors, e, f.el.line, f.parent!);
       this.skipped(f, this.frames[this.depth]);
     }
   }
@@ -512,18 +542,22 @@ class XmlReader {
     try {
       if (!this.open(el, parent, f)) return true;
     } catch (e) {
-      keep(errors, e, el.line);
+      keep(errors, e, el.line, parent);
       return false;
     }
     if (f.kind === 'inner') {
       for (const c of el.children) {
-        if (!this.elementKeeping(c, f.node!, errors) && isKeyElement(f.s, c)) return false;
+        if (!this.elementKeeping(c, f.node!, errors) && isKeyElement(f.s, c)) {
+          leftOut(errors, f.node!, parent);
+          return false;
+        }
       }
     }
     try {
       this.close(f);
     } catch (e) {
-      keep(errors, e, el.line);
+      if (f.kind === 'inner') leftOut(errors, f.node!, parent);
+      keep(errors, e, el.line, parent);
       return false;
     }
     return true;
