@@ -41,20 +41,23 @@ export interface EditOptions {
 
 export interface EditResult {
   errors: AgentError[];
+  /** per error (same index): the edit node it was met at (its place in the document) */
+  errorAt: DataNode[];
   /** true when anything changed */
   changed: boolean;
 }
 
 /** Apply `edit` (a root node) to `target` (a root node, modified in place). */
 export function applyEdit(target: DataNode, edit: DataNode, opts: EditOptions): EditResult {
-  const st: EditState = { opts, errors: [], changed: false };
+  const st: EditState = { opts, errors: [], errorAt: [], changed: false };
   for (const child of edit.children) step(st, target, child, opts.defaultOperation);
-  return { errors: st.errors, changed: st.changed };
+  return { errors: st.errors, errorAt: st.errorAt, changed: st.changed };
 }
 
 interface EditState {
   opts: EditOptions;
   errors: AgentError[];
+  errorAt: DataNode[];
   changed: boolean;
 }
 
@@ -70,9 +73,10 @@ function opOf(n: DataNode, inherited: EditOp): EditOp {
   return v as EditOp;
 }
 
-function fail(st: EditState, e: AgentError): void {
+function fail(st: EditState, e: AgentError, at: DataNode): void {
   if (!st.opts.continueOnError) throw e;
   st.errors.push(e);
+  st.errorAt.push(at);
 }
 
 function existing(parent: DataNode, e: DataNode): DataNode | undefined {
@@ -124,7 +128,7 @@ function step(st: EditState, parent: DataNode, e: DataNode, inherited: EditOp): 
   try {
     op = opOf(e, inherited);
   } catch (err) {
-    return fail(st, err as AgentError);
+    return fail(st, err as AgentError, e);
   }
   const s = e.schema;
   if (!s.config && !st.opts.allowState) {
@@ -134,13 +138,14 @@ function step(st: EditState, parent: DataNode, e: DataNode, inherited: EditOp): 
         path: pathOf(e).xml,
         pathNs: pathOf(e).ns,
       }),
+      e,
     );
   }
   let cur: DataNode | undefined;
   try {
     cur = existing(parent, e);
   } catch (err) {
-    return fail(st, err as AgentError);
+    return fail(st, err as AgentError, e);
   }
   const where = (): { path: string; pathNs: Record<string, string> } => {
     const p = pathOf(e);
@@ -207,7 +212,7 @@ function step(st: EditState, parent: DataNode, e: DataNode, inherited: EditOp): 
         return;
     }
   } catch (err) {
-    if (err instanceof AgentError) return fail(st, err);
+    if (err instanceof AgentError) return fail(st, err, e);
     throw err;
   }
 }

@@ -86,6 +86,13 @@ export function errorOf(reply: string): RpcErrorInfo {
   return e[0];
 }
 
+/** the rpc-errors of a reply (at least one) */
+export function errorsOf(reply: string): RpcErrorInfo[] {
+  const e = parseRpcErrors(reply);
+  assert.ok(e.length > 0, `expected rpc-error, got ${reply.slice(0, 2000)}`);
+  return e;
+}
+
 export function dataOf(reply: string): string {
   assert.doesNotMatch(reply, /<rpc-error>/, reply.slice(0, 2000));
   const m = /<data(?:\s[^>]*)?>([\s\S]*)<\/data>/.exec(reply);

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import type { NetconfClient } from '../../src/netconf/client';
-import { ACC, assertOk, dataOf, editConfig, errorOf, getConfig, Lab, NACM, norm, startLab, SYS, user } from './helpers';
+import { ACC, assertOk, dataOf, editConfig, errorOf, errorsOf, getConfig, Lab, NACM, norm, startLab, SYS, user } from './helpers';
 
 const NC = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 const client = (addr: string, secret: string, op = '') =>
@@ -81,6 +81,27 @@ describe('nacm: RFC 8341 operation error-path and write-only rules', function ()
       assert.equal(e.tag, 'access-denied', op);
       assert.equal(e.path, undefined, `${op}: no error-path`);
     }
+  });
+
+  it('continue-on-error: a bad value is reported beside the denials; one in a node the user may not read is the path-less access-denied', async () => {
+    const coe = '<error-option>continue-on-error</error-option>';
+    const bad = (secrets: string) =>
+      `<access xmlns="${ACC}"><radius-client><address>192.0.2.1</address>${secrets}</radius-client><radius-client><address>192.0.2.999</address></radius-client></access>`;
+    // alice may write nothing: the bad address (a node she may read) and the denial
+    const e1 = errorsOf(await alice.rpc(editConfig('running', bad('<secret>s</secret>'), coe)));
+    assert.deepEqual(e1.map((e) => [e.tag, e.info['bad-element'], e.path === undefined]), [
+      ['invalid-value', 'address', false],
+      ['access-denied', undefined, true],
+    ]);
+    // a duplicate secret, which alice may not read: no invalid-value with its path
+    const e2 = errorsOf(await alice.rpc(editConfig('running', bad('<secret>s</secret><secret>t</secret>'), coe)));
+    assert.ok(e2.every((e) => e.tag !== 'invalid-value' || e.info['bad-element'] === 'address'), JSON.stringify(e2));
+    assert.ok(e2.every((e) => !/secret/.test(e.path ?? '')), JSON.stringify(e2));
+    assert.equal(e2[0].tag, 'access-denied');
+    // rot (write-only secret): the bad address reported, the secret written
+    const e3 = errorOf(await rot.rpc(editConfig('running', bad('<secret>cont-secret</secret>'), coe)));
+    assert.deepEqual([e3.tag, e3.info['bad-element']], ['invalid-value', 'address']);
+    assert.match(dataOf(await admin.rpc(getConfig('running'))), /<secret>cont-secret<\/secret>/);
   });
 
   it('without the write rule, the same edit is the path-less access-denied (no read leak for plain users)', async () => {

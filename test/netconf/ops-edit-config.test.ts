@@ -160,6 +160,70 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
     assert.deepEqual(await classNames(c), ['r']);
   });
 
+  it('error-option continue-on-error goes on past bad values: one rpc-error each (error-path, bad-element), the rest applied; stop-on-error and rollback-on-error: the first error, nothing applied', async () => {
+    // queue-num of a out of range (uint8 0..7), dscp of b no inet:dscp; a's dscp and b's queue-num good
+    const content = cos(`<class><name>a</name><queue-num>8</queue-num><dscp>10</dscp></class><class><name>b</name><queue-num>3</queue-num><dscp>64</dscp></class>`);
+    for (const option of ['', '<error-option>stop-on-error</error-option>', '<error-option>rollback-on-error</error-option>']) {
+      const e = errorOf(await c.rpc(editConfig('candidate', content, option)));
+      assert.deepEqual([e.tag, e.info['bad-element']], ['invalid-value', 'queue-num'], option);
+      assert.match(e.path ?? '', /class\[.*name='a'\]\/.*queue-num$/);
+      assert.deepEqual(await candidateClasses(), [], option);
+    }
+    const reply = await c.rpc(editConfig('candidate', content, '<error-option>continue-on-error</error-option>'));
+    assert.doesNotMatch(reply, /<ok\/>/);
+    const errs = errorsOf(reply);
+    assert.deepEqual(
+      errs.map((e) => [e.type, e.tag, e.info['bad-element']]),
+      [
+        ['application', 'invalid-value', 'queue-num'],
+        ['application', 'invalid-value', 'dscp'],
+      ],
+    );
+    assert.match(errs[0].path ?? '', /class\[.*name='a'\]\/.*queue-num$/);
+    assert.match(errs[1].path ?? '', /class\[.*name='b'\]\/.*dscp$/);
+    assert.deepEqual(await candidateClasses(), ['a', 'b']);
+    const a = await classXml('a');
+    assert.match(a, /<dscp>10<\/dscp>/);
+    assert.doesNotMatch(a, /queue-num/);
+    const b = await classXml('b');
+    assert.match(b, /<queue-num>3<\/queue-num>/);
+    assert.doesNotMatch(b, /dscp/);
+    assert.deepEqual(await classNames(c), [], 'running untouched');
+  });
+
+  it('continue-on-error: value errors and errors of applying the edit come in document order; a bad key leaves out its entry', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1)))));
+    const create = ` xmlns:nc="${NC}" nc:operation="create"`;
+    // all on one line: b's bad dscp, then a created again (data-exists), then a bad key, then c's bad queue-num
+    const content = cos(`${klass('b', 2, 64)}${klass('a', 2, undefined, create)}<class><name>9bad</name><queue-num>1</queue-num></class>${klass('c', 9)}${klass('d', 4)}`);
+    const errs = errorsOf(await c.rpc(editConfig('candidate', content, '<error-option>continue-on-error</error-option>')));
+    assert.deepEqual(
+      errs.map((e) => [e.tag, e.info['bad-element'], (e.path ?? '').replace(/^.*class\[[^:]*:name='([^']*)'\].*$/, '$1')]),
+      [
+        ['invalid-value', 'dscp', 'b'],
+        ['data-exists', undefined, 'a'],
+        ['invalid-value', 'name', ''], // error-path .../class[name='']/name: the key value is the bad one
+        ['invalid-value', 'queue-num', 'c'],
+      ],
+    );
+    assert.deepEqual(await candidateClasses(), ['a', 'b', 'c', 'd']);
+    assert.match(await classXml('a'), /<queue-num>1<\/queue-num>/);
+  });
+
+  it('continue-on-error on running with test-then-set: the partial edit is validated, and written when valid', async () => {
+    assertOk(await c.rpc(editConfig('running', cos(klass('x', 1, 10)))));
+    // the good part (y with x's dscp) breaks unique: nothing is written, all errors reported
+    const e1 = errorsOf(await c.rpc(editConfig('running', cos(`${klass('y', 2, 10)}<class><name>z</name><queue-num>99</queue-num></class>`), '<error-option>continue-on-error</error-option>')));
+    assert.deepEqual(e1.map((e) => e.tag), ['invalid-value', 'operation-failed']);
+    assert.equal(e1[0].info['bad-element'], 'queue-num');
+    assert.equal(e1[1].appTag, 'data-not-unique');
+    assert.deepEqual(await classNames(c), ['x']);
+    // valid once the bad value is left out: written, and the error still reported
+    const e2 = errorOf(await c.rpc(editConfig('running', cos(`${klass('y', 2, 11)}<class><name>z</name><queue-num>99</queue-num></class>`), '<error-option>continue-on-error</error-option>')));
+    assert.equal(e2.info['bad-element'], 'queue-num');
+    assert.deepEqual(await classNames(c), ['x', 'y', 'z']);
+  });
+
   it('edit-config on running commits durably and the candidate follows', async () => {
     assertOk(await c.rpc(editConfig('running', cos(klass('direct', 4)))));
     assert.deepEqual(await classNames(c), ['direct']);

@@ -186,6 +186,86 @@ describe('yang/data: XML text read straight into data nodes', function () {
     assert.equal(scanned(dt, top('<name>x</name>').replace('<name>', '\r\n<name>')), false, 'CR');
   });
 
+  describe('collectErrors: data errors recorded, their elements left out, the rest read', () => {
+    type Collected = { xml: string; lines: string; errors: string[] };
+    const collect = (f: (errors: d.DataErrorAt[]) => d.DataNode): Collected => {
+      const errors: d.DataErrorAt[] = [];
+      const root = f(errors);
+      return {
+        xml: d.toXml(root),
+        lines: lines(root),
+        errors: errors.map((e) => JSON.stringify([e.line, e.error.tag, e.error.message, e.error.path, e.error.info, e.error.appTag, `${e.after.schema.name}=${e.after.value}`])),
+      };
+    };
+    /** the three readers (scanner, saxes, element tree) collect alike; the result of the scanner's */
+    const readAll = (xml: string, type: DocType = 'edit'): Collected => {
+      const streamed = collect((errors) => d.parseXml(dt, xml, { type, collectErrors: errors }));
+      const crlf = collect((errors) => d.parseXml(dt, xml.replace(/\n/g, '\r\n'), { type, collectErrors: errors }));
+      const viaTree = collect((errors) => d.parseXml(dt, d.parseDocument(xml), { type, collectErrors: errors }));
+      assert.deepEqual(crlf, streamed, 'saxes (CRLF) and scanner');
+      assert.deepEqual(viaTree, streamed, 'element tree and scanner');
+      return streamed;
+    };
+    const errorsOf = (c: Collected) => c.errors.map((e) => JSON.parse(e) as [number, string, string, string, Record<string, string>, string?, string]);
+
+    it('bad values, a duplicate leaf, an unknown element: each recorded in document order, the good leaves kept', () => {
+      const c = readAll(`<top xmlns="urn:test:dt">\n<mtu>1</mtu>\n<name>ok</name>\n<addr>1.2.3.999</addr>\n<nope><x/></nope>\n<kind>dt:fish</kind>\n<name>again</name>\n<on>true</on>\n</top>`);
+      const e = errorsOf(c);
+      assert.deepEqual(
+        e.map(([line, tag, , p, info]) => [line, tag, p, info['bad-element']]),
+        [
+          [2, 'invalid-value', '/dt:top/dt:mtu', 'mtu'],
+          [4, 'invalid-value', '/dt:top/dt:addr', 'addr'],
+          [5, 'unknown-element', '/dt:top', 'nope'],
+          [6, 'invalid-value', '/dt:top/dt:kind', 'kind'],
+          [7, 'invalid-value', '/dt:top/dt:name', 'name'],
+        ],
+      );
+      assert.equal(c.xml, '<top xmlns="urn:test:dt"><name>ok</name><on>true</on></top>');
+      // without the option: the first error, thrown
+      assert.throws(() => d.parseXml(dt, parseFirst, { type: 'edit' }), (x: unknown) => x instanceof AgentError && x.info?.['bad-element'] === 'mtu');
+    });
+    const parseFirst = top('<mtu>1</mtu><addr>1.2.3.999</addr>');
+
+    it('a bad key leaves out its list entry; a missing key and a duplicate entry too; other entries stay', () => {
+      const c = readAll(top('<item><id>a</id><port>1</port></item><item><port>x</port><id><x/></id><port>2</port></item><item><note>n</note></item><item><id>a</id></item><item><id>b</id><port>99999</port><note>kept</note></item>'));
+      assert.deepEqual(
+        errorsOf(c).map(([, tag, , , info, , after]) => [tag, info['bad-element'], after]),
+        [
+          // each placed after the node read last before its element (a left-out entry's nodes do not count)
+          ['invalid-value', 'port', 'port=1'],
+          ['bad-element', 'id', 'port=1'],
+          ['missing-element', 'id', 'port=1'],
+          ['invalid-value', 'item', 'port=1'],
+          ['invalid-value', 'port', 'id=b'],
+        ],
+      );
+      assert.equal(c.xml, '<top xmlns="urn:test:dt"><tags>a</tags><v4/><item><id>a</id><port>1</port></item><item><id>b</id><note>kept</note></item></top>');
+    });
+
+    it('a leaf with child elements and text in a container leave out that element; a duplicate leaf-list value and a state node are recorded', () => {
+      const c = readAll(top('<name><x/>y</name><mtu>100</mtu><tags>a</tags><need>text<inner>i</inner></need><blob/>') + '<state xmlns="urn:test:dt"><counter>1</counter></state>');
+      assert.deepEqual(
+        errorsOf(c).map(([, tag, , p]) => [tag, p]),
+        [
+          ['bad-element', '/dt:top/dt:name'],
+          ['invalid-value', '/dt:top/dt:tags'],
+          ['bad-element', '/dt:top/dt:need'],
+          ['invalid-value', '/dt:state'],
+        ],
+      );
+      assert.equal(c.xml, '<top xmlns="urn:test:dt"><tags>a</tags><v4/><mtu>100</mtu><blob/></top>');
+    });
+
+    it('an XML error is still thrown at once', () => {
+      const errors: d.DataErrorAt[] = [];
+      assert.throws(
+        () => d.parseXml(dt, top('<mtu>1</mtu><name>x</name'), { type: 'edit', collectErrors: errors }),
+        (e: unknown) => e instanceof AgentError && e.tag === 'malformed-message',
+      );
+    });
+  });
+
   it('an XML error after a data error wins, as when the whole text is read first', () => {
     assert.throws(
       () => d.parseXml(dt, top('<nope/><name>x</name'), { type: 'config' }),

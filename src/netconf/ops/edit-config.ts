@@ -1,6 +1,6 @@
 /** <edit-config> (RFC 6241 7.2): candidate or running, all operations and options. */
 import { AgentError, ErrorList } from '../../errors';
-import { parseXml, validate } from '../../yang/data';
+import { parseXml, validate, type DataErrorAt } from '../../yang/data';
 import { clone, removeChild } from '../../yang/data/tree';
 import type { DataNode } from '../../yang/data/node';
 import type { RpcCall } from '../core';
@@ -43,8 +43,22 @@ export async function editConfig(call: RpcCall): Promise<string> {
   }
   if (param(el, 'url')) throw new AgentError('operation-not-supported', 'The :url capability is not supported.', { type: 'protocol', info: { 'bad-element': 'url' } });
   const config = requireParam(el, 'config');
-  const edit = parseXml(core.ctx, contentOf(config), { type: 'edit' });
-  checkEditAttributes(edit);
+  // continue-on-error (RFC 6241 7.2: "error is recorded"): an element with a bad value is left
+  // out and its error recorded, the rest is applied; otherwise the first one stops the edit
+  const parsed: DataErrorAt[] = [];
+  const edit = parseXml(core.ctx, contentOf(config), { type: 'edit', collectErrors: errorOption === 'continue-on-error' ? parsed : undefined });
+  /** an error that ends the edit, after the recorded ones */
+  const stop = (e: unknown): never => {
+    if (!parsed.length) throw e;
+    const more = e instanceof ErrorList ? e.errors : e instanceof AgentError ? [e] : null;
+    if (!more) throw e;
+    throw new ErrorList([...parsed.map((p) => p.error), ...more]);
+  };
+  try {
+    checkEditAttributes(edit);
+  } catch (e) {
+    stop(e);
+  }
 
   return core.ds.queue.run(async () => {
     core.ds.checkWritable(target, session.id);
@@ -52,7 +66,11 @@ export async function editConfig(call: RpcCall): Promise<string> {
     const base = core.ds.get(target);
     // NACM: a restricted user edits what they see, each resulting change is checked (create,
     // update, delete per node), and the hidden rest is put back (src/nacm/enforce.ts)
-    precheckEdit(access, edit, dop);
+    try {
+      precheckEdit(access, edit, dop);
+    } catch (e) {
+      stop(e);
+    }
     const view = access.restricted ? access.pruneRead(base) : base;
     // unrestricted: a copy of the target from the datastore (for a target that is running, its twin: no clone)
     let work: DataNode = view === base ? core.ds.copyOf(target) : clone(view);
@@ -68,18 +86,25 @@ export async function editConfig(call: RpcCall): Promise<string> {
         removed = true;
       }
     }
+    const order = parsed.length ? documentOrder(edit) : null;
     const res = applyEdit(work, edit, {
       defaultOperation: dop as EditOp,
       continueOnError: errorOption === 'continue-on-error',
       checkWrite,
     });
+    const errors = inDocumentOrder(parsed, res.errors, res.errorAt, order);
     if (access.restricted) {
-      checkReplace(access, view, work);
+      try {
+        checkReplace(access, view, work);
+      } catch (e) {
+        if (errors.length && e instanceof AgentError) throw new ErrorList([...errors, e]);
+        throw e;
+      }
       work = access.restoreHidden(base, work);
     }
     if (testOption === 'test-only' || (testOption === 'test-then-set' && target === 'running')) {
       const errs = validate(core.ctx, work, { type: 'config' });
-      if (errs.length) throw new ErrorList([...res.errors, ...errs]);
+      if (errs.length) throw new ErrorList([...errors, ...errs]);
     }
     if (testOption !== 'test-only' && (res.changed || removed)) {
       if (target === 'candidate') core.ds.set('candidate', work);
@@ -90,9 +115,47 @@ export async function editConfig(call: RpcCall): Promise<string> {
         await core.ds.commitDirect(work, { kind: 'netconf', user: session.username, sessionId: session.id });
       }
     }
-    if (res.errors.length) throw new ErrorList(res.errors);
+    if (errors.length) throw new ErrorList(errors);
     return '';
   });
 }
 
-export { NC_NS };
+/**
+ * The errors of a continue-on-error edit by document position: those the
+ * parser recorded (each after the node read last before its element) and
+ * those of applying it (each at its edit node); each list is in document
+ * order already. `order`: the edit's nodes in document order, taken before
+ * the edit was applied (applying moves nodes into the target).
+ */
+function inDocumentOrder(parsed: DataErrorAt[], applied: AgentError[], at: DataNode[], order: Map<DataNode, number> | null): AgentError[] {
+  if (!parsed.length) return applied;
+  if (!order || !applied.length) return parsed.map((p) => p.error);
+  const place = (n: DataNode): number => {
+    // a node left out later (a list entry whose key was bad): its parent's place
+    for (let p: DataNode | null = n; p; p = p.parent) {
+      const i = order.get(p);
+      if (i !== undefined) return i;
+    }
+    return -1;
+  };
+  const out: AgentError[] = [];
+  let i = 0;
+  for (let j = 0; j < applied.length; j++) {
+    const where = place(at[j]);
+    while (i < parsed.length && place(parsed[i].after) < where) out.push(parsed[i++].error);
+    out.push(applied[j]);
+  }
+  while (i < parsed.length) out.push(parsed[i++].error);
+  return out;
+}
+
+/** the nodes of a tree in document order (pre-order), the root first */
+function documentOrder(root: DataNode): Map<DataNode, number> {
+  const order = new Map<DataNode, number>();
+  const walk = (n: DataNode): void => {
+    order.set(n, order.size);
+    for (const c of n.children) walk(c);
+  };
+  walk(root);
+  return order;
+}

@@ -40,7 +40,7 @@
  */
 export { DataNode } from './node';
 export { parseXml, toXml, toXmlBytes, XmlPieces, reported, NC_NS, NOTIF_NS, YANG_NS, WD_NS } from './xml';
-export type { DocType, ParseOptions, ToXmlOptions, WithDefaults } from './xml';
+export type { DataErrorAt, DocType, ParseOptions, ToXmlOptions, WithDefaults } from './xml';
 export { parseDocument, innerXml } from './xmldoc';
 export type { XmlElementLike } from './xmldoc';
 export { parseJson, toJson, toJsonValue } from './json';

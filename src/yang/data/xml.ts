@@ -35,6 +35,59 @@ export interface ParseOptions {
    * configuration); which attributes are accepted does not change
    */
   keepMeta?: boolean;
+  /**
+   * collect data errors here instead of throwing the first: an element with
+   * an error in its value, attributes or place (a leaf's or leaf-list
+   * entry's bad value, a duplicate, an unknown or misplaced element, text
+   * where none belongs) is left out of the tree with its subtree, a list
+   * entry whose key is left out goes with it, and the rest is read on;
+   * each error comes with its element's line, in document order. Errors of
+   * the XML itself (not well-formed, DOCTYPE, unbound prefix) are still
+   * thrown at once.
+   */
+  collectErrors?: DataErrorAt[];
+}
+
+/** A data error collected by parseXml (ParseOptions.collectErrors), and where its element was. */
+export interface DataErrorAt {
+  error: AgentError;
+  /** the line of the element left out */
+  line: number;
+  /**
+   * the node read last before the element (in document order: its parent
+   * when it came first in it), for placing the error among the nodes of the
+   * tree; it may itself have been left out later (its parent then was not)
+   */
+  after: DataNode;
+}
+
+/** record a data error of an element that was to go under `parent` (anything else than a data error is a bug: thrown on) */
+function keep(errors: DataErrorAt[], e: unknown, line: number, parent: DataNode): void {
+  if (!(e instanceof AgentError)) throw e;
+  errors.push({ error: e, line, after: lastRead(parent) });
+}
+
+/** the node read last so far under `parent` (the deepest last one; `parent` when it has none yet) */
+function lastRead(parent: DataNode): DataNode {
+  let n = parent;
+  for (let ch = n.children; ch.length; ch = n.children) n = ch[ch.length - 1];
+  return n;
+}
+
+/** inner node `n`, to go under `parent`, is left out: the errors recorded inside it are placed where it was */
+function leftOut(errors: DataErrorAt[], n: DataNode, parent: DataNode): void {
+  const after = lastRead(parent);
+  for (let i = errors.length - 1; i >= 0; i--) {
+    let p: DataNode | null = errors[i].after;
+    while (p && p !== n) p = p.parent;
+    if (!p) return;
+    errors[i].after = after;
+  }
+}
+
+/** whether `el` is a key leaf of list `s` */
+function isKeyElement(s: SchemaNode | null, el: XmlElementLike): boolean {
+  return !!s && s.kind === 'list' && s.keys.some((k) => k.name === el.local && k.module.namespace === el.ns);
 }
 
 export const NC_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
@@ -79,7 +132,7 @@ export function parseXml(ctx: SchemaContext, xml: string | XmlElementLike, opts:
   const uw = unwrapping ? unwrap : (x: XmlElementLike[]): XmlElementLike[] => x;
   if (typeof xml === 'string') {
     if (type !== 'rpc-reply') {
-      const root = streamXml(ctx, xml, type, opts.file, unwrapping, !!opts.keepMeta);
+      const root = streamXml(ctx, xml, type, opts.file, unwrapping, !!opts.keepMeta, opts.collectErrors);
       if (root) {
         checkRpc(root, type);
         return root;
@@ -91,15 +144,22 @@ export function parseXml(ctx: SchemaContext, xml: string | XmlElementLike, opts:
   else els = [xml];
   const p = new XmlReader(ctx, type, opts.file, !!opts.keepMeta);
   const root = new DataNode(ctx.root);
+  const errors = opts.collectErrors;
   if (type === 'rpc-reply') {
     if (!opts.rpc) throw new AgentError('operation-failed', 'parsing an rpc-reply needs the rpc it answers');
     const r = new DataNode(opts.rpc);
     insertChild(root, r);
-    for (const el of els) p.element(el, r);
+    for (const el of els) {
+      if (errors) p.elementKeeping(el, r, errors);
+      else p.element(el, r);
+    }
     p.finishEntry(r, root, els[0]?.line ?? 1);
     return root;
   }
-  for (const el of els) p.element(el, root);
+  for (const el of els) {
+    if (errors) p.elementKeeping(el, root, errors);
+    else p.element(el, root);
+  }
   checkRpc(root, type);
   return root;
 }
@@ -145,7 +205,9 @@ function newFrame(): Frame {
  * text, end) through XmlReader.open()/close(): shared by the saxes reader
  * and the fast scanner (./xmlscan.ts). A data error is kept, not thrown,
  * and the rest of the elements are skipped: the driver goes on checking the
- * XML, whose errors win. `wrapped` is set when the first top-level element
+ * XML, whose errors win. With `errors` (ParseOptions.collectErrors) each
+ * data error is recorded there instead, the element it is about is
+ * skipped (with a list entry whose key it is) and the rest is read on. `wrapped` is set when the first top-level element
  * is a NETCONF wrapper to unwrap (the caller then reads an element tree).
  */
 export class Builder {
@@ -163,6 +225,7 @@ export class Builder {
     file: string | undefined,
     private readonly unwrapping: boolean,
     keepMeta = false,
+    private readonly errors?: DataErrorAt[],
   ) {
     this.reader = new XmlReader(ctx, type, file, keepMeta);
     this.filter = type === 'filter';
@@ -220,9 +283,33 @@ export class Builder {
       // anydata content is kept: an element of its own, not the reused one
       if (f.kind === 'any') f.el = { ...el, children: NO_CHILDREN };
     } catch (e) {
-      this.dataFailure = { e };
       f.kind = 'skip';
+      if (this.errors) this.collect(e, pk === 'leaf' || (pk === 'inner' && pf.text && !this.filter), line);
+      else this.dataFailure = { e };
     }
+  }
+
+  /**
+   * collectErrors: record a data error met at a start tag; `ofParent`: it is
+   * the enclosing element's (a leaf with child elements, text in a
+   * container), which is then skipped as well.
+   */
+  private collect(e: unknown, ofParent: boolean, line: number): void {
+    const d = this.depth;
+    const pf = this.frames[d - 1];
+    if (!ofParent) return keep(this.errors!, e, line, pf.node!);
+    if (pf.kind === 'inner') leftOut(this.errors!, pf.node!, pf.parent!);
+    keep(this.errors!, e, pf.el.line, pf.parent!);
+    this.skipped(pf, this.frames[d - 2]);
+  }
+
+  /** collectErrors: frame `f` is left out (it had an error); its parent `pf` goes too when `f` is a key of it */
+  private skipped(f: Frame, pf: Frame): void {
+    if (f.kind === 'leaf' && pf.kind === 'inner' && isKeyElement(pf.s, f.el)) {
+      pf.kind = 'skip';
+      leftOut(this.errors!, pf.node!, pf.parent!);
+    }
+    f.kind = 'skip';
   }
 
   text(t: string): void {
@@ -243,7 +330,13 @@ export class Builder {
       if (k === 'inner' && f.text && !this.filter) this.reader.badText(f.el, f.parent!, f.s!);
       this.reader.close(f);
     } catch (e) {
-      this.dataFailure = { e };
+      if (!this.errors) {
+        this.dataFailure = { e };
+        return;
+      }
+      if (k === 'inner') leftOut(this.errors, f.node!, f.parent!);
+      keep(this.errors, e, f.el.line, f.parent!);
+      this.skipped(f, this.frames[this.depth]);
     }
   }
 
@@ -263,14 +356,30 @@ export class Builder {
  * null: the document is a NETCONF wrapper to unwrap; the caller reads it as
  * an element tree.
  */
-function streamXml(ctx: SchemaContext, text: string, type: DocType, file: string | undefined, unwrapping: boolean, keepMeta: boolean, maxDepth = 512): DataNode | null {
+function streamXml(
+  ctx: SchemaContext,
+  text: string,
+  type: DocType,
+  file: string | undefined,
+  unwrapping: boolean,
+  keepMeta: boolean,
+  errors: DataErrorAt[] | undefined,
+  maxDepth = 512,
+): DataNode | null {
   const { body, lineShift } = afterDeclaration(text);
-  const fast = new Builder(ctx, type, file, unwrapping, keepMeta);
+  // collected errors go to a list of the reader's own until it is known which reader's result counts
+  const mine: DataErrorAt[] | undefined = errors ? [] : undefined;
+  const fast = new Builder(ctx, type, file, unwrapping, keepMeta, mine);
   if (scanXml(body, lineShift, maxDepth, fast)) {
     if (fast.wrapped) return null;
-    return fast.result();
+    const root = fast.result();
+    if (mine) errors!.push(...mine);
+    return root;
   }
-  return saxesXml(body, lineShift, maxDepth, new Builder(ctx, type, file, unwrapping, keepMeta), file);
+  const again: DataErrorAt[] | undefined = errors ? [] : undefined;
+  const root = saxesXml(body, lineShift, maxDepth, new Builder(ctx, type, file, unwrapping, keepMeta, again), file);
+  if (root && again) errors!.push(...again);
+  return root;
 }
 
 function saxesXml(body: string, lineShift: number, maxDepth: number, b: Builder, file: string | undefined): DataNode | null {
@@ -427,6 +536,37 @@ class XmlReader {
     if (!this.open(el, parent, f)) return;
     if (f.kind === 'inner') for (const c of el.children) this.element(c, f.node!);
     this.close(f);
+  }
+
+  /**
+   * element() recording data errors in `errors` (ParseOptions.collectErrors):
+   * an element with an error is left out with its subtree, and so is a list
+   * entry whose key is left out. false: `el` was left out.
+   */
+  elementKeeping(el: XmlElementLike, parent: DataNode, errors: DataErrorAt[]): boolean {
+    const f = newFrame();
+    try {
+      if (!this.open(el, parent, f)) return true;
+    } catch (e) {
+      keep(errors, e, el.line, parent);
+      return false;
+    }
+    if (f.kind === 'inner') {
+      for (const c of el.children) {
+        if (!this.elementKeeping(c, f.node!, errors) && isKeyElement(f.s, c)) {
+          leftOut(errors, f.node!, parent);
+          return false;
+        }
+      }
+    }
+    try {
+      this.close(f);
+    } catch (e) {
+      if (f.kind === 'inner') leftOut(errors, f.node!, parent);
+      keep(errors, e, el.line, parent);
+      return false;
+    }
+    return true;
   }
 
   /**
