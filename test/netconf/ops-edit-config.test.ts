@@ -224,6 +224,24 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
     assert.deepEqual(await classNames(c), ['x', 'y', 'z']);
   });
 
+  it('continue-on-error with a replace (default-operation or operation="replace") and a bad value: nothing applied, the value errors reported (the replace would delete what was left out)', async () => {
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('a', 1, 10) + klass('b', 2, 20)))));
+    const coe = '<error-option>continue-on-error</error-option>';
+    const bad = cos(`${klass('a', 9, 10)}${klass('b', 3, 20)}`);
+    for (const [content, option] of [
+      [bad, `<default-operation>replace</default-operation>${coe}`],
+      [cos(`<class xmlns:nc="${NC}" nc:operation="replace"><name>a</name><queue-num>9</queue-num><dscp>12</dscp></class>`), coe],
+    ]) {
+      const errs = errorsOf(await c.rpc(editConfig('candidate', content, option)));
+      assert.deepEqual(errs.map((e) => [e.tag, e.info['bad-element']]), [['invalid-value', 'queue-num']]);
+      assert.deepEqual(await candidateClasses(), ['a', 'b']);
+      assert.match(await classXml('a'), /<queue-num>1<\/queue-num><dscp>10<\/dscp>/);
+    }
+    // a merge beside it goes on as before
+    errorsOf(await c.rpc(editConfig('candidate', bad, coe)));
+    assert.match(await classXml('b'), /<queue-num>3<\/queue-num>/);
+  });
+
   it('edit-config on running commits durably and the candidate follows', async () => {
     assertOk(await c.rpc(editConfig('running', cos(klass('direct', 4)))));
     assert.deepEqual(await classNames(c), ['direct']);

@@ -59,6 +59,10 @@ export async function editConfig(call: RpcCall): Promise<string> {
   } catch (e) {
     stop(e);
   }
+  // a replace puts its content in place of what is there: content left out for a bad value would
+  // delete the configured node (under default-operation replace, a whole top-level subtree), so an
+  // edit that replaces anything is not applied when a value of it was bad
+  if (parsed.length && (dop === 'replace' || replaces(edit))) throw new ErrorList(parsed.map((p) => p.error));
 
   return core.ds.queue.run(async () => {
     core.ds.checkWritable(target, session.id);
@@ -118,6 +122,12 @@ export async function editConfig(call: RpcCall): Promise<string> {
     if (errors.length) throw new ErrorList(errors);
     return '';
   });
+}
+
+/** Does an edit replace anything (operation="replace" on one of its nodes)? */
+function replaces(n: DataNode): boolean {
+  if (n.meta?.get(`{${NC_NS}}operation`) === 'replace') return true;
+  return n.children.some(replaces);
 }
 
 /**
