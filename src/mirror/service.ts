@@ -664,7 +664,7 @@ export class MirrorService implements Applier {
         // the NAS restarted: every session it reported is gone (RFC 2866 5.1). Behind a proxy one client
         // carries several NASes: one that names itself ends its own sessions only (onNas)
         const gone = [...this.subscribers.values()].filter((s) => onNas(s, req)).map((s) => s.acctSessionId);
-        if (gone.length) await this.endSubscribers(gone, 'NAS accounting restart');
+        if (gone.length) await this.endSubscribers(gone, 'NAS accounting restart', 'retry');
         return;
       }
       const id = req.acctSessionId;
@@ -676,7 +676,7 @@ export class MirrorService implements Applier {
         const mirror = this.mirrors.get(id);
         const other = (known && reusedBy(known, req)) || (mirror && reusedBy(mirror, req));
         if (other) this.deps.log.warn('acct-session-id-reused', { client: req.client, by: other, status: 'stop', then: 'ignored' });
-        else if (known || mirror) await this.endSubscribers([id], 'accounting stop');
+        else if (known || mirror) await this.endSubscribers([id], 'accounting stop', 'retry');
         return;
       }
       // Another NAS, or the same NAS for another user after a lost Stop, reusing the Acct-Session-Id:
@@ -722,19 +722,16 @@ export class MirrorService implements Applier {
       // the same subscriber: its mirror follows a new address, and remembers what it learned of its NAS and User-Name
       const addrs = addressesOf(sub);
       const moved = addrs.join() !== m.addresses.join();
-      const was = { ...m };
       const learned = followIdentity(m, sub);
       if (moved) {
         m.addresses = addrs;
         try {
           await this.installOne(id);
         } catch (e) {
-          // not taken (not answered: the NAS sends it again), so nothing of it stays: a retransmission that
-          // found the new address already in the tables would leave the kernel on the old one
-          this.putMirror(was);
-          if (prev) this.setSubscriber(prev);
-          else this.deleteSubscriber(id);
-          throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+          // taken and answered as for a subscriber that is not mirrored (the subscriber table, the
+          // accounting counters and the general log must not tell a mirror is there): the tables hold the
+          // new address, the kernel is brought to them by the retry (LI users see dataplane-error)
+          this.dataplaneFailed(e as Error);
         }
       }
       void this.record(moved || learned ? { subscribers: [{ set: sub }], mirrors: [{ set: m }] } : { subscribers: [{ set: sub }] });
@@ -743,8 +740,11 @@ export class MirrorService implements Applier {
 
   /**
    * Stops a running mirror for a reason of accounting: its filters leave the
-   * kernel first; if they cannot, the mirror stays and this throws (the
-   * record is not acknowledged, and the NAS sends it again).
+   * kernel first. If they cannot, the mirror is gone from the tables all the
+   * same and the kernel is brought to them by the retry (dataplaneFailed:
+   * status/dataplane-error, li-audit.log): the record is answered and taken
+   * as for a session that is not mirrored, since what accounting does is
+   * public (the subscriber table, the accounting counters, the general log).
    */
   private async stopMirror(id: string, reason: string): Promise<void> {
     const m = this.dropMirror(id);
@@ -752,8 +752,7 @@ export class MirrorService implements Applier {
     try {
       await this.installOne(id);
     } catch (e) {
-      this.putMirror(m);
-      throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+      this.dataplaneFailed(e as Error);
     }
     void this.record({ mirrors: [{ del: id }] });
     this.event('stopped', id, m.tunnel, reason);
@@ -782,8 +781,16 @@ export class MirrorService implements Applier {
     return [undefined, addr];
   }
 
-  /** Forgets the subscribers and ends their mirrors; on a dataplane failure nothing is forgotten, and it throws. */
-  private async endSubscribers(ids: string[], reason: string): Promise<void> {
+  /**
+   * Forgets the subscribers and ends their mirrors. On a dataplane failure,
+   * for a Disconnect (onFailure throw: the NAK goes to the RADIUS server, the
+   * LI requester) nothing is forgotten, and it throws; for accounting
+   * (retry) they are forgotten all the same and the retry brings the kernel
+   * to the tables: a Stop or Accounting-On/Off is taken and answered as when
+   * no mirror is there (the subscriber table and the accounting counters are
+   * public).
+   */
+  private async endSubscribers(ids: string[], reason: string, onFailure: 'throw' | 'retry' = 'throw'): Promise<void> {
     const ended: MirrorSession[] = [];
     const forgotten: Subscriber[] = [];
     for (const id of ids) {
@@ -797,9 +804,12 @@ export class MirrorService implements Applier {
       if (ended.length === 1) await this.installOne(ended[0].acctSessionId);
       else if (ended.length) await this.install();
     } catch (e) {
-      for (const s of forgotten) this.setSubscriber(s);
-      for (const m of ended) this.putMirror(m);
-      throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+      if (onFailure === 'retry') this.dataplaneFailed(e as Error);
+      else {
+        for (const s of forgotten) this.setSubscriber(s);
+        for (const m of ended) this.putMirror(m);
+        throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+      }
     }
     void this.record({ subscribers: forgotten.map((s) => ({ del: s.acctSessionId })), mirrors: ended.map((m) => ({ del: m.acctSessionId })) });
     for (const m of ended) this.event('stopped', m.acctSessionId, null, reason);
