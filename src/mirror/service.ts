@@ -674,8 +674,11 @@ export class MirrorService implements Applier {
         // a Stop from another NAS or for another user ends that one's session, which is not the one stored
         // (its Start was never seen, or came before the stored one's): the stored session and its mirror go on
         const mirror = this.mirrors.get(id);
-        const other = (known && reusedBy(known, req)) || (mirror && reusedBy(mirror, req));
+        const other = known && reusedBy(known, req);
+        // the general log tells of the public subscriber table only: a mirror without its subscriber row
+        // (tables torn by a crash) that another NAS or user reuses is ignored without a word there
         if (other) this.deps.log.warn('acct-session-id-reused', { client: req.client, by: other, status: 'stop', then: 'ignored' });
+        else if (mirror && reusedBy(mirror, req)) this.li('acct-session-id-reused', { acctSessionId: id, by: reusedBy(mirror, req), status: 'stop', then: 'ignored' });
         else if (known || mirror) await this.endSubscribers([id], 'accounting stop', 'retry');
         return;
       }

@@ -609,6 +609,23 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.deepEqual(svc.sessionsState(), []);
     });
 
+    it('a Stop from another NAS for a mirror without its subscriber row (torn tables): no general-log line, as for an unknown Acct-Session-Id; the mirror goes on', async () => {
+      const store = new StateStore(dir);
+      store.load();
+      const T = '2026-12-01T00:00:00.000Z';
+      await store.save(
+        () => [],
+        () => [{ acctSessionId: '9003', userName: 'alice', addresses: ['192.0.2.99'], handle: '0000000000000003', interceptId: 3, sessionId: 3, medIp: '203.0.113.99', medPort: 30030, tunnel: 'vt0', group: 3, startTime: T, nasIp: '192.0.2.1', nasIdentifier: 'bng1', client: '127.0.0.1' }],
+      );
+      await store.close();
+      await start();
+      await acct(2, [sid('9004'), user('bob'), ...BNG2]);
+      await acct(2, [sid('9003'), user('bob'), ...BNG2]);
+      assert.deepEqual(warnings, [], 'the general log says the same for both');
+      assert.deepEqual([...dp.mirrors.keys()], ['9003']);
+      assert.ok(liLines.some((l) => l.event === 'acct-session-id-reused' && l.acctSessionId === '9003'));
+    });
+
     it('Accounting-On/Off end the sessions of the client that sent it; one that names its NAS only that NAS\'s (and those learned without any)', async () => {
       await start(second);
       await acct(1, [sid('9101'), user('alice'), ip('192.0.2.111'), ...BNG1]);
