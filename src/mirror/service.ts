@@ -513,7 +513,9 @@ export class MirrorService implements Applier {
     const subs = new Map(saved.subscribers.map((s) => [s.acctSessionId, s]));
     const mirs = new Map(saved.mirrors.map((m) => [m.acctSessionId, m]));
     const keys = which === 'all' ? new Set([...this.subscribers.keys(), ...this.mirrors.keys(), ...subs.keys(), ...mirs.keys()]) : which;
+    // subscriber rows in the general log, mirror rows in li-audit.log only
     let undone = 0;
+    let undoneMirrors = 0;
     for (const k of keys) {
       const s = subs.get(k);
       if (JSON.stringify(s) !== JSON.stringify(this.subscribers.get(k))) {
@@ -524,20 +526,21 @@ export class MirrorService implements Applier {
       const was = this.mirrors.get(k);
       const m = mirs.get(k);
       if (JSON.stringify(m) === JSON.stringify(was)) continue;
-      undone++;
+      undoneMirrors++;
       if (m) this.putMirror(m);
       else this.dropMirror(k);
       try {
         await this.installOne(k);
       } catch (e) {
-        this.deps.log.error('state-revert-failed', { error: (e as Error).message });
+        this.dataplaneFailed(e as Error);
       }
       const reason = `not saved (${why}): undone`;
       if (!m) this.event('stopped', k, was?.tunnel ?? null, reason);
       else if (!was) this.event('started', k, m.tunnel, reason);
       else if (was.tunnel !== m.tunnel) this.event('moved', k, m.tunnel, reason);
     }
-    this.deps.log.warn('state-reverted', { rows: undone, error: why });
+    if (undone) this.deps.log.warn('state-reverted', { rows: undone, error: why });
+    if (undoneMirrors) this.li('state-reverted', { mirrors: undoneMirrors, error: why });
   }
 
   /**
@@ -830,8 +833,9 @@ export class MirrorService implements Applier {
         }
       });
     } catch (e) {
-      // the change could not be saved: not acknowledged
-      this.deps.log.error('state-save-failed', { error: (e as Error).message });
+      // the change could not be saved: not acknowledged. li-audit.log only: in the general log it would
+      // tell that a CoA or Disconnect came (accounting that cannot be saved is in the public counters)
+      this.li('state-save-failed', { error: (e as Error).message });
       return { ok: false, cause: ErrorCause.ResourcesUnavailable } as const;
     }
   }
