@@ -296,6 +296,26 @@ describe('nacm: lawful-intercept secrecy with three users (real agent, real SSH)
     assert.match(await cMirror, /acct-7/);
   });
 
+  it("alice's <get> does not compute the intercept state it never sees (its time would grow with the number of intercepts); tap's does", async () => {
+    const m = lab.agent.mirror!;
+    let calls = 0;
+    const orig = m.sessionsState.bind(m);
+    m.sessionsState = () => {
+      calls++;
+      return orig();
+    };
+    try {
+      for (const q of ['<get/>', `<get>${xpathF('//fts:sessions')}</get>`, `<get>${subtree(`<services xmlns="${FTS}"/>`)}</get>`]) {
+        await alice.rpc(q);
+        assert.equal(calls, 0, q);
+      }
+      await tap.rpc('<get/>');
+      assert.equal(calls, 1);
+    } finally {
+      m.sessionsState = orig;
+    }
+  });
+
   it('RADIUS counters: alice sees accounting and drops but not the CoA and Disconnect counters; tap, ctl and admin see them', async () => {
     const q = `<get>${subtree(`<radius-statistics xmlns="${ACC}"/>`)}</get>`;
     const a = dataOf(await alice.rpc(q));
