@@ -248,15 +248,19 @@ export class Agent implements AgentCore {
     await mirror.start();
     this.ds.register(mirror);
     const m = mirror;
-    this.stateProviders.push((root) => {
-      const relay = m.relayStatistics();
+    const rft = this.ctx.modules.get('flowtapd-services')?.data.find((n) => n.name === 'services')?.children.find((n) => n.name === 'radius-flow-tap');
+    this.stateProviders.push((root, access) => {
       // radius-flow-tap is `when "../flow-tap"`: without flow-tap it does not exist (RFC 7950
       // 7.21.5), its state neither; a client that validates a <get> reply (yanglint, libyang)
       // refuses one that holds it
       const services = root.children.find((c) => c.schema.name === 'services' && c.schema.module.name === 'flowtapd-services');
       const flowTap = services?.children.some((c) => c.schema.name === 'flow-tap') ?? false;
+      // not even computed for a user who may never read it (then pruned): the time a <get> takes
+      // would grow with the number of intercepts
+      const liState = flowTap && (!rft || access.mayReadSchema(rft));
+      const relay = liState ? m.relayStatistics() : undefined;
       return addState(this.ctx, root, {
-        ...(flowTap
+        ...(liState
           ? {
               'flowtapd-services:services': {
                 'radius-flow-tap': {

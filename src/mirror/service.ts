@@ -513,7 +513,9 @@ export class MirrorService implements Applier {
     const subs = new Map(saved.subscribers.map((s) => [s.acctSessionId, s]));
     const mirs = new Map(saved.mirrors.map((m) => [m.acctSessionId, m]));
     const keys = which === 'all' ? new Set([...this.subscribers.keys(), ...this.mirrors.keys(), ...subs.keys(), ...mirs.keys()]) : which;
+    // subscriber rows in the general log, mirror rows in li-audit.log only
     let undone = 0;
+    let undoneMirrors = 0;
     for (const k of keys) {
       const s = subs.get(k);
       if (JSON.stringify(s) !== JSON.stringify(this.subscribers.get(k))) {
@@ -524,20 +526,21 @@ export class MirrorService implements Applier {
       const was = this.mirrors.get(k);
       const m = mirs.get(k);
       if (JSON.stringify(m) === JSON.stringify(was)) continue;
-      undone++;
+      undoneMirrors++;
       if (m) this.putMirror(m);
       else this.dropMirror(k);
       try {
         await this.installOne(k);
       } catch (e) {
-        this.deps.log.error('state-revert-failed', { error: (e as Error).message });
+        this.dataplaneFailed(e as Error);
       }
       const reason = `not saved (${why}): undone`;
       if (!m) this.event('stopped', k, was?.tunnel ?? null, reason);
       else if (!was) this.event('started', k, m.tunnel, reason);
       else if (was.tunnel !== m.tunnel) this.event('moved', k, m.tunnel, reason);
     }
-    this.deps.log.warn('state-reverted', { rows: undone, error: why });
+    if (undone) this.deps.log.warn('state-reverted', { rows: undone, error: why });
+    if (undoneMirrors) this.li('state-reverted', { mirrors: undoneMirrors, error: why });
   }
 
   /**
@@ -664,7 +667,7 @@ export class MirrorService implements Applier {
         // the NAS restarted: every session it reported is gone (RFC 2866 5.1). Behind a proxy one client
         // carries several NASes: one that names itself ends its own sessions only (onNas)
         const gone = [...this.subscribers.values()].filter((s) => onNas(s, req)).map((s) => s.acctSessionId);
-        if (gone.length) await this.endSubscribers(gone, 'NAS accounting restart');
+        if (gone.length) await this.endSubscribers(gone, 'NAS accounting restart', 'retry');
         return;
       }
       const id = req.acctSessionId;
@@ -674,9 +677,12 @@ export class MirrorService implements Applier {
         // a Stop from another NAS or for another user ends that one's session, which is not the one stored
         // (its Start was never seen, or came before the stored one's): the stored session and its mirror go on
         const mirror = this.mirrors.get(id);
-        const other = (known && reusedBy(known, req)) || (mirror && reusedBy(mirror, req));
+        const other = known && reusedBy(known, req);
+        // the general log tells of the public subscriber table only: a mirror without its subscriber row
+        // (tables torn by a crash) that another NAS or user reuses is ignored without a word there
         if (other) this.deps.log.warn('acct-session-id-reused', { client: req.client, by: other, status: 'stop', then: 'ignored' });
-        else if (known || mirror) await this.endSubscribers([id], 'accounting stop');
+        else if (mirror && reusedBy(mirror, req)) this.li('acct-session-id-reused', { acctSessionId: id, by: reusedBy(mirror, req), status: 'stop', then: 'ignored' });
+        else if (known || mirror) await this.endSubscribers([id], 'accounting stop', 'retry');
         return;
       }
       // Another NAS, or the same NAS for another user after a lost Stop, reusing the Acct-Session-Id:
@@ -722,19 +728,16 @@ export class MirrorService implements Applier {
       // the same subscriber: its mirror follows a new address, and remembers what it learned of its NAS and User-Name
       const addrs = addressesOf(sub);
       const moved = addrs.join() !== m.addresses.join();
-      const was = { ...m };
       const learned = followIdentity(m, sub);
       if (moved) {
         m.addresses = addrs;
         try {
           await this.installOne(id);
         } catch (e) {
-          // not taken (not answered: the NAS sends it again), so nothing of it stays: a retransmission that
-          // found the new address already in the tables would leave the kernel on the old one
-          this.putMirror(was);
-          if (prev) this.setSubscriber(prev);
-          else this.deleteSubscriber(id);
-          throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+          // taken and answered as for a subscriber that is not mirrored (the subscriber table, the
+          // accounting counters and the general log must not tell a mirror is there): the tables hold the
+          // new address, the kernel is brought to them by the retry (LI users see dataplane-error)
+          this.dataplaneFailed(e as Error);
         }
       }
       void this.record(moved || learned ? { subscribers: [{ set: sub }], mirrors: [{ set: m }] } : { subscribers: [{ set: sub }] });
@@ -743,8 +746,11 @@ export class MirrorService implements Applier {
 
   /**
    * Stops a running mirror for a reason of accounting: its filters leave the
-   * kernel first; if they cannot, the mirror stays and this throws (the
-   * record is not acknowledged, and the NAS sends it again).
+   * kernel first. If they cannot, the mirror is gone from the tables all the
+   * same and the kernel is brought to them by the retry (dataplaneFailed:
+   * status/dataplane-error, li-audit.log): the record is answered and taken
+   * as for a session that is not mirrored, since what accounting does is
+   * public (the subscriber table, the accounting counters, the general log).
    */
   private async stopMirror(id: string, reason: string): Promise<void> {
     const m = this.dropMirror(id);
@@ -752,8 +758,7 @@ export class MirrorService implements Applier {
     try {
       await this.installOne(id);
     } catch (e) {
-      this.putMirror(m);
-      throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+      this.dataplaneFailed(e as Error);
     }
     void this.record({ mirrors: [{ del: id }] });
     this.event('stopped', id, m.tunnel, reason);
@@ -782,8 +787,16 @@ export class MirrorService implements Applier {
     return [undefined, addr];
   }
 
-  /** Forgets the subscribers and ends their mirrors; on a dataplane failure nothing is forgotten, and it throws. */
-  private async endSubscribers(ids: string[], reason: string): Promise<void> {
+  /**
+   * Forgets the subscribers and ends their mirrors. On a dataplane failure,
+   * for a Disconnect (onFailure throw: the NAK goes to the RADIUS server, the
+   * LI requester) nothing is forgotten, and it throws; for accounting
+   * (retry) they are forgotten all the same and the retry brings the kernel
+   * to the tables: a Stop or Accounting-On/Off is taken and answered as when
+   * no mirror is there (the subscriber table and the accounting counters are
+   * public).
+   */
+  private async endSubscribers(ids: string[], reason: string, onFailure: 'throw' | 'retry' = 'throw'): Promise<void> {
     const ended: MirrorSession[] = [];
     const forgotten: Subscriber[] = [];
     for (const id of ids) {
@@ -797,9 +810,12 @@ export class MirrorService implements Applier {
       if (ended.length === 1) await this.installOne(ended[0].acctSessionId);
       else if (ended.length) await this.install();
     } catch (e) {
-      for (const s of forgotten) this.setSubscriber(s);
-      for (const m of ended) this.putMirror(m);
-      throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+      if (onFailure === 'retry') this.dataplaneFailed(e as Error);
+      else {
+        for (const s of forgotten) this.setSubscriber(s);
+        for (const m of ended) this.putMirror(m);
+        throw new CoaError(ErrorCause.ResourcesUnavailable, (e as Error).message);
+      }
     }
     void this.record({ subscribers: forgotten.map((s) => ({ del: s.acctSessionId })), mirrors: ended.map((m) => ({ del: m.acctSessionId })) });
     for (const m of ended) this.event('stopped', m.acctSessionId, null, reason);
@@ -817,8 +833,9 @@ export class MirrorService implements Applier {
         }
       });
     } catch (e) {
-      // the change could not be saved: not acknowledged
-      this.deps.log.error('state-save-failed', { error: (e as Error).message });
+      // the change could not be saved: not acknowledged. li-audit.log only: in the general log it would
+      // tell that a CoA or Disconnect came (accounting that cannot be saved is in the public counters)
+      this.li('state-save-failed', { error: (e as Error).message });
       return { ok: false, cause: ErrorCause.ResourcesUnavailable } as const;
     }
   }

@@ -18,6 +18,12 @@ export interface Access {
   canRead(node: DataNode): boolean;
   /** schema-level read check (for error paths of nodes that may not exist) */
   canReadSchema(schema: SchemaNode): boolean;
+  /**
+   * schema-level: false only when no instance of the node can be readable
+   * (it or an ancestor denied whatever the data): a state provider need not
+   * compute what the user could never see
+   */
+  mayReadSchema(schema: SchemaNode): boolean;
   canWrite(node: DataNode, op: WriteOp): boolean;
   canNotify(module: string, name: string, content?: DataNode): boolean;
   /** a copy of `root` without what may not be read (or `root` itself when nothing is hidden) */
@@ -46,6 +52,7 @@ export function unrestricted(user: string, groups: readonly string[] = []): Acce
     canExec: () => true,
     canRead: () => true,
     canReadSchema: () => true,
+    mayReadSchema: () => true,
     canWrite: () => true,
     canNotify: () => true,
     pruneRead: (root) => root,

@@ -118,6 +118,18 @@ export class NacmAccess implements Access {
     return true;
   }
 
+  mayReadSchema(schema: SchemaNode): boolean {
+    this.sync();
+    if (!this.restricted) return true;
+    for (let p: SchemaNode | null = schema; p && p.kind !== 'root'; p = p.parent) {
+      if (PASS_KINDS.has(p.kind)) break;
+      if (p.kind === 'choice' || p.kind === 'case') continue;
+      const d = this.table.schema(p, 'read');
+      if (d.static && !d.permit) return false;
+    }
+    return true;
+  }
+
   canWrite(n: DataNode, op: WriteOp): boolean {
     this.sync();
     if (!this.restricted) return true;

@@ -127,6 +127,7 @@ describe('mirror service behind the RADIUS server: which session a request names
       log: { ...silentLogger, warn: (event: string, f?: Record<string, unknown>) => void warnings.push({ event, ...f }), child: () => silentLogger } as never,
       publish: (e) => void published.push(e['flowtapd-services:mirror-session-event'] as Record<string, unknown>),
       liLog: (event, fields) => void liLines.push({ event, ...fields }),
+      retryDelayMs: 50,
     });
     await svc.start();
   };
@@ -390,6 +391,10 @@ describe('mirror service behind the RADIUS server: which session a request names
     const liStopped = (): unknown[][] => liLines.filter((l) => l.event === 'mirror-event' && l['session-event'] === 'stopped').map((l) => [l['acct-session-id'], l.reason]);
     const sub = (sessionId: string): Record<string, unknown> => svc.subscribersState().find((x) => x['acct-session-id'] === sessionId)!;
     const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+    const waitFor = async (cond: () => boolean): Promise<void> => {
+      for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(cond(), 'the retry brought the kernel to the tables');
+    };
 
     it('a Start from another NAS for another user: the mirror stops before the record is taken (never on the new address); the session is the new one\'s, with a new start-time', async () => {
       await start();
@@ -480,18 +485,17 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.deepEqual(stopped(), [['9001', 'Acct-Session-Id reused by another NAS']]);
     });
 
-    it('the new address of the mirrored subscriber that the dataplane refuses: not answered, and the retransmission installs it', async () => {
+    it('the new address of the mirrored subscriber that the dataplane refuses: answered and taken as for any subscriber; the retry installs it', async () => {
       await start();
       await mirrorAlice();
       dp.failNext = true;
-      id = (id + 1) & 0xff;
-      const pkt = encodeRequest(Code.AccountingRequest, id, [{ type: Attr.AcctStatusType, value: encodeInteger(3) }, sid('9001'), user('alice'), ip('192.0.2.93'), ...BNG1], SECRET);
-      assert.equal(await request(pkt, radius.ports().acctPort, { waitMs: 500 }), undefined);
-      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.91']);
-      assert.deepEqual(svc.sessionsState()[0]['subscriber-address'], ['192.0.2.91']);
-      assert.equal(sub('9001')['framed-ip-address'], '192.0.2.91');
       await acct(3, [sid('9001'), user('alice'), ip('192.0.2.93'), ...BNG1]);
-      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93'], 'the kernel follows the retransmission');
+      assert.equal(sub('9001')['framed-ip-address'], '192.0.2.93');
+      assert.deepEqual(svc.sessionsState()[0]['subscriber-address'], ['192.0.2.93']);
+      assert.deepEqual(svc.status()['dataplane-error'], 'RTNETLINK answers: No buffer space available');
+      assert.ok(liLines.some((l) => l.event === 'dataplane-failed'));
+      await waitFor(() => dp.mirrors.get('9001')?.addresses.join() === '192.0.2.93');
+      assert.equal(svc.status()['dataplane-error'], undefined);
     });
 
     it('another RADIUS client: with the session\'s NAS identification it is the same NAS (a second proxy); naming none, that client is another NAS', async () => {
@@ -509,21 +513,57 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93']);
     });
 
-    it('filters that cannot be removed: no Accounting-Response (the NAS sends it again), mirror and session as they were', async () => {
+    it('filters that cannot be removed: answered and taken as for a session not mirrored; the mirror is stopped, the retry removes its filters', async () => {
       await start();
       await mirrorAlice();
       dp.failNext = true;
-      id = (id + 1) & 0xff;
-      const pkt = encodeRequest(Code.AccountingRequest, id, [{ type: Attr.AcctStatusType, value: encodeInteger(1) }, sid('9001'), user('bob'), ip('192.0.2.92'), ...BNG2], SECRET);
-      assert.equal(await request(pkt, radius.ports().acctPort, { waitMs: 500 }), undefined);
-      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.91']);
-      assert.equal(sub('9001')['user-name'], 'alice');
-      assert.deepEqual(stopped(), []);
-      assert.deepEqual(warnings, []);
-      // sent again: taken
       await acct(1, [sid('9001'), user('bob'), ip('192.0.2.92'), ...BNG2]);
-      assert.equal(dp.mirrors.size, 0);
+      assert.equal(sub('9001')['user-name'], 'bob');
+      assert.deepEqual(svc.sessionsState(), []);
+      assert.deepEqual(stopped(), [['9001', 'Acct-Session-Id reused by another NAS and user']]);
+      assert.deepEqual(warnings, [{ event: 'acct-session-id-reused', client: '127.0.0.1', by: 'another NAS and user' }]);
+      assert.ok(liLines.some((l) => l.event === 'dataplane-failed'));
+      await waitFor(() => dp.mirrors.size === 0);
       assert.equal(dp.mirrored.has('192.0.2.92'), false);
+    });
+
+    it('a dataplane that refuses: what a user outside the LI groups sees (subscribers, the public RADIUS counters, the general log, the answer) is the same whether or not the session is mirrored', async () => {
+      // [name, the record the dataplane fails on]
+      const records: [string, () => Promise<void>][] = [
+        ['new address', () => acct(3, [sid('9001'), user('alice'), ip('192.0.2.93'), ...BNG1])],
+        ['reused by another NAS and user', () => acct(1, [sid('9001'), user('bob'), ip('192.0.2.92'), ...BNG2])],
+        ['reused by another user (Interim)', () => acct(3, [sid('9001'), user('carl'), ip('192.0.2.91'), ...BNG1])],
+        ['accounting stop', () => acct(2, [sid('9001'), user('alice'), ...BNG1])],
+        ['accounting-on', () => acct(7, [...BNG1])],
+      ];
+      const publicView = (): unknown => {
+        const c = radius.counters().clients['127.0.0.1'];
+        return {
+          subscribers: svc.subscribersState().map((x) => ({ ...x, 'start-time': typeof x['start-time'] })),
+          // what radius-statistics gives a user outside the LI groups (the CoA counters are default-deny-all)
+          counters: { accountingRequests: c.accountingRequests, accountingResponses: c.accountingResponses, dropped: c.dropped },
+          refused: svc.refusedAddressCount(),
+          warnings,
+        };
+      };
+      for (const [name, record] of records) {
+        const seen: unknown[] = [];
+        for (const mirrored of [false, true]) {
+          warnings = [];
+          await start();
+          await acct(1, [sid('9001'), user('alice'), ip('192.0.2.91'), text(Attr.NasPortId, 'ge-0/0/1.91'), ...BNG1]);
+          if (mirrored) assert.deepEqual(await coa([sid('9001'), erx('on')]), ACK);
+          dp.failNext = true;
+          // acct asserts the Accounting-Response
+          await record();
+          seen.push(publicView());
+          if (mirrored) await waitFor(() => !dp.mirrors.has('9001') || dp.mirrors.get('9001')!.addresses.join() === '192.0.2.93');
+          await svc.stop();
+          fs.rmSync(dir, { recursive: true, force: true });
+          fs.mkdirSync(dir);
+        }
+        assert.deepEqual(seen[1], seen[0], name);
+      }
     });
 
     it('across a restart: the saved session and mirror remember the NAS, and a reuse after the restart stops the mirror, which stays stopped', async () => {
@@ -567,6 +607,23 @@ describe('mirror service behind the RADIUS server: which session a request names
       await start();
       assert.equal(dp.mirrors.size, 0);
       assert.deepEqual(svc.sessionsState(), []);
+    });
+
+    it('a Stop from another NAS for a mirror without its subscriber row (torn tables): no general-log line, as for an unknown Acct-Session-Id; the mirror goes on', async () => {
+      const store = new StateStore(dir);
+      store.load();
+      const T = '2026-12-01T00:00:00.000Z';
+      await store.save(
+        () => [],
+        () => [{ acctSessionId: '9003', userName: 'alice', addresses: ['192.0.2.99'], handle: '0000000000000003', interceptId: 3, sessionId: 3, medIp: '203.0.113.99', medPort: 30030, tunnel: 'vt0', group: 3, startTime: T, nasIp: '192.0.2.1', nasIdentifier: 'bng1', client: '127.0.0.1' }],
+      );
+      await store.close();
+      await start();
+      await acct(2, [sid('9004'), user('bob'), ...BNG2]);
+      await acct(2, [sid('9003'), user('bob'), ...BNG2]);
+      assert.deepEqual(warnings, [], 'the general log says the same for both');
+      assert.deepEqual([...dp.mirrors.keys()], ['9003']);
+      assert.ok(liLines.some((l) => l.event === 'acct-session-id-reused' && l.acctSessionId === '9003'));
     });
 
     it('Accounting-On/Off end the sessions of the client that sent it; one that names its NAS only that NAS\'s (and those learned without any)', async () => {

@@ -320,10 +320,14 @@ describe('mirror service: a change that cannot be saved (full file system) is an
   it('a NAKed start or stop leaves the mirror as it was (kernel, state, events); with room again the state survives a restart', async () => {
     const mnt = tmpfs();
     const published: Record<string, unknown>[] = [];
+    // the general log (warnings and errors) and li-audit.log
+    const general: string[] = [];
+    const liLogged: string[] = [];
+    const log = { ...silentLogger, warn: (event: string) => void general.push(event), error: (event: string) => void general.push(event) };
     const make = async (dp: Double): Promise<MirrorService> => {
       const s = new MirrorService({
         ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
-        store: new StateStore(mnt), log: silentLogger, publish: (e) => void published.push(e),
+        store: new StateStore(mnt), log: log as never, publish: (e) => void published.push(e), liLog: (e) => void liLogged.push(e),
       });
       await s.start();
       return s;
@@ -349,6 +353,9 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     const last = published.map((e) => e['flowtapd-services:mirror-session-event'] as Record<string, unknown>).filter((e) => e['acct-session-id'] === 's1').pop()!;
     assert.equal(last.event, mirrored ? 'started' : 'stopped', 'the last event says where s1 is');
     assert.ok(dp.mirrors.has('s0'), 's0 untouched');
+    // that a CoA came, and what was undone of it, is for the LI users only
+    assert.deepEqual(general, [], 'nothing in the general log');
+    assert.ok(liLogged.includes('state-save-failed') && liLogged.includes('state-reverted'), JSON.stringify(liLogged));
     // still full: the next one fails too, and is undone as well
     assert.deepEqual(await svc.onCoa(coa('s1', nak.action)), { ok: false, cause: 506 });
     assert.equal(dp.mirrors.has('s1'), mirrored);

@@ -22,6 +22,8 @@ const tunnel = (n: string) => `<interface><name>${n}</name><type>ianaift:tunnel<
 const cos = (inner: string) => `<class-of-service xmlns="${COS}" xmlns:nc="${NC}"><forwarding-classes>${inner}</forwarding-classes></class-of-service>`;
 const cls = (n: string, dscp: number) => `<class><name>${n}</name><queue-num>1</queue-num><dscp>${dscp}</dscp></class>`;
 const LI = `<services xmlns="${FTS}"><flow-tap/><radius-flow-tap><interfaces>vt0</interfaces><interfaces>vt1</interfaces><source-ipv4-address>198.51.100.1</source-ipv4-address><forwarding-class>li</forwarding-class><subscriber-interfaces>eth1</subscriber-interfaces></radius-flow-tap></services>`;
+const svc = (inner: string) => `<services xmlns="${FTS}" xmlns:nc="${NC}">${inner}</services>`;
+const WDA = 'urn:ietf:params:xml:ns:netconf:default:1.0';
 const NO_LI = `<services xmlns="${FTS}" xmlns:nc="${NC}"><flow-tap nc:operation="remove"/><radius-flow-tap nc:operation="remove"/></services>`;
 
 class Double {
@@ -58,6 +60,24 @@ const PROBES: [string, string][] = [
   ['vt1 enabled', editConfig('running', ifs('<interface><name>vt1</name><enabled>true</enabled></interface>'))],
   ['timestamp window', editConfig('running', `<access xmlns="${ACC}"><event-timestamp-window>100</event-timestamp-window></access>`)],
   ['timestamp window back', editConfig('running', `<access xmlns="${ACC}"><event-timestamp-window>300</event-timestamp-window></access>`)],
+  // continue-on-error (ops may write public modules, and no rule names flowtapd-services: its default-deny-all nodes are hidden): the errors the parser records
+  // beside hidden nodes, their number, order and paths
+  ...(['continue-on-error', 'rollback-on-error', 'stop-on-error'] as const).flatMap((eo): [string, string][] => {
+    const opt = `${testOnly}<error-option>${eo}</error-option>`;
+    const bad = cos('<class><name>be</name><queue-num>xyz</queue-num></class>');
+    return [
+      [`${eo}: empty radius-flow-tap`, editConfig('running', svc('<radius-flow-tap/>'), opt)],
+      [`${eo}: bad public value beside flow-tap merge`, editConfig('running', bad + svc('<flow-tap/>'), opt)],
+      [`${eo}: bad LI value beside bad public value`, editConfig('running', svc('<radius-flow-tap><maximum-sessions>abc</maximum-sessions></radius-flow-tap>') + bad, opt)],
+      [`${eo}: unknown element in flow-tap`, editConfig('running', svc('<flow-tap><bogus/></flow-tap>') + bad, opt)],
+      [`${eo}: bad LI leaf-list value`, editConfig('running', svc('<radius-flow-tap><interfaces>vt0</interfaces><interfaces>no such</interfaces><source-ipv4-address>x</source-ipv4-address></radius-flow-tap>') + bad, opt)],
+      [`${eo}: create flow-tap`, editConfig('running', svc('<flow-tap nc:operation="create"/>') + bad, opt)],
+      [`${eo}: delete flow-tap`, editConfig('running', svc('<flow-tap nc:operation="delete"/>') + bad, opt)],
+      [`${eo}: replace radius-flow-tap with a bad value`, editConfig('running', svc('<radius-flow-tap nc:operation="replace"><maximum-sessions>abc</maximum-sessions></radius-flow-tap>') + bad, opt)],
+      [`${eo}: replace services`, editConfig('running', svc('').replace('<services ', '<services nc:operation="replace" ') + bad, opt)],
+      [`${eo}: wd:default on a hidden leaf`, editConfig('running', svc(`<radius-flow-tap><maximum-sessions xmlns:wd="${WDA}" wd:default="true">7</maximum-sessions></radius-flow-tap>`) + bad, opt)],
+    ];
+  }),
 ];
 
 describe('nacm: the LI configuration never constrains or fails public edits', function () {

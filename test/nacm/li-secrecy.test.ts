@@ -38,6 +38,9 @@ const LI_CONFIG = svc('<flow-tap/><radius-flow-tap><maximum-sessions>100</maximu
 const RADIUS_CLIENT = `<access xmlns="${ACC}"><radius-client><address>192.0.2.1</address><secret>s3cr3t-value</secret></radius-client></access>`;
 const cos = (name: string) => `<class-of-service xmlns="${COS}"><forwarding-classes><class><name>${name}</name><queue-num>1</queue-num></class></forwarding-classes></class-of-service>`;
 const subscribe = `<create-subscription xmlns="${NOTIF}"/>`;
+const coe = '<error-option>continue-on-error</error-option>';
+const badCos = `<class-of-service xmlns="${COS}"><forwarding-classes><class><name>be</name><queue-num>xyz</queue-num></class></forwarding-classes></class-of-service>`;
+const WD_ATTR = 'urn:ietf:params:xml:ns:netconf:default:1.0';
 
 /** Everything alice can ask that could tell whether intercepts exist. */
 const PROBES: [string, string][] = [
@@ -74,6 +77,30 @@ const PROBES: [string, string][] = [
   ['validate running', '<validate><source><running/></source></validate>'],
   ['copy running to candidate', '<copy-config><target><candidate/></target><source><running/></source></copy-config>'],
   ['discard', '<discard-changes/>'],
+  // continue-on-error: the errors the parser records (their count, order and paths) beside hidden nodes
+  ['coe bad LI value', editConfig('running', svc('<radius-flow-tap><maximum-sessions>abc</maximum-sessions></radius-flow-tap>'), testOnly + coe)],
+  ['coe bad LI and public values', editConfig('running', svc('<radius-flow-tap><maximum-sessions>abc</maximum-sessions><policy><name>p1</name></policy></radius-flow-tap>') + badCos, testOnly + coe)],
+  ['coe public value beside LI merge', editConfig('running', badCos + svc('<flow-tap/>'), testOnly + coe)],
+  ['coe unknown element in LI', editConfig('running', svc('<flow-tap><bogus/></flow-tap>') + badCos, testOnly + coe)],
+  ['coe bad LI key', editConfig('running', svc('<radius-flow-tap><policy><name></name></policy><policy><name>p1</name><bogus/></policy></radius-flow-tap>'), testOnly + coe)],
+  ['coe replace services', editConfig('running', svc('<radius-flow-tap nc:operation="replace"><maximum-sessions>abc</maximum-sessions></radius-flow-tap>'), testOnly + coe)],
+  ['coe delete LI and bad public', editConfig('running', svc('<flow-tap nc:operation="delete"/>') + badCos, testOnly + coe)],
+  // wd:default (RFC 6243) on hidden leaves
+  ['wd:default LI leaf', editConfig('running', svc(`<radius-flow-tap><maximum-sessions xmlns:wd="${WD_ATTR}" wd:default="true">2048</maximum-sessions></radius-flow-tap>`), testOnly)],
+  ['wd:default LI leaf not default', editConfig('running', svc(`<radius-flow-tap><maximum-sessions xmlns:wd="${WD_ATTR}" wd:default="true">7</maximum-sessions></radius-flow-tap>`), testOnly)],
+  ['wd:default create LI leaf', editConfig('running', svc(`<radius-flow-tap><maximum-sessions nc:operation="create" xmlns:wd="${WD_ATTR}" wd:default="true">2048</maximum-sessions></radius-flow-tap>`), testOnly)],
+  // XPath filters in each with-defaults mode
+  ...(['explicit', 'trim', 'report-all', 'report-all-tagged'] as const).flatMap((m): [string, string][] => [
+    [`xpath services ${m}`, `<get>${xpathF('/fts:services')}<with-defaults xmlns="${WD}">${m}</with-defaults></get>`],
+    [`xpath descendant ${m}`, `<get-config><source><running/></source>${xpathF('//fts:maximum-sessions')}<with-defaults xmlns="${WD}">${m}</with-defaults></get-config>`],
+    [`xpath count ${m}`, `<get>${xpathF('/fta:access[count(//fts:maximum-sessions) = 0]')}<with-defaults xmlns="${WD}">${m}</with-defaults></get>`],
+    [`xpath union ${m}`, `<get>${xpathF('/fta:access | /fts:services | //fts:radius-flow-tap')}<with-defaults xmlns="${WD}">${m}</with-defaults></get>`],
+    [`get ${m}`, `<get>${subtree(`<services xmlns="${FTS}"/><access xmlns="${ACC}"/>`)}<with-defaults xmlns="${WD}">${m}</with-defaults></get>`],
+  ]),
+  ['get yang-library', `<get>${subtree('<yang-library xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library"/>')}</get>`],
+  ['get netconf-state schemas', `<get>${subtree(`<netconf-state xmlns="${MON}"><capabilities/><schemas/><datastores/></netconf-state>`)}</get>`],
+  ['get-schema services', `<get-schema xmlns="${MON}"><identifier>flowtapd-services</identifier></get-schema>`],
+  ['get radius-statistics', `<get>${subtree(`<radius-statistics xmlns="${ACC}"/>`)}</get>`],
 ];
 
 describe('nacm: lawful-intercept secrecy with three users (real agent, real SSH)', function () {
@@ -267,6 +294,26 @@ describe('nacm: lawful-intercept secrecy with three users (real agent, real SSH)
     assert.match(m, /marker/, `alice got something else first: ${m}`);
     assert.match(await tMirror, /acct-7/);
     assert.match(await cMirror, /acct-7/);
+  });
+
+  it("alice's <get> does not compute the intercept state it never sees (its time would grow with the number of intercepts); tap's does", async () => {
+    const m = lab.agent.mirror!;
+    let calls = 0;
+    const orig = m.sessionsState.bind(m);
+    m.sessionsState = () => {
+      calls++;
+      return orig();
+    };
+    try {
+      for (const q of ['<get/>', `<get>${xpathF('//fts:sessions')}</get>`, `<get>${subtree(`<services xmlns="${FTS}"/>`)}</get>`]) {
+        await alice.rpc(q);
+        assert.equal(calls, 0, q);
+      }
+      await tap.rpc('<get/>');
+      assert.equal(calls, 1);
+    } finally {
+      m.sessionsState = orig;
+    }
   });
 
   it('RADIUS counters: alice sees accounting and drops but not the CoA and Disconnect counters; tap, ctl and admin see them', async () => {
