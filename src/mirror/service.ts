@@ -664,6 +664,11 @@ export class MirrorService implements Applier {
         // the NAS restarted: every session it reported is gone (RFC 2866 5.1). Behind a proxy one client
         // carries several NASes: one that names itself ends its own sessions only (onNas)
         const gone = [...this.subscribers.values()].filter((s) => onNas(s, req)).map((s) => s.acctSessionId);
+        // and the mirrors of that NAS whose subscriber row is gone: a crash (or a full file system) between the
+        // writes of the two tables of an earlier end left them running, which no record of theirs may ever stop
+        for (const m of this.mirrors.values()) {
+          if (!this.subscribers.has(m.acctSessionId) && m.client !== undefined && onNas({ ...m, client: m.client }, req)) gone.push(m.acctSessionId);
+        }
         if (gone.length) await this.endSubscribers(gone, 'NAS accounting restart');
         return;
       }
@@ -1155,7 +1160,7 @@ function anotherNas(was: Identity, rec: Reported): boolean {
  * (which NAS they are of cannot be told: ended, as a stale mirror would
  * copy whoever gets its addresses next).
  */
-function onNas(s: Subscriber, req: AccountingRequest): boolean {
+function onNas(s: NasIdentification & { client: string }, req: AccountingRequest): boolean {
   if (ipKey(s.client) !== ipKey(req.client)) return false;
   const named = nasIdentityKeys(req);
   if (!named.length || !reportsNas(s)) return true;

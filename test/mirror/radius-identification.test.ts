@@ -569,6 +569,27 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.deepEqual(svc.sessionsState(), []);
     });
 
+    it('an Accounting-On torn by a crash between the two tables\' writes (subscriber rows gone, mirrors not): its retransmission stops those mirrors of that NAS, not another NAS\'s', async () => {
+      await start();
+      await mirrorAlice();
+      await acct(1, [sid('9002'), user('bob'), ip('192.0.2.92'), ...BNG2]);
+      assert.deepEqual(await coa([sid('9002'), erx('on', '0000000500000005')]), ACK);
+      await svc.stop();
+      // bng1's Accounting-On: the subscriber journal's delete is on disk, the agent killed before the mirrors'
+      fs.appendFileSync(path.join(dir, 'state', 'subscribers.journal'), JSON.stringify({ del: '9001' }) + '\n');
+      await start();
+      assert.deepEqual(subscriberIds(), ['9002']);
+      assert.deepEqual([...dp.mirrors.keys()].sort(), ['9001', '9002']);
+      // not answered before the crash: the NAS sends it again
+      await acct(7, BNG1);
+      assert.deepEqual([...dp.mirrors.keys()], ['9002']);
+      assert.deepEqual(stopped(), [['9001', 'NAS accounting restart']]);
+      await svc.stop();
+      await start();
+      assert.deepEqual([...dp.mirrors.keys()], ['9002']);
+      assert.deepEqual(svc.sessionsState().map((m) => m['acct-session-id']), ['9002']);
+    });
+
     it('Accounting-On/Off end the sessions of the client that sent it; one that names its NAS only that NAS\'s (and those learned without any)', async () => {
       await start(second);
       await acct(1, [sid('9101'), user('alice'), ip('192.0.2.111'), ...BNG1]);
