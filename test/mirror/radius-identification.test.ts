@@ -569,6 +569,22 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.deepEqual(svc.sessionsState(), []);
     });
 
+    it('an address change torn by a crash between the two tables\' writes (the subscriber row has the new address, the mirror the old): at start the mirror follows the subscriber\'s, never the old one', async () => {
+      await start();
+      await mirrorAlice();
+      await svc.stop();
+      // an Interim-Update moving alice to .93: the subscriber journal's line is on disk, the agent killed before the mirrors'
+      const row = JSON.parse(fs.readFileSync(path.join(dir, 'state', 'subscribers.journal'), 'utf8').trim().split('\n').pop()!).set;
+      fs.appendFileSync(path.join(dir, 'state', 'subscribers.journal'), JSON.stringify({ set: { ...row, framedIp: '192.0.2.93' } }) + '\n');
+      await start();
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93']);
+      assert.equal(dp.mirrored.has('192.0.2.91'), false, 'the address alice left is not mirrored');
+      await svc.stop();
+      await start();
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93']);
+      assert.deepEqual(svc.sessionsState().map((m) => m['subscriber-address']), [['192.0.2.93']]);
+    });
+
     it('an Accounting-On torn by a crash between the two tables\' writes (subscriber rows gone, mirrors not): its retransmission stops those mirrors of that NAS, not another NAS\'s', async () => {
       await start();
       await mirrorAlice();
