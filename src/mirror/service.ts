@@ -134,8 +134,10 @@ export class MirrorService implements Applier {
     for (const m of saved.mirrors) {
       // a crash between the writes of the two tables: the subscriber table holds another subscriber's session
       const s = this.subscribers.get(m.acctSessionId);
-      const by = s && reusedBy(m, s);
+      const by = s ? reusedBy(m, s) : 'its subscriber\'s end';
       if (by) {
+        // no subscriber row: an end (Stop, Disconnect, Accounting-On/Off) whose subscriber delete was written
+        // and the mirror's not; its filters had left the kernel already: the end is completed, not undone
         reused.push([m, by]);
         continue;
       }
@@ -164,7 +166,7 @@ export class MirrorService implements Applier {
         this.deps.log.error('mirror-state-save-failed', { error: e.message });
         this.deps.store.recover();
       });
-      for (const [m, by] of reused) this.event('stopped', m.acctSessionId, m.tunnel, `Acct-Session-Id reused by ${by}`);
+      for (const [m, by] of reused) this.event('stopped', m.acctSessionId, m.tunnel, this.subscribers.has(m.acctSessionId) ? `Acct-Session-Id reused by ${by}` : 'its subscriber\'s session ended (saved before a crash)');
     }
     this.deps.dataplane.start();
     this.deps.dataplane.linkEvents.on('member', (e: MemberEvent) =>
@@ -537,7 +539,9 @@ export class MirrorService implements Applier {
         undone++;
       }
       const was = this.mirrors.get(k);
-      const m = mirs.get(k);
+      // a mirror whose subscriber row is gone from the files (the end of a session whose subscriber delete
+      // was written and the mirror's not, as start() finds it after a crash): the end is completed, not undone
+      const m = s ? mirs.get(k) : undefined;
       if (JSON.stringify(m) === JSON.stringify(was)) continue;
       undone++;
       if (m) this.putMirror(m);
@@ -679,11 +683,6 @@ export class MirrorService implements Applier {
         // the NAS restarted: every session it reported is gone (RFC 2866 5.1). Behind a proxy one client
         // carries several NASes: one that names itself ends its own sessions only (onNas)
         const gone = [...this.subscribers.values()].filter((s) => onNas(s, req)).map((s) => s.acctSessionId);
-        // and the mirrors of that NAS whose subscriber row is gone: a crash (or a full file system) between the
-        // writes of the two tables of an earlier end left them running, which no record of theirs may ever stop
-        for (const m of this.mirrors.values()) {
-          if (!this.subscribers.has(m.acctSessionId) && m.client !== undefined && onNas({ ...m, client: m.client }, req)) gone.push(m.acctSessionId);
-        }
         if (gone.length) await this.endSubscribers(gone, 'NAS accounting restart');
         return;
       }
@@ -1175,7 +1174,7 @@ function anotherNas(was: Identity, rec: Reported): boolean {
  * (which NAS they are of cannot be told: ended, as a stale mirror would
  * copy whoever gets its addresses next).
  */
-function onNas(s: NasIdentification & { client: string }, req: AccountingRequest): boolean {
+function onNas(s: Subscriber, req: AccountingRequest): boolean {
   if (ipKey(s.client) !== ipKey(req.client)) return false;
   const named = nasIdentityKeys(req);
   if (!named.length || !reportsNas(s)) return true;
