@@ -570,6 +570,42 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.deepEqual(svc.sessionsState(), []);
     });
 
+    it('tables written before mirrors remembered their NAS (no NAS fields, no client in a mirror): a start installs them; the same NAS\'s records keep them and are learned, another NAS\'s stops them', async () => {
+      const store = new StateStore(dir);
+      store.load();
+      const T = '2026-12-01T00:00:00.000Z';
+      // the format of 2026-12-05: a subscriber with its client, a mirror with its User-Name only
+      const old = (key: string, addr: string, h: number) => ({
+        acctSessionId: key, userName: `u${key}`, addresses: [addr], handle: h.toString(16).padStart(16, '0'), interceptId: h, sessionId: h,
+        medIp: '203.0.113.99', medPort: 30030, tunnel: 'vt0', group: h, startTime: T,
+      });
+      await store.save(
+        () => [
+          { acctSessionId: '9201', userName: 'u9201', framedIp: '192.0.2.121', nasPortId: 'ge-0/0/1.1', client: '127.0.0.1', startTime: T },
+          { acctSessionId: '9202', userName: 'u9202', framedIp: '192.0.2.122', client: '127.0.0.1', startTime: T },
+        ],
+        () => [old('9201', '192.0.2.121', 1), old('9202', '192.0.2.122', 2)],
+      );
+      await store.close();
+      await start(second);
+      assert.deepEqual([...dp.mirrors.keys()].sort(), ['9201', '9202']);
+      // the same client naming its NAS: the same session, learned
+      await acct(3, [sid('9201'), user('u9201'), ...BNG1]);
+      assert.ok(dp.mirrors.has('9201'));
+      assert.equal(sub('9201')['nas-identifier'], 'bng1');
+      // another client (another NAS) reusing 9202: stopped
+      await acct(1, [sid('9202'), user('u9202'), ip('192.0.2.123')], '127.0.0.2');
+      assert.equal(dp.mirrors.has('9202'), false);
+      assert.equal(dp.mirrored.has('192.0.2.123'), false);
+      await svc.stop();
+      await start(second);
+      assert.deepEqual([...dp.mirrors.keys()], ['9201']);
+      // what 9201 learned is kept: bng2 behind the same proxy is another NAS now
+      await acct(3, [sid('9201'), user('u9201'), ip('192.0.2.124'), ...BNG2]);
+      assert.equal(dp.mirrors.size, 0);
+      assert.equal(dp.mirrored.has('192.0.2.124'), false);
+    });
+
     it('an address change torn by a crash between the two tables\' writes (the subscriber row has the new address, the mirror the old): at start the mirror follows the subscriber\'s, never the old one', async () => {
       await start();
       await mirrorAlice();
