@@ -130,17 +130,34 @@ export class MirrorService implements Applier {
     // tables written before addresses were checked: what cannot be one subscriber's is refused, and not mirrored
     for (const s of saved.subscribers) this.setSubscriber(refuseImplausible(s));
     const reused: [MirrorSession, string][] = [];
+    const followed: string[] = [];
     for (const m of saved.mirrors) {
       // a crash between the writes of the two tables: the subscriber table holds another subscriber's session
       const s = this.subscribers.get(m.acctSessionId);
-      const by = s && reusedBy(m, s);
+      const by = s ? reusedBy(m, s) : 'its subscriber\'s end';
       if (by) {
+        // no subscriber row: an end (Stop, Disconnect, Accounting-On/Off) whose subscriber delete was written
+        // and the mirror's not; its filters had left the kernel already: the end is completed, not undone
         reused.push([m, by]);
         continue;
       }
       const kept = m.addresses.filter((a) => !implausibleAddress(a));
       if (kept.length !== m.addresses.length) this.li('mirror-address-refused', { acctSessionId: m.acctSessionId, attribute: 'saved address', reason: 'not one subscriber\'s' });
-      this.mirrors.set(m.acctSessionId, kept.length !== m.addresses.length ? { ...m, addresses: kept } : m);
+      // a crash between the writes of an address change (the subscriber row is written first): the address
+      // the mirror holds is the one the NAS said is gone, maybe another subscriber's by now; it follows
+      // its subscriber's, as the retransmitted record would make it
+      const now = s && addressesOf(s);
+      if (now && now.join() !== kept.join()) {
+        followed.push(m.acctSessionId);
+        this.mirrors.set(m.acctSessionId, { ...m, addresses: now });
+      } else this.mirrors.set(m.acctSessionId, kept.length !== m.addresses.length ? { ...m, addresses: kept } : m);
+    }
+    if (followed.length) {
+      await this.deps.store.record({ mirrors: followed.map((k) => ({ set: this.mirrors.get(k)! })) }).catch((e: Error) => {
+        this.deps.log.error('mirror-state-save-failed', { error: e.message });
+        this.deps.store.recover();
+      });
+      for (const k of followed) this.li('mirror-address-followed', { acctSessionId: k, addresses: this.mirrors.get(k)!.addresses, reason: 'saved subscriber address' });
     }
     if (reused.length) {
       // not installed below (its filters leave the kernel), and gone from the table
@@ -149,7 +166,7 @@ export class MirrorService implements Applier {
         this.deps.log.error('mirror-state-save-failed', { error: e.message });
         this.deps.store.recover();
       });
-      for (const [m, by] of reused) this.event('stopped', m.acctSessionId, m.tunnel, `Acct-Session-Id reused by ${by}`);
+      for (const [m, by] of reused) this.event('stopped', m.acctSessionId, m.tunnel, this.subscribers.has(m.acctSessionId) ? `Acct-Session-Id reused by ${by}` : 'its subscriber\'s session ended (saved before a crash)');
     }
     this.deps.dataplane.start();
     this.deps.dataplane.linkEvents.on('member', (e: MemberEvent) =>
@@ -524,7 +541,9 @@ export class MirrorService implements Applier {
         undone++;
       }
       const was = this.mirrors.get(k);
-      const m = mirs.get(k);
+      // a mirror whose subscriber row is gone from the files (the end of a session whose subscriber delete
+      // was written and the mirror's not, as start() finds it after a crash): the end is completed, not undone
+      const m = s ? mirs.get(k) : undefined;
       if (JSON.stringify(m) === JSON.stringify(was)) continue;
       undoneMirrors++;
       if (m) this.putMirror(m);

@@ -582,7 +582,7 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.equal(sub('9001')['nas-identifier'], 'bng2');
     });
 
-    it('tables torn by a crash between their writes: a mirror whose saved subscriber is another one is not installed at start; one without its subscriber row still stops at a reuse', async () => {
+    it('tables torn by a crash between their writes: a mirror whose saved subscriber is another one, or whose subscriber row is gone, is not installed at start', async () => {
       const store = new StateStore(dir);
       store.load();
       const T = '2026-12-01T00:00:00.000Z';
@@ -597,9 +597,10 @@ describe('mirror service behind the RADIUS server: which session a request names
       );
       await store.close();
       await start();
-      assert.deepEqual([...dp.mirrors.keys()], ['9003']);
+      assert.deepEqual([...dp.mirrors.keys()], []);
       assert.equal(dp.mirrored.has('192.0.2.91'), false, 'never installed for bob');
-      assert.deepEqual(liStopped(), [['9001', 'Acct-Session-Id reused by another NAS and user']]);
+      assert.equal(dp.mirrored.has('192.0.2.99'), false, 'nor for the session that ended');
+      assert.deepEqual(liStopped(), [['9001', 'Acct-Session-Id reused by another NAS and user'], ['9003', 'its subscriber\'s session ended (saved before a crash)']]);
       await acct(1, [sid('9003'), user('bob'), ip('192.0.2.102'), ...BNG2]);
       assert.equal(dp.mirrors.size, 0);
       assert.equal(dp.mirrored.has('192.0.2.102'), false);
@@ -609,7 +610,7 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.deepEqual(svc.sessionsState(), []);
     });
 
-    it('a Stop from another NAS for a mirror without its subscriber row (torn tables): no general-log line, as for an unknown Acct-Session-Id; the mirror goes on', async () => {
+    it('a Stop from another NAS for a mirror saved without its subscriber row (torn tables): no general-log line, as for an unknown Acct-Session-Id (the mirror was stopped at start)', async () => {
       const store = new StateStore(dir);
       store.load();
       const T = '2026-12-01T00:00:00.000Z';
@@ -622,8 +623,82 @@ describe('mirror service behind the RADIUS server: which session a request names
       await acct(2, [sid('9004'), user('bob'), ...BNG2]);
       await acct(2, [sid('9003'), user('bob'), ...BNG2]);
       assert.deepEqual(warnings, [], 'the general log says the same for both');
-      assert.deepEqual([...dp.mirrors.keys()], ['9003']);
-      assert.ok(liLines.some((l) => l.event === 'acct-session-id-reused' && l.acctSessionId === '9003'));
+      assert.deepEqual([...dp.mirrors.keys()], []);
+      assert.deepEqual(stopped(), [['9003', 'its subscriber\'s session ended (saved before a crash)']]);
+    });
+
+    it('tables written before mirrors remembered their NAS (no NAS fields, no client in a mirror): a start installs them; the same NAS\'s records keep them and are learned, another NAS\'s stops them', async () => {
+      const store = new StateStore(dir);
+      store.load();
+      const T = '2026-12-01T00:00:00.000Z';
+      // the format of 2026-12-05: a subscriber with its client, a mirror with its User-Name only
+      const old = (key: string, addr: string, h: number) => ({
+        acctSessionId: key, userName: `u${key}`, addresses: [addr], handle: h.toString(16).padStart(16, '0'), interceptId: h, sessionId: h,
+        medIp: '203.0.113.99', medPort: 30030, tunnel: 'vt0', group: h, startTime: T,
+      });
+      await store.save(
+        () => [
+          { acctSessionId: '9201', userName: 'u9201', framedIp: '192.0.2.121', nasPortId: 'ge-0/0/1.1', client: '127.0.0.1', startTime: T },
+          { acctSessionId: '9202', userName: 'u9202', framedIp: '192.0.2.122', client: '127.0.0.1', startTime: T },
+        ],
+        () => [old('9201', '192.0.2.121', 1), old('9202', '192.0.2.122', 2)],
+      );
+      await store.close();
+      await start(second);
+      assert.deepEqual([...dp.mirrors.keys()].sort(), ['9201', '9202']);
+      // the same client naming its NAS: the same session, learned
+      await acct(3, [sid('9201'), user('u9201'), ...BNG1]);
+      assert.ok(dp.mirrors.has('9201'));
+      assert.equal(sub('9201')['nas-identifier'], 'bng1');
+      // another client (another NAS) reusing 9202: stopped
+      await acct(1, [sid('9202'), user('u9202'), ip('192.0.2.123')], '127.0.0.2');
+      assert.equal(dp.mirrors.has('9202'), false);
+      assert.equal(dp.mirrored.has('192.0.2.123'), false);
+      await svc.stop();
+      await start(second);
+      assert.deepEqual([...dp.mirrors.keys()], ['9201']);
+      // what 9201 learned is kept: bng2 behind the same proxy is another NAS now
+      await acct(3, [sid('9201'), user('u9201'), ip('192.0.2.124'), ...BNG2]);
+      assert.equal(dp.mirrors.size, 0);
+      assert.equal(dp.mirrored.has('192.0.2.124'), false);
+    });
+
+    it('an address change torn by a crash between the two tables\' writes (the subscriber row has the new address, the mirror the old): at start the mirror follows the subscriber\'s, never the old one', async () => {
+      await start();
+      await mirrorAlice();
+      await svc.stop();
+      // an Interim-Update moving alice to .93: the subscriber journal's line is on disk, the agent killed before the mirrors'
+      const row = JSON.parse(fs.readFileSync(path.join(dir, 'state', 'subscribers.journal'), 'utf8').trim().split('\n').pop()!).set;
+      fs.appendFileSync(path.join(dir, 'state', 'subscribers.journal'), JSON.stringify({ set: { ...row, framedIp: '192.0.2.93' } }) + '\n');
+      await start();
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93']);
+      assert.equal(dp.mirrored.has('192.0.2.91'), false, 'the address alice left is not mirrored');
+      await svc.stop();
+      await start();
+      assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93']);
+      assert.deepEqual(svc.sessionsState().map((m) => m['subscriber-address']), [['192.0.2.93']]);
+    });
+
+    it('an Accounting-On torn by a crash between the two tables\' writes (subscriber rows gone, mirrors not): at start those mirrors are stopped, not installed again (the retransmitted On finds no subscriber of theirs)', async () => {
+      await start();
+      await mirrorAlice();
+      await acct(1, [sid('9002'), user('bob'), ip('192.0.2.92'), ...BNG2]);
+      assert.deepEqual(await coa([sid('9002'), erx('on', '0000000500000005')]), ACK);
+      await svc.stop();
+      // bng1's Accounting-On: the subscriber journal's delete is on disk, the agent killed before the mirrors'
+      fs.appendFileSync(path.join(dir, 'state', 'subscribers.journal'), JSON.stringify({ del: '9001' }) + '\n');
+      await start();
+      assert.deepEqual(subscriberIds(), ['9002']);
+      assert.deepEqual([...dp.mirrors.keys()], ['9002']);
+      assert.equal(dp.mirrored.has('192.0.2.91'), false, 'the ended session\'s address is not mirrored again');
+      assert.deepEqual(stopped(), [['9001', 'its subscriber\'s session ended (saved before a crash)']]);
+      // not answered before the crash: the NAS sends it again
+      await acct(7, BNG1);
+      assert.deepEqual([...dp.mirrors.keys()], ['9002']);
+      await svc.stop();
+      await start();
+      assert.deepEqual([...dp.mirrors.keys()], ['9002']);
+      assert.deepEqual(svc.sessionsState().map((m) => m['acct-session-id']), ['9002']);
     });
 
     it('Accounting-On/Off end the sessions of the client that sent it; one that names its NAS only that NAS\'s (and those learned without any)', async () => {

@@ -370,6 +370,44 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     assert.deepEqual([...dp.mirrors.keys()].sort(), mirrored ? ['s0', 's1'] : ['s0'], 'a restart has exactly what was acknowledged');
     await svc.stop();
   });
+  it('an end whose subscriber delete was saved and the mirror\'s not (the file system full between the two appends): not answered, and the mirror is not put back in the kernel', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-torn-'));
+    try {
+      const store = new StateStore(dir);
+      // the subscribers journal takes its line, the mirrors journal's append fails (the next page could not be had)
+      const s = store as unknown as { journal(t: string): Promise<fs.promises.FileHandle> };
+      const journal = s.journal.bind(store);
+      let full = false;
+      s.journal = async (t) => {
+        const fh = await journal(t);
+        if (t !== 'mirrors' || !full) return fh;
+        return { appendFile: async () => { full = false; throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); }, truncate: (n?: number) => fh.truncate(n), datasync: () => fh.datasync() } as never;
+      };
+      const dp = new Double();
+      const mk = (st: StateStore, d: Double) => new MirrorService({
+        ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: d, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
+        store: st, log: silentLogger, publish: () => undefined,
+      });
+      let svc = mk(store, dp);
+      await svc.start();
+      await svc.onAccounting({ client: '127.0.0.1', identifier: 1, status: 'start', acctSessionId: 's0', framedIp: '192.0.2.10' });
+      assert.deepEqual(await svc.onCoa(coa('s0', 'start')), { ok: true });
+      full = true;
+      await assert.rejects(svc.onAccounting({ client: '127.0.0.1', identifier: 2, status: 'stop', acctSessionId: 's0' }), /ENOSPC/, 'not answered');
+      await new Promise((r) => setTimeout(r, 50)); // the revert, on the queue
+      assert.equal(dp.mirrors.has('s0'), false, 'the mirror of the ended session is not installed again');
+      assert.deepEqual(svc.sessionsState(), []);
+      await svc.stop();
+      const dp2 = new Double();
+      svc = mk(new StateStore(dir), dp2);
+      await svc.start();
+      assert.equal(dp2.mirrors.has('s0'), false);
+      await svc.stop();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a member that disappears while the disk is full: the moves stay in effect, no crash, and are saved once there is room', async () => {
     const mnt = tmpfs();
     for (const f of fs.readdirSync(mnt)) fs.rmSync(path.join(mnt, f), { recursive: true, force: true });

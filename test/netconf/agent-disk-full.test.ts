@@ -66,6 +66,22 @@ describe('agent: a full file system under the data directory', function () {
     assert.deepEqual(await classNames(c, 'startup'), startupNames, 'and the startup datastore');
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
 
+    // edit-config on running with continue-on-error (a bad value beside a good one): nothing applied
+    assertOk(await c.rpc('<discard-changes/>'));
+    const runningXml = fs.readFileSync(path.join(dir, 'running.xml'), 'utf8');
+    const runningNames = await classNames(c);
+    const coe = await c.rpc(editConfig('running', cos(klass('coe-good', 3) + klass('coe-bad', 99)), '<error-option>continue-on-error</error-option>'));
+    assert.match(coe, /operation-failed/);
+    assert.deepEqual(await classNames(c), runningNames, 'running unchanged');
+    assert.equal(fs.readFileSync(path.join(dir, 'running.xml'), 'utf8'), runningXml, 'running.xml unchanged');
+    // copy-config of inline content to startup (the tree gains its defaults before the write): refused as well
+    const e3 = errorOf(await c.rpc(`<copy-config><target><startup/></target><source><config>${cos(klass('inline', 1))}</config></source></copy-config>`));
+    assert.equal(e3.tag, 'operation-failed');
+    assert.equal(fs.readFileSync(path.join(dir, 'startup.xml'), 'utf8'), startup, 'startup.xml unchanged');
+    assert.deepEqual(await classNames(c, 'startup'), startupNames, 'and the startup datastore');
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+    assertOk(await c.rpc(editConfig('candidate', cos(klass('while-full', 2)))));
+
     fs.rmSync(filler);
     assertOk(await c.rpc('<commit/>'));
     assert.ok((await classNames(c)).includes('while-full'));
