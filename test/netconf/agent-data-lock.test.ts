@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Agent } from '../../src/daemon/agent';
 import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames, newAgent } from './agent-harness';
+import { freeUdpPort } from '../cli/radius-ports';
 
 /** One agent per data directory (an flock on DIR/.lock, released however the holder ends). */
 describe('agent: one agent per data directory', function () {
@@ -42,6 +43,10 @@ describe('agent: one agent per data directory', function () {
   });
 
   it('an agent killed with SIGKILL leaves no stale lock', async () => {
+    // the agent started as a process reads the directory's running.xml: RADIUS on free ports, not on
+    // 3799 and 1813, which another agent on this machine may hold
+    const ports = `<radius-disconnect-port>${await freeUdpPort()}</radius-disconnect-port><radius-accounting-port>${await freeUdpPort()}</radius-accounting-port>`;
+    assertOk(await (await h.connect()).rpc(editConfig('running', `<access xmlns="urn:flowtapd:yang:access">${ports}</access>`)));
     await h.stop(true);
     const bin = path.join(__dirname, '..', '..', 'bin', 'flowtapd.js');
     const child = spawn(bin, ['--data-dir', h.dir, '--netconf-listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
