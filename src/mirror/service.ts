@@ -847,7 +847,9 @@ export class MirrorService implements Applier {
           await this.coa(req);
           return { ok: true } as const;
         } catch (e) {
-          if (!(e instanceof CoaError)) this.deps.log.error('coa-failed', { error: (e as Error).message });
+          // an unexpected failure (a defect): li-audit.log only, with its stack; in the general log it
+          // would tell that a CoA or Disconnect came, and its message may name the subscriber
+          if (!(e instanceof CoaError)) this.li('coa-failed', { error: (e as Error).message, stack: (e as Error).stack });
           return { ok: false, cause: errorCauseOf(e) } as const;
         }
       });

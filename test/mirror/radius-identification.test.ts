@@ -124,7 +124,12 @@ describe('mirror service behind the RADIUS server: which session a request names
       dataplane: dp,
       radius: port,
       store: new StateStore(dir),
-      log: { ...silentLogger, warn: (event: string, f?: Record<string, unknown>) => void warnings.push({ event, ...f }), child: () => silentLogger } as never,
+      log: {
+        ...silentLogger,
+        warn: (event: string, f?: Record<string, unknown>) => void warnings.push({ event, ...f }),
+        error: (event: string, f?: Record<string, unknown>) => void warnings.push({ event, level: 'error', ...f }),
+        child: () => silentLogger,
+      } as never,
       publish: (e) => void published.push(e['flowtapd-services:mirror-session-event'] as Record<string, unknown>),
       liLog: (event, fields) => void liLines.push({ event, ...fields }),
       retryDelayMs: 50,
@@ -165,6 +170,21 @@ describe('mirror service behind the RADIUS server: which session a request names
   afterEach(async () => {
     await svc.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a CoA that fails unexpectedly (a defect, not a CoaError): NAK, and the error only in li-audit.log, not in the general log (it would tell a CoA came)', async () => {
+    await start();
+    await acct(1, [sid('9001'), user('alice'), ip('192.0.2.91')]);
+    (svc as unknown as { coa: () => Promise<void> }).coa = async () => {
+      throw new TypeError('cannot read 9001 of undefined');
+    };
+    const r = await coa([sid('9001'), erx('on')]);
+    assert.equal(r.code, Code.CoaNak);
+    assert.deepEqual(warnings, []);
+    const failed = liLines.filter((l) => l.event === 'coa-failed');
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0].error, 'cannot read 9001 of undefined');
+    assert.match(String(failed[0].stack), /TypeError/);
   });
 
   describe('identification (RFC 5176 section 3)', () => {
