@@ -543,7 +543,13 @@ export class MirrorService implements Applier {
       const was = this.mirrors.get(k);
       // a mirror whose subscriber row is gone from the files (the end of a session whose subscriber delete
       // was written and the mirror's not, as start() finds it after a crash): the end is completed, not undone
-      const m = s ? mirs.get(k) : undefined;
+      let m = s ? mirs.get(k) : undefined;
+      // an address change whose subscriber row was written and the mirror's not: the mirror follows its
+      // subscriber's saved address, as start() makes it, never the one the NAS said is gone
+      if (m && s) {
+        const now = addressesOf(s);
+        if (now.join() !== m.addresses.join()) m = { ...m, addresses: now };
+      }
       if (JSON.stringify(m) === JSON.stringify(was)) continue;
       undoneMirrors++;
       if (m) this.putMirror(m);

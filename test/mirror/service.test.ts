@@ -408,6 +408,36 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     }
   });
 
+  it('an address change whose subscriber row was saved and the mirror\'s not (the file system full between the two appends): not answered, and the revert leaves the mirror on the subscriber\'s saved address, never the old one', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-torn-'));
+    try {
+      const store = new StateStore(dir);
+      const s = store as unknown as { journal(t: string): Promise<fs.promises.FileHandle> };
+      const journal = s.journal.bind(store);
+      let full = false;
+      s.journal = async (t) => {
+        const fh = await journal(t);
+        if (t !== 'mirrors' || !full) return fh;
+        return { appendFile: async () => { full = false; throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); }, truncate: (n?: number) => fh.truncate(n), datasync: () => fh.datasync() } as never;
+      };
+      const dp = new Double();
+      const svc = new MirrorService({
+        ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
+        store, log: silentLogger, publish: () => undefined,
+      });
+      await svc.start();
+      await svc.onAccounting({ client: '127.0.0.1', identifier: 1, status: 'start', acctSessionId: 's0', framedIp: '192.0.2.10' });
+      assert.deepEqual(await svc.onCoa(coa('s0', 'start')), { ok: true });
+      full = true;
+      await assert.rejects(svc.onAccounting({ client: '127.0.0.1', identifier: 2, status: 'interim-update', acctSessionId: 's0', framedIp: '192.0.2.11' }), /ENOSPC/, 'not answered');
+      await new Promise((r) => setTimeout(r, 50)); // the revert, on the queue
+      assert.deepEqual(dp.mirrors.get('s0')?.addresses, ['192.0.2.11'], 'the address the NAS said is gone is not mirrored again');
+      await svc.stop();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a member that disappears while the disk is full: the moves stay in effect, no crash, and are saved once there is room', async () => {
     const mnt = tmpfs();
     for (const f of fs.readdirSync(mnt)) fs.rmSync(path.join(mnt, f), { recursive: true, force: true });
