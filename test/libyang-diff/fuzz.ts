@@ -271,10 +271,44 @@ function ftzMore(r: Rng): string {
   return top(FTZ, 'more', ...parts);
 }
 
+/** values for ftz:rx, and those where libyang's PCRE differs from XSD (KNOWN) */
+const RX_POOLS: Record<string, string[]> = {
+  w: ['abc', 'é1', 'a_1', '_', '\u0301', 'a\u0301', 'a-b', ' ', 'a.b', '١'],
+  subtract: ['bcd', 'xyz', 'abc', 'e', '-', ''],
+  space: ['a b', 'a\tb', 'a\u00a0b', 'a\u2003b', 'a\nb', 'a  b', 'a\rb'],
+  dot: ['a', ' ', '\t', '\n', '\r', 'a\nb', 'a\rb'],
+  cat: ['AB1', '١', 'Ab', 'Ⅻ', 'ǅ', '²'],
+  'not-digit': ['abc', '²', 'a1', '١', ''],
+};
+export const RX_PCRE: Record<string, string[]> = {
+  w: ['a_1', '_', '\u0301', 'a\u0301'],
+  subtract: ['bcd', 'xyz', 'abc', 'e', '-', ''],
+  space: ['a\u00a0b', 'a\u2003b'],
+  dot: ['\r', 'a\rb'],
+};
+function xmlText(v: string): string {
+  return esc(v).replace(/\r/g, '&#13;');
+}
+function ftzRx(r: Rng): string {
+  if (r.chance(0.7)) return '';
+  const parts: string[] = [];
+  for (const [k, pool] of Object.entries(RX_POOLS)) if (r.chance(0.3)) parts.push(`<${k}>${xmlText(pv(r, pool))}</${k}>`);
+  return top(FTZ, 'rx', ...parts);
+}
+
 function ftzCase(r: Rng, i: number): Case {
-  tame = r.chance(0.5);
+  // focused (half the cases): tame items, which min-elements needs, and one other section, whatever its values
+  const focus = r.chance(0.5);
+  tame = focus || r.chance(0.5);
   const items = ftzItems(r);
-  const parts = [ftzTop(r), items.xml, ftzChecks(r, items.ids, items.tags), ftzOpts(r), ftzPres(r), ftzWhen(r), ftzMore(r)];
+  const sections: (() => string)[] = [() => ftzTop(r), () => ftzChecks(r, items.ids, items.tags), () => ftzOpts(r), () => ftzPres(r), () => ftzWhen(r), () => ftzMore(r), () => ftzRx(r)];
+  let parts: string[];
+  if (focus) {
+    tame = r.chance(0.3);
+    parts = [items.xml, r.pick(sections)()];
+  } else {
+    parts = [items.xml, ...sections.map((f) => f())];
+  }
   return { name: `ftz-${i}`, suite: 'ftz', type: r.chance(0.15) ? 'data' : 'config', xml: parts.filter(Boolean).join('\n') };
 }
 
@@ -460,6 +494,17 @@ export const KNOWN: Known[] = [
       '9223372036854775805..807 are all 2^63 as doubles, so the engine finds ". != 9223372036854775806" false for ' +
       'them; libyang compares in long double and finds it false only for ...806.',
     match: (c) => c.suite === 'ftz' && /<big>922337203685477580[5-7]<\/big>/.test(c.xml),
+  },
+  {
+    id: 'xsd-regex-pcre',
+    reason:
+      'RFC 7950 section 9.4.5 patterns are XSD regular expressions (XML Schema Part 2, appendix F); libyang runs ' +
+      'them with PCRE2, which differs: \\w takes "_" (XSD: not \\p{P}) and leaves out combining marks (\\p{M} is in ' +
+      'XSD \\w); character class subtraction [a-z-[aeiou]] is not understood; \\s takes U+00A0 and U+2003 (XSD: ' +
+      'space, tab, CR, LF only); "." takes CR (XSD: [^\\n\\r]). The engine follows XSD.',
+    match: (c) =>
+      c.suite === 'ftz' &&
+      Object.entries(RX_PCRE).some(([k, vs]) => vs.some((v) => c.xml.includes(`<${k}>${xmlText(v)}</${k}>`))),
   },
 ];
 export function knownFor(c: Case): Known | undefined {
