@@ -137,7 +137,7 @@ function identAttr(v: string): string {
 }
 const STRS = ['', 'a', 'ab', 'abc', 'abcd', 'xab', 'ABC', 'a.b', 'a b', ' a  b ', '4', '4.0', ' 4 ', 'NaN', '-5', 'abc9', '9abc', 'cab', 'a-1', 'bc', 'Infinity', '1e1', 'tag1', 'tag2', 'é'];
 const NUMS = ['0', '1', '2', '3', '4', '5', '-5', '7', '10', '2147483647', '-2147483648', '2147483648'];
-const CHECKS = ['need-long', 'need-count', 'need-contains', 'need-number', 'need-bool', 'need-remat', 'sum-lt', 'nan', 'trans', 'concat', 'substr', 'subbefore', 'norm', 'bitset', 'enumv', 'arith', 'round'];
+const CHECKS = ['need-long', 'need-count', 'need-contains', 'need-number', 'need-bool', 'need-remat', 'sum-lt', 'nan', 'trans', 'concat', 'substr', 'subbefore', 'norm', 'bitset', 'enumv', 'arith', 'round', 'anc'];
 
 function ftzTop(r: Rng): string {
   const parts: string[] = [];
@@ -455,6 +455,7 @@ function fixedCases(): Case[] {
   for (const v of ['9223372036854775804', '9223372036854775805', '9223372036854775806', '9223372036854775807']) {
     add(top(FTZ, 'more', el('ent', leaf('k', 'a'), leaf('big', v))));
   }
+  add(top(FTZ, 'checks', '<anc/>'));
   add(`<top xmlns="${FTZ}" xml:lang="en"><i8>1</i8></top>`);
   add(top(FTZ, 'top', '<i8>1<!-- c -->2</i8>'));
   add(top(FTZ, 'top', '<name>a<!-- c -->b</name>'));
@@ -563,6 +564,14 @@ export const KNOWN: Known[] = [
       '(libyang 2.1.30: "Unknown XML prefix"); XML 1.0 section 2.4/2.5: a comment may split character data, the ' +
       'value being the text around it (libyang: "Invalid character sequence"). The engine follows XML.',
     match: (c) => c.suite === 'ftz' && (c.xml.includes(' xml:lang=') || /[^>]<!--[^>]*-->[^<]/.test(c.xml)),
+  },
+  {
+    id: 'xpath-ancestor-elements',
+    reason:
+      'XPath 1.0 section 2.3: the node test * selects elements only, so ancestor::* from /checks/anc is the one ' +
+      'element checks, while ancestor::node() also takes the root node (2). libyang 2.1.30 counts its root as an ' +
+      'element too: count(ancestor::*) is 2 there.',
+    match: (c) => c.suite === 'ftz' && c.xml.includes('<anc/>'),
   },
 ];
 export function knownFor(c: Case): Known | undefined {
