@@ -97,6 +97,16 @@ describe('yang parser', () => {
     assert.equal(m.subs[1].subs[0].keyword, 'ext:sub');
   });
 
+  it('a bare keyword that is not YANG is an error (a typo such as mandatroy is never dropped silently)', () => {
+    const e = err('module m {\n  leaf a {\n    type string;\n    mandatroy true;\n  }\n}\n');
+    assert.equal(e.line, 4);
+    assert.match(e.message, /unknown keyword 'mandatroy'/);
+    assert.match(err('module m { frobnicate; }').message, /unknown keyword 'frobnicate'/);
+    // every YANG keyword, and any prefixed one, still parses
+    const m = parseYang('module m { yang-version 1.1; leaf-list a { type string; ordered-by user; min-elements 1; } x:any-thing; }', 'm.yang');
+    assert.deepEqual(m.subs.map((s) => s.keyword), ['yang-version', 'leaf-list', 'x:any-thing']);
+  });
+
   it('YANG 1.1 rejects unknown escapes, 1.0 keeps them', () => {
     const e = err('module m {\n  yang-version 1.1;\n  description "a \\d b";\n}\n');
     assert.equal(e.line, 3);

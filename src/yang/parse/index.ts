@@ -26,6 +26,20 @@ const enum Ch {
 
 const KEYWORD_RE = /^(?:[A-Za-z_][A-Za-z0-9_.-]*:)?[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+/**
+ * The YANG keywords (RFC 7950 section 14; YANG 1.0's are a subset). Any
+ * other keyword needs a prefix (an extension, section 6.3.1): a bare
+ * unknown one is a typo, such as "mandatroy", and never silently dropped.
+ */
+const YANG_KEYWORDS = new Set(
+  ('action anydata anyxml argument augment base belongs-to bit case choice config contact container default ' +
+    'description deviate deviation enum error-app-tag error-message extension feature fraction-digits grouping ' +
+    'identity if-feature import include input key leaf leaf-list length list mandatory max-elements min-elements ' +
+    'modifier module must namespace notification ordered-by organization output path pattern position prefix ' +
+    'presence range reference refine require-instance revision revision-date rpc status submodule type typedef ' +
+    'unique units uses value when yang-version yin-element').split(' '),
+);
+
 interface Tok {
   /** 's': string (keyword or argument), or one of '{', '}', ';', '+', 'eof' */
   kind: 's' | '{' | '}' | ';' | '+' | 'eof';
@@ -249,6 +263,9 @@ export function parseYang(text: string, file: string): Statement {
     }
     const kwTok = tok;
     if (!KEYWORD_RE.test(kwTok.text)) throw lx.err(kwTok.line, kwTok.col, `invalid keyword '${kwTok.text}'`);
+    if (!YANG_KEYWORDS.has(kwTok.text) && !kwTok.text.includes(':')) {
+      throw lx.err(kwTok.line, kwTok.col, `unknown keyword '${kwTok.text}' (an extension keyword needs its prefix, RFC 7950 6.3.1)`);
+    }
     advance();
     const arg = parseArg();
     const st: Statement = { keyword: kwTok.text, arg, subs: [], loc: { file, line: kwTok.line, col: kwTok.col } };
