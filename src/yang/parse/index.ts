@@ -40,6 +40,48 @@ const YANG_KEYWORDS = new Set(
     'unique units uses value when yang-version yin-element').split(' '),
 );
 
+/**
+ * Where some statements may stand (RFC 7950 section 14, YANG 1.0's places
+ * included): a keyword listed here under any other YANG statement is an
+ * error, such as "key" in a container or "mandatory" in a leaf-list. A
+ * statement under an extension is not checked.
+ */
+const PLACES: Record<string, Set<string>> = Object.fromEntries(
+  Object.entries({
+    key: 'list',
+    presence: 'container refine',
+    mandatory: 'leaf choice anydata anyxml refine deviate',
+    'min-elements': 'leaf-list list refine deviate',
+    'max-elements': 'leaf-list list refine deviate',
+    'ordered-by': 'leaf-list list',
+    unique: 'list deviate',
+    type: 'leaf leaf-list typedef type deviate',
+    units: 'leaf leaf-list typedef deviate refine',
+    default: 'leaf leaf-list choice typedef refine deviate',
+    config: 'container leaf leaf-list list choice anydata anyxml refine deviate',
+    'fraction-digits': 'type',
+    range: 'type',
+    length: 'type',
+    pattern: 'type',
+    path: 'type',
+    'require-instance': 'type',
+    enum: 'type',
+    bit: 'type',
+    base: 'type identity',
+    namespace: 'module',
+    import: 'module submodule',
+    include: 'module submodule',
+    'yang-version': 'module submodule',
+    'belongs-to': 'submodule',
+    augment: 'module submodule uses',
+    deviation: 'module submodule',
+    leaf: 'module submodule container list grouping augment case choice input output notification',
+    'leaf-list': 'module submodule container list grouping augment case choice input output notification',
+    list: 'module submodule container list grouping augment case choice input output notification',
+    container: 'module submodule container list grouping augment case choice input output notification',
+  }).map(([k, v]) => [k, new Set(v.split(' '))]),
+);
+
 interface Tok {
   /** 's': string (keyword or argument), or one of '{', '}', ';', '+', 'eof' */
   kind: 's' | '{' | '}' | ';' | '+' | 'eof';
@@ -257,7 +299,7 @@ export function parseYang(text: string, file: string): Statement {
     return s;
   };
 
-  const parseStatement = (depth: number): Statement => {
+  const parseStatement = (depth: number, parent: string | null): Statement => {
     if (k() !== 's' || tok.quoted) {
       throw lx.err(tok.line, tok.col, k() === 'eof' ? 'unexpected end of file, a statement was expected' : `a keyword was expected, found '${tok.text}'`);
     }
@@ -265,6 +307,10 @@ export function parseYang(text: string, file: string): Statement {
     if (!KEYWORD_RE.test(kwTok.text)) throw lx.err(kwTok.line, kwTok.col, `invalid keyword '${kwTok.text}'`);
     if (!YANG_KEYWORDS.has(kwTok.text) && !kwTok.text.includes(':')) {
       throw lx.err(kwTok.line, kwTok.col, `unknown keyword '${kwTok.text}' (an extension keyword needs its prefix, RFC 7950 6.3.1)`);
+    }
+    const places = parent !== null && YANG_KEYWORDS.has(parent) ? PLACES[kwTok.text] : undefined;
+    if (places && !places.has(parent!)) {
+      throw lx.err(kwTok.line, kwTok.col, `'${kwTok.text}' cannot stand in '${parent}' (RFC 7950 section 14)`);
     }
     advance();
     const arg = parseArg();
@@ -283,14 +329,14 @@ export function parseYang(text: string, file: string): Statement {
           return st;
         }
         if (k() === 'eof') throw lx.err(open.line, open.col, `unterminated block of '${st.keyword}' (missing '}')`);
-        st.subs.push(parseStatement(depth + 1));
+        st.subs.push(parseStatement(depth + 1, st.keyword));
       }
     }
     if (k() === 'eof') throw lx.err(tok.line, tok.col, `unexpected end of file after '${st.keyword}', ';' or '{' was expected`);
     throw lx.err(tok.line, tok.col, `unexpected '${tok.text}' after '${st.keyword}'${arg !== null ? ' argument' : ''}, ';' or '{' was expected`);
   };
 
-  const top = parseStatement(0);
+  const top = parseStatement(0, null);
   if (top.keyword !== 'module' && top.keyword !== 'submodule') {
     throw lx.err(top.loc.line, top.loc.col, `expected 'module' or 'submodule', found '${top.keyword}'`);
   }
