@@ -124,6 +124,19 @@ describe('yang parser', () => {
     );
   });
 
+  it('a statement given twice where it may stand once is an error: two types, two mandatory in a leaf', () => {
+    const e = err('module m {\n  leaf a {\n    type string;\n    type int8;\n  }\n}\n');
+    assert.equal(e.line, 4);
+    assert.match(e.message, /'type' given twice in 'leaf'/);
+    assert.match(err('module m { leaf a { type string; mandatory true; mandatory false; } }').message, /'mandatory' given twice/);
+    // a union's types, a leaf-list's defaults, patterns and musts repeat
+    parseYang(
+      'module m { leaf u { type union { type int8; type string { pattern "a.*"; pattern ".*b"; } } must "1"; must "2"; } ' +
+        'leaf-list d { type string; default "a"; default "b"; } }',
+      'm.yang',
+    );
+  });
+
   it('YANG 1.1 rejects unknown escapes, 1.0 keeps them', () => {
     const e = err('module m {\n  yang-version 1.1;\n  description "a \\d b";\n}\n');
     assert.equal(e.line, 3);

@@ -41,6 +41,30 @@ const YANG_KEYWORDS = new Set(
 );
 
 /**
+ * Statements that stand at most once in their parent (RFC 7950 section 14):
+ * a second "type" or "mandatory" in a leaf is an error, never a silent
+ * choice of one of them. "type" may repeat in a union's type, "default" in
+ * a leaf-list, a refine and a deviate.
+ */
+const SINGLE = new Set(
+  ('units config mandatory presence min-elements max-elements ordered-by key status description reference contact ' +
+    'organization namespace prefix yang-version fraction-digits range length path require-instance when position ' +
+    'value modifier error-message error-app-tag yin-element argument belongs-to revision-date type default').split(' '),
+);
+function checkSingles(st: Statement, err: (line: number, col: number, msg: string) => SourceError): void {
+  if (st.subs.length < 2 || st.keyword.includes(':')) return;
+  const seen = new Set<string>();
+  for (const sub of st.subs) {
+    const kw = sub.keyword;
+    if (!SINGLE.has(kw)) continue;
+    if (kw === 'type' && st.keyword === 'type') continue;
+    if (kw === 'default' && (st.keyword === 'leaf-list' || st.keyword === 'refine' || st.keyword === 'deviate')) continue;
+    if (seen.has(kw)) throw err(sub.loc.line, sub.loc.col, `'${kw}' given twice in '${st.keyword}' (RFC 7950 section 14)`);
+    seen.add(kw);
+  }
+}
+
+/**
  * Where some statements may stand (RFC 7950 section 14, YANG 1.0's places
  * included): a keyword listed here under any other YANG statement is an
  * error, such as "key" in a container or "mandatory" in a leaf-list. A
@@ -326,6 +350,7 @@ export function parseYang(text: string, file: string): Statement {
       for (;;) {
         if (k() === '}') {
           advance();
+          checkSingles(st, (l, c, m) => lx.err(l, c, m));
           return st;
         }
         if (k() === 'eof') throw lx.err(open.line, open.col, `unterminated block of '${st.keyword}' (missing '}')`);
