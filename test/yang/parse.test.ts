@@ -97,6 +97,46 @@ describe('yang parser', () => {
     assert.equal(m.subs[1].subs[0].keyword, 'ext:sub');
   });
 
+  it('a bare keyword that is not YANG is an error (a typo such as mandatroy is never dropped silently)', () => {
+    const e = err('module m {\n  leaf a {\n    type string;\n    mandatroy true;\n  }\n}\n');
+    assert.equal(e.line, 4);
+    assert.match(e.message, /unknown keyword 'mandatroy'/);
+    assert.match(err('module m { frobnicate; }').message, /unknown keyword 'frobnicate'/);
+    // every YANG keyword, and any prefixed one, still parses
+    const m = parseYang('module m { yang-version 1.1; leaf-list a { type string; ordered-by user; min-elements 1; } x:any-thing; }', 'm.yang');
+    assert.deepEqual(m.subs.map((s) => s.keyword), ['yang-version', 'leaf-list', 'x:any-thing']);
+  });
+
+  it('a statement out of its place is an error (RFC 7950 section 14): key in a container, mandatory in a leaf-list', () => {
+    let e = err('module m {\n  container c {\n    key "a";\n    leaf a { type string; }\n  }\n}\n');
+    assert.equal(e.line, 3);
+    assert.match(e.message, /'key' cannot stand in 'container'/);
+    e = err('module m { leaf-list a { type string; mandatory true; } }');
+    assert.match(e.message, /'mandatory' cannot stand in 'leaf-list'/);
+    assert.match(err('module m { container c { augment "/x" { leaf z { type string; } } } }').message, /'augment' cannot stand in 'container'/);
+    assert.match(err('module m { leaf a { type string; leaf b { type string; } } }').message, /'leaf' cannot stand in 'leaf'/);
+    // the same statements in their places, and anything under an extension, parse
+    parseYang(
+      'module m { list l { key "a"; unique "b"; min-elements 1; ordered-by user; leaf a { type string; } leaf b { type int8 { range "1..2"; } mandatory true; } } ' +
+        'grouping g { leaf x { type string; } } container c { presence "p"; uses g { refine x { mandatory true; } augment "." { leaf y { type string; } } } } ' +
+        'ext:thing { key "anything"; } }',
+      'm.yang',
+    );
+  });
+
+  it('a statement given twice where it may stand once is an error: two types, two mandatory in a leaf', () => {
+    const e = err('module m {\n  leaf a {\n    type string;\n    type int8;\n  }\n}\n');
+    assert.equal(e.line, 4);
+    assert.match(e.message, /'type' given twice in 'leaf'/);
+    assert.match(err('module m { leaf a { type string; mandatory true; mandatory false; } }').message, /'mandatory' given twice/);
+    // a union's types, a leaf-list's defaults, patterns and musts repeat
+    parseYang(
+      'module m { leaf u { type union { type int8; type string { pattern "a.*"; pattern ".*b"; } } must "1"; must "2"; } ' +
+        'leaf-list d { type string; default "a"; default "b"; } }',
+      'm.yang',
+    );
+  });
+
   it('YANG 1.1 rejects unknown escapes, 1.0 keeps them', () => {
     const e = err('module m {\n  yang-version 1.1;\n  description "a \\d b";\n}\n');
     assert.equal(e.line, 3);

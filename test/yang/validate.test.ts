@@ -123,6 +123,19 @@ describe('yang/data validate: errors', () => {
     assert.deepEqual(check(top('<mode>full</mode><extra>x</extra>')).errors, []);
   });
 
+  it("a node's own when is evaluated on a dummy of it: no value, no children (RFC 7950 7.21.5)", () => {
+    const ws = loadContext([path.join(__dirname, 'fixtures', 'data', 'when-self.yang')], { searchPath: [] });
+    const errs = (body: string): string[] =>
+      d.validate(ws, d.parseXml(ws, `<top xmlns="urn:test:when-self">${body}</top>`, { type: 'config' }), { type: 'config' }).map((e) => `${e.path} ${e.appTag}`);
+    // ". = 'x'" is false on the dummy, whatever the value
+    assert.deepEqual(errs('<self-value>x</self-value>'), ['/ws:top/ws:self-value when-violation']);
+    // the dummy has no value: string-length(.) is 0 for any value
+    assert.deepEqual(errs('<mode>on</mode><self-empty>xyz</self-empty>'), []);
+    assert.deepEqual(errs('<mode>off</mode><self-empty>xyz</self-empty>'), ['/ws:top/ws:self-empty when-violation']);
+    // nor children: count(*) is 0 for a box with an item
+    assert.deepEqual(errs('<box><item>a</item></box>'), []);
+  });
+
   it('data in two cases of one choice is an error', () => {
     const e = one(top('<v6/>'));
     assert.equal(e.tag, 'bad-element');

@@ -131,6 +131,13 @@ function planOf(s: SchemaNode, config: boolean): Plan {
   return p;
 }
 
+/** a when's context node for a data node (RFC 7950 7.21.5): its name, no value, no children, the same parent */
+function dummyOf(node: DataNode): DataNode {
+  const d = new DataNode(node.schema, node.value === null ? null : '');
+  d.parent = node.parent;
+  return d;
+}
+
 /** `when` constraints that govern a data node: its own and those of the choices/cases above it. */
 interface WhenRef {
   c: Constraint;
@@ -290,6 +297,7 @@ class Validator {
   // ---------------------------------------------------------------- when
 
   private whenTrue(node: DataNode, refs: WhenRef[]): { ok: true } | { ok: false; c: Constraint } | { ok: 'error'; e: AgentError } {
+    let dummy: DataNode | undefined;
     for (const { c, owner } of refs) {
       let ctxNode: DataNode | null;
       if (owner.kind === 'choice' || owner.kind === 'case' || c.context === 'ancestor') {
@@ -302,7 +310,10 @@ class Validator {
             }
           }
         }
-      } else ctxNode = node;
+      } else if (!node.value && !node.children.length) ctxNode = node;
+      // RFC 7950 7.21.5: a node's own when is evaluated on a dummy node of its
+      // name with no value and no children, never on what the node holds
+      else ctxNode = dummy ??= dummyOf(node);
       if (!ctxNode) continue;
       const r = this.eval(c.xpath, ctxNode);
       if (r instanceof AgentError) return { ok: 'error', e: r };

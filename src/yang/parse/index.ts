@@ -26,6 +26,86 @@ const enum Ch {
 
 const KEYWORD_RE = /^(?:[A-Za-z_][A-Za-z0-9_.-]*:)?[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+/**
+ * The YANG keywords (RFC 7950 section 14; YANG 1.0's are a subset). Any
+ * other keyword needs a prefix (an extension, section 6.3.1): a bare
+ * unknown one is a typo, such as "mandatroy", and never silently dropped.
+ */
+const YANG_KEYWORDS = new Set(
+  ('action anydata anyxml argument augment base belongs-to bit case choice config contact container default ' +
+    'description deviate deviation enum error-app-tag error-message extension feature fraction-digits grouping ' +
+    'identity if-feature import include input key leaf leaf-list length list mandatory max-elements min-elements ' +
+    'modifier module must namespace notification ordered-by organization output path pattern position prefix ' +
+    'presence range reference refine require-instance revision revision-date rpc status submodule type typedef ' +
+    'unique units uses value when yang-version yin-element').split(' '),
+);
+
+/**
+ * Statements that stand at most once in their parent (RFC 7950 section 14):
+ * a second "type" or "mandatory" in a leaf is an error, never a silent
+ * choice of one of them. "type" may repeat in a union's type, "default" in
+ * a leaf-list, a refine and a deviate.
+ */
+const SINGLE = new Set(
+  ('units config mandatory presence min-elements max-elements ordered-by key status description reference contact ' +
+    'organization namespace prefix yang-version fraction-digits range length path require-instance when position ' +
+    'value modifier error-message error-app-tag yin-element argument belongs-to revision-date type default').split(' '),
+);
+function checkSingles(st: Statement, err: (line: number, col: number, msg: string) => SourceError): void {
+  if (st.subs.length < 2 || st.keyword.includes(':')) return;
+  const seen = new Set<string>();
+  for (const sub of st.subs) {
+    const kw = sub.keyword;
+    if (!SINGLE.has(kw)) continue;
+    if (kw === 'type' && st.keyword === 'type') continue;
+    if (kw === 'default' && (st.keyword === 'leaf-list' || st.keyword === 'refine' || st.keyword === 'deviate')) continue;
+    if (seen.has(kw)) throw err(sub.loc.line, sub.loc.col, `'${kw}' given twice in '${st.keyword}' (RFC 7950 section 14)`);
+    seen.add(kw);
+  }
+}
+
+/**
+ * Where some statements may stand (RFC 7950 section 14, YANG 1.0's places
+ * included): a keyword listed here under any other YANG statement is an
+ * error, such as "key" in a container or "mandatory" in a leaf-list. A
+ * statement under an extension is not checked.
+ */
+const PLACES: Record<string, Set<string>> = Object.fromEntries(
+  Object.entries({
+    key: 'list',
+    presence: 'container refine',
+    mandatory: 'leaf choice anydata anyxml refine deviate',
+    'min-elements': 'leaf-list list refine deviate',
+    'max-elements': 'leaf-list list refine deviate',
+    'ordered-by': 'leaf-list list',
+    unique: 'list deviate',
+    type: 'leaf leaf-list typedef type deviate',
+    units: 'leaf leaf-list typedef deviate refine',
+    default: 'leaf leaf-list choice typedef refine deviate',
+    config: 'container leaf leaf-list list choice anydata anyxml refine deviate',
+    'fraction-digits': 'type',
+    range: 'type',
+    length: 'type',
+    pattern: 'type',
+    path: 'type',
+    'require-instance': 'type',
+    enum: 'type',
+    bit: 'type',
+    base: 'type identity',
+    namespace: 'module',
+    import: 'module submodule',
+    include: 'module submodule',
+    'yang-version': 'module submodule',
+    'belongs-to': 'submodule',
+    augment: 'module submodule uses',
+    deviation: 'module submodule',
+    leaf: 'module submodule container list grouping augment case choice input output notification',
+    'leaf-list': 'module submodule container list grouping augment case choice input output notification',
+    list: 'module submodule container list grouping augment case choice input output notification',
+    container: 'module submodule container list grouping augment case choice input output notification',
+  }).map(([k, v]) => [k, new Set(v.split(' '))]),
+);
+
 interface Tok {
   /** 's': string (keyword or argument), or one of '{', '}', ';', '+', 'eof' */
   kind: 's' | '{' | '}' | ';' | '+' | 'eof';
@@ -243,12 +323,19 @@ export function parseYang(text: string, file: string): Statement {
     return s;
   };
 
-  const parseStatement = (depth: number): Statement => {
+  const parseStatement = (depth: number, parent: string | null): Statement => {
     if (k() !== 's' || tok.quoted) {
       throw lx.err(tok.line, tok.col, k() === 'eof' ? 'unexpected end of file, a statement was expected' : `a keyword was expected, found '${tok.text}'`);
     }
     const kwTok = tok;
     if (!KEYWORD_RE.test(kwTok.text)) throw lx.err(kwTok.line, kwTok.col, `invalid keyword '${kwTok.text}'`);
+    if (!YANG_KEYWORDS.has(kwTok.text) && !kwTok.text.includes(':')) {
+      throw lx.err(kwTok.line, kwTok.col, `unknown keyword '${kwTok.text}' (an extension keyword needs its prefix, RFC 7950 6.3.1)`);
+    }
+    const places = parent !== null && YANG_KEYWORDS.has(parent) ? PLACES[kwTok.text] : undefined;
+    if (places && !places.has(parent!)) {
+      throw lx.err(kwTok.line, kwTok.col, `'${kwTok.text}' cannot stand in '${parent}' (RFC 7950 section 14)`);
+    }
     advance();
     const arg = parseArg();
     const st: Statement = { keyword: kwTok.text, arg, subs: [], loc: { file, line: kwTok.line, col: kwTok.col } };
@@ -263,17 +350,18 @@ export function parseYang(text: string, file: string): Statement {
       for (;;) {
         if (k() === '}') {
           advance();
+          checkSingles(st, (l, c, m) => lx.err(l, c, m));
           return st;
         }
         if (k() === 'eof') throw lx.err(open.line, open.col, `unterminated block of '${st.keyword}' (missing '}')`);
-        st.subs.push(parseStatement(depth + 1));
+        st.subs.push(parseStatement(depth + 1, st.keyword));
       }
     }
     if (k() === 'eof') throw lx.err(tok.line, tok.col, `unexpected end of file after '${st.keyword}', ';' or '{' was expected`);
     throw lx.err(tok.line, tok.col, `unexpected '${tok.text}' after '${st.keyword}'${arg !== null ? ' argument' : ''}, ';' or '{' was expected`);
   };
 
-  const top = parseStatement(0);
+  const top = parseStatement(0, null);
   if (top.keyword !== 'module' && top.keyword !== 'submodule') {
     throw lx.err(top.loc.line, top.loc.col, `expected 'module' or 'submodule', found '${top.keyword}'`);
   }
