@@ -107,25 +107,21 @@ export class NacmAccess implements Access {
   }
 
   canReadSchema(schema: SchemaNode): boolean {
-    this.sync();
-    if (!this.restricted) return true;
-    for (let p: SchemaNode | null = schema; p && p.kind !== 'root'; p = p.parent) {
-      if (PASS_KINDS.has(p.kind)) break;
-      if (p.kind === 'choice' || p.kind === 'case') continue;
-      const d = this.table.schema(p, 'read');
-      if (!d.static || !d.permit) return false;
-    }
-    return true;
+    return this.readsSchema(schema, (d) => !d.static || !d.permit);
   }
 
   mayReadSchema(schema: SchemaNode): boolean {
+    return this.readsSchema(schema, (d) => d.static && !d.permit);
+  }
+
+  /** Walks `schema` and its ancestors up to the first pass-through kind: false at the first read decision `refused` says no to. */
+  private readsSchema(schema: SchemaNode, refused: (d: { static: boolean; permit: boolean }) => boolean): boolean {
     this.sync();
     if (!this.restricted) return true;
     for (let p: SchemaNode | null = schema; p && p.kind !== 'root'; p = p.parent) {
       if (PASS_KINDS.has(p.kind)) break;
       if (p.kind === 'choice' || p.kind === 'case') continue;
-      const d = this.table.schema(p, 'read');
-      if (d.static && !d.permit) return false;
+      if (refused(this.table.schema(p, 'read'))) return false;
     }
     return true;
   }

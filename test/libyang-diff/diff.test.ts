@@ -15,19 +15,11 @@ import { formatProblem, lint } from '../../src/cli/lint';
 import { loadContext } from '../../src/yang/context';
 import { parseXml, validate } from '../../src/yang/data';
 import type { SchemaContext } from '../../src/yang/schema';
+import { corpusModules, IETF } from './corpus-modules';
 
 const here = __dirname;
 const root = path.join(here, '..', '..');
-const IETF = '/usr/share/yuma/modules/ietf';
 
-export function corpusModules(): string[] {
-  return fs
-    .readFileSync(path.join(here, 'modules.txt'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'))
-    .map((m) => (m.startsWith('/') ? m : path.join(root, m)));
-}
 
 interface Verdict {
   file: string;

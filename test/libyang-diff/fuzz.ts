@@ -22,13 +22,14 @@ import { formatProblem } from '../../src/cli/lint';
 import { loadContext } from '../../src/yang/context';
 import { parseXml, validate } from '../../src/yang/data';
 import type { SchemaContext } from '../../src/yang/schema';
+import { corpusModules, IETF } from './corpus-modules';
+import { el, esc, leaf, top } from './xml-build';
 
 export const FUZZ_SEED = 20261206;
 export const FUZZ_COUNT = 600;
 
 const here = __dirname;
-const root = path.join(here, '..', '..');
-export const IETF = '/usr/share/yuma/modules/ietf';
+export { IETF };
 export const FUZZ_DIR = path.join(here, 'fuzz');
 
 export type Suite = 'ftz' | 'ft';
@@ -41,12 +42,7 @@ export interface Case {
 
 export function suiteModules(s: Suite): string[] {
   if (s === 'ftz') return [path.join(FUZZ_DIR, 'ftz-ids.yang'), path.join(FUZZ_DIR, 'ftz-features.yang')];
-  return fs
-    .readFileSync(path.join(here, 'modules.txt'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'))
-    .map((m) => (m.startsWith('/') ? m : path.join(root, m)));
+  return corpusModules();
 }
 export function suiteSearchPath(s: Suite): string[] {
   return s === 'ftz' ? [FUZZ_DIR, IETF] : [IETF];
@@ -94,18 +90,6 @@ function lv(r: Rng, pool: readonly string[], k: number): string {
 }
 
 // ------------------------------------------------------------------ XML helpers
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-function leaf(name: string, value: string, attrs = ''): string {
-  return `<${name}${attrs ? ' ' + attrs : ''}>${esc(value)}</${name}>`;
-}
-function el(name: string, ...children: string[]): string {
-  return children.length ? `<${name}>${children.join('')}</${name}>` : `<${name}/>`;
-}
-function top(ns: string, name: string, ...children: string[]): string {
-  return children.length ? `<${name} xmlns="${ns}">${children.join('')}</${name}>` : `<${name} xmlns="${ns}"/>`;
-}
 
 // ------------------------------------------------------------------ suite ftz
 const FTZ = 'urn:flowtapd:test:ftz-features';

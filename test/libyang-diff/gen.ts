@@ -10,6 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { el, leaf, top } from './xml-build';
 
 const NS = {
   fts: 'urn:flowtapd:yang:services',
@@ -21,20 +22,6 @@ const NS = {
   nacm: 'urn:ietf:params:xml:ns:yang:ietf-netconf-acm',
 };
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** <name>text</name> */
-function leaf(name: string, value: string, attrs = ''): string {
-  return `<${name}${attrs ? ' ' + attrs : ''}>${esc(value)}</${name}>`;
-}
-function el(name: string, ...children: string[]): string {
-  return children.length ? `<${name}>${children.join('')}</${name}>` : `<${name}/>`;
-}
-function top(ns: string, name: string, ...children: string[]): string {
-  return children.length ? `<${name} xmlns="${ns}">${children.join('')}</${name}>` : `<${name} xmlns="${ns}"/>`;
-}
 
 interface Iface {
   name: string;
