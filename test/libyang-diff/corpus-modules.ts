@@ -14,3 +14,14 @@ export function corpusModules(): string[] {
     .filter((l) => l && !l.startsWith('#'))
     .map((m) => (m.startsWith('/') ? m : path.join(root, m)));
 }
+
+/** the namespaces of the corpus modules' top-level nodes */
+export const NS = {
+  fts: 'urn:flowtapd:yang:services',
+  fta: 'urn:flowtapd:yang:access',
+  ftcos: 'urn:flowtapd:yang:class-of-service',
+  if: 'urn:ietf:params:xml:ns:yang:ietf-interfaces',
+  ianaift: 'urn:ietf:params:xml:ns:yang:iana-if-type',
+  sys: 'urn:ietf:params:xml:ns:yang:ietf-system',
+  nacm: 'urn:ietf:params:xml:ns:yang:ietf-netconf-acm',
+};

@@ -22,7 +22,7 @@ import { formatProblem } from '../../src/cli/lint';
 import { loadContext } from '../../src/yang/context';
 import { parseXml, validate } from '../../src/yang/data';
 import type { SchemaContext } from '../../src/yang/schema';
-import { corpusModules, IETF } from './corpus-modules';
+import { corpusModules, IETF, NS } from './corpus-modules';
 import { el, esc, leaf, top } from './xml-build';
 
 export const FUZZ_SEED = 20261206;
@@ -297,15 +297,6 @@ function ftzCase(r: Rng, i: number): Case {
 }
 
 // ------------------------------------------------------------------ suite ft (the project's modules)
-const NS = {
-  fts: 'urn:flowtapd:yang:services',
-  fta: 'urn:flowtapd:yang:access',
-  ftcos: 'urn:flowtapd:yang:class-of-service',
-  if: 'urn:ietf:params:xml:ns:yang:ietf-interfaces',
-  ianaift: 'urn:ietf:params:xml:ns:yang:iana-if-type',
-  sys: 'urn:ietf:params:xml:ns:yang:ietf-system',
-  nacm: 'urn:ietf:params:xml:ns:yang:ietf-netconf-acm',
-};
 const IFNAMES = ['vt0', 'vt1', 'eth0', 'a'.repeat(15), 'a'.repeat(16), '.', '..', '...', '.a', 'a/b', 'a:b', 'a b', '', 'é'];
 const IPV4 = ['192.0.2.1', '0.0.0.0', '255.255.255.255', '256.1.1.1', '01.2.3.4', '192.0.2.1%eth0', '1.2.3'];
 const IPADDR = [...IPV4, '2001:db8::1', '::', '2001:db8:::1', 'fe80::1%eth0', '::ffff:192.0.2.1', '2001:DB8::A'];

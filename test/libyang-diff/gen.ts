@@ -10,17 +10,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { NS } from './corpus-modules';
 import { el, leaf, top } from './xml-build';
 
-const NS = {
-  fts: 'urn:flowtapd:yang:services',
-  fta: 'urn:flowtapd:yang:access',
-  ftcos: 'urn:flowtapd:yang:class-of-service',
-  if: 'urn:ietf:params:xml:ns:yang:ietf-interfaces',
-  ianaift: 'urn:ietf:params:xml:ns:yang:iana-if-type',
-  sys: 'urn:ietf:params:xml:ns:yang:ietf-system',
-  nacm: 'urn:ietf:params:xml:ns:yang:ietf-netconf-acm',
-};
 
 
 interface Iface {

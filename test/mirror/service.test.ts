@@ -373,16 +373,7 @@ describe('mirror service: a change that cannot be saved (full file system) is an
   it('an end whose subscriber delete was saved and the mirror\'s not (the file system full between the two appends): not answered, and the mirror is not put back in the kernel', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-torn-'));
     try {
-      const store = new StateStore(dir);
-      // the subscribers journal takes its line, the mirrors journal's append fails (the next page could not be had)
-      const s = store as unknown as { journal(t: string): Promise<fs.promises.FileHandle> };
-      const journal = s.journal.bind(store);
-      let full = false;
-      s.journal = async (t) => {
-        const fh = await journal(t);
-        if (t !== 'mirrors' || !full) return fh;
-        return { appendFile: async () => { full = false; throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); }, truncate: (n?: number) => fh.truncate(n), datasync: () => fh.datasync() } as never;
-      };
+      const { store, fillMirrors } = tornStore(dir);
       const dp = new Double();
       const mk = (st: StateStore, d: Double) => new MirrorService({
         ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: d, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
@@ -392,7 +383,7 @@ describe('mirror service: a change that cannot be saved (full file system) is an
       await svc.start();
       await svc.onAccounting({ client: '127.0.0.1', identifier: 1, status: 'start', acctSessionId: 's0', framedIp: '192.0.2.10' });
       assert.deepEqual(await svc.onCoa(coa('s0', 'start')), { ok: true });
-      full = true;
+      fillMirrors();
       await assert.rejects(svc.onAccounting({ client: '127.0.0.1', identifier: 2, status: 'stop', acctSessionId: 's0' }), /ENOSPC/, 'not answered');
       await new Promise((r) => setTimeout(r, 50)); // the revert, on the queue
       assert.equal(dp.mirrors.has('s0'), false, 'the mirror of the ended session is not installed again');
@@ -411,15 +402,7 @@ describe('mirror service: a change that cannot be saved (full file system) is an
   it('an address change whose subscriber row was saved and the mirror\'s not (the file system full between the two appends): not answered, and the revert leaves the mirror on the subscriber\'s saved address, never the old one', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-torn-'));
     try {
-      const store = new StateStore(dir);
-      const s = store as unknown as { journal(t: string): Promise<fs.promises.FileHandle> };
-      const journal = s.journal.bind(store);
-      let full = false;
-      s.journal = async (t) => {
-        const fh = await journal(t);
-        if (t !== 'mirrors' || !full) return fh;
-        return { appendFile: async () => { full = false; throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); }, truncate: (n?: number) => fh.truncate(n), datasync: () => fh.datasync() } as never;
-      };
+      const { store, fillMirrors } = tornStore(dir);
       const dp = new Double();
       const svc = new MirrorService({
         ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
@@ -428,7 +411,7 @@ describe('mirror service: a change that cannot be saved (full file system) is an
       await svc.start();
       await svc.onAccounting({ client: '127.0.0.1', identifier: 1, status: 'start', acctSessionId: 's0', framedIp: '192.0.2.10' });
       assert.deepEqual(await svc.onCoa(coa('s0', 'start')), { ok: true });
-      full = true;
+      fillMirrors();
       await assert.rejects(svc.onAccounting({ client: '127.0.0.1', identifier: 2, status: 'interim-update', acctSessionId: 's0', framedIp: '192.0.2.11' }), /ENOSPC/, 'not answered');
       await new Promise((r) => setTimeout(r, 50)); // the revert, on the queue
       assert.deepEqual(dp.mirrors.get('s0')?.addresses, ['192.0.2.11'], 'the address the NAS said is gone is not mirrored again');
@@ -481,3 +464,21 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     await svc.stop();
   });
 });
+
+/**
+ * A state store whose mirrors journal fails its next append with ENOSPC
+ * once fillMirrors() is called (the subscribers journal took its line: the
+ * file system full between the two appends of one request).
+ */
+function tornStore(dir: string): { store: StateStore; fillMirrors: () => void } {
+  const store = new StateStore(dir);
+  const s = store as unknown as { journal(t: string): Promise<fs.promises.FileHandle> };
+  const journal = s.journal.bind(store);
+  let full = false;
+  s.journal = async (t) => {
+    const fh = await journal(t);
+    if (t !== 'mirrors' || !full) return fh;
+    return { appendFile: async () => { full = false; throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); }, truncate: (n?: number) => fh.truncate(n), datasync: () => fh.datasync() } as never;
+  };
+  return { store, fillMirrors: () => void (full = true) };
+}
