@@ -145,27 +145,20 @@ export class MirrorService implements Applier {
       if (kept.length !== m.addresses.length) this.li('mirror-address-refused', { acctSessionId: m.acctSessionId, attribute: 'saved address', reason: 'not one subscriber\'s' });
       // a crash between the writes of an address change (the subscriber row is written first): the address
       // the mirror holds is the one the NAS said is gone, maybe another subscriber's by now; it follows
-      // its subscriber's, as the retransmitted record would make it
-      const now = s && addressesOf(s);
-      if (now && now.join() !== kept.join()) {
-        followed.push(m.acctSessionId);
-        this.mirrors.set(m.acctSessionId, { ...m, addresses: now });
-      } else this.mirrors.set(m.acctSessionId, kept.length !== m.addresses.length ? { ...m, addresses: kept } : m);
+      // its subscriber's (plausible ones only: refuseImplausible above), as the retransmitted record would
+      const now = addressesOf(s!); // s: a mirror without its subscriber row went to `reused` above
+      if (now.join() !== kept.join()) followed.push(m.acctSessionId);
+      this.mirrors.set(m.acctSessionId, now.join() === m.addresses.join() ? m : { ...m, addresses: now });
     }
-    if (followed.length) {
-      await this.deps.store.record({ mirrors: followed.map((k) => ({ set: this.mirrors.get(k)! })) }).catch((e: Error) => {
+    if (followed.length || reused.length) {
+      // one write for both; a stopped mirror is not installed below (its filters leave the kernel), and
+      // gone from the table (not saved: the next start drops it again; the store writes again meanwhile)
+      const ops: JournalOp<MirrorSession>[] = [...followed.map((k) => ({ set: this.mirrors.get(k)! })), ...reused.map(([m]) => ({ del: m.acctSessionId }))];
+      await this.deps.store.record({ mirrors: ops }).catch((e: Error) => {
         this.deps.log.error('mirror-state-save-failed', { error: e.message });
         this.deps.store.recover();
       });
       for (const k of followed) this.li('mirror-address-followed', { acctSessionId: k, addresses: this.mirrors.get(k)!.addresses, reason: 'saved subscriber address' });
-    }
-    if (reused.length) {
-      // not installed below (its filters leave the kernel), and gone from the table
-      // (not saved: the next start drops it again; the store writes again meanwhile)
-      await this.deps.store.record({ mirrors: reused.map(([m]) => ({ del: m.acctSessionId })) }).catch((e: Error) => {
-        this.deps.log.error('mirror-state-save-failed', { error: e.message });
-        this.deps.store.recover();
-      });
       for (const [m, by] of reused) this.event('stopped', m.acctSessionId, m.tunnel, this.subscribers.has(m.acctSessionId) ? `Acct-Session-Id reused by ${by}` : 'its subscriber\'s session ended (saved before a crash)');
     }
     this.deps.dataplane.start();
@@ -546,10 +539,8 @@ export class MirrorService implements Applier {
       let m = s ? mirs.get(k) : undefined;
       // an address change whose subscriber row was written and the mirror's not: the mirror follows its
       // subscriber's saved address, as start() makes it, never the one the NAS said is gone
-      if (m && s) {
-        const now = addressesOf(s);
-        if (now.join() !== m.addresses.join()) m = { ...m, addresses: now };
-      }
+      const now = m && addressesOf(s!);
+      if (m && now!.join() !== m.addresses.join()) m = { ...m, addresses: now! };
       if (JSON.stringify(m) === JSON.stringify(was)) continue;
       undoneMirrors++;
       if (m) this.putMirror(m);
@@ -703,10 +694,11 @@ export class MirrorService implements Applier {
         // (its Start was never seen, or came before the stored one's): the stored session and its mirror go on
         const mirror = this.mirrors.get(id);
         const other = known && reusedBy(known, req);
-        // the general log tells of the public subscriber table only: a mirror without its subscriber row
-        // (tables torn by a crash) that another NAS or user reuses is ignored without a word there
+        // the general log tells of the public subscriber table only: a mirror whose subscriber is another
+        // one (tables torn by a crash) that another NAS or user reuses is ignored without a word there
+        const otherOfMirror = !other && mirror && reusedBy(mirror, req);
         if (other) this.deps.log.warn('acct-session-id-reused', { client: req.client, by: other, status: 'stop', then: 'ignored' });
-        else if (mirror && reusedBy(mirror, req)) this.li('acct-session-id-reused', { acctSessionId: id, by: reusedBy(mirror, req), status: 'stop', then: 'ignored' });
+        else if (otherOfMirror) this.li('acct-session-id-reused', { acctSessionId: id, by: otherOfMirror, status: 'stop', then: 'ignored' });
         else if (known || mirror) await this.endSubscribers([id], 'accounting stop', 'retry');
         return;
       }
