@@ -106,10 +106,12 @@ export class NacmAccess implements Access {
     return true;
   }
 
+  /** Every instance of `schema` is readable, whatever the data (no rule on the way depends on it). */
   canReadSchema(schema: SchemaNode): boolean {
     return this.readsSchema(schema, (d) => !d.static || !d.permit);
   }
 
+  /** Some instance of `schema` may be readable: false only when it is denied whatever the data. */
   mayReadSchema(schema: SchemaNode): boolean {
     return this.readsSchema(schema, (d) => d.static && !d.permit);
   }
