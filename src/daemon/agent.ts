@@ -114,8 +114,15 @@ export class Agent implements AgentCore {
     this.ds = new Datastore(this.ctx, dataDir);
     const bootstrap = parseBootstrap(this.opts.bootstrap);
     const fresh = !fs.existsSync(this.ds.runningFile) && !fs.existsSync(this.ds.startupFile);
-    const { factory, confirmedCommitReverted } = loadNaming(dataDir, () => this.ds.load(factoryConfig(fresh ? bootstrap : undefined)));
+    const { factory, confirmedCommitReverted, journalRecovered } = loadNaming(dataDir, () => this.ds.load(factoryConfig(fresh ? bootstrap : undefined)));
     if (factory) log.info('factory-defaults-written', { dataDir, bootstrapUser: bootstrap?.user });
+    if (journalRecovered) {
+      log.warn('running-recovered', {
+        message: 'The agent did not stop cleanly: running.xml was behind the commit journal, and the last commit was taken from running.journal.',
+        rollbackSeq: journalRecovered.seq,
+        committed: journalRecovered.time.toISOString(),
+      });
+    }
     if (confirmedCommitReverted) {
       log.warn('confirmed-commit-reverted', { message: 'A confirmed commit was not confirmed before the agent stopped: the configuration before it is running again (RFC 6241 8.4.1).' });
     }
@@ -212,6 +219,12 @@ export class Agent implements AgentCore {
       if (this.server) await this.server.stop();
       if (this.mirror) await this.mirror.stop();
       this.audit?.flushLi();
+      try {
+        this.ds?.close();
+      } catch (e) {
+        // the commit journal keeps the last commits: the next start takes them from there
+        this.opts.log.error('checkpoint-failed', { error: (e as Error).message });
+      }
     } finally {
       this.dirLock?.release();
     }

@@ -11,7 +11,8 @@ import type { SchemaContext } from '../yang/schema';
 import { DataNode } from '../yang/data/node';
 import { addDefaults, clone, diff, newTree, parseXml, syncTree, toXml, toXmlBytes, validate } from '../yang/data';
 import { undoValidation, type ValidationJournal } from '../yang/data/validate';
-import { fsyncDir, readIfExists, removeStaleTemporaries, StagedFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
+import { CommitJournal, crc32, JOURNAL_BYTES, type JournalRecord, recover } from './journal';
+import { fsyncDir, readIfExists, removeStaleTemporaries, StagedFile, syncFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
 import { transformForWrite } from './transform';
 import { Applier, ApplyFailure, ChangeSet, Origin, runTransaction } from './transaction';
@@ -35,12 +36,24 @@ const SMALL_RUNNING_BYTES = 256 * 1024;
 const CONFIG_HEAD = '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">';
 const CONFIG_TAIL = '</config>\n';
 
-/** The candidate's serialisation, written (and fdatasynced, or its fdatasync started) before its commit. */
+/**
+ * A new running.xml, written to its temporary file: durable (fdatasynced,
+ * or its fdatasync started), or, when `text` is set, without a flush, its
+ * content going to the commit journal at the commit point.
+ */
+interface Staged {
+  file: StagedFile;
+  /** the file's length and CRC-32 (for the journal's barrier) */
+  bytes: number;
+  crc: number;
+  /** the content, for the journal's snapshot record */
+  text?: Buffer;
+}
+
+/** The candidate's serialisation, staged before its commit. */
 interface StagedAhead {
   tree: DataNode;
-  /** the file's length */
-  bytes: number;
-  staged: StagedFile;
+  staged: Staged;
 }
 
 export interface ConfirmedCommit {
@@ -128,9 +141,16 @@ export class Datastore {
   /** trees read across turns of the event loop, and by how many readers (see hold) */
   private readonly readers = new WeakMap<DataNode, number>();
 
-  constructor(ctx: SchemaContext, dir: string) {
+  /**
+   * `journalBytes`: the commit journal's size (0: none, every commit
+   * replaces running.xml durably, as a configuration too large for the
+   * journal does).
+   */
+  constructor(ctx: SchemaContext, dir: string, opts: { journalBytes?: number } = {}) {
     this.ctx = ctx;
     this.dir = dir;
+    this.journalBytes = opts.journalBytes ?? JOURNAL_BYTES;
+    this.journalFile = path.join(dir, 'running.journal');
     this.runningFile = path.join(dir, 'running.xml');
     this.startupFile = path.join(dir, 'startup.xml');
     this.confirmFile = path.join(dir, 'confirmed-commit-rollback.xml');
@@ -142,6 +162,15 @@ export class Datastore {
 
   // the files' paths, made once (a commit uses several)
   readonly runningFile: string;
+  /** the commit journal (see journal.ts), open from load() on */
+  readonly journalFile: string;
+  private readonly journalBytes: number;
+  private journal: CommitJournal | null = null;
+  /**
+   * history entries linked to a running.xml written without a flush (a
+   * journaled commit's): made durable by checkpoint()
+   */
+  private readonly undurable = new Set<number>();
   readonly startupFile: string;
   /**
    * The configuration before a confirmed commit that is not confirmed yet:
@@ -160,17 +189,37 @@ export class Datastore {
    * `factoryXml` becomes running and startup and is written. A file that
    * cannot be read, parsed or validated stops the start with its name.
    */
-  load(factoryXml: string): { factory: boolean; confirmedCommitReverted: boolean } {
+  load(factoryXml: string): { factory: boolean; confirmedCommitReverted: boolean; journalRecovered?: { seq: number; time: Date } } {
     fs.mkdirSync(this.historyDir, { recursive: true, mode: 0o700 });
     this.dropAhead();
     this.dropTwin();
     this.removeStaleStaged();
     this.historySeqs = null;
+    this.undurable.clear();
+    this.journal = null;
     let factory = false;
+    let journalRecovered: { seq: number; time: Date } | undefined;
+    let fileText = readIfExists(this.runningFile);
+    if (this.journalBytes > 0) {
+      const journal = (this.journal = new CommitJournal(this.journalFile, this.journalBytes, HISTORY_DEPTH + 1));
+      if (journal.created) fsyncDir(this.dir);
+      // After a stop that was not clean (no checkpoint newest), running.xml and the history's
+      // newest entries may be older than the journal, or torn: the journal has them.
+      if (journal.records.length && journal.newestKind !== 'checkpoint') {
+        this.materializeHistory(journal.records);
+        const rec = recover(journal.records, fileText === undefined ? undefined : Buffer.from(fileText, 'utf8'));
+        if (rec.from === 'journal') {
+          // durable at once: the newest snapshot holds this content, so a crash meanwhile changes nothing
+          writeFileAtomic(this.runningFile, rec.record.text);
+          fileText = rec.record.text.toString('utf8');
+          journalRecovered = { seq: rec.record.historySeq, time: new Date(rec.record.time) };
+        }
+      }
+    }
     // a confirmed commit was pending when the agent stopped: its configuration was never
     // confirmed, and the one before it is running again
     const rollbackText = readIfExists(this.confirmFile);
-    const runningText = rollbackText ?? readIfExists(this.runningFile);
+    const runningText = rollbackText ?? fileText;
     const startupText = readIfExists(this.startupFile);
     const seqs = this.historyFiles();
     if (runningText === undefined && seqs.length) {
@@ -199,6 +248,7 @@ export class Datastore {
     this.historySeq = seqs.length ? seqs[seqs.length - 1] : 0;
     if (runningText === undefined) {
       const text = this.serialise(running);
+      this.announce(text);
       writeFileAtomic(this.runningFile, text);
       if (startupText === undefined) writeFileAtomic(this.startupFile, text);
       this.writeHistory(running, 'copy', text);
@@ -207,6 +257,7 @@ export class Datastore {
         // the configuration before the unconfirmed commit becomes running.xml by a rename,
         // which needs no room on the file system: a full disk does not keep the agent from
         // starting (a copy did)
+        this.announce(rollbackText);
         fs.renameSync(this.confirmFile, this.runningFile);
         fsyncDir(this.dir);
       }
@@ -216,7 +267,74 @@ export class Datastore {
       // one): a hard link to it, as after a commit (no data written, no room needed).
       if (readIfExists(this.historyFile(this.historySeq)) !== runningText) this.writeHistory(running, 'link', runningText);
     }
-    return { factory, confirmedCommitReverted: rollbackText !== undefined };
+    this.checkpoint();
+    return { factory, confirmedCommitReverted: rollbackText !== undefined, journalRecovered };
+  }
+
+  /**
+   * A durable replacement of running.xml with `text` is coming: the
+   * journal's barrier names it, so that a start after it takes running.xml
+   * (once the rename is on disk) and not an older snapshot.
+   */
+  private announce(text: string | Buffer): void {
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    this.journal?.append('barrier', { length: bytes.length, crc: crc32(bytes) });
+  }
+
+  /**
+   * Make the last commit durable in running.xml itself (and the history
+   * entries written without a flush), then say so in the journal: a start
+   * after it reads running.xml, also one an operator replaced meanwhile.
+   * At a clean stop, and at the end of a start. Synchronous: no commit runs
+   * in between.
+   */
+  checkpoint(): void {
+    const journal = this.journal;
+    if (!journal || journal.newestKind === 'checkpoint') return;
+    for (const seq of this.undurable) syncFile(this.historyFile(seq));
+    fsyncDir(this.historyDir);
+    const text = fs.readFileSync(this.runningFile);
+    syncFile(this.runningFile);
+    fsyncDir(this.dir);
+    this.undurable.clear();
+    journal.append('checkpoint', { length: text.length, crc: crc32(text) });
+  }
+
+  /** At a clean stop: the checkpoint; commits after it (none are expected) replace running.xml durably. */
+  close(): void {
+    try {
+      this.checkpoint();
+    } finally {
+      this.journal = null;
+    }
+  }
+
+  /**
+   * The journal's snapshots still in the history (the newest HISTORY_DEPTH
+   * sequence numbers) as files: written again (fsynced, with the commit's
+   * time) when missing or different, otherwise fsynced at the checkpoint.
+   */
+  private materializeHistory(records: readonly JournalRecord[]): void {
+    const snaps = records.filter((r): r is JournalRecord & { text: Buffer } => r.kind === 'snapshot' && r.historySeq > 0);
+    const files = this.historyFiles();
+    const newest = Math.max(files.length ? files[files.length - 1] : 0, ...snaps.map((r) => r.historySeq));
+    for (const r of snaps) {
+      if (r.historySeq <= newest - HISTORY_DEPTH) continue;
+      const file = this.historyFile(r.historySeq);
+      let have: Buffer | undefined;
+      try {
+        have = fs.readFileSync(file);
+      } catch {
+        have = undefined;
+      }
+      if (have?.equals(r.text)) {
+        this.undurable.add(r.historySeq);
+        continue;
+      }
+      writeFileAtomic(file, r.text);
+      fs.utimesSync(file, r.time / 1000, r.time / 1000);
+    }
+    this.historySeqs = null;
   }
 
   /** The confirmed commit is over (confirmed, cancelled, timed out): nothing to restore at a restart. */
@@ -470,13 +588,8 @@ export class Datastore {
     // auto-deletion of explicit ones here), which the file (with-defaults explicit) leaves out.
     transformForWrite(next);
     // `ahead`: the same file, staged when `next` (or the tree it is a copy of) became the candidate
-    let staged: StagedFile | undefined = ahead?.staged;
-    let bytes = ahead?.bytes ?? 0;
-    const stageNow = (): StagedFile => {
-      const data = this.serialiseFile(next);
-      bytes = data.length;
-      return this.stage(data);
-    };
+    let staged: Staged | undefined = ahead?.staged;
+    const stageNow = (): Staged => this.stage(this.serialiseFile(next));
     let stageFailed = false;
     let stageError: unknown;
     if (!staged && this.runningBytes > SMALL_RUNNING_BYTES) {
@@ -500,18 +613,45 @@ export class Datastore {
       const failures = await runTransaction(this.appliers, cs, async () => {
         if (stageFailed) throw stageError;
         staged ??= stageNow();
-        // the history's link and the pruned entry moved to the spare go to disk with the
-        // directory fsync of the commit: the spare's next fdatasync is then the data alone
-        await staged.install(() => this.writeHistory(next, 'link'));
+        await this.install(staged, next);
       });
       this.trees.running = next;
-      this.runningBytes = bytes;
+      this.runningBytes = staged!.bytes;
       this.retire(before);
       this.events.onCommitted?.(cs);
       return failures.length ? new CommittedWithErrors(failures) : undefined;
     } finally {
-      staged?.discard(); // unless installed
+      staged?.file.discard(); // unless installed
     }
+  }
+
+  /**
+   * The commit point. A journaled configuration: its snapshot record on
+   * disk (one flush), then running.xml renamed over without a flush. A
+   * larger one: the journal's barrier, then the rename and the directory
+   * fsync, with the history's link and the pruned entry moved to the spare
+   * (the spare's next fdatasync is then the data alone).
+   */
+  private async install(s: Staged, tree: DataNode): Promise<void> {
+    const journal = this.journal;
+    if (s.text && journal) {
+      journal.append('snapshot', { text: s.text, historySeq: this.historySeq + 1 });
+      try {
+        await s.file.install(() => this.writeHistory(tree, 'link'));
+        this.undurable.add(this.historySeq);
+      } catch {
+        // committed (the record is on disk; a start takes it over running.xml): the history
+        // entry is written from the record's text instead of a link to running.xml
+        try {
+          this.writeHistory(tree, 'copy', s.text.toString('utf8'));
+        } catch {
+          /* the journal keeps it until the next start makes it a file */
+        }
+      }
+      return;
+    }
+    journal?.append('barrier', { length: s.bytes, crc: s.crc });
+    await s.file.install(() => this.writeHistory(tree, 'link'));
   }
 
   /**
@@ -711,6 +851,7 @@ export class Datastore {
     const drop = seqs.length > HISTORY_DEPTH ? seqs.splice(0, seqs.length - HISTORY_DEPTH) : [];
     for (const [i, old] of drop.entries()) {
       this.historyPending.delete(old);
+      this.undurable.delete(old);
       const gone = this.historyFile(old);
       try {
         if (how === 'link' && i === drop.length - 1) fs.renameSync(gone, this.spareFile);
@@ -771,17 +912,24 @@ export class Datastore {
       const tree = this.trees.candidate;
       if (!this.candidateDirty || tree === this.trees.running) return;
       try {
-        const data = this.serialiseFile(tree);
-        this.ahead = { tree, bytes: data.length, staged: this.stage(data) };
+        this.ahead = { tree, staged: this.stage(this.serialiseFile(tree)) };
       } catch {
         // the commit stages its own file and reports what fails then
       }
     });
   }
 
-  /** A new running.xml, staged (written over the spare when there is one). */
-  private stage(data: Buffer): StagedFile {
-    return new StagedFile(this.runningFile, data, { spare: this.spareFile, syncNow: data.length <= SMALL_RUNNING_BYTES });
+  /**
+   * A new running.xml, staged (written over the spare when there is one):
+   * without a flush when the journal will hold it (`data` is copied then:
+   * the serialiser's buffer is reused by its next call).
+   */
+  private stage(data: Buffer): Staged {
+    const journaled = this.journal !== null && data.length <= this.journal.maxPayload;
+    const text = journaled ? Buffer.from(data) : undefined;
+    const crc = this.journal && !journaled ? crc32(data) : 0;
+    const file = new StagedFile(this.runningFile, text ?? data, { spare: this.spareFile, syncNow: data.length <= SMALL_RUNNING_BYTES, durable: !journaled });
+    return { file, bytes: data.length, crc, text };
   }
 
   /** The staged file of `tree`, handed over to its commit; null when there is none. */
@@ -795,7 +943,7 @@ export class Datastore {
   private dropAhead(): void {
     if (this.aheadTimer) clearImmediate(this.aheadTimer);
     this.aheadTimer = null;
-    this.ahead?.staged.discard();
+    this.ahead?.staged.file.discard();
     this.ahead = null;
   }
 

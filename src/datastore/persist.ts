@@ -80,6 +80,9 @@ let stagedSeq = 0;
  * It is used only when it is a regular file with no other link and no other
  * staged file of this process has it, and cut to the new length when it
  * was longer.
+ *
+ * `durable: false`: no fdatasync and no directory fsync (install() then
+ * completes synchronously); for a file whose content is on disk elsewhere.
  */
 export class StagedFile {
   readonly tmp: string;
@@ -87,15 +90,21 @@ export class StagedFile {
   /** the thread pool's fdatasync; undefined when it was done in the constructor */
   private synced: Promise<void> | undefined;
   private used = false;
+  /**
+   * false: written without a flush, and install() renames without one
+   * (the datastore's commit journal holds the content durably)
+   */
+  readonly durable: boolean;
   /** the spare this file is written in (see takeSpare), until installed or dropped */
   private spare: string | undefined;
 
   constructor(
     readonly file: string,
     data: string | Buffer,
-    opts: { mode?: number; spare?: string; syncNow?: boolean } = {},
+    opts: { mode?: number; spare?: string; syncNow?: boolean; durable?: boolean } = {},
   ) {
-    const { mode = 0o600, spare, syncNow = false } = opts;
+    const { mode = 0o600, spare, syncNow = false, durable = true } = opts;
+    this.durable = durable;
     const reused = spare === undefined ? undefined : takeSpare(spare, mode);
     this.tmp = reused !== undefined ? spare! : path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++stagedSeq}.tmp`);
     if (reused !== undefined) this.spare = spare;
@@ -104,14 +113,14 @@ export class StagedFile {
       const n = writeAll(fd, data);
       // what is left of the spare's longer text is cut off (a shorter one is all written over)
       if (reused !== undefined && reused.size > n) fs.ftruncateSync(fd, n);
-      if (syncNow) fs.fdatasyncSync(fd);
+      if (syncNow && durable) fs.fdatasyncSync(fd);
     } catch (e) {
       fs.closeSync(fd);
       fs.rmSync(this.tmp, { force: true }); // a full file system keeps no half-written file, nor the spare
       this.releaseSpare();
       throw e;
     }
-    if (syncNow) return;
+    if (syncNow || !durable) return;
     this.synced = new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
     this.synced.catch(() => undefined);
   }
@@ -144,7 +153,7 @@ export class StagedFile {
       this.releaseSpare();
     }
     beforeDirSync?.();
-    fsyncDir(path.dirname(this.file));
+    if (this.durable) fsyncDir(path.dirname(this.file));
   }
 
   /** Drop the temporary file (no-op once installed). */
@@ -229,6 +238,22 @@ async function fsyncDirAsync(dir: string): Promise<void> {
   const fd = fs.openSync(dir, 'r');
   try {
     await new Promise<void>((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** fsync a file that may have been written without a flush (a missing one is not an error). */
+export function syncFile(file: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }

@@ -16,7 +16,7 @@ import { startAgent, Harness, assertOk, editConfig, cos, klass, classNames, erro
 describe('agent: a full file system under the data directory', function () {
   this.timeout(60000);
   let h: Harness | undefined;
-  const tmpfs = tmpfsForSuite('flowtapd-full-', '8m', async () => {
+  const tmpfs = tmpfsForSuite('flowtapd-full-', '64m', async () => {
     await h?.stop(true).catch(() => undefined);
   });
 
@@ -118,7 +118,7 @@ describe('agent: a full file system under the data directory', function () {
     const filler = fill(mnt);
     try {
       // one line: . does not match a newline
-      await assertStartRefused(dir, new RegExp(`^data directory ${literal(dir)}: ${literal(dir)}/[^ ]+\\.xml: ENOSPC.*$`));
+      await assertStartRefused(dir, new RegExp(`^data directory ${literal(dir)}: ${literal(dir)}/[^ ]+\\.(xml|journal): ENOSPC.*$`));
     } finally {
       fs.rmSync(filler);
     }
