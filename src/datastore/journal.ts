@@ -17,10 +17,13 @@
  * agent was stopped, and running.xml wins.
  *
  * Records start on 4 KiB boundaries and go round the file. A snapshot is
- * at most 1/(2 x keep) of the file, so the newest `keep` snapshots (the
- * rollback history's, whose files are written without a flush too) are
- * never written over, even with a barrier between each two; a record torn
- * by a power cut fails its CRC, so the one before it is the newest. Layout of a record's 64-byte header, little-endian:
+ * small enough that the records of the newest `keep` commits (the rollback
+ * history's, whose files are written without a flush too) are never
+ * written over: each commit adds its snapshot or barrier, and at most one
+ * checkpoint or start-up barrier (one block each) comes between two
+ * commits, and going round wastes less than a snapshot at the end of the
+ * file. A record torn by a power cut fails its CRC, so the one before it
+ * is the newest. Layout of a record's 64-byte header, little-endian:
  *
  *   0  magic F7 4A 9C 01 (0xF7 never occurs in UTF-8 text)
  *   4  CRC-32 of bytes 8..63
@@ -108,9 +111,14 @@ export class CommitJournal {
     }
   }
 
-  /** The largest configuration a snapshot record holds. */
+  /**
+   * The largest configuration a snapshot record holds: `keep` commits of
+   * R blocks and two more blocks each, and R blocks lost at the wrap, fit
+   * in the file (8 MiB, keep 51: 37 blocks, 151,488 bytes less the header).
+   */
   get maxPayload(): number {
-    return Math.floor(this.bytes / (2 * this.keep) / BLOCK) * BLOCK - HEADER;
+    const blocks = Math.floor((this.bytes / BLOCK - 2 * this.keep) / (this.keep + 1));
+    return Math.max(0, blocks * BLOCK - HEADER);
   }
 
   /**
