@@ -132,7 +132,9 @@ export class MirrorService implements Applier {
     const reused: [MirrorSession, string][] = [];
     const followed: string[] = [];
     for (const m of saved.mirrors) {
-      // a crash between the writes of the two tables: the subscriber table holds another subscriber's session
+      // Tables torn apart (one write holds both since 2026-12-06, but a fold's two snapshots are written
+      // one after the other, and older directories had a journal per table): the subscriber table may
+      // hold another subscriber's session
       const s = this.subscribers.get(m.acctSessionId);
       const by = s ? reusedBy(m, s) : 'its subscriber\'s end';
       if (by) {
@@ -143,7 +145,7 @@ export class MirrorService implements Applier {
       }
       const kept = m.addresses.filter((a) => !implausibleAddress(a));
       if (kept.length !== m.addresses.length) this.li('mirror-address-refused', { acctSessionId: m.acctSessionId, attribute: 'saved address', reason: 'not one subscriber\'s' });
-      // a crash between the writes of an address change (the subscriber row is written first): the address
+      // an address change torn apart the same way (the subscriber row has the new address): the address
       // the mirror holds is the one the NAS said is gone, maybe another subscriber's by now; it follows
       // its subscriber's (plausible ones only: refuseImplausible above), as the retransmitted record would
       const now = addressesOf(s!); // s: a mirror without its subscriber row went to `reused` above

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readIfExists, removeStaleTemporaries, writeFileAtomicAsync } from '../datastore/persist';
+import { fsyncDir, readIfExists, removeStaleTemporaries, writeFileAtomic, writeFileAtomicAsync } from '../datastore/persist';
 
 export interface Subscriber {
   acctSessionId: string;
@@ -70,6 +70,13 @@ export type JournalOp<T> = { set: T } | { del: string };
 type Table = 'subscribers' | 'mirrors';
 const TABLES: Table[] = ['subscribers', 'mirrors'];
 
+/** One journalled change applied to a table. */
+function apply<T extends { acctSessionId: string }>(table: Map<string, T>, op: JournalOp<T>): void {
+  if (typeof op !== 'object' || op === null) throw new Error('not a change');
+  if ('set' in op) table.set(op.set.acctSessionId, op.set);
+  else table.delete(op.del);
+}
+
 /** The tables as the service holds them, for snapshots. */
 export interface StateTables {
   subscribers(): Subscriber[];
@@ -85,77 +92,117 @@ interface Job {
 }
 
 /**
- * Each table is a snapshot (state/<table>.json, written atomically) and a
- * journal of the changes since (state/<table>.journal, one JSON line per
- * change, appended and fdatasynced). A CoA or an accounting record appends
- * one line instead of rewriting a table of 65,536 rows; once a journal holds
- * more lines than max(1024, 2 x rows), the next write folds it into a new
- * snapshot. Loading applies the journal to the snapshot; a torn last line
- * (a crash mid-append) is ignored. Replaying a journal over a snapshot that
- * already holds its changes gives the same tables (sets and deletes of whole
- * rows), so a crash between a snapshot and the journal's truncation is safe.
+ * Each table is a snapshot (state/<table>.json, written atomically), and
+ * one journal holds the changes to both since (state/changes.journal): one
+ * JSON line per write, `{"subscribers":[ops],"mirrors":[ops]}`, appended
+ * and fdatasynced. A CoA or an accounting record appends one line instead
+ * of rewriting a table of 65,536 rows, and a request that changes both
+ * tables (an accounting Stop ending a mirror, an Accounting-On, an address
+ * change the mirror follows) is one line: on disk for both or for neither,
+ * with one flush. Once the journal holds more changes than max(1024,
+ * 2 x rows), the next write folds it into new snapshots of both tables.
+ * Loading applies the journal to the snapshots; a torn last line (a crash
+ * mid-append) is ignored. Replaying a journal over a snapshot that already
+ * holds its changes gives the same tables (sets and deletes of whole rows),
+ * so a crash between the snapshots and the journal's truncation is safe.
+ * A directory written before 2026-12-06 has a journal per table
+ * (state/<table>.journal): read, then folded into the snapshots at load.
  */
 export class StateStore {
   readonly dir: string;
+  private readonly journalFile: string;
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'state');
+    this.journalFile = path.join(this.dir, 'changes.journal');
   }
 
   load(): { subscribers: Subscriber[]; mirrors: MirrorSession[] } {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     // snapshots an agent stopped while writing (the journal holds what they held)
     removeStaleTemporaries(this.dir);
-    return { subscribers: this.read<Subscriber>('subscribers'), mirrors: this.read<MirrorSession>('mirrors') };
+    const tables = {
+      subscribers: new Map(this.snapshot<Subscriber>('subscribers').map((r) => [r.acctSessionId, r])),
+      mirrors: new Map(this.snapshot<MirrorSession>('mirrors').map((r) => [r.acctSessionId, r])),
+    };
+    const legacy = TABLES.map((t) => path.join(this.dir, `${t}.journal`)).filter((f) => fs.existsSync(f));
+    for (const t of TABLES) {
+      const file = path.join(this.dir, `${t}.journal`);
+      // the old format: a line per change of that table
+      this.replay(file, (line) => apply(tables[t] as Map<string, { acctSessionId: string }>, JSON.parse(line) as JournalOp<{ acctSessionId: string }>));
+    }
+    this.journalLines = 0;
+    this.journalBytes = this.replay(this.journalFile, (line) => {
+      const batch = JSON.parse(line) as Partial<Record<Table, JournalOp<{ acctSessionId: string }>[]>>;
+      if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) throw new Error('not a JSON object');
+      for (const t of TABLES) {
+        for (const op of batch[t] ?? []) {
+          apply(tables[t] as Map<string, { acctSessionId: string }>, op);
+          this.journalLines++;
+        }
+      }
+    });
+    const loaded = { subscribers: [...tables.subscribers.values()], mirrors: [...tables.mirrors.values()] };
+    if (legacy.length) {
+      // folded into the snapshots, so that the one journal is all there is from now on
+      writeFileAtomic(path.join(this.dir, 'subscribers.json'), JSON.stringify(loaded.subscribers));
+      writeFileAtomic(path.join(this.dir, 'mirrors.json'), JSON.stringify(loaded.mirrors));
+      if (this.journalBytes > 0) {
+        writeFileAtomic(this.journalFile, '');
+        this.journalBytes = this.journalLines = 0;
+      }
+      for (const f of legacy) fs.rmSync(f, { force: true });
+      fsyncDir(this.dir);
+    }
+    return loaded;
   }
 
-  private read<T extends { acctSessionId: string }>(table: Table): T[] {
+  private snapshot<T>(table: Table): T[] {
     const file = path.join(this.dir, `${table}.json`);
     const text = readIfExists(file);
-    let rows: T[] = [];
-    if (text !== undefined) {
-      try {
-        const v = JSON.parse(text) as unknown;
-        if (!Array.isArray(v)) throw new Error('not a JSON array');
-        rows = v as T[];
-      } catch (e) {
-        throw new Error(`${file}: ${(e as Error).message}`);
-      }
+    if (text === undefined) return [];
+    try {
+      const v = JSON.parse(text) as unknown;
+      if (!Array.isArray(v)) throw new Error('not a JSON array');
+      return v as T[];
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message}`);
     }
-    const jfile = path.join(this.dir, `${table}.journal`);
-    const journal = readIfExists(jfile);
-    this.journalBytes[table] = journal ? Buffer.byteLength(journal) : 0;
-    if (!journal) return rows;
+  }
+
+  /**
+   * Each line of a journal to `each`, a torn last line (a crash mid-append)
+   * cut off the file; the length kept. A bad line before the last stops
+   * the start, naming the file and line.
+   */
+  private replay(file: string, each: (line: string) => void): number {
+    const journal = readIfExists(file);
+    if (!journal) return 0;
+    let bytes = Buffer.byteLength(journal);
     if (!journal.endsWith('\n')) {
       // a crash mid-append: cut the torn line, or the next append would continue it
-      this.journalBytes[table] = Buffer.byteLength(journal.slice(0, journal.lastIndexOf('\n') + 1));
-      fs.truncateSync(jfile, this.journalBytes[table]);
+      bytes = Buffer.byteLength(journal.slice(0, journal.lastIndexOf('\n') + 1));
+      fs.truncateSync(file, bytes);
     }
-    const byKey = new Map(rows.map((r) => [r.acctSessionId, r]));
     const lines = journal.split('\n');
-    let n = 0;
     lines.forEach((line, i) => {
       if (!line) return;
-      let op: JournalOp<T>;
       try {
-        op = JSON.parse(line) as JournalOp<T>;
+        each(line);
       } catch (e) {
         if (i === lines.length - 1) return; // torn last line (cut above)
-        throw new Error(`${jfile} line ${i + 1}: ${(e as Error).message}`);
+        throw new Error(`${file} line ${i + 1}: ${(e as Error).message}`);
       }
-      n++;
-      if ('set' in op) byKey.set(op.set.acctSessionId, op.set);
-      else byKey.delete(op.del);
     });
-    this.journalLines[table] = n;
-    return [...byKey.values()];
+    return bytes;
   }
 
   private writing: Promise<void> = Promise.resolve();
   private next?: Job;
-  private journalLines: Record<Table, number> = { subscribers: 0, mirrors: 0 };
-  /** each journal's length, to cut a failed append back to */
-  private journalBytes: Record<Table, number> = { subscribers: 0, mirrors: 0 };
-  private journals: Partial<Record<Table, fs.promises.FileHandle>> = {};
+  /** changes in the journal (decides when it is folded) */
+  private journalLines = 0;
+  /** the journal's length, to cut a failed append back to */
+  private journalBytes = 0;
+  private journalHandle?: fs.promises.FileHandle;
   private tables?: StateTables;
 
   /** The service's tables, for snapshots of journalled changes. */
@@ -205,45 +252,42 @@ export class StateStore {
   }
 
   private async write(job: Job): Promise<void> {
-    for (const t of TABLES) {
-      const lines = job.lines[t];
-      const fold = lines.length > 0 && this.tables !== undefined && this.journalLines[t] + lines.length > Math.max(1024, 2 * this.tables.size(t));
-      if (job.snapshot[t] || fold) {
-        // the table as it is now holds every change recorded before this write began
-        const rows = t === 'subscribers' ? this.snapshotRows.subscribers?.() ?? this.tables?.subscribers() : this.snapshotRows.mirrors?.() ?? this.tables?.mirrors();
-        if (rows === undefined) continue;
-        await writeFileAtomicAsync(path.join(this.dir, `${t}.json`), JSON.stringify(rows));
-        if (this.journalLines[t] > 0 || this.journals[t]) {
-          const fh = await this.journal(t);
-          await fh.truncate(0);
-          await fh.datasync();
-        }
-        this.journalLines[t] = 0;
-        this.journalBytes[t] = 0;
-      } else if (lines.length) {
-        const fh = await this.journal(t);
-        const text = Buffer.from(lines.join('\n') + '\n');
-        try {
-          await fh.appendFile(text);
-          await fh.datasync();
-        } catch (e) {
-          // A part of the lines may be written (a full file system): cut it, or the next append
-          // would continue a torn line in the middle of the journal, which a start refuses.
-          await fh.truncate(this.journalBytes[t]).catch(() => undefined);
-          throw e;
-        }
-        this.journalLines[t] += lines.length;
-        this.journalBytes[t] += text.length;
+    const changes = job.lines.subscribers.length + job.lines.mirrors.length;
+    const rows = { subscribers: this.snapshotRows.subscribers ?? this.tables?.subscribers.bind(this.tables), mirrors: this.snapshotRows.mirrors ?? this.tables?.mirrors.bind(this.tables) };
+    const fold = changes > 0 && this.tables !== undefined && this.journalLines + changes > Math.max(1024, 2 * (this.tables.size('subscribers') + this.tables.size('mirrors')));
+    if ((job.snapshot.subscribers || job.snapshot.mirrors || fold) && rows.subscribers && rows.mirrors) {
+      // Both tables, since the one journal they share is emptied after. Each table as it is now
+      // holds every change recorded before this write began.
+      for (const t of TABLES) await writeFileAtomicAsync(path.join(this.dir, `${t}.json`), JSON.stringify(rows[t]!()));
+      if (this.journalBytes > 0 || this.journalHandle) {
+        const fh = await this.journal();
+        await fh.truncate(0);
+        await fh.datasync();
       }
+      this.journalLines = 0;
+      this.journalBytes = 0;
+    } else if (changes) {
+      const fh = await this.journal();
+      const parts = TABLES.filter((t) => job.lines[t].length).map((t) => `"${t}":[${job.lines[t].join(',')}]`);
+      const text = Buffer.from(`{${parts.join(',')}}\n`);
+      try {
+        await fh.appendFile(text);
+        await fh.datasync();
+      } catch (e) {
+        // A part of the line may be written (a full file system): cut it, or the next append
+        // would continue a torn line in the middle of the journal, which a start refuses.
+        await fh.truncate(this.journalBytes).catch(() => undefined);
+        throw e;
+      }
+      this.journalLines += changes;
+      this.journalBytes += text.length;
     }
   }
 
-  private async journal(t: Table): Promise<fs.promises.FileHandle> {
-    let fh = this.journals[t];
-    if (fh) return fh;
-    const file = path.join(this.dir, `${t}.journal`);
-    const existed = fs.existsSync(file);
-    fh = await fs.promises.open(file, 'a', 0o600);
+  private async journal(): Promise<fs.promises.FileHandle> {
+    if (this.journalHandle) return this.journalHandle;
+    const existed = fs.existsSync(this.journalFile);
+    const fh = await fs.promises.open(this.journalFile, 'a', 0o600);
     if (!existed) {
       const dh = await fs.promises.open(this.dir, 'r');
       try {
@@ -252,7 +296,7 @@ export class StateStore {
         await dh.close();
       }
     }
-    return (this.journals[t] = fh);
+    return (this.journalHandle = fh);
   }
 
   /** the row sources of the last save() call (callers that do not attach()) */
@@ -278,7 +322,10 @@ export class StateStore {
     return job.promise;
   }
 
-  /** Journals changes to rows (a CoA, an accounting record): one line each, no table rewritten. */
+  /**
+   * Journals changes to rows (a CoA, an accounting record), no table
+   * rewritten: the changes of every request sharing a write are one line.
+   */
   record(ops: { subscribers?: JournalOp<Subscriber>[]; mirrors?: JournalOp<MirrorSession>[] }): Promise<void> {
     const job = this.job();
     for (const t of TABLES) for (const op of ops[t] ?? []) job.lines[t].push(JSON.stringify(op));
@@ -288,10 +335,8 @@ export class StateStore {
   /** Closes the journals (the agent stops). */
   async close(): Promise<void> {
     await this.writing;
-    for (const t of TABLES) {
-      const fh = this.journals[t];
-      delete this.journals[t];
-      await fh?.close().catch(() => undefined);
-    }
+    const fh = this.journalHandle;
+    this.journalHandle = undefined;
+    await fh?.close().catch(() => undefined);
   }
 }

@@ -160,6 +160,21 @@ describe('mirror service behind the RADIUS server: which session a request names
   const nak = (cause: number) => ({ code: Code.CoaNak, cause });
   const dnak = (cause: number) => ({ code: Code.DisconnectNak, cause });
   const subscriberIds = () => svc.subscribersState().map((s) => s['acct-session-id']);
+  /** the row of `id` as the state files hold it (the snapshot, then the journal's lines) */
+  const lastSet = (table: 'subscribers' | 'mirrors', id: string): Record<string, unknown> => {
+    const state = path.join(dir, 'state');
+    const snapshot = fs.existsSync(path.join(state, `${table}.json`)) ? (JSON.parse(fs.readFileSync(path.join(state, `${table}.json`), 'utf8')) as { acctSessionId: string }[]) : [];
+    let row = snapshot.find((r) => r.acctSessionId === id) as Record<string, unknown> | undefined;
+    const journal = fs.existsSync(path.join(state, 'changes.journal')) ? fs.readFileSync(path.join(state, 'changes.journal'), 'utf8') : '';
+    for (const line of journal.split('\n').filter(Boolean)) {
+      for (const op of (JSON.parse(line)[table] ?? []) as { set?: { acctSessionId: string }; del?: string }[]) {
+        if (op.set?.acctSessionId === id) row = op.set;
+        if (op.del === id) row = undefined;
+      }
+    }
+    assert.ok(row, `${id} in ${table}`);
+    return row;
+  };
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftmr-'));
@@ -683,13 +698,13 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.equal(dp.mirrored.has('192.0.2.124'), false);
     });
 
-    it('an address change torn by a crash between the two tables\' writes (the subscriber row has the new address, the mirror the old): at start the mirror follows the subscriber\'s, never the old one', async () => {
+    it('an address change torn between the two tables (the subscriber row has the new address, the mirror the old: a crash between the two snapshots of a fold, or a directory of the per-table journals): at start the mirror follows the subscriber\'s, never the old one', async () => {
       await start();
       await mirrorAlice();
       await svc.stop();
-      // an Interim-Update moving alice to .93: the subscriber journal's line is on disk, the agent killed before the mirrors'
-      const row = JSON.parse(fs.readFileSync(path.join(dir, 'state', 'subscribers.journal'), 'utf8').trim().split('\n').pop()!).set;
-      fs.appendFileSync(path.join(dir, 'state', 'subscribers.journal'), JSON.stringify({ set: { ...row, framedIp: '192.0.2.93' } }) + '\n');
+      // an Interim-Update moving alice to .93 in the subscriber table only
+      const row = lastSet('subscribers', '9001');
+      fs.appendFileSync(path.join(dir, 'state', 'changes.journal'), JSON.stringify({ subscribers: [{ set: { ...row, framedIp: '192.0.2.93' } }] }) + '\n');
       await start();
       assert.deepEqual(dp.mirrors.get('9001')?.addresses, ['192.0.2.93']);
       assert.equal(dp.mirrored.has('192.0.2.91'), false, 'the address alice left is not mirrored');
@@ -699,14 +714,14 @@ describe('mirror service behind the RADIUS server: which session a request names
       assert.deepEqual(svc.sessionsState().map((m) => m['subscriber-address']), [['192.0.2.93']]);
     });
 
-    it('an Accounting-On torn by a crash between the two tables\' writes (subscriber rows gone, mirrors not): at start those mirrors are stopped, not installed again (the retransmitted On finds no subscriber of theirs)', async () => {
+    it('an Accounting-On torn between the two tables (subscriber rows gone, mirrors not): at start those mirrors are stopped, not installed again (the retransmitted On finds no subscriber of theirs)', async () => {
       await start();
       await mirrorAlice();
       await acct(1, [sid('9002'), user('bob'), ip('192.0.2.92'), ...BNG2]);
       assert.deepEqual(await coa([sid('9002'), erx('on', '0000000500000005')]), ACK);
       await svc.stop();
-      // bng1's Accounting-On: the subscriber journal's delete is on disk, the agent killed before the mirrors'
-      fs.appendFileSync(path.join(dir, 'state', 'subscribers.journal'), JSON.stringify({ del: '9001' }) + '\n');
+      // bng1's Accounting-On: the subscriber's delete on disk, the mirror's not
+      fs.appendFileSync(path.join(dir, 'state', 'changes.journal'), JSON.stringify({ subscribers: [{ del: '9001' }] }) + '\n');
       await start();
       assert.deepEqual(subscriberIds(), ['9002']);
       assert.deepEqual([...dp.mirrors.keys()], ['9002']);

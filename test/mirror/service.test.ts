@@ -231,7 +231,7 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
     await svc.onCoa(coa('s1', 'start'));
     await svc.onCoa(coa('s0', 'stop'));
     await svc.onAccounting({ client: '127.0.0.1', identifier: 9, status: 'stop', acctSessionId: 's4' });
-    assert.ok(fs.existsSync(path.join(dir, 'state', 'mirrors.journal')));
+    assert.ok(fs.existsSync(path.join(dir, 'state', 'changes.journal')));
     await svc.stop();
     svc = await make();
     assert.deepEqual(svc.sessionsState().map((s) => [s['acct-session-id'], s['tunnel-interface']]), [['s1', 'vt1']]);
@@ -260,7 +260,7 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
   it('a torn last journal line (a crash mid-append) is ignored', async () => {
     await svc.onCoa(coa('s0', 'start'));
     await svc.stop();
-    fs.appendFileSync(path.join(dir, 'state', 'mirrors.journal'), '{"set":{"acctSess');
+    fs.appendFileSync(path.join(dir, 'state', 'changes.journal'), '{"mirrors":[{"set":{"acctSess');
     svc = await make();
     assert.deepEqual(svc.sessionsState().map((s) => s['acct-session-id']), ['s0']);
     // and the next change appends cleanly after the cut
@@ -276,7 +276,7 @@ describe('mirror service: one mirror per CoA (incremental dataplane path)', () =
       await svc.onCoa(coa('s0', 'stop'));
     }
     await svc.onCoa(coa('s2', 'start'));
-    const journal = fs.readFileSync(path.join(dir, 'state', 'mirrors.journal'), 'utf8');
+    const journal = fs.readFileSync(path.join(dir, 'state', 'changes.journal'), 'utf8');
     assert.ok(journal.split('\n').length < 1100, `${journal.split('\n').length} lines`);
     await svc.stop();
     svc = await make();
@@ -370,10 +370,10 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     assert.deepEqual([...dp.mirrors.keys()].sort(), mirrored ? ['s0', 's1'] : ['s0'], 'a restart has exactly what was acknowledged');
     await svc.stop();
   });
-  it('an end whose subscriber delete was saved and the mirror\'s not (the file system full between the two appends): not answered, and the mirror is not put back in the kernel', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-torn-'));
+  it('an end that cannot be saved (the file system full at its one append): not answered, neither table changed; the Stop sent again ends the mirror', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-full1-'));
     try {
-      const { store, fillMirrors } = tornStore(dir);
+      const { store, failNext } = failingStore(dir);
       const dp = new Double();
       const mk = (st: StateStore, d: Double) => new MirrorService({
         ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: d, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
@@ -383,38 +383,44 @@ describe('mirror service: a change that cannot be saved (full file system) is an
       await svc.start();
       await svc.onAccounting({ client: '127.0.0.1', identifier: 1, status: 'start', acctSessionId: 's0', framedIp: '192.0.2.10' });
       assert.deepEqual(await svc.onCoa(coa('s0', 'start')), { ok: true });
-      fillMirrors();
+      const journal = fs.readFileSync(path.join(dir, 'state', 'changes.journal'), 'utf8');
+      failNext();
       await assert.rejects(svc.onAccounting({ client: '127.0.0.1', identifier: 2, status: 'stop', acctSessionId: 's0' }), /ENOSPC/, 'not answered');
       await new Promise((r) => setTimeout(r, 50)); // the revert, on the queue
-      assert.equal(dp.mirrors.has('s0'), false, 'the mirror of the ended session is not installed again');
-      assert.deepEqual(svc.sessionsState(), []);
+      assert.equal(fs.readFileSync(path.join(dir, 'state', 'changes.journal'), 'utf8'), journal, 'nothing of it on disk');
+      assert.ok(dp.mirrors.has('s0'), 'as the files hold it: the session goes on until its end is saved');
+      assert.deepEqual(svc.subscribersState().map((x) => x['acct-session-id']), ['s0']);
+      // the NAS sends the Stop again
+      await svc.onAccounting({ client: '127.0.0.1', identifier: 2, status: 'stop', acctSessionId: 's0' });
+      assert.equal(dp.mirrors.has('s0'), false);
       await svc.stop();
       const dp2 = new Double();
       svc = mk(new StateStore(dir), dp2);
       await svc.start();
       assert.equal(dp2.mirrors.has('s0'), false);
+      assert.deepEqual(svc.subscribersState(), []);
       await svc.stop();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('an address change whose subscriber row was saved and the mirror\'s not (the file system full between the two appends): not answered, and the revert leaves the mirror on the subscriber\'s saved address, never the old one', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-torn-'));
+  it('an address change the mirror follows is one journal line: both rows on disk together', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-full2-'));
     try {
-      const { store, fillMirrors } = tornStore(dir);
       const dp = new Double();
       const svc = new MirrorService({
         ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
-        store, log: silentLogger, publish: () => undefined,
+        store: new StateStore(dir), log: silentLogger, publish: () => undefined,
       });
       await svc.start();
       await svc.onAccounting({ client: '127.0.0.1', identifier: 1, status: 'start', acctSessionId: 's0', framedIp: '192.0.2.10' });
       assert.deepEqual(await svc.onCoa(coa('s0', 'start')), { ok: true });
-      fillMirrors();
-      await assert.rejects(svc.onAccounting({ client: '127.0.0.1', identifier: 2, status: 'interim-update', acctSessionId: 's0', framedIp: '192.0.2.11' }), /ENOSPC/, 'not answered');
-      await new Promise((r) => setTimeout(r, 50)); // the revert, on the queue
-      assert.deepEqual(dp.mirrors.get('s0')?.addresses, ['192.0.2.11'], 'the address the NAS said is gone is not mirrored again');
+      await svc.onAccounting({ client: '127.0.0.1', identifier: 2, status: 'interim-update', acctSessionId: 's0', framedIp: '192.0.2.11' });
+      assert.deepEqual(dp.mirrors.get('s0')?.addresses, ['192.0.2.11']);
+      const last = JSON.parse(fs.readFileSync(path.join(dir, 'state', 'changes.journal'), 'utf8').trim().split('\n').pop()!);
+      assert.equal(last.subscribers[0].set.framedIp, '192.0.2.11');
+      assert.deepEqual(last.mirrors[0].set.addresses, ['192.0.2.11']);
       await svc.stop();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -465,20 +471,16 @@ describe('mirror service: a change that cannot be saved (full file system) is an
   });
 });
 
-/**
- * A state store whose mirrors journal fails its next append with ENOSPC
- * once fillMirrors() is called (the subscribers journal took its line: the
- * file system full between the two appends of one request).
- */
-function tornStore(dir: string): { store: StateStore; fillMirrors: () => void } {
+/** A state store whose journal fails its next append with ENOSPC once failNext() is called. */
+function failingStore(dir: string): { store: StateStore; failNext: () => void } {
   const store = new StateStore(dir);
-  const s = store as unknown as { journal(t: string): Promise<fs.promises.FileHandle> };
+  const s = store as unknown as { journal(): Promise<fs.promises.FileHandle> };
   const journal = s.journal.bind(store);
   let full = false;
-  s.journal = async (t) => {
-    const fh = await journal(t);
-    if (t !== 'mirrors' || !full) return fh;
+  s.journal = async () => {
+    const fh = await journal();
+    if (!full) return fh;
     return { appendFile: async () => { full = false; throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); }, truncate: (n?: number) => fh.truncate(n), datasync: () => fh.datasync() } as never;
   };
-  return { store, fillMirrors: () => void (full = true) };
+  return { store, failNext: () => void (full = true) };
 }

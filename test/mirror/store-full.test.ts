@@ -27,7 +27,7 @@ describe('mirror state store: a full file system', function () {
       rows.push(sub(i));
       await store.record({ subscribers: [{ set: sub(i) }] });
     }
-    const journal = path.join(mnt, 'state', 'subscribers.journal');
+    const journal = path.join(mnt, 'state', 'changes.journal');
     const before = fs.readFileSync(journal, 'utf8');
 
     const filler = fill(mnt);

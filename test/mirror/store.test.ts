@@ -1,0 +1,112 @@
+/**
+ * The mirror state store's one journal (state/changes.journal): a write
+ * that changes both tables is one line, on disk for both or neither; a
+ * torn last line is dropped whole; a bad line before it stops the load
+ * naming file and line; a directory of the per-table journals written
+ * before it is read and folded into the snapshots.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { StateStore, type MirrorSession, type Subscriber } from '../../src/mirror';
+
+const sub = (id: string, ip: string): Subscriber => ({ acctSessionId: id, framedIp: ip, client: '127.0.0.1', startTime: '2026-12-06T00:00:00.000Z' });
+const mir = (id: string, ip: string): MirrorSession => ({
+  acctSessionId: id,
+  addresses: [ip],
+  handle: '0000000100000001',
+  interceptId: 1,
+  sessionId: 1,
+  medIp: '198.51.100.1',
+  medPort: 30030,
+  tunnel: 'vt0',
+  startTime: '2026-12-06T00:00:00.000Z',
+});
+
+describe('mirror state store: one journal for both tables', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftstore-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const state = (f: string): string => path.join(dir, 'state', f);
+
+  it('one record() of both tables is one line; a new store loads both', async () => {
+    const store = new StateStore(dir);
+    store.load();
+    await store.record({ subscribers: [{ set: sub('a', '192.0.2.1') }], mirrors: [{ set: mir('a', '192.0.2.1') }] });
+    await store.record({ subscribers: [{ set: sub('a', '192.0.2.2') }], mirrors: [{ set: mir('a', '192.0.2.2') }] });
+    await store.record({ mirrors: [{ del: 'a' }] });
+    await store.close();
+    const lines = fs.readFileSync(state('changes.journal'), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 3);
+    assert.deepEqual(Object.keys(JSON.parse(lines[0])), ['subscribers', 'mirrors']);
+    assert.deepEqual(Object.keys(JSON.parse(lines[2])), ['mirrors']);
+    const loaded = new StateStore(dir).load();
+    assert.deepEqual(loaded.subscribers, [sub('a', '192.0.2.2')]);
+    assert.deepEqual(loaded.mirrors, []);
+    assert.equal(fs.statSync(state('changes.journal')).mode & 0o777, 0o600);
+  });
+
+  it('a torn last line (a crash mid-append) is dropped whole, for both tables, and cut off the file', async () => {
+    const store = new StateStore(dir);
+    store.load();
+    await store.record({ subscribers: [{ set: sub('a', '192.0.2.1') }], mirrors: [{ set: mir('a', '192.0.2.1') }] });
+    await store.close();
+    const good = fs.readFileSync(state('changes.journal'), 'utf8');
+    // the next line, both rows of an address change, cut after the subscriber's
+    fs.appendFileSync(state('changes.journal'), `{"subscribers":[{"set":${JSON.stringify(sub('a', '192.0.2.9'))}}],"mirrors":[{"set":{"acctSess`);
+    const loaded = new StateStore(dir).load();
+    assert.deepEqual(loaded.subscribers, [sub('a', '192.0.2.1')], 'the subscriber row of the torn line is not taken');
+    assert.deepEqual(loaded.mirrors, [mir('a', '192.0.2.1')]);
+    assert.equal(fs.readFileSync(state('changes.journal'), 'utf8'), good);
+  });
+
+  it('a bad line before the last stops the load, naming the file and line', async () => {
+    const store = new StateStore(dir);
+    store.load();
+    await store.record({ subscribers: [{ set: sub('a', '192.0.2.1') }] });
+    await store.close();
+    fs.appendFileSync(state('changes.journal'), '[1,2]\n{"subscribers":[]}\n');
+    assert.throws(() => new StateStore(dir).load(), (e: Error) => e.message === `${state('changes.journal')} line 2: not a JSON object`);
+  });
+
+  it('a directory with the per-table journals of before: read, folded into the snapshots, removed', async () => {
+    fs.mkdirSync(path.join(dir, 'state'), { recursive: true });
+    fs.writeFileSync(state('subscribers.json'), JSON.stringify([sub('a', '192.0.2.1'), sub('b', '192.0.2.2')]));
+    fs.writeFileSync(state('subscribers.journal'), `${JSON.stringify({ set: sub('a', '192.0.2.5') })}\n${JSON.stringify({ del: 'b' })}\n`);
+    fs.writeFileSync(state('mirrors.journal'), `${JSON.stringify({ set: mir('a', '192.0.2.5') })}\n{"set":{"acc`);
+    const expected = { subscribers: [sub('a', '192.0.2.5')], mirrors: [mir('a', '192.0.2.5')] };
+    assert.deepEqual(new StateStore(dir).load(), expected);
+    assert.equal(fs.existsSync(state('subscribers.journal')), false);
+    assert.equal(fs.existsSync(state('mirrors.journal')), false);
+    assert.deepEqual(JSON.parse(fs.readFileSync(state('mirrors.json'), 'utf8')), expected.mirrors);
+    const store = new StateStore(dir);
+    assert.deepEqual(store.load(), expected, 'the same from the snapshots alone');
+    await store.record({ mirrors: [{ del: 'a' }] });
+    await store.close();
+    assert.deepEqual(new StateStore(dir).load().mirrors, []);
+  });
+
+  it('a fold writes both snapshots and empties the journal', async () => {
+    const store = new StateStore(dir);
+    store.load();
+    const subs = new Map<string, Subscriber>();
+    const mirs = new Map<string, MirrorSession>();
+    store.attach({ subscribers: () => [...subs.values()], mirrors: () => [...mirs.values()], size: (t) => (t === 'subscribers' ? subs.size : mirs.size) });
+    for (let i = 0; i < 1100; i++) {
+      const s = sub(`s${i % 3}`, `192.0.2.${i % 200}`);
+      subs.set(s.acctSessionId, s);
+      const m = mir(`s${i % 3}`, `192.0.2.${i % 200}`);
+      mirs.set(m.acctSessionId, m);
+      await store.record({ subscribers: [{ set: s }], mirrors: i % 2 ? [{ set: m }] : [] });
+      if (i % 2 === 0) mirs.delete(m.acctSessionId);
+      if (i % 2 === 0) await store.record({ mirrors: [{ del: m.acctSessionId }] });
+    }
+    await store.close();
+    const lines = fs.readFileSync(state('changes.journal'), 'utf8').split('\n').filter(Boolean).length;
+    assert.ok(lines < 1024, `folded: ${lines} lines left`);
+    const loaded = new StateStore(dir).load();
+    assert.deepEqual(loaded.subscribers.sort((a, b) => a.acctSessionId.localeCompare(b.acctSessionId)), [...subs.values()].sort((a, b) => a.acctSessionId.localeCompare(b.acctSessionId)));
+    assert.deepEqual(loaded.mirrors.map((m) => m.acctSessionId).sort(), [...mirs.keys()].sort());
+  });
+});
