@@ -210,6 +210,34 @@ describe('netconf ops: edit-config (RFC 6241 7.2)', function () {
     assert.match(await classXml('a'), /<queue-num>1<\/queue-num>/);
   });
 
+  it('continue-on-error goes on past bad attributes too (unknown nc: attribute, wd:default not a boolean, on a key): the node is left out, its error in document order', async () => {
+    const WDA = 'urn:ietf:params:xml:ns:netconf:default:1.0';
+    const content = cos(
+      `${klass('p', 2, 64)}` + // p's bad dscp (a value error of the parser)
+        `<class><name>q</name><queue-num xmlns:nc="${NC}" nc:foo="1">3</queue-num><dscp>12</dscp></class>` + // q's queue-num: unknown-attribute
+        `<class><name xmlns:wd="${WDA}" wd:default="maybe">r</name><queue-num>1</queue-num></class>` + // on r's key: r left out
+        `${klass('s', 5)}`,
+    );
+    for (const option of ['', '<error-option>rollback-on-error</error-option>']) {
+      const e = errorOf(await c.rpc(editConfig('candidate', content, option)));
+      assert.equal(e.tag, 'invalid-value', option);
+      assert.deepEqual(await candidateClasses(), [], option);
+    }
+    const errs = errorsOf(await c.rpc(editConfig('candidate', content, '<error-option>continue-on-error</error-option>')));
+    assert.deepEqual(
+      errs.map((e) => [e.tag, e.info['bad-attribute'], e.info['bad-element']]),
+      [
+        ['invalid-value', undefined, 'dscp'],
+        ['unknown-attribute', 'foo', 'queue-num'],
+        ['bad-attribute', 'default', 'name'],
+      ],
+    );
+    assert.deepEqual(await candidateClasses(), ['p', 'q', 's']);
+    const q = await classXml('q');
+    assert.match(q, /<dscp>12<\/dscp>/);
+    assert.doesNotMatch(q, /queue-num/);
+  });
+
   it('continue-on-error on running with test-then-set: the partial edit is validated, and written when valid', async () => {
     assertOk(await c.rpc(editConfig('running', cos(klass('x', 1, 10)))));
     // the good part (y with x's dscp) breaks unique: nothing is written, all errors reported

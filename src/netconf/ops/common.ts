@@ -3,6 +3,7 @@ import { AgentError } from '../../errors';
 import type { DatastoreName } from '../../datastore';
 import type { DataNode } from '../../yang/data/node';
 import type { WithDefaults } from '../../yang/data';
+import type { DataErrorAt } from '../../yang/data/xml';
 import { WD_NS as WD_ATTR_NS } from '../../yang/data';
 import { defaultValues } from '../../yang/data/schemautil';
 import { pathOf, removeChild } from '../../yang/data/tree';
@@ -74,24 +75,52 @@ function checkChildren(ctx: SchemaContext, schema: SchemaNode | undefined, el: X
  * unknown-attribute (error-type application) with bad-attribute and
  * bad-element. The engine keeps edit content's attributes as `meta`.
  * Attributes of RFC 6243's namespace are checked by checkDefaultAttribute.
+ *
+ * `collect` (edit-config's continue-on-error, RFC 6241 7.2): the node is
+ * left out of the edit instead (with its list entry when it is a key of
+ * one), as the parser leaves out an element with a bad value, and its error
+ * recorded. Returns true when `n` itself was left out.
  */
-export function checkEditAttributes(n: DataNode): void {
+export function checkEditAttributes(n: DataNode, collect?: DataErrorAt[]): boolean {
   const m = n.meta;
   if (m) {
-    for (const k of [...m.keys()]) {
-      if (k.startsWith(WD_PREFIX)) {
-        checkDefaultAttribute(n, m, k);
-        continue;
+    try {
+      for (const k of [...m.keys()]) {
+        if (k.startsWith(WD_PREFIX)) {
+          checkDefaultAttribute(n, m, k);
+          continue;
+        }
+        if (!k.startsWith(`{${NC_NS}}`) || k === `{${NC_NS}}operation`) continue;
+        const local = k.slice(NC_NS.length + 2);
+        throw new AgentError('unknown-attribute', `Unknown attribute "${local}" of the NETCONF namespace on "${n.schema.name}".`, {
+          info: { 'bad-attribute': local, 'bad-element': n.schema.name },
+        });
       }
-      if (!k.startsWith(`{${NC_NS}}`) || k === `{${NC_NS}}operation`) continue;
-      const local = k.slice(NC_NS.length + 2);
-      throw new AgentError('unknown-attribute', `Unknown attribute "${local}" of the NETCONF namespace on "${n.schema.name}".`, {
-        info: { 'bad-attribute': local, 'bad-element': n.schema.name },
-      });
+    } catch (e) {
+      if (!collect || !(e instanceof AgentError) || !n.parent) throw e;
+      leaveOut(n, e, collect);
+      return true;
     }
     if (m.size === 0) delete n.meta;
   }
-  for (const c of n.children) checkEditAttributes(c);
+  for (const c of [...n.children]) {
+    // a key left out takes its entry (this node) with it: its other children are not looked at
+    if (checkEditAttributes(c, collect) && n.schema.kind === 'list' && n.schema.keys.includes(c.schema)) return true;
+  }
+  return false;
+}
+
+/** `n` (or the list entry it is a key of) out of the edit tree, its error recorded where it was. */
+function leaveOut(n: DataNode, error: AgentError, collect: DataErrorAt[]): void {
+  const p = n.parent!;
+  const gone = p.schema.kind === 'list' && p.schema.keys.includes(n.schema) && p.parent ? p : n;
+  const parent = gone.parent!;
+  // the node before it in document order: the last descendant of its previous sibling, or its parent
+  const i = parent.children.indexOf(gone);
+  let after: DataNode = i > 0 ? parent.children[i - 1] : parent;
+  if (i > 0) while (after.children.length) after = after.children[after.children.length - 1];
+  removeChild(gone);
+  collect.push({ error, line: gone.line ?? 0, after });
 }
 
 const WD_PREFIX = `{${WD_ATTR_NS}}`;

@@ -55,7 +55,11 @@ export async function editConfig(call: RpcCall): Promise<string> {
     throw new ErrorList([...parsed.map((p) => p.error), ...more]);
   };
   try {
-    checkEditAttributes(edit);
+    // continue-on-error: a node with a bad attribute is left out like one with a bad value
+    const bad: DataErrorAt[] = [];
+    const before = errorOption === 'continue-on-error' ? documentOrder(edit) : null; // with the nodes left out
+    checkEditAttributes(edit, before ? bad : undefined);
+    if (bad.length) inOrder(parsed, bad, before!);
   } catch (e) {
     stop(e);
   }
@@ -157,6 +161,24 @@ function inDocumentOrder(parsed: DataErrorAt[], applied: AgentError[], at: DataN
   }
   while (i < parsed.length) out.push(parsed[i++].error);
   return out;
+}
+
+/**
+ * The attribute errors `bad` put among the parser's `parsed` (both as
+ * DataErrorAt, each placed after a node of the edit), all in document
+ * order (`order`: the edit's, taken before nodes were left out of it).
+ */
+function inOrder(parsed: DataErrorAt[], bad: DataErrorAt[], order: Map<DataNode, number>): void {
+  const place = (p: DataErrorAt): number => {
+    for (let n: DataNode | null = p.after; n; n = n.parent) {
+      const i = order.get(n);
+      if (i !== undefined) return i;
+    }
+    return -1;
+  };
+  const all = [...parsed, ...bad].map((p, i) => ({ p, i, at: place(p) }));
+  all.sort((a, b) => a.at - b.at || a.i - b.i); // stable: the parser's first at one place
+  parsed.splice(0, parsed.length, ...all.map((x) => x.p));
 }
 
 /** the nodes of a tree in document order (pre-order), the root first */
