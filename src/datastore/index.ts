@@ -300,24 +300,32 @@ export class Datastore {
     journal.append('checkpoint', { length: text.length, crc: crc32(text) });
   }
 
-  /** At a clean stop: the checkpoint; commits after it (none are expected) replace running.xml durably. */
+  /**
+   * At a clean stop: the checkpoint. The journal stays open: a commit still
+   * under way (the stop's drain time over) may have staged its running.xml
+   * without a flush, and its record after the checkpoint is what keeps it.
+   */
   close(): void {
-    try {
-      this.checkpoint();
-    } finally {
-      this.journal = null;
-    }
+    this.checkpoint();
   }
 
   /**
-   * The journal's snapshots still in the history (the newest HISTORY_DEPTH
-   * sequence numbers) as files: written again (fsynced, with the commit's
-   * time) when missing or different, otherwise fsynced at the checkpoint.
+   * The journal's snapshots since its newest checkpoint (which made the
+   * entries before durable; older ones may name entries of a rollback/
+   * removed since) still in the history (the newest HISTORY_DEPTH sequence
+   * numbers) as files: written again (fsynced, with the commit's time) when
+   * missing or different, otherwise fsynced at the checkpoint. An entry
+   * beyond HISTORY_DEPTH was pruned before the crash, its rename to the
+   * spare lost, and the spare's inode maybe written over since: removed.
    */
   private materializeHistory(records: readonly JournalRecord[]): void {
-    const snaps = records.filter((r): r is JournalRecord & { text: Buffer } => r.kind === 'snapshot' && r.historySeq > 0);
+    let from = records.length;
+    while (from > 0 && records[from - 1].kind !== 'checkpoint') from--;
+    const since = records.slice(from);
+    const snaps = since.filter((r): r is JournalRecord & { text: Buffer } => r.kind === 'snapshot' && r.historySeq > 0);
     const files = this.historyFiles();
     const newest = Math.max(files.length ? files[files.length - 1] : 0, ...snaps.map((r) => r.historySeq));
+    for (const seq of files) if (seq <= newest - HISTORY_DEPTH) fs.rmSync(this.historyFile(seq), { force: true });
     for (const r of snaps) {
       if (r.historySeq <= newest - HISTORY_DEPTH) continue;
       const file = this.historyFile(r.historySeq);

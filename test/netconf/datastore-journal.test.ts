@@ -256,6 +256,61 @@ describe('datastore: commits through the journal, and a start after a crash', fu
     assert.ok(!has(third, 'tentative'));
   });
 
+  it('a commit still under way when close() checkpoints (stop after its drain time) is in the journal: a power cut after it keeps it', async () => {
+    const { ds } = open();
+    const before = running();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    ds.register({ name: 'slow', prepare: async () => (await gate, null) });
+    // the candidate's file is staged ahead (without a flush: the journal was to hold it)
+    ds.set('candidate', withClass(ds.get('running'), 'late'));
+    await new Promise((r) => setImmediate(r));
+    const committing = ds.queue.run(() => ds.commit(origin));
+    await new Promise((r) => setImmediate(r));
+    ds.close(); // the agent's stop, its drain time over
+    release();
+    await committing; // acknowledged
+    assert.match(running(), /<name>late<\/name>/);
+    // a power cut: running.xml, renamed without a flush, as it was
+    fs.writeFileSync(path.join(dir, 'running.xml'), before);
+    const { ds: again } = open();
+    assert.ok(has(again, 'late'), 'the acknowledged commit is kept');
+  });
+
+  it('the snapshots before the newest checkpoint are not made history entries again (rollback/ removed by an operator, then a crash)', async () => {
+    const { ds } = open();
+    for (let i = 0; i < 3; i++) await commit(ds, `old${i}`);
+    ds.close();
+    // README: with running.xml gone, remove rollback/ to start from startup.xml
+    fs.rmSync(path.join(dir, 'running.xml'));
+    fs.rmSync(path.join(dir, 'rollback'), { recursive: true });
+    const { ds: fresh } = open();
+    await commit(fresh, 'new1');
+    await commit(fresh, 'new2');
+    const entries = historyFiles();
+    // a crash (no close): the start reads the journal
+    const { ds: again } = open();
+    assert.ok(has(again, 'new2'));
+    assert.deepEqual(historyFiles(), entries, 'the same entries, none from before the removal');
+    again.rollbackToCandidate(1);
+    assert.match(again.serialise(again.get('candidate')), /<name>new1<\/name>/);
+  });
+
+  it('an entry pruned before a power cut that comes back (its rename to the spare lost, the spare written over) is not kept', async () => {
+    const { ds } = open();
+    for (let i = 0; i < 51; i++) await commit(ds, `p${i}`);
+    assert.equal(historyFiles().length, 50);
+    // the newest entry pruned went to the spare, which the next commit wrote over and renamed to running.xml:
+    // on disk after a power cut, the pruned name back, its data the newer (or torn) configuration
+    await commit(ds, 'p51');
+    const gone = path.join(dir, 'rollback', `${String(Number(historyFiles()[0].slice(0, 10)) - 1).padStart(10, '0')}.xml`);
+    assert.equal(fs.existsSync(gone), false);
+    fs.writeFileSync(gone, running().slice(0, 200));
+    const { ds: again } = open();
+    assert.equal(again.history().length, 50, 'HISTORY_DEPTH entries');
+    assert.equal(fs.existsSync(gone), false);
+  });
+
   it('without a journal (journalBytes 0) every commit replaces running.xml durably and no journal file is made', async () => {
     const { ds } = open({ journalBytes: 0 });
     await commit(ds, 'plain');
