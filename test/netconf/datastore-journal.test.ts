@@ -8,6 +8,7 @@
  * a flush put back to older content or cut short, a record half written.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,11 +48,34 @@ describe('commit journal: records, torn writes, wrap-around', () => {
     assert.equal(again.newestKind, 'snapshot');
   });
 
-  it('a file of another size is made again (its records are not read)', () => {
+  it('a file of another size: its records are read, and it is made again at the first append', () => {
     new CommitJournal(file(), 64 * 1024, 1).append('snapshot', { text: Buffer.from('x') });
     const other = new CommitJournal(file(), 128 * 1024, 1);
-    assert.equal(other.created, true);
-    assert.deepEqual(other.records, []);
+    assert.equal(other.created, false);
+    assert.deepEqual(
+      other.records.map((r) => r.text!.toString()),
+      ['x'],
+    );
+    assert.equal(fs.statSync(file()).size, 64 * 1024, 'not made again before the start has used its records');
+    other.append('checkpoint', { length: 1, crc: 0 });
+    assert.equal(fs.statSync(file()).size, 128 * 1024);
+    const again = new CommitJournal(file(), 128 * 1024, 1);
+    assert.deepEqual(
+      again.records.map((r) => r.kind),
+      ['checkpoint'],
+    );
+    assert.equal(again.records[0].seq, 2, 'the numbers go on');
+  });
+
+  it('a symbolic link, a directory or a FIFO in its place stops the start with one line naming the file (never opened blocking)', () => {
+    fs.symlinkSync(path.join(dir, 'elsewhere'), file());
+    assert.throws(() => new CommitJournal(file(), 64 * 1024, 1), (e: Error) => e.message.startsWith(`${file()}: a symbolic link`) && !e.message.includes('\n'));
+    fs.rmSync(file());
+    fs.mkdirSync(file());
+    assert.throws(() => new CommitJournal(file(), 64 * 1024, 1), (e: Error) => e.message.startsWith(`${file()}: not a regular file`));
+    fs.rmdirSync(file());
+    execFileSync('mkfifo', [file()]);
+    assert.throws(() => new CommitJournal(file(), 64 * 1024, 1), (e: Error) => e.message.startsWith(`${file()}: not a regular file`));
   });
 
   it('a record torn by a power cut (its payload or its header) is not read; the one before is the newest', () => {
@@ -309,6 +333,18 @@ describe('datastore: commits through the journal, and a start after a crash', fu
     const { ds: again } = open();
     assert.equal(again.history().length, 50, 'HISTORY_DEPTH entries');
     assert.equal(fs.existsSync(gone), false);
+  });
+
+  it('a crash, then a start with a journal of another size (another build): the journal\'s commits are still taken', async () => {
+    const { ds } = open({ journalBytes: 1024 * 1024 });
+    const before = running();
+    await commit(ds, 'resized');
+    fs.writeFileSync(path.join(dir, 'running.xml'), before); // the power cut
+    const { ds: again, loaded } = open({ journalBytes: 2 * 1024 * 1024 });
+    assert.ok(loaded.journalRecovered);
+    assert.ok(has(again, 'resized'));
+    assert.equal(fs.statSync(path.join(dir, 'running.journal')).size, 2 * 1024 * 1024, 'made again by the start\'s checkpoint');
+    assert.equal(records()[records().length - 1].kind, 'checkpoint');
   });
 
   it('without a journal (journalBytes 0) every commit replaces running.xml durably and no journal file is made', async () => {
