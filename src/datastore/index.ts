@@ -171,6 +171,12 @@ export class Datastore {
    * journaled commit's): made durable by checkpoint()
    */
   private readonly undurable = new Set<number>();
+  /**
+   * a journaled commit's rename of running.xml failed (the commit stands:
+   * its record is on disk): running.xml is behind running, written again
+   * before a checkpoint says it is complete
+   */
+  private runningBehind = false;
   readonly startupFile: string;
   /**
    * The configuration before a confirmed commit that is not confirmed yet:
@@ -196,6 +202,7 @@ export class Datastore {
     this.removeStaleStaged();
     this.historySeqs = null;
     this.undurable.clear();
+    this.runningBehind = false;
     this.journal = null;
     let factory = false;
     let journalRecovered: { seq: number; time: Date } | undefined;
@@ -293,6 +300,9 @@ export class Datastore {
     if (!journal || journal.newestKind === 'checkpoint') return;
     for (const seq of this.undurable) syncFile(this.historyFile(seq));
     fsyncDir(this.historyDir);
+    // the newest snapshot holds this content: a crash meanwhile changes nothing
+    if (this.runningBehind) writeFileAtomic(this.runningFile, this.serialise(this.trees.running));
+    this.runningBehind = false;
     const text = fs.readFileSync(this.runningFile);
     syncFile(this.runningFile);
     fsyncDir(this.dir);
@@ -647,7 +657,9 @@ export class Datastore {
       try {
         await s.file.install(() => this.writeHistory(tree, 'link'));
         this.undurable.add(this.historySeq);
+        this.runningBehind = false;
       } catch {
+        this.runningBehind = true;
         // committed (the record is on disk; a start takes it over running.xml): the history
         // entry is written from the record's text instead of a link to running.xml
         try {
@@ -660,6 +672,7 @@ export class Datastore {
     }
     journal?.append('barrier', { length: s.bytes, crc: s.crc });
     await s.file.install(() => this.writeHistory(tree, 'link'));
+    this.runningBehind = false;
   }
 
   /**

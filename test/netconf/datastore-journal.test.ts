@@ -347,6 +347,30 @@ describe('datastore: commits through the journal, and a start after a crash', fu
     assert.equal(records()[records().length - 1].kind, 'checkpoint');
   });
 
+  it('a journaled commit whose rename of running.xml failed stands, and the clean stop after it writes running.xml (not a checkpoint of the one before)', async () => {
+    const { ds } = open();
+    const runningFile = path.join(dir, 'running.xml');
+    // the module itself (an import's namespace is a copy of its bindings)
+    const nodeFs = require('fs') as { renameSync: typeof fs.renameSync };
+    const rename = nodeFs.renameSync;
+    let failed = 0;
+    nodeFs.renameSync = (from, to) => {
+      if (to === runningFile && !failed++) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+      return rename(from, to);
+    };
+    try {
+      await commit(ds, 'unrenamed'); // committed: its record is on disk
+    } finally {
+      nodeFs.renameSync = rename;
+    }
+    assert.equal(failed, 1);
+    assert.ok(has(ds, 'unrenamed'));
+    assert.doesNotMatch(running(), /unrenamed/);
+    ds.close();
+    const { ds: again } = open();
+    assert.ok(has(again, 'unrenamed'), 'the acknowledged commit is kept');
+  });
+
   it('without a journal (journalBytes 0) every commit replaces running.xml durably and no journal file is made', async () => {
     const { ds } = open({ journalBytes: 0 });
     await commit(ds, 'plain');
