@@ -171,6 +171,12 @@ export class Datastore {
    * journaled commit's): made durable by checkpoint()
    */
   private readonly undurable = new Set<number>();
+  /**
+   * a journaled commit's rename of running.xml failed (the commit stands:
+   * its record is on disk): running.xml is behind running, written again
+   * before a checkpoint says it is complete
+   */
+  private runningBehind = false;
   readonly startupFile: string;
   /**
    * The configuration before a confirmed commit that is not confirmed yet:
@@ -196,6 +202,7 @@ export class Datastore {
     this.removeStaleStaged();
     this.historySeqs = null;
     this.undurable.clear();
+    this.runningBehind = false;
     this.journal = null;
     let factory = false;
     let journalRecovered: { seq: number; time: Date } | undefined;
@@ -293,6 +300,9 @@ export class Datastore {
     if (!journal || journal.newestKind === 'checkpoint') return;
     for (const seq of this.undurable) syncFile(this.historyFile(seq));
     fsyncDir(this.historyDir);
+    // the newest snapshot holds this content: a crash meanwhile changes nothing
+    if (this.runningBehind) writeFileAtomic(this.runningFile, this.serialise(this.trees.running));
+    this.runningBehind = false;
     const text = fs.readFileSync(this.runningFile);
     syncFile(this.runningFile);
     fsyncDir(this.dir);
@@ -300,24 +310,32 @@ export class Datastore {
     journal.append('checkpoint', { length: text.length, crc: crc32(text) });
   }
 
-  /** At a clean stop: the checkpoint; commits after it (none are expected) replace running.xml durably. */
+  /**
+   * At a clean stop: the checkpoint. The journal stays open: a commit still
+   * under way (the stop's drain time over) may have staged its running.xml
+   * without a flush, and its record after the checkpoint is what keeps it.
+   */
   close(): void {
-    try {
-      this.checkpoint();
-    } finally {
-      this.journal = null;
-    }
+    this.checkpoint();
   }
 
   /**
-   * The journal's snapshots still in the history (the newest HISTORY_DEPTH
-   * sequence numbers) as files: written again (fsynced, with the commit's
-   * time) when missing or different, otherwise fsynced at the checkpoint.
+   * The journal's snapshots since its newest checkpoint (which made the
+   * entries before durable; older ones may name entries of a rollback/
+   * removed since) still in the history (the newest HISTORY_DEPTH sequence
+   * numbers) as files: written again (fsynced, with the commit's time) when
+   * missing or different, otherwise fsynced at the checkpoint. An entry
+   * beyond HISTORY_DEPTH was pruned before the crash, its rename to the
+   * spare lost, and the spare's inode maybe written over since: removed.
    */
   private materializeHistory(records: readonly JournalRecord[]): void {
-    const snaps = records.filter((r): r is JournalRecord & { text: Buffer } => r.kind === 'snapshot' && r.historySeq > 0);
+    let from = records.length;
+    while (from > 0 && records[from - 1].kind !== 'checkpoint') from--;
+    const since = records.slice(from);
+    const snaps = since.filter((r): r is JournalRecord & { text: Buffer } => r.kind === 'snapshot' && r.historySeq > 0);
     const files = this.historyFiles();
     const newest = Math.max(files.length ? files[files.length - 1] : 0, ...snaps.map((r) => r.historySeq));
+    for (const seq of files) if (seq <= newest - HISTORY_DEPTH) fs.rmSync(this.historyFile(seq), { force: true });
     for (const r of snaps) {
       if (r.historySeq <= newest - HISTORY_DEPTH) continue;
       const file = this.historyFile(r.historySeq);
@@ -639,7 +657,9 @@ export class Datastore {
       try {
         await s.file.install(() => this.writeHistory(tree, 'link'));
         this.undurable.add(this.historySeq);
+        this.runningBehind = false;
       } catch {
+        this.runningBehind = true;
         // committed (the record is on disk; a start takes it over running.xml): the history
         // entry is written from the record's text instead of a link to running.xml
         try {
@@ -652,6 +672,7 @@ export class Datastore {
     }
     journal?.append('barrier', { length: s.bytes, crc: s.crc });
     await s.file.install(() => this.writeHistory(tree, 'link'));
+    this.runningBehind = false;
   }
 
   /**

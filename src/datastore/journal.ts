@@ -37,7 +37,9 @@
  *  40  reserved (0) up to 64, then the payload
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { crc32 } from 'zlib';
+import { fsyncDir } from './persist';
 
 export const JOURNAL_BYTES = 8 * 1024 * 1024;
 const BLOCK = 4096;
@@ -73,13 +75,20 @@ export class CommitJournal {
   private seq = 0;
   /** the newest records, as read at open (oldest first) */
   readonly records: JournalRecord[];
-  /** the file was made (or remade: another size) by the constructor: the caller fsyncs its directory */
+  /** the file was made by the constructor: the caller fsyncs its directory */
   readonly created: boolean = false;
+  /**
+   * the file has another size (made by another build): its records are
+   * read, and it is made again at the first append, once the start that
+   * read them has made what they hold durable (see append)
+   */
+  private remake = false;
 
   /**
    * Open `file`, creating it (zeros, fsynced; the caller fsyncs the
-   * directory) when it is missing or not `bytes` long, and read its valid
-   * records.
+   * directory) when it is missing, and read its valid records. A symbolic
+   * link or anything but a regular file is refused with one line naming it
+   * (never opened blocking: a FIFO would hang the start).
    */
   constructor(
     readonly file: string,
@@ -89,15 +98,22 @@ export class CommitJournal {
     let data: Buffer | undefined;
     let fd: number | undefined;
     try {
-      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-      const st = fs.fstatSync(fd);
-      if (st.isFile() && st.size === bytes) data = fs.readFileSync(fd);
+      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw new Error(`${file}: a symbolic link: the commit journal must be a regular file of the data directory`);
+      if (code !== 'ENOENT') throw e;
     }
-    if (!data) {
+    if (fd !== undefined) {
+      try {
+        const st = fs.fstatSync(fd);
+        if (!st.isFile()) throw new Error(`${file}: not a regular file: the commit journal must be a regular file of the data directory`);
+        data = fs.readFileSync(fd);
+        this.remake = data.length !== bytes;
+      } finally {
+        fs.closeSync(fd);
+      }
+    } else {
       createZeroed(file, bytes);
       data = Buffer.alloc(0);
       this.created = true;
@@ -129,6 +145,15 @@ export class CommitJournal {
     const text = kind === 'snapshot' ? rec.text! : undefined;
     if (text && text.length > this.maxPayload) throw new Error(`${this.file}: a record of ${text.length} bytes does not fit (at most ${this.maxPayload})`);
     const size = roundUp(HEADER + (text?.length ?? 0));
+    if (this.remake) {
+      // The first append of a start that found a file of another size (the load's checkpoint,
+      // after the running.xml and history its records held are durable, or a commit's record):
+      // the records read are not needed any more
+      createZeroed(this.file, this.bytes);
+      fsyncDir(path.dirname(this.file));
+      this.remake = false;
+      this.next = 0;
+    }
     if (this.next + size > this.bytes) this.next = 0;
     const h = Buffer.alloc(HEADER);
     h.writeUInt32LE(MAGIC, 0);

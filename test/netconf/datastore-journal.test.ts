@@ -8,6 +8,7 @@
  * a flush put back to older content or cut short, a record half written.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,11 +48,34 @@ describe('commit journal: records, torn writes, wrap-around', () => {
     assert.equal(again.newestKind, 'snapshot');
   });
 
-  it('a file of another size is made again (its records are not read)', () => {
+  it('a file of another size: its records are read, and it is made again at the first append', () => {
     new CommitJournal(file(), 64 * 1024, 1).append('snapshot', { text: Buffer.from('x') });
     const other = new CommitJournal(file(), 128 * 1024, 1);
-    assert.equal(other.created, true);
-    assert.deepEqual(other.records, []);
+    assert.equal(other.created, false);
+    assert.deepEqual(
+      other.records.map((r) => r.text!.toString()),
+      ['x'],
+    );
+    assert.equal(fs.statSync(file()).size, 64 * 1024, 'not made again before the start has used its records');
+    other.append('checkpoint', { length: 1, crc: 0 });
+    assert.equal(fs.statSync(file()).size, 128 * 1024);
+    const again = new CommitJournal(file(), 128 * 1024, 1);
+    assert.deepEqual(
+      again.records.map((r) => r.kind),
+      ['checkpoint'],
+    );
+    assert.equal(again.records[0].seq, 2, 'the numbers go on');
+  });
+
+  it('a symbolic link, a directory or a FIFO in its place stops the start with one line naming the file (never opened blocking)', () => {
+    fs.symlinkSync(path.join(dir, 'elsewhere'), file());
+    assert.throws(() => new CommitJournal(file(), 64 * 1024, 1), (e: Error) => e.message.startsWith(`${file()}: a symbolic link`) && !e.message.includes('\n'));
+    fs.rmSync(file());
+    fs.mkdirSync(file());
+    assert.throws(() => new CommitJournal(file(), 64 * 1024, 1), (e: Error) => e.message.startsWith(`${file()}: not a regular file`));
+    fs.rmdirSync(file());
+    execFileSync('mkfifo', [file()]);
+    assert.throws(() => new CommitJournal(file(), 64 * 1024, 1), (e: Error) => e.message.startsWith(`${file()}: not a regular file`));
   });
 
   it('a record torn by a power cut (its payload or its header) is not read; the one before is the newest', () => {
@@ -254,6 +278,97 @@ describe('datastore: commits through the journal, and a start after a crash', fu
     fs.rmSync(path.join(dir, 'confirmed-commit-rollback.xml'), { force: true });
     const { ds: third } = open();
     assert.ok(!has(third, 'tentative'));
+  });
+
+  it('a commit still under way when close() checkpoints (stop after its drain time) is in the journal: a power cut after it keeps it', async () => {
+    const { ds } = open();
+    const before = running();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    ds.register({ name: 'slow', prepare: async () => (await gate, null) });
+    // the candidate's file is staged ahead (without a flush: the journal was to hold it)
+    ds.set('candidate', withClass(ds.get('running'), 'late'));
+    await new Promise((r) => setImmediate(r));
+    const committing = ds.queue.run(() => ds.commit(origin));
+    await new Promise((r) => setImmediate(r));
+    ds.close(); // the agent's stop, its drain time over
+    release();
+    await committing; // acknowledged
+    assert.match(running(), /<name>late<\/name>/);
+    // a power cut: running.xml, renamed without a flush, as it was
+    fs.writeFileSync(path.join(dir, 'running.xml'), before);
+    const { ds: again } = open();
+    assert.ok(has(again, 'late'), 'the acknowledged commit is kept');
+  });
+
+  it('the snapshots before the newest checkpoint are not made history entries again (rollback/ removed by an operator, then a crash)', async () => {
+    const { ds } = open();
+    for (let i = 0; i < 3; i++) await commit(ds, `old${i}`);
+    ds.close();
+    // README: with running.xml gone, remove rollback/ to start from startup.xml
+    fs.rmSync(path.join(dir, 'running.xml'));
+    fs.rmSync(path.join(dir, 'rollback'), { recursive: true });
+    const { ds: fresh } = open();
+    await commit(fresh, 'new1');
+    await commit(fresh, 'new2');
+    const entries = historyFiles();
+    // a crash (no close): the start reads the journal
+    const { ds: again } = open();
+    assert.ok(has(again, 'new2'));
+    assert.deepEqual(historyFiles(), entries, 'the same entries, none from before the removal');
+    again.rollbackToCandidate(1);
+    assert.match(again.serialise(again.get('candidate')), /<name>new1<\/name>/);
+  });
+
+  it('an entry pruned before a power cut that comes back (its rename to the spare lost, the spare written over) is not kept', async () => {
+    const { ds } = open();
+    for (let i = 0; i < 51; i++) await commit(ds, `p${i}`);
+    assert.equal(historyFiles().length, 50);
+    // the newest entry pruned went to the spare, which the next commit wrote over and renamed to running.xml:
+    // on disk after a power cut, the pruned name back, its data the newer (or torn) configuration
+    await commit(ds, 'p51');
+    const gone = path.join(dir, 'rollback', `${String(Number(historyFiles()[0].slice(0, 10)) - 1).padStart(10, '0')}.xml`);
+    assert.equal(fs.existsSync(gone), false);
+    fs.writeFileSync(gone, running().slice(0, 200));
+    const { ds: again } = open();
+    assert.equal(again.history().length, 50, 'HISTORY_DEPTH entries');
+    assert.equal(fs.existsSync(gone), false);
+  });
+
+  it('a crash, then a start with a journal of another size (another build): the journal\'s commits are still taken', async () => {
+    const { ds } = open({ journalBytes: 1024 * 1024 });
+    const before = running();
+    await commit(ds, 'resized');
+    fs.writeFileSync(path.join(dir, 'running.xml'), before); // the power cut
+    const { ds: again, loaded } = open({ journalBytes: 2 * 1024 * 1024 });
+    assert.ok(loaded.journalRecovered);
+    assert.ok(has(again, 'resized'));
+    assert.equal(fs.statSync(path.join(dir, 'running.journal')).size, 2 * 1024 * 1024, 'made again by the start\'s checkpoint');
+    assert.equal(records()[records().length - 1].kind, 'checkpoint');
+  });
+
+  it('a journaled commit whose rename of running.xml failed stands, and the clean stop after it writes running.xml (not a checkpoint of the one before)', async () => {
+    const { ds } = open();
+    const runningFile = path.join(dir, 'running.xml');
+    // the module itself (an import's namespace is a copy of its bindings)
+    const nodeFs = require('fs') as { renameSync: typeof fs.renameSync };
+    const rename = nodeFs.renameSync;
+    let failed = 0;
+    nodeFs.renameSync = (from, to) => {
+      if (to === runningFile && !failed++) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+      return rename(from, to);
+    };
+    try {
+      await commit(ds, 'unrenamed'); // committed: its record is on disk
+    } finally {
+      nodeFs.renameSync = rename;
+    }
+    assert.equal(failed, 1);
+    assert.ok(has(ds, 'unrenamed'));
+    assert.doesNotMatch(running(), /unrenamed/);
+    ds.close();
+    const { ds: again } = open();
+    assert.ok(has(again, 'unrenamed'), 'the acknowledged commit is kept');
   });
 
   it('without a journal (journalBytes 0) every commit replaces running.xml durably and no journal file is made', async () => {
