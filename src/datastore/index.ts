@@ -209,7 +209,6 @@ export class Datastore {
     let fileText = readIfExists(this.runningFile);
     if (this.journalBytes > 0) {
       const journal = (this.journal = new CommitJournal(this.journalFile, this.journalBytes, HISTORY_DEPTH + 1));
-      if (journal.created) fsyncDir(this.dir);
       // After a stop that was not clean (no checkpoint newest), running.xml and the history's
       // newest entries may be older than the journal, or torn: the journal has them.
       if (journal.records.length && journal.newestKind !== 'checkpoint') {

@@ -37,9 +37,8 @@
  *  40  reserved (0) up to 64, then the payload
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { crc32 } from 'zlib';
-import { fsyncDir } from './persist';
+import { writeFileAtomic } from './persist';
 
 export const JOURNAL_BYTES = 8 * 1024 * 1024;
 const BLOCK = 4096;
@@ -75,7 +74,7 @@ export class CommitJournal {
   private seq = 0;
   /** the newest records, as read at open (oldest first) */
   readonly records: JournalRecord[];
-  /** the file was made by the constructor: the caller fsyncs its directory */
+  /** the file was made by the constructor (none was there) */
   readonly created: boolean = false;
   /**
    * the file has another size (made by another build): its records are
@@ -150,7 +149,6 @@ export class CommitJournal {
       // after the running.xml and history its records held are durable, or a commit's record):
       // the records read are not needed any more
       createZeroed(this.file, this.bytes);
-      fsyncDir(path.dirname(this.file));
       this.remake = false;
       this.next = 0;
     }
@@ -193,26 +191,13 @@ export class CommitJournal {
 
 }
 
-/** A new journal file of `bytes` zeros, on disk (fsynced). */
+/**
+ * A new journal file of `bytes` zeros, on disk with its directory entry
+ * (written whole: blocks that were only allocated would make each
+ * record's fdatasync convert them, metadata included).
+ */
 function createZeroed(file: string, bytes: number): void {
-  const tmp = `${file}.new`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    const zeros = Buffer.alloc(Math.min(bytes, 1024 * 1024));
-    for (let off = 0; off < bytes; ) off += fs.writeSync(fd, zeros, 0, Math.min(zeros.length, bytes - off), off);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      /* closed already */
-    }
-    fs.rmSync(tmp, { force: true });
-    (e as NodeJS.ErrnoException).path ??= file;
-    throw e;
-  }
+  writeFileAtomic(file, Buffer.alloc(bytes));
 }
 
 /** The valid records of a journal's content, oldest first (by sequence number, which wraps). */
