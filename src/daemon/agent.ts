@@ -114,13 +114,19 @@ export class Agent implements AgentCore {
     this.ds = new Datastore(this.ctx, dataDir);
     const bootstrap = parseBootstrap(this.opts.bootstrap);
     const fresh = !fs.existsSync(this.ds.runningFile) && !fs.existsSync(this.ds.startupFile);
-    const { factory, confirmedCommitReverted, journalRecovered } = loadNaming(dataDir, () => this.ds.load(factoryConfig(fresh ? bootstrap : undefined)));
+    const { factory, confirmedCommitReverted, journalRecovered, recoveryDeferred } = loadNaming(dataDir, () => this.ds.load(factoryConfig(fresh ? bootstrap : undefined)));
     if (factory) log.info('factory-defaults-written', { dataDir, bootstrapUser: bootstrap?.user });
     if (journalRecovered) {
       log.warn('running-recovered', {
         message: 'The agent did not stop cleanly: running.xml was behind the commit journal, and the last commit was taken from running.journal.',
         rollbackSeq: journalRecovered.seq,
         committed: journalRecovered.time.toISOString(),
+      });
+    }
+    if (recoveryDeferred) {
+      log.warn('running-recovery-deferred', {
+        message: 'running.xml and the rollback history could not be written from the commit journal; the journal keeps them, and the next start (or stop) with room writes them.',
+        error: recoveryDeferred,
       });
     }
     if (confirmedCommitReverted) {

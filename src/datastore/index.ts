@@ -24,6 +24,16 @@ export type DatastoreName = 'running' | 'candidate' | 'startup';
 
 export const HISTORY_DEPTH = 50;
 
+/** The records after the newest checkpoint (which made what came before durable). */
+function sinceCheckpoint(records: readonly JournalRecord[]): readonly JournalRecord[] {
+  let from = records.length;
+  while (from > 0 && records[from - 1].kind !== 'checkpoint') from--;
+  return records.slice(from);
+}
+
+/** errors of a file system that has no room for a write (or takes none) */
+const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
 /**
  * A running.xml of at most this many bytes is small: a dirty candidate is
  * staged ahead of its commit when the last running.xml was (see
@@ -177,6 +187,11 @@ export class Datastore {
    * before a checkpoint says it is complete
    */
   private runningBehind = false;
+  /**
+   * a start after a crash could not write the history entries the journal
+   * holds (no room): written before a checkpoint says the files are complete
+   */
+  private historyBehind = false;
   readonly startupFile: string;
   /**
    * The configuration before a confirmed commit that is not confirmed yet:
@@ -195,7 +210,7 @@ export class Datastore {
    * `factoryXml` becomes running and startup and is written. A file that
    * cannot be read, parsed or validated stops the start with its name.
    */
-  load(factoryXml: string): { factory: boolean; confirmedCommitReverted: boolean; journalRecovered?: { seq: number; time: Date } } {
+  load(factoryXml: string): { factory: boolean; confirmedCommitReverted: boolean; journalRecovered?: { seq: number; time: Date }; recoveryDeferred?: string } {
     fs.mkdirSync(this.historyDir, { recursive: true, mode: 0o700 });
     this.dropAhead();
     this.dropTwin();
@@ -203,20 +218,36 @@ export class Datastore {
     this.historySeqs = null;
     this.undurable.clear();
     this.runningBehind = false;
+    this.historyBehind = false;
     this.journal = null;
     let factory = false;
     let journalRecovered: { seq: number; time: Date } | undefined;
+    /** why the files could not be written from the journal (a full or read-only file system) */
+    let recoveryDeferred: string | undefined;
+    /** the newest history entry the journal holds */
+    let journalSeq = 0;
     let fileText = readIfExists(this.runningFile);
     if (this.journalBytes > 0) {
       const journal = (this.journal = new CommitJournal(this.journalFile, this.journalBytes, HISTORY_DEPTH + 1));
       // After a stop that was not clean (no checkpoint newest), running.xml and the history's
       // newest entries may be older than the journal, or torn: the journal has them.
       if (journal.records.length && journal.newestKind !== 'checkpoint') {
-        this.materializeHistory(journal.records);
         const rec = recover(journal.records, fileText === undefined ? undefined : Buffer.from(fileText, 'utf8'));
-        if (rec.from === 'journal') {
+        for (const r of sinceCheckpoint(journal.records)) if (r.kind === 'snapshot') journalSeq = Math.max(journalSeq, r.historySeq);
+        try {
+          this.materializeHistory(journal.records);
           // durable at once: the newest snapshot holds this content, so a crash meanwhile changes nothing
-          writeFileAtomic(this.runningFile, rec.record.text);
+          if (rec.from === 'journal') writeFileAtomic(this.runningFile, rec.record.text);
+        } catch (e) {
+          // A file system with no room (or read-only): the journal keeps what could not be written,
+          // and the start goes on from it (it needs no room); no checkpoint until it is written.
+          if (!NO_ROOM.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+          recoveryDeferred = (e as Error).message;
+          this.runningBehind = rec.from === 'journal';
+          this.historyBehind = true;
+          this.historySeqs = null;
+        }
+        if (rec.from === 'journal') {
           fileText = rec.record.text.toString('utf8');
           journalRecovered = { seq: rec.record.historySeq, time: new Date(rec.record.time) };
         }
@@ -251,7 +282,8 @@ export class Datastore {
     this.trees.startup = startupText !== undefined && runningText !== undefined ? this.parseFile(startupText, this.startupFile) : clone(running);
     this.trees.candidate = running;
     this.candidateDirty = false;
-    this.historySeq = seqs.length ? seqs[seqs.length - 1] : 0;
+    // (a history entry the journal holds and a full file system kept from being written counts)
+    this.historySeq = Math.max(seqs.length ? seqs[seqs.length - 1] : 0, journalSeq);
     if (runningText === undefined) {
       const text = this.serialise(running);
       this.announce(text);
@@ -266,15 +298,17 @@ export class Datastore {
         this.announce(rollbackText);
         fs.renameSync(this.confirmFile, this.runningFile);
         fsyncDir(this.dir);
+        this.runningBehind = false;
       }
       // The history's link to the last commit is not fsynced: after a power cut it can be
       // missing while running.xml (renamed, directory fsynced) is there. Entry 0 must be
       // the active configuration, so running.xml becomes a new entry (as does a restored
       // one): a hard link to it, as after a commit (no data written, no room needed).
-      if (readIfExists(this.historyFile(this.historySeq)) !== runningText) this.writeHistory(running, 'link', runningText);
+      // (not while running.xml is behind the journal: it is not the active configuration then)
+      if (!this.runningBehind && readIfExists(this.historyFile(this.historySeq)) !== runningText) this.writeHistory(running, 'link', runningText);
     }
-    this.checkpoint();
-    return { factory, confirmedCommitReverted: rollbackText !== undefined, journalRecovered };
+    if (recoveryDeferred === undefined) this.checkpoint();
+    return { factory, confirmedCommitReverted: rollbackText !== undefined, journalRecovered, recoveryDeferred };
   }
 
   /**
@@ -297,6 +331,8 @@ export class Datastore {
   checkpoint(): void {
     const journal = this.journal;
     if (!journal || journal.newestKind === 'checkpoint') return;
+    if (this.historyBehind) this.materializeHistory(journal.records);
+    this.historyBehind = false;
     for (const seq of this.undurable) syncFile(this.historyFile(seq));
     fsyncDir(this.historyDir);
     // the newest snapshot holds this content: a crash meanwhile changes nothing
@@ -328,10 +364,7 @@ export class Datastore {
    * spare lost, and the spare's inode maybe written over since: removed.
    */
   private materializeHistory(records: readonly JournalRecord[]): void {
-    let from = records.length;
-    while (from > 0 && records[from - 1].kind !== 'checkpoint') from--;
-    const since = records.slice(from);
-    const snaps = since.filter((r): r is JournalRecord & { text: Buffer } => r.kind === 'snapshot' && r.historySeq > 0);
+    const snaps = sinceCheckpoint(records).filter((r): r is JournalRecord & { text: Buffer } => r.kind === 'snapshot' && r.historySeq > 0);
     const files = this.historyFiles();
     const newest = Math.max(files.length ? files[files.length - 1] : 0, ...snaps.map((r) => r.historySeq));
     for (const seq of files) if (seq <= newest - HISTORY_DEPTH) fs.rmSync(this.historyFile(seq), { force: true });

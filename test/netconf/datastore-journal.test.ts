@@ -21,6 +21,7 @@ import type { DataNode } from '../../src/yang/data/node';
 import { applyEdit } from '../../src/netconf/edit';
 import { loadContext } from '../../src/yang/context';
 import { IMPLEMENTED_MODULES, searchPath } from '../../src/daemon/modules';
+import { fill, tmpfsForSuite } from '../full-disk';
 
 const COS = 'urn:flowtapd:yang:class-of-service';
 const origin = { kind: 'netconf', user: 'admin', sessionId: 1 };
@@ -215,6 +216,39 @@ describe('datastore: commits through the journal, and a start after a crash', fu
     const { ds: third, loaded: l3 } = open();
     assert.equal(l3.journalRecovered, undefined);
     assert.ok(has(third, 'c4'));
+  });
+
+  describe('a start after a crash on a full file system', () => {
+    const tmpfs = tmpfsForSuite('flowtapd-journal-full-', '32m');
+    it('goes on from the journal without writing (running.xml behind, no checkpoint); a start with room writes running.xml and the history', async () => {
+      dir = path.join(tmpfs(), 'data');
+      const { ds } = open();
+      const factoryText = running();
+      for (let i = 0; i < 3; i++) await commit(ds, `f${i}`);
+      const entries = historyFiles();
+      const last = running();
+      // the crash: running.xml as it was on the disk, the newest entry lost
+      fs.writeFileSync(path.join(dir, 'running.xml'), factoryText);
+      fs.rmSync(path.join(dir, 'rollback', entries[entries.length - 1]));
+      const filler = fill(tmpfs());
+      try {
+        const { ds: full, loaded } = open();
+        assert.ok(loaded.journalRecovered);
+        assert.match(loaded.recoveryDeferred ?? '', /ENOSPC/);
+        assert.ok(has(full, 'f2'), 'running from the journal');
+        assert.equal(running(), factoryText, 'running.xml not written');
+        assert.notEqual(records()[records().length - 1].kind, 'checkpoint', 'no checkpoint: the journal stays the one that counts');
+        // a commit meanwhile goes to the journal (its blocks exist) when its running.xml can be staged
+      } finally {
+        fs.rmSync(filler);
+      }
+      const { ds: again, loaded } = open();
+      assert.equal(loaded.recoveryDeferred, undefined);
+      assert.ok(has(again, 'f2'));
+      assert.equal(running(), last, 'running.xml written');
+      assert.deepEqual(historyFiles(), entries, 'the lost entry written');
+      assert.equal(records()[records().length - 1].kind, 'checkpoint');
+    });
   });
 
   it('a torn running.xml (cut short) after a crash is not read: the journal has the commit', async () => {
