@@ -234,7 +234,7 @@ function writeAll(fd: number, data: string | Buffer): number {
   return buf.length;
 }
 
-async function fsyncDirAsync(dir: string): Promise<void> {
+export async function fsyncDirAsync(dir: string): Promise<void> {
   const fd = fs.openSync(dir, 'r');
   try {
     await new Promise<void>((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));

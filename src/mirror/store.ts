@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { fsyncDir, readIfExists, removeStaleTemporaries, writeFileAtomic, writeFileAtomicAsync } from '../datastore/persist';
+import { fsyncDir, fsyncDirAsync, readIfExists, removeStaleTemporaries, syncFile, writeFileAtomic, writeFileAtomicAsync } from '../datastore/persist';
 
 export interface Subscriber {
   acctSessionId: string;
@@ -70,6 +70,9 @@ export type JournalOp<T> = { set: T } | { del: string };
 type Table = 'subscribers' | 'mirrors';
 const TABLES: Table[] = ['subscribers', 'mirrors'];
 
+/** errors of a file system that has no room for a write (or takes none) */
+const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
 /** One journalled change applied to a table. */
 function apply<T extends { acctSessionId: string }>(table: Map<string, T>, op: JournalOp<T>): void {
   if (typeof op !== 'object' || op === null) throw new Error('not a change');
@@ -106,7 +109,9 @@ interface Job {
  * holds its changes gives the same tables (sets and deletes of whole rows),
  * so a crash between the snapshots and the journal's truncation is safe.
  * A directory written before 2026-12-06 has a journal per table
- * (state/<table>.journal): read, then folded into the snapshots at load.
+ * (state/<table>.journal): read, then folded into the snapshots at load;
+ * on a full or read-only file system, by the next snapshot of both tables
+ * instead (the start goes on).
  */
 export class StateStore {
   readonly dir: string;
@@ -142,16 +147,26 @@ export class StateStore {
       }
     });
     const loaded = { subscribers: [...tables.subscribers.values()], mirrors: [...tables.mirrors.values()] };
+    this.legacy = legacy;
     if (legacy.length) {
       // folded into the snapshots, so that the one journal is all there is from now on
-      writeFileAtomic(path.join(this.dir, 'subscribers.json'), JSON.stringify(loaded.subscribers));
-      writeFileAtomic(path.join(this.dir, 'mirrors.json'), JSON.stringify(loaded.mirrors));
-      if (this.journalBytes > 0) {
-        writeFileAtomic(this.journalFile, '');
-        this.journalBytes = this.journalLines = 0;
+      try {
+        writeFileAtomic(path.join(this.dir, 'subscribers.json'), JSON.stringify(loaded.subscribers));
+        writeFileAtomic(path.join(this.dir, 'mirrors.json'), JSON.stringify(loaded.mirrors));
+        if (this.journalBytes > 0) {
+          // emptied in place: a recover() finds it open, and appends must not go to a replaced file
+          fs.truncateSync(this.journalFile, 0);
+          syncFile(this.journalFile);
+          this.journalBytes = this.journalLines = 0;
+        }
+        for (const f of legacy) fs.rmSync(f, { force: true });
+        fsyncDir(this.dir);
+        this.legacy = [];
+      } catch (e) {
+        // a full or read-only file system does not stop the start (the old store wrote nothing at load):
+        // the files are read the same way again, and the next snapshot of both tables folds them
+        if (!NO_ROOM.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
       }
-      for (const f of legacy) fs.rmSync(f, { force: true });
-      fsyncDir(this.dir);
     }
     return loaded;
   }
@@ -204,6 +219,8 @@ export class StateStore {
   private journalBytes = 0;
   private journalHandle?: fs.promises.FileHandle;
   private tables?: StateTables;
+  /** per-table journals of before that load() could not fold (no room): the next snapshot removes them */
+  private legacy: string[] = [];
 
   /** The service's tables, for snapshots of journalled changes. */
   attach(tables: StateTables): void {
@@ -259,6 +276,12 @@ export class StateStore {
       // Both tables, since the one journal they share is emptied after. Each table as it is now
       // holds every change recorded before this write began.
       for (const t of TABLES) await writeFileAtomicAsync(path.join(this.dir, `${t}.json`), JSON.stringify(rows[t]!()));
+      if (this.legacy.length) {
+        // gone before the one journal is emptied: replayed over these snapshots, they would undo what came after them
+        for (const f of this.legacy) await fs.promises.rm(f, { force: true });
+        await fsyncDirAsync(this.dir);
+        this.legacy = [];
+      }
       if (this.journalBytes > 0 || this.journalHandle) {
         const fh = await this.journal();
         await fh.truncate(0);

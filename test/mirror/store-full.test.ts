@@ -12,6 +12,7 @@ import * as path from 'path';
 import { StateStore, type MirrorSession, type Subscriber } from '../../src/mirror';
 import { fill, tmpfsForSuite } from '../full-disk';
 
+const mir = (id: string): MirrorSession => ({ acctSessionId: id, addresses: ['192.0.2.7'], handle: '0000000100000001', interceptId: 1, sessionId: 1, medIp: '198.51.100.1', medPort: 30030, tunnel: 'vt0', startTime: '2026-12-05T00:00:00.000Z' });
 const sub = (i: number): Subscriber => ({ acctSessionId: `s${i}`, userName: `user-${i}-${'x'.repeat(200)}`, framedIp: `192.0.2.${i % 250}`, client: '127.0.0.1', startTime: '2026-12-05T00:00:00.000Z' });
 
 describe('mirror state store: a full file system', function () {
@@ -54,5 +55,45 @@ describe('mirror state store: a full file system', function () {
     await store.close();
     const loaded = new StateStore(mnt).load();
     assert.deepEqual(loaded.subscribers.map((s) => s.acctSessionId).sort(), ['s0', 's1', 's2', 's3'], 'exactly what was written');
+  });
+
+  it('the per-table journals of before on a full file system: the start goes on, and the first snapshot with room folds them (a mirror stopped since is not resurrected)', async () => {
+    const mnt = tmpfs();
+    const state = (f: string): string => path.join(mnt, 'state', f);
+    fs.rmSync(path.join(mnt, 'state'), { recursive: true, force: true });
+    fs.mkdirSync(path.join(mnt, 'state'));
+    fs.writeFileSync(state('subscribers.json'), JSON.stringify([sub(0)]));
+    fs.writeFileSync(state('mirrors.json'), '[]');
+    // mirror m0 started under the agent of before
+    fs.writeFileSync(state('mirrors.journal'), `${JSON.stringify({ set: mir('s0') })}\n`);
+    const filler = fill(mnt);
+    const store = new StateStore(mnt);
+    assert.deepEqual(store.load(), { subscribers: [sub(0)], mirrors: [mir('s0')] }, 'a full file system does not stop the start');
+    fs.rmSync(filler);
+    // the mirror stops (acknowledged), then a snapshot of both tables empties the one journal
+    await store.record({ mirrors: [{ del: 's0' }] });
+    await store.save(() => [sub(0)], () => []);
+    await store.close();
+    assert.deepEqual(new StateStore(mnt).load(), { subscribers: [sub(0)], mirrors: [] }, 'the stopped mirror stays stopped');
+    assert.equal(fs.existsSync(state('mirrors.journal')), false, 'folded by the snapshot');
+  });
+
+  it('the per-table journals folded by recover(): the open journal is emptied in place, not replaced (later appends would go to a removed file)', async () => {
+    const mnt = tmpfs();
+    const state = (f: string): string => path.join(mnt, 'state', f);
+    fs.rmSync(path.join(mnt, 'state'), { recursive: true, force: true });
+    fs.mkdirSync(path.join(mnt, 'state'));
+    fs.writeFileSync(state('subscribers.journal'), `${JSON.stringify({ set: sub(0) })}\n`);
+    const filler = fill(mnt);
+    const store = new StateStore(mnt);
+    store.load();
+    fs.rmSync(filler);
+    await store.record({ subscribers: [{ set: sub(1) }] }); // the one journal open, and not empty
+    await store.settled();
+    assert.deepEqual(store.recover().subscribers.map((s) => s.acctSessionId), ['s0', 's1']);
+    assert.equal(fs.existsSync(state('subscribers.journal')), false);
+    await store.record({ subscribers: [{ set: sub(2) }] });
+    await store.close();
+    assert.deepEqual(new StateStore(mnt).load().subscribers.map((s) => s.acctSessionId), ['s0', 's1', 's2']);
   });
 });
