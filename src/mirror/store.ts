@@ -273,9 +273,12 @@ export class StateStore {
     const rows = { subscribers: this.snapshotRows.subscribers ?? this.tables?.subscribers.bind(this.tables), mirrors: this.snapshotRows.mirrors ?? this.tables?.mirrors.bind(this.tables) };
     const fold = changes > 0 && this.tables !== undefined && this.journalLines + changes > Math.max(1024, 2 * (this.tables.size('subscribers') + this.tables.size('mirrors')));
     if ((job.snapshot.subscribers || job.snapshot.mirrors || fold) && rows.subscribers && rows.mirrors) {
-      // Both tables, since the one journal they share is emptied after. Each table as it is now
-      // holds every change recorded before this write began.
-      for (const t of TABLES) await writeFileAtomicAsync(path.join(this.dir, `${t}.json`), JSON.stringify(rows[t]!()));
+      // Both tables, since the one journal they share is emptied after; their rows taken now, before
+      // the first await: every change recorded before this write began, and none of a request handled
+      // while the first snapshot is written (its own line decides: a mirror snapshot taken after it kept
+      // its change through a crash, or through the undo of the request when its own write failed).
+      const snapshot = { subscribers: rows.subscribers!(), mirrors: rows.mirrors!() };
+      for (const t of TABLES) await writeFileAtomicAsync(path.join(this.dir, `${t}.json`), JSON.stringify(snapshot[t]));
       if (this.legacy.length) {
         // gone before the one journal is emptied: replayed over these snapshots, they would undo what came after them
         for (const f of this.legacy) await fs.promises.rm(f, { force: true });
