@@ -73,6 +73,25 @@ const TABLES: Table[] = ['subscribers', 'mirrors'];
 /** errors of a file system that has no room for a write (or takes none) */
 const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
+/** rows of a snapshot serialised in one turn of the event loop (about 5 ms) */
+const SNAPSHOT_SLICE = 4096;
+
+/**
+ * The JSON array of `rows`, a slice at a time with a turn of the event
+ * loop between: the relay reads the copies on this loop, and one
+ * JSON.stringify of 65,536 rows held it for 60-85 ms. The slices are taken
+ * of the array as given (rows are replaced whole when they change; one
+ * changed in place meanwhile is journalled after this snapshot's write).
+ */
+async function toJson(rows: readonly object[]): Promise<string> {
+  const parts: string[] = [];
+  for (let i = 0; i < rows.length; i += SNAPSHOT_SLICE) {
+    if (i) await new Promise((r) => setImmediate(r));
+    parts.push(JSON.stringify(rows.slice(i, i + SNAPSHOT_SLICE)).slice(1, -1));
+  }
+  return `[${parts.join(',')}]`;
+}
+
 /** One journalled change applied to a table. */
 function apply<T extends { acctSessionId: string }>(table: Map<string, T>, op: JournalOp<T>): void {
   if (typeof op !== 'object' || op === null) throw new Error('not a change');
@@ -278,7 +297,7 @@ export class StateStore {
       // while the first snapshot is written (its own line decides: a mirror snapshot taken after it kept
       // its change through a crash, or through the undo of the request when its own write failed).
       const snapshot = { subscribers: rows.subscribers!(), mirrors: rows.mirrors!() };
-      for (const t of TABLES) await writeFileAtomicAsync(path.join(this.dir, `${t}.json`), JSON.stringify(snapshot[t]));
+      for (const t of TABLES) await writeFileAtomicAsync(path.join(this.dir, `${t}.json`), await toJson(snapshot[t]));
       if (this.legacy.length) {
         // gone before the one journal is emptied: replayed over these snapshots, they would undo what came after them
         for (const f of this.legacy) await fs.promises.rm(f, { force: true });
