@@ -176,6 +176,15 @@ export class CommitJournal {
       }
       fs.fdatasyncSync(fd);
     } catch (e) {
+      // The commit fails; its record may still reach the disk (a write that went through, an
+      // fdatasync that failed): its header is zeroed, as far as the disk lets it be, so that a
+      // start does not take a commit that was answered as failed. The next record takes its place.
+      try {
+        fs.writeSync(fd, Buffer.alloc(HEADER), 0, HEADER, this.next);
+        fs.fdatasyncSync(fd);
+      } catch {
+        /* the disk refuses: the next record written here replaces it */
+      }
       (e as NodeJS.ErrnoException).path ??= this.file;
       throw e;
     } finally {

@@ -103,6 +103,29 @@ describe('commit journal: records, torn writes, wrap-around', () => {
     );
   });
 
+  it('a record whose fdatasync failed (EIO) is zeroed again: a start does not take a commit answered as failed; the next takes its place', () => {
+    const j = new CommitJournal(file(), 64 * 1024, 1);
+    j.append('snapshot', { text: Buffer.from('<config>kept</config>\n') });
+    // the module itself (the journal's import reads it at each call)
+    const nodeFs = require('fs') as { fdatasyncSync: typeof fs.fdatasyncSync };
+    const original = nodeFs.fdatasyncSync;
+    let failures = 1;
+    nodeFs.fdatasyncSync = (fd: number) => {
+      if (failures-- > 0) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+      return original(fd);
+    };
+    try {
+      assert.throws(() => j.append('snapshot', { text: Buffer.from('<config>failed</config>\n') }), /EIO/);
+    } finally {
+      nodeFs.fdatasyncSync = original;
+    }
+    assert.deepEqual(new CommitJournal(file(), 64 * 1024, 1).records.map((r) => r.text!.toString()), ['<config>kept</config>\n']);
+    j.append('snapshot', { text: Buffer.from('<config>next</config>\n') });
+    const again = new CommitJournal(file(), 64 * 1024, 1).records;
+    assert.deepEqual(again.map((r) => r.text!.toString()), ['<config>kept</config>\n', '<config>next</config>\n']);
+    assert.equal(again[1].seq, again[0].seq + 1);
+  });
+
   it('records go round the file: after many, the newest is the last appended and the order holds', () => {
     const j = new CommitJournal(file(), 64 * 1024, 1); // 16 blocks
     for (let i = 1; i <= 200; i++) {
