@@ -74,6 +74,8 @@ export class CommitJournal {
   private seq = 0;
   /** the newest records, as read at open (oldest first) */
   readonly records: JournalRecord[];
+  /** the newest record's kind (undefined: none yet) */
+  newestKind: RecordKind | undefined;
   /** the file was made by the constructor (none was there) */
   readonly created: boolean = false;
   /**
@@ -84,8 +86,8 @@ export class CommitJournal {
   private remake = false;
 
   /**
-   * Open `file`, creating it (zeros, fsynced; the caller fsyncs the
-   * directory) when it is missing, and read its valid records. A symbolic
+   * Open `file`, creating it (zeros, on disk with its directory entry) when
+   * it is missing, and read its valid records. A symbolic
    * link or anything but a regular file is refused with one line naming it
    * (never opened blocking: a FIFO would hang the start).
    */
@@ -194,9 +196,6 @@ export class CommitJournal {
     this.next += size;
     this.newestKind = kind;
   }
-
-  /** The newest record's kind (undefined: none yet). */
-  newestKind: RecordKind | undefined;
 
 }
 
