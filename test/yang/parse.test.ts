@@ -5,9 +5,12 @@ import { SourceError } from '../../src/errors';
 import type { Statement } from '../../src/yang/schema';
 
 function arg(text: string, kw = 'description'): string | null {
-  const m = parseYang(`module m {\n  ${kw} ${text};\n}\n`, 'm.yang');
+  const m = parseYang(`module m {\n  ${kw} ${text};\n${HEAD}}\n`, 'm.yang');
   return m.subs[0].arg;
 }
+
+/** the statements a module needs (RFC 7950 section 14), for the small modules here */
+const HEAD = 'namespace urn:m; prefix m; ';
 
 function err(text: string): SourceError {
   try {
@@ -21,10 +24,10 @@ function err(text: string): SourceError {
 
 describe('yang parser', () => {
   it('parses statements, nesting and locations', () => {
-    const m = parseYang('module a {\n  namespace "urn:a";\n  container c {\n    leaf x { type string; }\n  }\n}\n', 'a.yang');
+    const m = parseYang('module a {\n  namespace "urn:a";\n  container c {\n    leaf x { type string; }\n  }\n  prefix a;\n}\n', 'a.yang');
     assert.equal(m.keyword, 'module');
     assert.equal(m.arg, 'a');
-    assert.deepEqual(m.subs.map((s) => s.keyword), ['namespace', 'container']);
+    assert.deepEqual(m.subs.map((s) => s.keyword), ['namespace', 'container', 'prefix']);
     const leaf = m.subs[1].subs[0];
     assert.equal(leaf.keyword, 'leaf');
     assert.equal(leaf.arg, 'x');
@@ -34,9 +37,9 @@ describe('yang parser', () => {
   });
 
   it('statements without argument', () => {
-    const m = parseYang('module a { input { leaf x { type int8; } } }', 'a.yang');
-    assert.equal(m.subs[0].keyword, 'input');
-    assert.equal(m.subs[0].arg, null);
+    const m = parseYang(`module a { rpc r { input { leaf x { type int8; } } } ${HEAD}}`, 'a.yang');
+    assert.equal(m.subs[0].subs[0].keyword, 'input');
+    assert.equal(m.subs[0].subs[0].arg, null);
   });
 
   it('unquoted, single and double quoted strings', () => {
@@ -58,21 +61,21 @@ describe('yang parser', () => {
   });
 
   it('trims indentation of multi-line double-quoted strings', () => {
-    const text = 'module m {\n  description\n    "first line\n     second line   \n       indented more\n  less\n\n     after blank";\n}\n';
+    const text = `module m {\n  description\n    "first line\n     second line   \n       indented more\n  less\n\n     after blank";\n${HEAD}}\n`;
     const m = parseYang(text, 'm.yang');
     assert.equal(m.subs[0].arg, 'first line\nsecond line\n  indented more\nless\n\nafter blank');
   });
 
   it('tabs count as 8 spaces for the indentation rule', () => {
     // quote at column 8 (0-based); a tab covers columns 0..7, one more space reaches the quote column
-    const text = 'module m {\n\tcontact\n\t"a\n\t b\n\t  c";\n}\n';
+    const text = `module m {\n\tcontact\n\t"a\n\t b\n\t  c";\n${HEAD}}\n`;
     const m = parseYang(text, 'm.yang');
     assert.equal(m.subs[0].keyword, 'contact');
     assert.equal(m.subs[0].arg, 'a\nb\n c');
   });
 
   it('single-quoted strings keep their text exactly', () => {
-    const m = parseYang("module m {\n  description 'a  \n     b';\n}\n", 'm.yang');
+    const m = parseYang(`module m {\n  description 'a  \n     b';\n${HEAD}}\n`, 'm.yang');
     assert.equal(m.subs[0].arg, 'a  \n     b');
   });
 
@@ -90,7 +93,7 @@ describe('yang parser', () => {
   });
 
   it('extension keywords prefix:kw', () => {
-    const m = parseYang('module m { nacm:default-deny-all; ext:label "x" { ext:sub y; } }', 'm.yang');
+    const m = parseYang(`module m { nacm:default-deny-all; ext:label "x" { ext:sub y; } ${HEAD}}`, 'm.yang');
     assert.equal(m.subs[0].keyword, 'nacm:default-deny-all');
     assert.equal(m.subs[0].arg, null);
     assert.equal(m.subs[1].keyword, 'ext:label');
@@ -103,8 +106,8 @@ describe('yang parser', () => {
     assert.match(e.message, /unknown keyword 'mandatroy'/);
     assert.match(err('module m { frobnicate; }').message, /unknown keyword 'frobnicate'/);
     // every YANG keyword, and any prefixed one, still parses
-    const m = parseYang('module m { yang-version 1.1; leaf-list a { type string; ordered-by user; min-elements 1; } x:any-thing; }', 'm.yang');
-    assert.deepEqual(m.subs.map((s) => s.keyword), ['yang-version', 'leaf-list', 'x:any-thing']);
+    const m = parseYang(`module m { yang-version 1.1; leaf-list a { type string; ordered-by user; min-elements 1; } x:any-thing; ${HEAD}}`, 'm.yang');
+    assert.deepEqual(m.subs.map((s) => s.keyword), ['yang-version', 'leaf-list', 'x:any-thing', 'namespace', 'prefix']);
   });
 
   it('a statement out of its place is an error (RFC 7950 section 14): key in a container, mandatory in a leaf-list', () => {
@@ -119,7 +122,7 @@ describe('yang parser', () => {
     parseYang(
       'module m { list l { key "a"; unique "b"; min-elements 1; ordered-by user; leaf a { type string; } leaf b { type int8 { range "1..2"; } mandatory true; } } ' +
         'grouping g { leaf x { type string; } } container c { presence "p"; uses g { refine x { mandatory true; } augment "." { leaf y { type string; } } } } ' +
-        'ext:thing { key "anything"; } }',
+        `ext:thing { key "anything"; } ${HEAD}}`,
       'm.yang',
     );
   });
@@ -132,7 +135,7 @@ describe('yang parser', () => {
     // a union's types, a leaf-list's defaults, patterns and musts repeat
     parseYang(
       'module m { leaf u { type union { type int8; type string { pattern "a.*"; pattern ".*b"; } } must "1"; must "2"; } ' +
-        'leaf-list d { type string; default "a"; default "b"; } }',
+        `leaf-list d { type string; default "a"; default "b"; } ${HEAD}}`,
       'm.yang',
     );
   });
@@ -141,7 +144,7 @@ describe('yang parser', () => {
     const e = err('module m {\n  yang-version 1.1;\n  description "a \\d b";\n}\n');
     assert.equal(e.line, 3);
     assert.match(e.message, /escape/);
-    const m = parseYang('module m {\n  description "a \\d b";\n}\n', 'm.yang');
+    const m = parseYang(`module m {\n  description "a \\d b";\n${HEAD}}\n`, 'm.yang');
     assert.equal(m.subs[0].arg, 'a \\d b');
   });
 
@@ -162,7 +165,7 @@ describe('yang parser', () => {
     e = err('module m {\n  /* open comment\n}\n');
     assert.equal(e.line, 2);
 
-    e = err('module m { }\nleaf x;\n');
+    e = err(`module m { ${HEAD}}\nleaf x;\n`);
     assert.equal(e.line, 2);
 
     e = err('container m { }\n');

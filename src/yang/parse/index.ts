@@ -44,12 +44,12 @@ const YANG_KEYWORDS = new Set(
  * Statements that stand at most once in their parent (RFC 7950 section 14):
  * a second "type" or "mandatory" in a leaf is an error, never a silent
  * choice of one of them. "type" may repeat in a union's type, "default" in
- * a leaf-list, a refine and a deviate.
+ * a leaf-list, a refine and a "deviate add" or "delete".
  */
 const SINGLE = new Set(
   ('units config mandatory presence min-elements max-elements ordered-by key status description reference contact ' +
     'organization namespace prefix yang-version fraction-digits range length path require-instance when position ' +
-    'value modifier error-message error-app-tag yin-element argument belongs-to revision-date type default').split(' '),
+    'value modifier error-message error-app-tag yin-element argument belongs-to revision-date type default input output').split(' '),
 );
 function checkSingles(st: Statement, err: (line: number, col: number, msg: string) => SourceError): void {
   if (st.subs.length < 2 || st.keyword.includes(':')) return;
@@ -58,53 +58,155 @@ function checkSingles(st: Statement, err: (line: number, col: number, msg: strin
     const kw = sub.keyword;
     if (!SINGLE.has(kw)) continue;
     if (kw === 'type' && st.keyword === 'type') continue;
-    if (kw === 'default' && (st.keyword === 'leaf-list' || st.keyword === 'refine' || st.keyword === 'deviate')) continue;
+    if (kw === 'default' && (st.keyword === 'leaf-list' || st.keyword === 'refine' || (st.keyword === 'deviate' && st.arg !== 'replace'))) continue;
     if (seen.has(kw)) throw err(sub.loc.line, sub.loc.col, `'${kw}' given twice in '${st.keyword}' (RFC 7950 section 14)`);
     seen.add(kw);
   }
 }
 
+/** parents of the body statements (RFC 7950 section 14: body-stmts) */
+const TOP = 'module submodule';
+/** the data-def-stmt of RFC 7950 section 14 */
+const DATA_DEF = 'container leaf leaf-list list choice anydata anyxml uses';
+/** where a data-def-stmt stands; all but "uses" stand in a choice too, as a short case */
+const DATA_HOLDERS = `${TOP} container list grouping augment case input output notification`;
+/** the statements with "when", "if-feature", "status", "description" and "reference" (schema nodes, uses, augment) */
+const NODES = 'container leaf leaf-list list choice case anydata anyxml uses augment';
+/** where "description" and "reference" stand */
+const DOCUMENTED = `${TOP} import include revision extension feature identity typedef grouping ${NODES} refine when must rpc action notification deviation range length pattern enum bit`;
+/** where "typedef" and "grouping" stand (not in a choice, case, augment or uses) */
+const DEFINERS = `${TOP} container list grouping rpc action input output notification`;
+
 /**
- * Where some statements may stand (RFC 7950 section 14, YANG 1.0's places
- * included): a keyword listed here under any other YANG statement is an
- * error, such as "key" in a container or "mandatory" in a leaf-list. A
- * statement under an extension is not checked.
+ * Where each YANG statement may stand (RFC 7950 section 14): a keyword
+ * under any other YANG statement is an error, such as "key" in a
+ * container, "uses" in a choice (it is no short case) or "status" in a
+ * refine; a statement with no substatements in the grammar (description,
+ * type's "path", ...) has none here either. YANG 1.1 only added places to
+ * YANG 1.0's (if-feature in enum, bit, identity and refine; must in input,
+ * output and notification; a choice as a short case; default in a
+ * leaf-list; description in import and include), so a 1.0 module parses
+ * against the same table. A statement under an extension is not checked.
  */
 const PLACES: Record<string, Set<string>> = Object.fromEntries(
   Object.entries({
+    module: '',
+    submodule: '',
+    'yang-version': TOP,
+    namespace: 'module',
+    prefix: 'module import belongs-to',
+    'belongs-to': 'submodule',
+    import: TOP,
+    include: TOP,
+    'revision-date': 'import include',
+    organization: TOP,
+    contact: TOP,
+    revision: TOP,
+    description: DOCUMENTED,
+    reference: DOCUMENTED,
+    extension: TOP,
+    argument: 'extension',
+    'yin-element': 'argument',
+    feature: TOP,
+    identity: TOP,
+    'if-feature': `${NODES} rpc action notification feature identity enum bit refine`,
+    status: `${NODES} rpc action notification grouping typedef feature identity extension enum bit`,
+    base: 'type identity',
+    typedef: DEFINERS,
+    grouping: DEFINERS,
+    container: `${DATA_HOLDERS} choice`,
+    leaf: `${DATA_HOLDERS} choice`,
+    'leaf-list': `${DATA_HOLDERS} choice`,
+    list: `${DATA_HOLDERS} choice`,
+    choice: `${DATA_HOLDERS} choice`,
+    anydata: `${DATA_HOLDERS} choice`,
+    anyxml: `${DATA_HOLDERS} choice`,
+    uses: DATA_HOLDERS,
+    case: 'choice augment',
+    rpc: TOP,
+    action: 'container list grouping augment',
+    notification: `${TOP} container list grouping augment`,
+    input: 'rpc action',
+    output: 'rpc action',
+    augment: `${TOP} uses`,
+    refine: 'uses',
+    deviation: TOP,
+    deviate: 'deviation',
+    when: NODES,
+    must: 'container leaf leaf-list list anydata anyxml refine deviate input output notification',
     key: 'list',
+    unique: 'list deviate',
     presence: 'container refine',
     mandatory: 'leaf choice anydata anyxml refine deviate',
     'min-elements': 'leaf-list list refine deviate',
     'max-elements': 'leaf-list list refine deviate',
     'ordered-by': 'leaf-list list',
-    unique: 'list deviate',
-    type: 'leaf leaf-list typedef type deviate',
-    units: 'leaf leaf-list typedef deviate refine',
-    default: 'leaf leaf-list choice typedef refine deviate',
     config: 'container leaf leaf-list list choice anydata anyxml refine deviate',
+    type: 'leaf leaf-list typedef type deviate',
+    units: 'leaf leaf-list typedef deviate',
+    default: 'leaf leaf-list choice typedef refine deviate',
     'fraction-digits': 'type',
     range: 'type',
     length: 'type',
     pattern: 'type',
+    modifier: 'pattern',
     path: 'type',
     'require-instance': 'type',
     enum: 'type',
+    value: 'enum',
     bit: 'type',
-    base: 'type identity',
-    namespace: 'module',
-    import: 'module submodule',
-    include: 'module submodule',
-    'yang-version': 'module submodule',
-    'belongs-to': 'submodule',
-    augment: 'module submodule uses',
-    deviation: 'module submodule',
-    leaf: 'module submodule container list grouping augment case choice input output notification',
-    'leaf-list': 'module submodule container list grouping augment case choice input output notification',
-    list: 'module submodule container list grouping augment case choice input output notification',
-    container: 'module submodule container list grouping augment case choice input output notification',
-  }).map(([k, v]) => [k, new Set(v.split(' '))]),
+    position: 'bit',
+    'error-message': 'must range length pattern',
+    'error-app-tag': 'must range length pattern',
+  }).map(([k, v]) => [k, new Set(v.split(' ').filter(Boolean))]),
 );
+
+/**
+ * What each kind of "deviate" may hold (RFC 7950 section 14:
+ * deviate-add-stmt, deviate-delete-stmt, deviate-replace-stmt,
+ * deviate-not-supported-stmt): "type" is only replaced, "must" and
+ * "unique" only added or deleted.
+ */
+const DEVIATE: Record<string, Set<string>> = Object.fromEntries(
+  Object.entries({
+    'not-supported': '',
+    add: 'units must unique default config mandatory min-elements max-elements',
+    delete: 'units must unique default',
+    replace: 'type units default config mandatory min-elements max-elements',
+  }).map(([k, v]) => [k, new Set(v.split(' ').filter(Boolean))]),
+);
+
+/**
+ * Substatements a statement cannot go without (RFC 7950 section 14): each
+ * entry is one requirement, met by any of its space-separated keywords. A
+ * leaf with no type or an import with no prefix is an error here, rather
+ * than a guess later. An input, output or list holds a data-def-stmt ("1*"
+ * in the grammar; libyang 2.1 lets an empty list pass). The grammar's
+ * "1*" of an augment is not required: IETF modules (ietf-tcp-client, -server)
+ * use an augment with only an if-feature, and libyang accepts it.
+ * yang-version is not required either: a module without it is YANG 1.0.
+ */
+const REQUIRED: Record<string, string[]> = {
+  module: ['namespace', 'prefix'],
+  submodule: ['belongs-to'],
+  import: ['prefix'],
+  'belongs-to': ['prefix'],
+  leaf: ['type'],
+  'leaf-list': ['type'],
+  typedef: ['type'],
+  deviation: ['deviate'],
+  list: [DATA_DEF],
+  input: [DATA_DEF],
+  output: [DATA_DEF],
+};
+function checkRequired(st: Statement, err: (line: number, col: number, msg: string) => SourceError): void {
+  for (const need of REQUIRED[st.keyword] ?? []) {
+    const any = need.split(' ');
+    if (st.subs.some((s) => any.includes(s.keyword))) continue;
+    const what = any.length === 1 ? `a '${need}'` : `one of ${any.map((a) => `'${a}'`).join(', ')}`;
+    throw err(st.loc.line, st.loc.col, `'${st.keyword}' needs ${what} substatement (RFC 7950 section 14)`);
+  }
+}
 
 interface Tok {
   /** 's': string (keyword or argument), or one of '{', '}', ';', '+', 'eof' */
@@ -323,7 +425,7 @@ export function parseYang(text: string, file: string): Statement {
     return s;
   };
 
-  const parseStatement = (depth: number, parent: string | null): Statement => {
+  const parseStatement = (depth: number, parent: Statement | null): Statement => {
     if (k() !== 's' || tok.quoted) {
       throw lx.err(tok.line, tok.col, k() === 'eof' ? 'unexpected end of file, a statement was expected' : `a keyword was expected, found '${tok.text}'`);
     }
@@ -332,9 +434,14 @@ export function parseYang(text: string, file: string): Statement {
     if (!YANG_KEYWORDS.has(kwTok.text) && !kwTok.text.includes(':')) {
       throw lx.err(kwTok.line, kwTok.col, `unknown keyword '${kwTok.text}' (an extension keyword needs its prefix, RFC 7950 6.3.1)`);
     }
-    const places = parent !== null && YANG_KEYWORDS.has(parent) ? PLACES[kwTok.text] : undefined;
-    if (places && !places.has(parent!)) {
-      throw lx.err(kwTok.line, kwTok.col, `'${kwTok.text}' cannot stand in '${parent}' (RFC 7950 section 14)`);
+    /** a YANG statement in a YANG statement (or the module): an extension's substatements are its own */
+    const checked = YANG_KEYWORDS.has(kwTok.text) && (parent === null || YANG_KEYWORDS.has(parent.keyword));
+    if (checked && parent !== null) {
+      const where = parent.keyword === 'deviate' ? DEVIATE[parent.arg ?? ''] : undefined;
+      if (!PLACES[kwTok.text].has(parent.keyword) || (where && !where.has(kwTok.text))) {
+        const p = where ? `deviate ${parent.arg}` : parent.keyword;
+        throw lx.err(kwTok.line, kwTok.col, `'${kwTok.text}' cannot stand in '${p}' (RFC 7950 section 14)`);
+      }
     }
     advance();
     const arg = parseArg();
@@ -342,6 +449,7 @@ export function parseYang(text: string, file: string): Statement {
     if (st.keyword === 'yang-version' && arg === '1.1') lx.strictEscapes = true;
     if (k() === ';') {
       advance();
+      if (checked) checkRequired(st, (l, c, m) => lx.err(l, c, m));
       return st;
     }
     if (k() === '{') {
@@ -351,10 +459,11 @@ export function parseYang(text: string, file: string): Statement {
         if (k() === '}') {
           advance();
           checkSingles(st, (l, c, m) => lx.err(l, c, m));
+          if (checked) checkRequired(st, (l, c, m) => lx.err(l, c, m));
           return st;
         }
         if (k() === 'eof') throw lx.err(open.line, open.col, `unterminated block of '${st.keyword}' (missing '}')`);
-        st.subs.push(parseStatement(depth + 1, st.keyword));
+        st.subs.push(parseStatement(depth + 1, st));
       }
     }
     if (k() === 'eof') throw lx.err(tok.line, tok.col, `unexpected end of file after '${st.keyword}', ';' or '{' was expected`);
