@@ -1,6 +1,7 @@
 /**
  * The parser's check of RFC 7950 section 14's grammar: where each statement
- * stands, what a statement needs, what stands at most once. Each refused
+ * stands, what a statement needs, what stands at most once, the order of a
+ * module's sections. Each refused
  * case below is one libyang 2.1 (yanglint) refuses as well, unless noted.
  */
 import assert from 'node:assert/strict';
@@ -123,15 +124,82 @@ describe('yang parser: RFC 7950 section 14 grammar', () => {
     );
     // places YANG 1.1 added (libyang refuses them in a 1.0 module; the parser, keeping one table, accepts them)
     ok(
-      'feature f; identity a { if-feature f; } leaf e { type enumeration { enum x { if-feature f; } } } ' +
+      'import x { prefix x; description "d"; } feature f; identity a { if-feature f; } leaf e { type enumeration { enum x { if-feature f; } } } ' +
         'notification n { must "1"; } rpc r { input { must "1"; leaf a { type string; } } } choice c { choice d { leaf l { type string; } } } ' +
-        'leaf-list ll { type string; default a; default b; } import x { prefix x; description "d"; }',
+        'leaf-list ll { type string; default a; default b; }',
       v10,
     );
   });
 
   it('an augment with nothing but an if-feature parses (RFC 7950 wants one node; IETF modules and libyang do without)', () => {
     ok('grouping g { container k; } container c { uses g { augment "k" { if-feature f; description "d"; } } } feature f;');
+  });
+
+  it('a module section after a later one is an error at its keyword, with file:line:col', () => {
+    const e = err(`module m {\n  ${HEAD}\n  container c;\n  import x { prefix x; }\n}\n`);
+    assert.equal(e.line, 4);
+    assert.equal(e.col, 3);
+    assert.match(
+      e.message,
+      /^t\.yang:4:3: 'import' cannot come after 'container' in 'module': the linkage statements come before the meta, revision and body statements \(RFC 7950 section 14\)$/,
+    );
+  });
+
+  it('each kind of misorder: header, linkage, meta or revision after a later section, in a module and a submodule', () => {
+    const cases: [string, string][] = [
+      // header after linkage, meta, revision, body
+      ['module m { namespace "urn:m"; import x { prefix x; } prefix m; }', "'prefix' cannot come after 'import' in 'module': the header statements come before the linkage, meta, revision and body statements"],
+      ['module m { namespace "urn:m"; prefix m; organization o; yang-version 1.1; }', "'yang-version' cannot come after 'organization'"],
+      ['module m { prefix m; revision 2020-01-01; namespace "urn:m"; }', "'namespace' cannot come after 'revision'"],
+      [`module m { ${HEAD} leaf a { type string; } yang-version 1.1; }`, "'yang-version' cannot come after 'leaf'"],
+      // linkage after meta, revision, body
+      [`module m { ${HEAD} contact c; include s; }`, "'include' cannot come after 'contact' in 'module': the linkage statements"],
+      [`module m { ${HEAD} revision 2020-01-01; import x { prefix x; } }`, "'import' cannot come after 'revision'"],
+      [`module m { ${HEAD} feature f; include s; }`, "'include' cannot come after 'feature'"],
+      // meta after revision, body
+      [`module m { ${HEAD} revision 2020-01-01; description d; }`, "'description' cannot come after 'revision' in 'module': the meta statements come before the revision and body statements"],
+      [`module m { ${HEAD} typedef t { type string; } organization o; }`, "'organization' cannot come after 'typedef'"],
+      // revision after body
+      [`module m { ${HEAD} deviation /x { deviate not-supported; } revision 2020-01-01; }`, "'revision' cannot come after 'deviation' in 'module': the revision statements come before the body statements"],
+      // a submodule: belongs-to is a header statement
+      ['submodule s { yang-version 1.1; import x { prefix x; } belongs-to m { prefix m; } }', "'belongs-to' cannot come after 'import' in 'submodule': the header statements"],
+      ['submodule s { belongs-to m { prefix m; } reference r; include t; }', "'include' cannot come after 'reference' in 'submodule'"],
+      ['submodule s { belongs-to m { prefix m; } grouping g; revision 2020-01-01; }', "'revision' cannot come after 'grouping' in 'submodule'"],
+    ];
+    for (const [text, msg] of cases) {
+      const m = err(text).message;
+      assert.ok(m.includes(msg) && m.endsWith('(RFC 7950 section 14)'), `${text}: ${m}`);
+    }
+  });
+
+  it('within a section any order; the body in any order', () => {
+    parseYang(
+      'module m { prefix m; yang-version 1.1; namespace "urn:m"; include s; import x { prefix x; } include t; ' +
+        'reference r; contact c; description d; organization o; revision 2021-01-01; revision 2020-01-01; ' +
+        'rpc r; deviation /x { deviate not-supported; } feature f; container c; extension e; augment /c { leaf l { type string; } } ' +
+        'identity i; notification n; grouping g; typedef t { type string; } uses g; }',
+      'm.yang',
+    );
+    parseYang('submodule s { belongs-to m { prefix m; } yang-version 1.1; include t; contact c; revision 2020-01-01; leaf l { type string; } }', 's.yang');
+  });
+
+  it('YANG 1.0 (RFC 6020 section 12) has the same sections: yang-version may be left out or stand anywhere in the header', () => {
+    ok('import x { prefix x; } organization o; revision 2020-01-01; container c;', 'namespace "urn:m"; prefix m;');
+    ok('import x { prefix x; }', 'prefix m; namespace "urn:m"; yang-version 1;');
+    ok('description d;', 'namespace "urn:m"; yang-version 1; prefix m;');
+    // the order of the sections is the same in 1.0 (libyang 2.1 refuses this too)
+    assert.match(err('module m { namespace "urn:m"; prefix m; organization o; import x { prefix x; } }').message, /'import' cannot come after 'organization'/);
+    assert.match(err('module m { namespace "urn:m"; prefix m; container c; yang-version 1; }').message, /'yang-version' cannot come after 'container'/);
+  });
+
+  it('an extension instance may stand in any section and does not move it', () => {
+    parseYang(
+      'module m { x:a; yang-version 1.1; x:b; namespace "urn:m"; prefix m; x:c; import x { prefix x; } x:d; ' +
+        'organization o; x:e; revision 2020-01-01; x:f { container q; } container c; x:g; }',
+      'm.yang',
+    );
+    // an extension after the body does not let a header, linkage or meta statement come back
+    assert.match(err(`module m { ${HEAD} container c; x:e; import x { prefix x; } }`).message, /'import' cannot come after 'container'/);
   });
 
   it('statements under an extension are not checked, statements under YANG statements in them are', () => {

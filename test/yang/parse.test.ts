@@ -5,8 +5,8 @@ import { SourceError } from '../../src/errors';
 import type { Statement } from '../../src/yang/schema';
 
 function arg(text: string, kw = 'description'): string | null {
-  const m = parseYang(`module m {\n  ${kw} ${text};\n${HEAD}}\n`, 'm.yang');
-  return m.subs[0].arg;
+  const m = parseYang(`module m {\n${HEAD}\n  ${kw} ${text};\n}\n`, 'm.yang');
+  return m.subs[2].arg;
 }
 
 /** the statements a module needs (RFC 7950 section 14), for the small modules here */
@@ -24,22 +24,22 @@ function err(text: string): SourceError {
 
 describe('yang parser', () => {
   it('parses statements, nesting and locations', () => {
-    const m = parseYang('module a {\n  namespace "urn:a";\n  container c {\n    leaf x { type string; }\n  }\n  prefix a;\n}\n', 'a.yang');
+    const m = parseYang('module a {\n  namespace "urn:a";\n  prefix a;\n  container c {\n    leaf x { type string; }\n  }\n}\n', 'a.yang');
     assert.equal(m.keyword, 'module');
     assert.equal(m.arg, 'a');
-    assert.deepEqual(m.subs.map((s) => s.keyword), ['namespace', 'container', 'prefix']);
-    const leaf = m.subs[1].subs[0];
+    assert.deepEqual(m.subs.map((s) => s.keyword), ['namespace', 'prefix', 'container']);
+    const leaf = m.subs[2].subs[0];
     assert.equal(leaf.keyword, 'leaf');
     assert.equal(leaf.arg, 'x');
-    assert.deepEqual(leaf.loc, { file: 'a.yang', line: 4, col: 5 });
+    assert.deepEqual(leaf.loc, { file: 'a.yang', line: 5, col: 5 });
     assert.equal(leaf.subs[0].arg, 'string');
-    assert.deepEqual(leaf.subs[0].loc, { file: 'a.yang', line: 4, col: 14 });
+    assert.deepEqual(leaf.subs[0].loc, { file: 'a.yang', line: 5, col: 14 });
   });
 
   it('statements without argument', () => {
-    const m = parseYang(`module a { rpc r { input { leaf x { type int8; } } } ${HEAD}}`, 'a.yang');
-    assert.equal(m.subs[0].subs[0].keyword, 'input');
-    assert.equal(m.subs[0].subs[0].arg, null);
+    const m = parseYang(`module a { ${HEAD}rpc r { input { leaf x { type int8; } } } }`, 'a.yang');
+    assert.equal(m.subs[2].subs[0].keyword, 'input');
+    assert.equal(m.subs[2].subs[0].arg, null);
   });
 
   it('unquoted, single and double quoted strings', () => {
@@ -61,22 +61,22 @@ describe('yang parser', () => {
   });
 
   it('trims indentation of multi-line double-quoted strings', () => {
-    const text = `module m {\n  description\n    "first line\n     second line   \n       indented more\n  less\n\n     after blank";\n${HEAD}}\n`;
+    const text = `module m {\n${HEAD}\n  description\n    "first line\n     second line   \n       indented more\n  less\n\n     after blank";\n}\n`;
     const m = parseYang(text, 'm.yang');
-    assert.equal(m.subs[0].arg, 'first line\nsecond line\n  indented more\nless\n\nafter blank');
+    assert.equal(m.subs[2].arg, 'first line\nsecond line\n  indented more\nless\n\nafter blank');
   });
 
   it('tabs count as 8 spaces for the indentation rule', () => {
     // quote at column 8 (0-based); a tab covers columns 0..7, one more space reaches the quote column
-    const text = `module m {\n\tcontact\n\t"a\n\t b\n\t  c";\n${HEAD}}\n`;
+    const text = `module m {\n${HEAD}\n\tcontact\n\t"a\n\t b\n\t  c";\n}\n`;
     const m = parseYang(text, 'm.yang');
-    assert.equal(m.subs[0].keyword, 'contact');
-    assert.equal(m.subs[0].arg, 'a\nb\n c');
+    assert.equal(m.subs[2].keyword, 'contact');
+    assert.equal(m.subs[2].arg, 'a\nb\n c');
   });
 
   it('single-quoted strings keep their text exactly', () => {
-    const m = parseYang(`module m {\n  description 'a  \n     b';\n${HEAD}}\n`, 'm.yang');
-    assert.equal(m.subs[0].arg, 'a  \n     b');
+    const m = parseYang(`module m {\n${HEAD}\n  description 'a  \n     b';\n}\n`, 'm.yang');
+    assert.equal(m.subs[2].arg, 'a  \n     b');
   });
 
   it('skips line and block comments', () => {
@@ -106,8 +106,8 @@ describe('yang parser', () => {
     assert.match(e.message, /unknown keyword 'mandatroy'/);
     assert.match(err('module m { frobnicate; }').message, /unknown keyword 'frobnicate'/);
     // every YANG keyword, and any prefixed one, still parses
-    const m = parseYang(`module m { yang-version 1.1; leaf-list a { type string; ordered-by user; min-elements 1; } x:any-thing; ${HEAD}}`, 'm.yang');
-    assert.deepEqual(m.subs.map((s) => s.keyword), ['yang-version', 'leaf-list', 'x:any-thing', 'namespace', 'prefix']);
+    const m = parseYang(`module m { yang-version 1.1; ${HEAD}leaf-list a { type string; ordered-by user; min-elements 1; } x:any-thing; }`, 'm.yang');
+    assert.deepEqual(m.subs.map((s) => s.keyword), ['yang-version', 'namespace', 'prefix', 'leaf-list', 'x:any-thing']);
   });
 
   it('a statement out of its place is an error (RFC 7950 section 14): key in a container, mandatory in a leaf-list', () => {
@@ -120,9 +120,9 @@ describe('yang parser', () => {
     assert.match(err('module m { leaf a { type string; leaf b { type string; } } }').message, /'leaf' cannot stand in 'leaf'/);
     // the same statements in their places, and anything under an extension, parse
     parseYang(
-      'module m { list l { key "a"; unique "b"; min-elements 1; ordered-by user; leaf a { type string; } leaf b { type int8 { range "1..2"; } mandatory true; } } ' +
+      `module m { ${HEAD}list l { key "a"; unique "b"; min-elements 1; ordered-by user; leaf a { type string; } leaf b { type int8 { range "1..2"; } mandatory true; } } ` +
         'grouping g { leaf x { type string; } } container c { presence "p"; uses g { refine x { mandatory true; } augment "." { leaf y { type string; } } } } ' +
-        `ext:thing { key "anything"; } ${HEAD}}`,
+        'ext:thing { key "anything"; } }',
       'm.yang',
     );
   });
@@ -134,8 +134,8 @@ describe('yang parser', () => {
     assert.match(err('module m { leaf a { type string; mandatory true; mandatory false; } }').message, /'mandatory' given twice/);
     // a union's types, a leaf-list's defaults, patterns and musts repeat
     parseYang(
-      'module m { leaf u { type union { type int8; type string { pattern "a.*"; pattern ".*b"; } } must "1"; must "2"; } ' +
-        `leaf-list d { type string; default "a"; default "b"; } ${HEAD}}`,
+      `module m { ${HEAD}leaf u { type union { type int8; type string { pattern "a.*"; pattern ".*b"; } } must "1"; must "2"; } ` +
+        'leaf-list d { type string; default "a"; default "b"; } }',
       'm.yang',
     );
   });
@@ -144,8 +144,8 @@ describe('yang parser', () => {
     const e = err('module m {\n  yang-version 1.1;\n  description "a \\d b";\n}\n');
     assert.equal(e.line, 3);
     assert.match(e.message, /escape/);
-    const m = parseYang(`module m {\n  description "a \\d b";\n${HEAD}}\n`, 'm.yang');
-    assert.equal(m.subs[0].arg, 'a \\d b');
+    const m = parseYang(`module m {\n${HEAD}\n  description "a \\d b";\n}\n`, 'm.yang');
+    assert.equal(m.subs[2].arg, 'a \\d b');
   });
 
   it('errors name file, line and column', () => {

@@ -208,6 +208,46 @@ function checkRequired(st: Statement, err: (line: number, col: number, msg: stri
   }
 }
 
+/**
+ * The sections of a module or submodule, in the order RFC 7950 section 14
+ * (module-stmt, submodule-stmt) gives them: header, linkage, meta,
+ * revision, body. The grammar marks the statements that "can appear in
+ * any order" (within each section; the body is one repeated choice), and
+ * the sections themselves are not so marked: a section never comes back
+ * after a later one, so an import after a container, or an organization
+ * after a revision, is an error, as in libyang 2.1. RFC 6020
+ * section 12 (YANG 1.0) has the same sections in the same order; it only
+ * lets a module leave yang-version out, and the header is in any order in
+ * both, so one table serves both versions. A keyword not named here is a
+ * body statement. An extension instance (a prefixed keyword) may stand
+ * anywhere and does not move the section.
+ */
+const SECTIONS = ['header', 'linkage', 'meta', 'revision', 'body'];
+const SECTION_OF: Record<string, number> = {
+  'yang-version': 0,
+  namespace: 0,
+  prefix: 0,
+  'belongs-to': 0,
+  import: 1,
+  include: 1,
+  organization: 2,
+  contact: 2,
+  description: 2,
+  reference: 2,
+  revision: 3,
+};
+const sectionOf = (kw: string): number => SECTION_OF[kw] ?? SECTIONS.length - 1;
+/** the error for keyword kw, now given in module or submodule top, if one of its statements of a later section came before */
+function checkOrder(top: Statement, kw: string, err: (msg: string) => SourceError): void {
+  const sec = sectionOf(kw);
+  /** the statements before are in order, so the last one (not an extension) holds the latest section so far */
+  const prev = top.subs.filter((s) => !s.keyword.includes(':')).pop();
+  if (!prev || sectionOf(prev.keyword) <= sec) return;
+  const later = SECTIONS.slice(sec + 1);
+  const list = later.length > 1 ? `${later.slice(0, -1).join(', ')} and ${later[later.length - 1]}` : later[0];
+  throw err(`'${kw}' cannot come after '${prev.keyword}' in '${top.keyword}': the ${SECTIONS[sec]} statements come before the ${list} statements (RFC 7950 section 14)`);
+}
+
 interface Tok {
   /** 's': string (keyword or argument), or one of '{', '}', ';', '+', 'eof' */
   kind: 's' | '{' | '}' | ';' | '+' | 'eof';
@@ -442,6 +482,7 @@ export function parseYang(text: string, file: string): Statement {
         const p = where ? `deviate ${parent.arg}` : parent.keyword;
         throw lx.err(kwTok.line, kwTok.col, `'${kwTok.text}' cannot stand in '${p}' (RFC 7950 section 14)`);
       }
+      if (parent.keyword === 'module' || parent.keyword === 'submodule') checkOrder(parent, kwTok.text, (m) => lx.err(kwTok.line, kwTok.col, m));
     }
     advance();
     const arg = parseArg();
