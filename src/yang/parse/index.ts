@@ -241,7 +241,9 @@ const sectionOf = (kw: string): number => SECTION_OF[kw] ?? SECTIONS.length - 1;
 function checkOrder(top: Statement, kw: string, err: (msg: string) => SourceError): void {
   const sec = sectionOf(kw);
   /** the statements before are in order, so the last one (not an extension) holds the latest section so far */
-  const prev = top.subs.filter((s) => !s.keyword.includes(':')).pop();
+  // the last statement before it that is not an extension's (a backwards scan: no copy per statement)
+  let prev: Statement | undefined;
+  for (let i = top.subs.length - 1; i >= 0 && !prev; i--) if (!top.subs[i].keyword.includes(':')) prev = top.subs[i];
   if (!prev || sectionOf(prev.keyword) <= sec) return;
   const later = SECTIONS.slice(sec + 1);
   const list = later.length > 1 ? `${later.slice(0, -1).join(', ')} and ${later[later.length - 1]}` : later[0];
