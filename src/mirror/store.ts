@@ -172,15 +172,17 @@ export class StateStore {
       try {
         writeFileAtomic(path.join(this.dir, 'subscribers.json'), JSON.stringify(loaded.subscribers));
         writeFileAtomic(path.join(this.dir, 'mirrors.json'), JSON.stringify(loaded.mirrors));
+        // gone before the one journal is emptied (as in write()): replayed over these snapshots, they
+        // would undo what came after them
+        for (const f of legacy) fs.rmSync(f, { force: true });
+        fsyncDir(this.dir);
+        this.legacy = [];
         if (this.journalBytes > 0) {
           // emptied in place: a recover() finds it open, and appends must not go to a replaced file
           fs.truncateSync(this.journalFile, 0);
           syncFile(this.journalFile);
           this.journalBytes = this.journalLines = 0;
         }
-        for (const f of legacy) fs.rmSync(f, { force: true });
-        fsyncDir(this.dir);
-        this.legacy = [];
       } catch (e) {
         // a full or read-only file system does not stop the start (the old store wrote nothing at load):
         // the files are read the same way again, and the next snapshot of both tables folds them

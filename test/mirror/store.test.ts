@@ -87,6 +87,26 @@ describe('mirror state store: one journal for both tables', () => {
     assert.deepEqual(new StateStore(dir).load().mirrors, []);
   });
 
+  it('the fold at load removes the per-table journals before it empties the one journal (a crash between them brought back a mirror stopped since)', () => {
+    // a directory whose fold was put off by a full file system, and a mirror stopped since (in the one journal)
+    fs.mkdirSync(path.join(dir, 'state'), { recursive: true });
+    fs.writeFileSync(state('mirrors.journal'), `${JSON.stringify({ set: mir('a', '192.0.2.5') })}\n`);
+    fs.writeFileSync(state('changes.journal'), `${JSON.stringify({ mirrors: [{ del: 'a' }] })}\n`);
+    // the start crashes where the per-table journals are removed
+    // the module itself (the store's import reads it at each call)
+    const nodeFs = require('fs') as { rmSync: typeof fs.rmSync };
+    const rmSync = nodeFs.rmSync;
+    nodeFs.rmSync = (() => {
+      throw new Error('crash');
+    }) as typeof fs.rmSync;
+    try {
+      assert.throws(() => new StateStore(dir).load(), /crash/);
+    } finally {
+      nodeFs.rmSync = rmSync;
+    }
+    assert.deepEqual(new StateStore(dir).load().mirrors, []);
+  });
+
   it('a fold writes both snapshots and empties the journal', async () => {
     const store = new StateStore(dir);
     store.load();
