@@ -84,7 +84,7 @@ export class CommitJournal {
    * read them has made what they hold durable (see append)
    */
   private remake = false;
-  /** a record's header, written in full by each append (one commit, one less allocation) */
+  /** a record's header, reused by each append (all its fields written each time; the reserved bytes stay zero) */
   private readonly header = Buffer.alloc(HEADER);
 
   /**
@@ -157,7 +157,7 @@ export class CommitJournal {
       this.next = 0;
     }
     if (this.next + size > this.bytes) this.next = 0;
-    const h = this.header; // bytes 28..31 and 40..63 stay the zeros they were made
+    const h = this.header;
     h.writeUInt32LE(MAGIC, 0);
     h.writeUInt32LE((this.seq + 1) >>> 0, 8);
     h.writeUInt32LE(KIND_CODE[kind], 12);
