@@ -54,12 +54,14 @@ export async function editConfig(call: RpcCall): Promise<string> {
     if (!more) throw e;
     throw new ErrorList([...parsed.map((p) => p.error), ...more]);
   };
+  // continue-on-error: the edit's nodes in document order, taken before nodes with bad attributes are
+  // left out (errors recorded after a node of theirs keep their place)
+  const order = errorOption === 'continue-on-error' ? documentOrder(edit) : null;
   try {
-    // continue-on-error: a node with a bad attribute is left out like one with a bad value
+    // a node with a bad attribute is left out like one with a bad value
     const bad: DataErrorAt[] = [];
-    const before = errorOption === 'continue-on-error' ? documentOrder(edit) : null; // with the nodes left out
-    checkEditAttributes(edit, before ? bad : undefined);
-    if (bad.length) inOrder(parsed, bad, before!);
+    checkEditAttributes(edit, order ? bad : undefined);
+    if (bad.length) inOrder(parsed, bad, order!);
   } catch (e) {
     stop(e);
   }
@@ -94,7 +96,6 @@ export async function editConfig(call: RpcCall): Promise<string> {
         removed = true;
       }
     }
-    const order = parsed.length ? documentOrder(edit) : null;
     const res = applyEdit(work, edit, {
       defaultOperation: dop as EditOp,
       continueOnError: errorOption === 'continue-on-error',
@@ -144,19 +145,11 @@ function replaces(n: DataNode): boolean {
 function inDocumentOrder(parsed: DataErrorAt[], applied: AgentError[], at: DataNode[], order: Map<DataNode, number> | null): AgentError[] {
   if (!parsed.length) return applied;
   if (!order || !applied.length) return parsed.map((p) => p.error);
-  const place = (n: DataNode): number => {
-    // a node left out later (a list entry whose key was bad): its parent's place
-    for (let p: DataNode | null = n; p; p = p.parent) {
-      const i = order.get(p);
-      if (i !== undefined) return i;
-    }
-    return -1;
-  };
   const out: AgentError[] = [];
   let i = 0;
   for (let j = 0; j < applied.length; j++) {
-    const where = place(at[j]);
-    while (i < parsed.length && place(parsed[i].after) < where) out.push(parsed[i++].error);
+    const where = placeOf(at[j], order);
+    while (i < parsed.length && placeOf(parsed[i].after, order) < where) out.push(parsed[i++].error);
     out.push(applied[j]);
   }
   while (i < parsed.length) out.push(parsed[i++].error);
@@ -169,16 +162,18 @@ function inDocumentOrder(parsed: DataErrorAt[], applied: AgentError[], at: DataN
  * order (`order`: the edit's, taken before nodes were left out of it).
  */
 function inOrder(parsed: DataErrorAt[], bad: DataErrorAt[], order: Map<DataNode, number>): void {
-  const place = (p: DataErrorAt): number => {
-    for (let n: DataNode | null = p.after; n; n = n.parent) {
-      const i = order.get(n);
-      if (i !== undefined) return i;
-    }
-    return -1;
-  };
-  const all = [...parsed, ...bad].map((p, i) => ({ p, i, at: place(p) }));
+  const all = [...parsed, ...bad].map((p, i) => ({ p, i, at: placeOf(p.after, order) }));
   all.sort((a, b) => a.at - b.at || a.i - b.i); // stable: the parser's first at one place
   parsed.splice(0, parsed.length, ...all.map((x) => x.p));
+}
+
+/** `n`'s place in `order`; a node not in it (a list entry the parser left out, its key bad): its nearest ancestor's */
+function placeOf(n: DataNode, order: Map<DataNode, number>): number {
+  for (let p: DataNode | null = n; p; p = p.parent) {
+    const i = order.get(p);
+    if (i !== undefined) return i;
+  }
+  return -1;
 }
 
 /** the nodes of a tree in document order (pre-order), the root first */
