@@ -130,7 +130,7 @@ export class StagedFile {
    * directory: when the returned promise resolves, the new file is durable.
    * `beforeDirSync` runs between the two: changes of the directory made
    * there (the datastore's history link and pruning) go to disk with the
-   * same fsync.
+   * same fsync. Not `durable`: renamed, no flush of either.
    */
   async install(beforeDirSync?: () => void): Promise<void> {
     if (this.used) throw new Error('staged file installed twice');

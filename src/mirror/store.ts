@@ -350,8 +350,9 @@ export class StateStore {
   private snapshotRows: { subscribers?: () => Subscriber[]; mirrors?: () => MirrorSession[] } = {};
 
   /**
-   * Rewrites the named tables in full (and empties their journals); resolves
-   * once they are on disk. Group commit: writes are serialised, and every
+   * Rewrites the tables in full and empties the journal; resolves once
+   * they are on disk. Both are written whichever `which` names (the one
+   * journal they share is emptied after). Group commit: writes are serialised, and every
    * save or record asked for while a write is under way shares the one write
    * that follows it. The tables are read (through the callbacks) when that
    * write starts, so it carries every change made before any of its callers
@@ -379,7 +380,7 @@ export class StateStore {
     return job.promise;
   }
 
-  /** Closes the journals (the agent stops). */
+  /** Closes the journal (the agent stops). */
   async close(): Promise<void> {
     await this.writing;
     const fh = this.journalHandle;

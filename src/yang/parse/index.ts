@@ -240,8 +240,8 @@ const sectionOf = (kw: string): number => SECTION_OF[kw] ?? SECTIONS.length - 1;
 /** the error for keyword kw, now given in module or submodule top, if one of its statements of a later section came before */
 function checkOrder(top: Statement, kw: string, err: (msg: string) => SourceError): void {
   const sec = sectionOf(kw);
-  /** the statements before are in order, so the last one (not an extension) holds the latest section so far */
-  // the last statement before it that is not an extension's (a backwards scan: no copy per statement)
+  // the statements before are in order, so the last one that is not an extension's holds the latest
+  // section so far (a backwards scan: no copy per statement)
   let prev: Statement | undefined;
   for (let i = top.subs.length - 1; i >= 0 && !prev; i--) if (!top.subs[i].keyword.includes(':')) prev = top.subs[i];
   if (!prev || sectionOf(prev.keyword) <= sec) return;
