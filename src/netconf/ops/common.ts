@@ -105,15 +105,18 @@ export function checkEditAttributes(n: DataNode, collect?: DataErrorAt[]): boole
   }
   for (const c of [...n.children]) {
     // a key left out takes its entry (this node) with it: its other children are not looked at
-    if (checkEditAttributes(c, collect) && n.schema.kind === 'list' && n.schema.keys.includes(c.schema)) return true;
+    if (checkEditAttributes(c, collect) && isKeyOf(c, n)) return true;
   }
   return false;
 }
 
+/** Is `n` a key of the list entry `p`? */
+const isKeyOf = (n: DataNode, p: DataNode): boolean => p.schema.kind === 'list' && p.schema.keys.includes(n.schema);
+
 /** `n` (or the list entry it is a key of) out of the edit tree, its error recorded where it was. */
 function leaveOut(n: DataNode, error: AgentError, collect: DataErrorAt[]): void {
   const p = n.parent!;
-  const gone = p.schema.kind === 'list' && p.schema.keys.includes(n.schema) && p.parent ? p : n;
+  const gone = isKeyOf(n, p) && p.parent ? p : n;
   const parent = gone.parent!;
   // the node before it in document order: the last descendant of its previous sibling, or its parent
   const i = parent.children.indexOf(gone);
