@@ -308,6 +308,8 @@ export class Datastore {
       if (!this.runningBehind && readIfExists(this.historyFile(this.historySeq)) !== runningText) this.writeHistory(running, 'link', runningText);
     }
     if (recoveryDeferred === undefined) this.checkpoint();
+    // what the records held is in the files now (unless a full disk kept it out: a checkpoint writes it)
+    if (!this.historyBehind) this.journal?.forget();
     return { factory, confirmedCommitReverted: rollbackText !== undefined, journalRecovered, recoveryDeferred };
   }
 
@@ -343,6 +345,7 @@ export class Datastore {
     fsyncDir(this.dir);
     this.undurable.clear();
     journal.append('checkpoint', { length: text.length, crc: crc32(text) });
+    journal.forget();
   }
 
   /**

@@ -72,8 +72,11 @@ export class CommitJournal {
   /** where the next record goes */
   private next = 0;
   private seq = 0;
-  /** the newest records, as read at open (oldest first) */
-  readonly records: JournalRecord[];
+  /**
+   * the records as read at open (oldest first); a start lets them go
+   * (forget) once they are in the files: snapshots of up to 8 MiB
+   */
+  records: JournalRecord[];
   /** the newest record's kind (undefined: none yet) */
   newestKind: RecordKind | undefined;
   /** the file was made by the constructor (none was there) */
@@ -128,6 +131,11 @@ export class CommitJournal {
       this.seq = newest.seq;
       this.next = (newest as JournalRecord & { offset: number }).offset + roundUp(HEADER + (newest.kind === 'snapshot' ? newest.length : 0));
     }
+  }
+
+  /** The records read at open are not needed any more (what they hold is in the files). */
+  forget(): void {
+    this.records = [];
   }
 
   /**

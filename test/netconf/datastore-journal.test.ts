@@ -198,6 +198,7 @@ describe('datastore: commits through the journal, and a start after a crash', fu
   // read with the size it was made with (another size would make it again)
   const records = (): JournalRecord[] => new CommitJournal(path.join(dir, 'running.journal'), fs.statSync(path.join(dir, 'running.journal')).size, 51).records;
   const historyFiles = (): string[] => fs.readdirSync(path.join(dir, 'rollback')).filter((f) => f.endsWith('.xml')).sort();
+  const journalOf = (ds: Datastore): CommitJournal => (ds as unknown as { journal: CommitJournal }).journal;
   const has = (ds: Datastore, name: string): boolean => ds.serialise(ds.get('running')).includes(`<name>${name}</name>`);
 
   it('a commit: its record is the newest, running.xml holds it, the start after a clean stop checkpointed', async () => {
@@ -235,6 +236,7 @@ describe('datastore: commits through the journal, and a start after a crash', fu
     assert.match(fs.readFileSync(path.join(dir, 'rollback', entries[entries.length - 2]), 'utf8'), /<name>c3<\/name>/);
     assert.doesNotMatch(fs.readFileSync(path.join(dir, 'rollback', entries[entries.length - 2]), 'utf8'), /<name>c4<\/name>/);
     assert.equal(records()[records().length - 1].kind, 'checkpoint');
+    assert.equal(journalOf(again).records.length, 0, 'the records read at the start are let go once in the files');
     // a second start changes nothing
     const { ds: third, loaded: l3 } = open();
     assert.equal(l3.journalRecovered, undefined);
@@ -261,6 +263,7 @@ describe('datastore: commits through the journal, and a start after a crash', fu
         assert.ok(has(full, 'f2'), 'running from the journal');
         assert.equal(running(), factoryText, 'running.xml not written');
         assert.notEqual(records()[records().length - 1].kind, 'checkpoint', 'no checkpoint: the journal stays the one that counts');
+        assert.ok(journalOf(full).records.length > 0, 'its records kept for the checkpoint that writes them');
         // a commit meanwhile goes to the journal (its blocks exist) when its running.xml can be staged
       } finally {
         fs.rmSync(filler);
