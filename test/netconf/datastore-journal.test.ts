@@ -246,6 +246,7 @@ describe('datastore: commits through the journal, and a start after a crash', fu
   describe('a start after a crash on a full file system', () => {
     const tmpfs = tmpfsForSuite('flowtapd-journal-full-', '32m');
     it('goes on from the journal without writing (running.xml behind, no checkpoint); a start with room writes running.xml and the history', async () => {
+      fs.rmSync(dir, { recursive: true, force: true }); // the directory beforeEach made: this test's is on the tmpfs
       dir = path.join(tmpfs(), 'data');
       const { ds } = open();
       const factoryText = running();
