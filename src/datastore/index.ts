@@ -12,7 +12,7 @@ import { DataNode } from '../yang/data/node';
 import { addDefaults, clone, diff, newTree, parseXml, syncTree, toXml, toXmlBytes, validate } from '../yang/data';
 import { undoValidation, type ValidationJournal } from '../yang/data/validate';
 import { CommitJournal, crc32, JOURNAL_BYTES, type JournalRecord, recover } from './journal';
-import { fsyncDir, readIfExists, removeStaleTemporaries, StagedFile, syncFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
+import { fsyncDir, noRoom, readIfExists, removeStaleTemporaries, StagedFile, syncFile, writeFileAtomic, writeFileAtomicAsync } from './persist';
 import { SerialQueue } from './queue';
 import { transformForWrite } from './transform';
 import { Applier, ApplyFailure, ChangeSet, Origin, runTransaction } from './transaction';
@@ -31,8 +31,6 @@ function sinceCheckpoint(records: readonly JournalRecord[]): readonly JournalRec
   return records.slice(from);
 }
 
-/** errors of a file system that has no room for a write (or takes none) */
-const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 /**
  * A running.xml of at most this many bytes is small: a dirty candidate is
@@ -241,7 +239,7 @@ export class Datastore {
         } catch (e) {
           // A file system with no room (or read-only): the journal keeps what could not be written,
           // and the start goes on from it (it needs no room); no checkpoint until it is written.
-          if (!NO_ROOM.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+          if (!noRoom(e)) throw e;
           recoveryDeferred = (e as Error).message;
           this.runningBehind = rec.from === 'journal';
           this.historyBehind = true;
@@ -340,11 +338,11 @@ export class Datastore {
     // the newest snapshot holds this content: a crash meanwhile changes nothing
     if (this.runningBehind) writeFileAtomic(this.runningFile, this.serialise(this.trees.running));
     this.runningBehind = false;
-    const text = fs.readFileSync(this.runningFile);
     syncFile(this.runningFile);
     fsyncDir(this.dir);
     this.undurable.clear();
-    journal.append('checkpoint', { length: text.length, crc: crc32(text) });
+    // names no content: after it running.xml counts whatever it holds (see recover)
+    journal.append('checkpoint', { length: 0, crc: 0 });
     journal.forget();
   }
 

@@ -245,13 +245,19 @@ export async function fsyncDirAsync(dir: string): Promise<void> {
 
 /** fsync a file that may have been written without a flush (a missing one is not an error). */
 export function syncFile(file: string): void {
-  let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fsyncPath(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
+}
+
+export function fsyncDir(dir: string): void {
+  fsyncPath(dir);
+}
+
+function fsyncPath(p: string): void {
+  const fd = fs.openSync(p, 'r');
   try {
     fs.fsyncSync(fd);
   } finally {
@@ -259,13 +265,12 @@ export function syncFile(file: string): void {
   }
 }
 
-export function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+/** errors of a file system that has no room for a write (or takes none) */
+const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
+/** `e` says the file system has no room for a write, or takes none (read-only). */
+export function noRoom(e: unknown): boolean {
+  return NO_ROOM.has((e as NodeJS.ErrnoException)?.code ?? '');
 }
 
 /** Read a file, or undefined when it does not exist (other errors propagate). */

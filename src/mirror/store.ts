@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { fsyncDir, fsyncDirAsync, readIfExists, removeStaleTemporaries, syncFile, writeFileAtomic, writeFileAtomicAsync } from '../datastore/persist';
+import { fsyncDir, fsyncDirAsync, noRoom, readIfExists, removeStaleTemporaries, syncFile, writeFileAtomic, writeFileAtomicAsync } from '../datastore/persist';
 
 export interface Subscriber {
   acctSessionId: string;
@@ -70,8 +70,6 @@ export type JournalOp<T> = { set: T } | { del: string };
 type Table = 'subscribers' | 'mirrors';
 const TABLES: Table[] = ['subscribers', 'mirrors'];
 
-/** errors of a file system that has no room for a write (or takes none) */
-const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 /** rows of a snapshot serialised in one turn of the event loop (about 5 ms) */
 const SNAPSHOT_SLICE = 4096;
@@ -186,7 +184,7 @@ export class StateStore {
       } catch (e) {
         // a full or read-only file system does not stop the start (the old store wrote nothing at load):
         // the files are read the same way again, and the next snapshot of both tables folds them
-        if (!NO_ROOM.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+        if (!noRoom(e)) throw e;
       }
     }
     return loaded;
