@@ -335,8 +335,9 @@ describe('datastore: commits through the journal, and a start after a crash', fu
     const { ds: again, loaded } = open();
     assert.equal(loaded.confirmedCommitReverted, true);
     assert.ok(has(again, 'before') && !has(again, 'tentative'));
-    // and a crash right after that start keeps it so
-    fs.rmSync(path.join(dir, 'confirmed-commit-rollback.xml'), { force: true });
+    // and a crash right after that start (no close) keeps it so: the confirm file is gone, and the
+    // journal's newest snapshot (the unconfirmed commit) must not come back over running.xml
+    assert.equal(fs.existsSync(path.join(dir, 'confirmed-commit-rollback.xml')), false);
     const { ds: third } = open();
     assert.ok(!has(third, 'tentative'));
   });
