@@ -541,8 +541,10 @@ export class MirrorService implements Applier {
       let m = s ? mirs.get(k) : undefined;
       // an address change whose subscriber row was written and the mirror's not: the mirror follows its
       // subscriber's saved address, as start() makes it, never the one the NAS said is gone
-      const now = m && addressesOf(s!);
-      if (m && now!.join() !== m.addresses.join()) m = { ...m, addresses: now! };
+      if (m) {
+        const now = addressesOf(s!);
+        if (now.join() !== m.addresses.join()) m = { ...m, addresses: now };
+      }
       if (JSON.stringify(m) === JSON.stringify(was)) continue;
       undoneMirrors++;
       if (m) this.putMirror(m);
