@@ -285,7 +285,6 @@ function origin(p: unknown, docs: Document[], ctx: SchemaContext): string {
  * slashes outside quoted key values.
  */
 function pathSteps(xmlPath: string, pathNs: Record<string, string>, ctx: SchemaContext): string[] {
-  const moduleOf = new Map([...ctx.modules.values()].map((m) => [m.namespace, m.name]));
   const steps: string[] = [];
   let cur = '';
   let quote = '';
@@ -304,7 +303,7 @@ function pathSteps(xmlPath: string, pathNs: Record<string, string>, ctx: SchemaC
       // a prefix: at the start of a step or of a key name in a predicate
       const prefix = cur === '' || /[[\s]$/.test(cur) ? /^[A-Za-z_][\w.-]*(?=:)/.exec(xmlPath.slice(i))?.[0] : undefined;
       if (prefix) {
-        cur += moduleOf.get(pathNs[prefix]) ?? prefix;
+        cur += ctx.byNamespace.get(pathNs[prefix])?.name ?? prefix;
         i += prefix.length - 1;
       } else cur += ch;
     }

@@ -541,8 +541,10 @@ export class MirrorService implements Applier {
       let m = s ? mirs.get(k) : undefined;
       // an address change whose subscriber row was written and the mirror's not: the mirror follows its
       // subscriber's saved address, as start() makes it, never the one the NAS said is gone
-      const now = m && addressesOf(s!);
-      if (m && now!.join() !== m.addresses.join()) m = { ...m, addresses: now! };
+      if (m) {
+        const now = addressesOf(s!);
+        if (now.join() !== m.addresses.join()) m = { ...m, addresses: now };
+      }
       if (JSON.stringify(m) === JSON.stringify(was)) continue;
       undoneMirrors++;
       if (m) this.putMirror(m);
@@ -937,7 +939,9 @@ export class MirrorService implements Applier {
     }
     if (!found.length) throw new CoaError(ErrorCause.SessionContextNotFound, 'no session matches every identification attribute');
     const nas = nasIdentityKeys(req);
-    const named = nas.length ? found.filter((s) => this.namesNasOf(nas, s)) : found;
+    // this box's own NAS identities, taken once per request (not per candidate session)
+    const own = nas.length ? [...this.cfg.radius.nasAddresses.map(ipKey), ...this.cfg.radius.nasIdentifiers.map(idKey)] : [];
+    const named = nas.length ? found.filter((s) => this.namesNasOf(nas, own, s)) : found;
     if (!named.length) throw new CoaError(ErrorCause.NasIdentificationMismatch, 'the NAS identification attributes do not name the NAS of the session');
     if (named.length > 1) throw new CoaError(ErrorCause.MultipleSessionSelectionUnsupported, `the request matches ${named.length} sessions`);
     return named[0];
@@ -947,15 +951,14 @@ export class MirrorService implements Applier {
    * Do the NAS identities a request carries (nasIdentityKeys) all name the
    * session's NAS? Each must be one of the session's (nasKeys: what its
    * accounting reported, or the address that accounting came from), or
-   * one of this box's own (/access/nas-address, nas-identifier: a CoA
+   * one of this box's own (`own`: /access/nas-address, nas-identifier: a CoA
    * server may name the box it sends to, which holds every session) that
    * is no NAS's known from accounting. A value that names a NAS known from
    * accounting names that NAS, even when it is also configured as this
    * box's (the model once suggested listing the BNG there).
    */
-  private namesNasOf(keys: string[], s: Subscriber): boolean {
+  private namesNasOf(keys: string[], own: string[], s: Subscriber): boolean {
     const its = nasKeys(s);
-    const own = [...this.cfg.radius.nasAddresses.map(ipKey), ...this.cfg.radius.nasIdentifiers.map(idKey)];
     return keys.every((k) => its.includes(k) || (own.includes(k) && !this.byNas.has(k)));
   }
 

@@ -47,13 +47,13 @@ export function discardChanges(call: RpcCall): Promise<string> {
 export function validate(call: RpcCall): string {
   const src = datastoreParam(call.el, 'source', true);
   let tree: import('../../yang/data/node').DataNode;
-  if (typeof src === 'string') tree = call.core.ds.get(src);
+  if (typeof src === 'string') tree = cloneForValidate(call.core.ds.get(src));
   else {
     // wd:default as copy-config's inline <config> takes it
     tree = parseXml(call.core.ctx, contentOf(src), { type: 'config', keepMeta: true });
     takeDefaultTags(tree);
   }
-  const errs = validateTree(call.core.ctx, typeof src === 'string' ? cloneForValidate(tree) : tree, { type: 'config' });
+  const errs = validateTree(call.core.ctx, tree, { type: 'config' });
   if (errs.length) throw new ErrorList(errs);
   return '';
 }

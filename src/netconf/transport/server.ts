@@ -333,7 +333,7 @@ export class NetconfSshServer {
       return;
     }
     if (!finalStep) c.keyRefusedFor = ctx.username;
-    if (finalStep) {
+    else {
       c.authFailures++;
       if (ctx.method === 'publickey') c.keyRefusedFor = undefined; // told now
       this.loginFailed(c, ctx.username, ctx.method as 'password' | 'keyboard-interactive' | 'publickey');
