@@ -1,8 +1,8 @@
 /** <commit> with :confirmed-commit:1.1, <cancel-commit>, <discard-changes>, <validate> (RFC 6241 8.3, 8.4, 8.6). */
 import { AgentError, ErrorList } from '../../errors';
-import { parseXml, validate as validateTree } from '../../yang/data';
+import { validate as validateTree } from '../../yang/data';
 import type { RpcCall } from '../core';
-import { contentOf, datastoreParam, param, takeDefaultTags } from './common';
+import { datastoreParam, inlineConfig, param } from './common';
 
 export async function commit(call: RpcCall): Promise<string> {
   const { el, core, session } = call;
@@ -50,8 +50,7 @@ export function validate(call: RpcCall): string {
   if (typeof src === 'string') tree = cloneForValidate(call.core.ds.get(src));
   else {
     // wd:default as copy-config's inline <config> takes it
-    tree = parseXml(call.core.ctx, contentOf(src), { type: 'config', keepMeta: true });
-    takeDefaultTags(tree);
+    tree = inlineConfig(call.core.ctx, src);
   }
   const errs = validateTree(call.core.ctx, tree, { type: 'config' });
   if (errs.length) throw new ErrorList(errs);

@@ -4,7 +4,7 @@ import type { DatastoreName } from '../../datastore';
 import type { DataNode } from '../../yang/data/node';
 import type { WithDefaults } from '../../yang/data';
 import type { DataErrorAt } from '../../yang/data/xml';
-import { WD_NS as WD_ATTR_NS } from '../../yang/data';
+import { parseXml, WD_NS as WD_ATTR_NS } from '../../yang/data';
 import { defaultValues } from '../../yang/data/schemautil';
 import { pathOf, removeChild } from '../../yang/data/tree';
 import type { SchemaContext, SchemaNode } from '../../yang/schema';
@@ -171,6 +171,13 @@ function checkDefaultAttribute(n: DataNode, m: Map<string, string>, k: string): 
     });
   }
   m.set(k, 'true');
+}
+
+/** An inline <config> of copy-config or validate as a datastore's tree: parsed, its wd:default tags taken (takeDefaultTags). */
+export function inlineConfig(ctx: SchemaContext, config: XmlElement): DataNode {
+  const tree = parseXml(ctx, contentOf(config), { type: 'config', keepMeta: true });
+  takeDefaultTags(tree);
+  return tree;
 }
 
 /**

@@ -1,11 +1,11 @@
 /** <copy-config> and <delete-config> (RFC 6241 7.3, 7.4). */
 import { AgentError } from '../../errors';
-import { newTree, parseXml, validate } from '../../yang/data';
+import { newTree, validate } from '../../yang/data';
 import { checkReplace, editableView, precheckEdit } from '../../nacm/enforce';
 import type { DataNode } from '../../yang/data/node';
 import { ErrorList } from '../../errors';
 import type { RpcCall } from '../core';
-import { contentOf, datastoreParam, takeDefaultTags, withDefaultsParam } from './common';
+import { datastoreParam, inlineConfig, withDefaultsParam } from './common';
 
 /**
  * RFC 6243 4.5.1 adds <with-defaults> to copy-config for a target that is
@@ -28,8 +28,7 @@ export async function copyConfig(call: RpcCall): Promise<string> {
     let tree: DataNode;
     if (typeof source === 'string') tree = editableView(access, core.ds.get(source));
     else {
-      tree = parseXml(core.ctx, contentOf(source), { type: 'config', keepMeta: true });
-      takeDefaultTags(tree);
+      tree = inlineConfig(core.ctx, source);
       precheckEdit(access, tree);
     }
     core.ds.checkWritable(target, session.id);
