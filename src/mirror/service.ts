@@ -135,22 +135,16 @@ export class MirrorService implements Applier {
       // Tables torn apart (one write holds both since 2026-12-06, but a fold's two snapshots are written
       // one after the other, and older directories had a journal per table): the subscriber table may
       // hold another subscriber's session
-      const s = this.subscribers.get(m.acctSessionId);
-      const by = s ? reusedBy(m, s) : 'its subscriber\'s end';
-      if (by) {
-        // no subscriber row: an end (Stop, Disconnect, Accounting-On/Off) whose subscriber delete was written
-        // and the mirror's not; its filters had left the kernel already: the end is completed, not undone
-        reused.push([m, by]);
+      const r = savedMirror(m, this.subscribers.get(m.acctSessionId));
+      if ('stop' in r) {
+        reused.push([m, r.stop]);
         continue;
       }
       const kept = m.addresses.filter((a) => !implausibleAddress(a));
       if (kept.length !== m.addresses.length) this.li('mirror-address-refused', { acctSessionId: m.acctSessionId, attribute: 'saved address', reason: 'not one subscriber\'s' });
-      // an address change torn apart the same way (the subscriber row has the new address): the address
-      // the mirror holds is the one the NAS said is gone, maybe another subscriber's by now; it follows
-      // its subscriber's (plausible ones only: refuseImplausible above), as the retransmitted record would
-      const now = addressesOf(s!); // s: a mirror without its subscriber row went to `reused` above
-      if (now.join() !== kept.join()) followed.push(m.acctSessionId);
-      this.mirrors.set(m.acctSessionId, now.join() === m.addresses.join() ? m : { ...m, addresses: now });
+      // (its subscriber's addresses are plausible ones only: refuseImplausible above)
+      if (r.mirror.addresses.join() !== kept.join()) followed.push(m.acctSessionId);
+      this.mirrors.set(m.acctSessionId, r.mirror);
     }
     if (followed.length || reused.length) {
       // one write for both; a stopped mirror is not installed below (its filters leave the kernel), and
@@ -536,15 +530,11 @@ export class MirrorService implements Applier {
         undone++;
       }
       const was = this.mirrors.get(k);
-      // a mirror whose subscriber row is gone from the files (the end of a session whose subscriber delete
-      // was written and the mirror's not, as start() finds it after a crash): the end is completed, not undone
-      let m = s ? mirs.get(k) : undefined;
-      // an address change whose subscriber row was written and the mirror's not: the mirror follows its
-      // subscriber's saved address, as start() makes it, never the one the NAS said is gone
-      if (m) {
-        const now = addressesOf(s!);
-        if (now.join() !== m.addresses.join()) m = { ...m, addresses: now };
-      }
+      // the files' mirror as start() would take it (savedMirror): ended with its subscriber's session, or
+      // following its subscriber's saved address
+      const saved = mirs.get(k);
+      const r = saved && savedMirror(saved, s);
+      const m = r && 'mirror' in r ? r.mirror : undefined;
       if (JSON.stringify(m) === JSON.stringify(was)) continue;
       undoneMirrors++;
       if (m) this.putMirror(m);
@@ -1235,6 +1225,24 @@ function refuseImplausible(s: Subscriber): Subscriber {
  * that can be one subscriber's: accounting refuses the others
  * (learnAddress), and start() those of tables saved before the check.
  */
+/**
+ * A saved mirror as the saved subscriber table lets it stand: the two may
+ * be torn apart (a crash between a fold's two snapshots, the per-table
+ * journals of before 2026-12-06, a write that failed). With no subscriber
+ * row, its session ended (the subscriber delete was written, the mirror's
+ * not; its filters had left the kernel already): the end is completed, not
+ * undone. A row of another NAS or user: another subscriber's session under
+ * its Acct-Session-Id, which it never follows. Otherwise it follows its
+ * subscriber's saved addresses, never one the NAS said is gone (maybe
+ * another subscriber's by now), as the retransmitted record would.
+ */
+function savedMirror(m: MirrorSession, s: Subscriber | undefined): { stop: string } | { mirror: MirrorSession } {
+  const by = s ? reusedBy(m, s) : 'its subscriber\'s end';
+  if (by) return { stop: by };
+  const now = addressesOf(s!);
+  return { mirror: now.join() === m.addresses.join() ? m : { ...m, addresses: now } };
+}
+
 function addressesOf(s: Subscriber): string[] {
   const out: string[] = [];
   if (s.framedIp) out.push(s.framedIp);

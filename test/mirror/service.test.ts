@@ -405,6 +405,32 @@ describe('mirror service: a change that cannot be saved (full file system) is an
     }
   });
 
+  it('a request whose save failed is undone as start() would take the files: a mirror whose saved subscriber row is another user\'s session is stopped, not put back', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-full3-'));
+    try {
+      const { store, failNext } = failingStore(dir, { keepTail: true });
+      const dp = new Double();
+      const svc = new MirrorService({
+        ds: { get: () => running, queue: new SerialQueue() } as never, dataplane: dp, radius: { prepare: async () => ({ commit() {}, abort() {} }) as never, close: async () => undefined },
+        store, log: silentLogger, publish: () => undefined,
+      });
+      await svc.start();
+      await svc.onAccounting({ client: '127.0.0.1', identifier: 1, status: 'start', acctSessionId: 's0', userName: 'alice', framedIp: '192.0.2.10' });
+      assert.deepEqual(await svc.onCoa(coa('s0', 'start')), { ok: true });
+      // the files torn apart: the subscriber row under s0 is bob's session now, the mirror still alice's
+      const row = { acctSessionId: 's0', userName: 'bob', framedIp: '192.0.2.20', client: '127.0.0.1', startTime: new Date().toISOString() };
+      fs.appendFileSync(path.join(dir, 'state', 'changes.journal'), JSON.stringify({ subscribers: [{ set: row }] }) + '\n');
+      failNext();
+      await assert.rejects(svc.onAccounting({ client: '127.0.0.1', identifier: 2, status: 'interim-update', acctSessionId: 's0', userName: 'alice', framedIp: '192.0.2.11' }), /ENOSPC/);
+      await new Promise((r) => setTimeout(r, 50)); // the revert, on the queue
+      assert.equal(dp.mirrors.has('s0'), false, 'alice\'s mirror does not follow bob\'s session');
+      assert.deepEqual(svc.sessionsState(), []);
+      await svc.stop();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an address change the mirror follows is one journal line: both rows on disk together', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftms-full2-'));
     try {
@@ -472,7 +498,8 @@ describe('mirror service: a change that cannot be saved (full file system) is an
 });
 
 /** A state store whose journal fails its next append with ENOSPC once failNext() is called. */
-function failingStore(dir: string): { store: StateStore; failNext: () => void } {
+/** `keepTail`: the failed append's cut leaves the file as it is (a line a test wrote behind the store's back stays). */
+function failingStore(dir: string, opts: { keepTail?: boolean } = {}): { store: StateStore; failNext: () => void } {
   const store = new StateStore(dir);
   const s = store as unknown as { journal(): Promise<fs.promises.FileHandle> };
   const journal = s.journal.bind(store);
@@ -480,7 +507,7 @@ function failingStore(dir: string): { store: StateStore; failNext: () => void } 
   s.journal = async () => {
     const fh = await journal();
     if (!full) return fh;
-    return { appendFile: async () => { full = false; throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); }, truncate: (n?: number) => fh.truncate(n), datasync: () => fh.datasync() } as never;
+    return { appendFile: async () => { full = false; throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); }, truncate: (n?: number) => (opts.keepTail ? Promise.resolve() : fh.truncate(n)), datasync: () => fh.datasync() } as never;
   };
   return { store, failNext: () => void (full = true) };
 }
